@@ -1,0 +1,38 @@
+// Shared set-up for the README's commands: dependencies and system packages.
+// Plain JavaScript, no dependencies, so it works on a fresh clone.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Runs `npm ci` when node_modules is missing or older than package-lock.json. */
+export function ensureDependencies() {
+  const marker = path.join(root, 'node_modules', '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  console.error('Installing dependencies (npm ci)…');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm ci failed: see the output above');
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+const hasApt = () => existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
+
+/** Installs Debian's chromium for the browser tests when it is missing and we can (root + apt). */
+export function ensureChromium() {
+  const bin = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(bin)) return bin;
+  if (isRoot() && hasApt()) {
+    console.error('chromium not found: installing Debian chromium for the browser tests…');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+      stdio: 'inherit',
+      env,
+    });
+    if (existsSync(bin)) return bin;
+  }
+  return null;
+}

@@ -1,0 +1,135 @@
+// The normalised configuration: defaults applied, durations in milliseconds.
+// Everything downstream reads this shape, never the raw YAML.
+import type { ApprovalRule, AutoRollbackPolicy, RawConfig } from './schema.js';
+
+export type FreezeRollbackPolicy = 'allow' | 'require-approval' | 'deny';
+
+export interface StageTarget {
+  kind: 'stage';
+  pipeline: string;
+  /** Stage name → settings, in the order written. */
+  stages: Record<string, { lockAfterRollback: boolean }>;
+}
+export interface DeploymentGroupTarget {
+  kind: 'deployment-group';
+  application: string;
+  deploymentGroup: string;
+  fileExistsBehavior?: 'DISALLOW' | 'OVERWRITE' | 'RETAIN';
+}
+
+export interface ApprovalPolicy {
+  when: ApprovalRule[];
+  required: number;
+  approvers: string[];
+  expiresAfterMs: number;
+  allowSelfApproval: boolean;
+  holdAutomatic: boolean;
+}
+
+export interface WindowsPolicy {
+  timezone: string;
+  allow: Array<{ cron: string; durationMs: number }>;
+  blackout: Array<{ from: string; to: string; reason: string }>;
+  rollbacksDuringFreeze: FreezeRollbackPolicy;
+}
+
+export interface EnvironmentConfig {
+  name: string;
+  channel: string;
+  region: string;
+  roleArn?: string;
+  target: StageTarget | DeploymentGroupTarget;
+  alarms: string[];
+  bakeMs: number;
+  autoRollback: AutoRollbackPolicy;
+  blockOnAlarms: string[];
+  approval: ApprovalPolicy;
+  windows: WindowsPolicy;
+  allowedUsers: string[];
+  healthUrl?: string;
+  feed: 'off' | 'quiet' | 'verbose';
+}
+
+export interface GroupConfig {
+  name: string;
+  members: string[];
+  onMemberFailure: 'halt' | 'continue';
+}
+
+export interface Config {
+  environments: Record<string, EnvironmentConfig>;
+  groups: Record<string, GroupConfig>;
+  access: { admins: string[]; freezers: string[] };
+  events: { snsTopics: string[]; poll: { enabled: boolean; intervalMs: number } };
+}
+
+const MINUTE = 60_000;
+
+/** Applies defaults. `fallbackRegion` is AWS_REGION, used where neither env nor defaults name one. */
+export function normaliseConfig(raw: RawConfig, fallbackRegion: string | undefined): Config {
+  const d = raw.defaults ?? {};
+  const environments: Record<string, EnvironmentConfig> = {};
+  for (const [name, e] of Object.entries(raw.environments)) {
+    const when = e.approval?.when ?? [];
+    const approvers = e.approval?.approvers ?? d.approvers ?? [];
+    const target: StageTarget | DeploymentGroupTarget = e.codedeploy
+      ? { kind: 'deployment-group', ...e.codedeploy }
+      : {
+          kind: 'stage',
+          pipeline: e.pipeline!,
+          stages: Object.fromEntries(
+            Object.entries(e.stages ?? {}).map(([s, v]) => [
+              s,
+              { lockAfterRollback: v?.lockAfterRollback ?? when.length > 0 },
+            ]),
+          ),
+        };
+    environments[name] = {
+      name,
+      channel: e.channel,
+      region: e.region ?? d.region ?? fallbackRegion ?? 'us-east-1',
+      ...(e.roleArn ? { roleArn: e.roleArn } : {}),
+      target,
+      alarms: e.alarms ?? [],
+      bakeMs: e.bake ?? d.bake ?? 15 * MINUTE,
+      autoRollback: e.autoRollback ?? d.autoRollback ?? 'off',
+      blockOnAlarms: e.blockOnAlarms ?? [],
+      approval: {
+        when,
+        required: e.approval?.required ?? d.approval?.required ?? 1,
+        approvers,
+        expiresAfterMs: e.approval?.expiresAfter ?? d.approval?.expiresAfter ?? 30 * MINUTE,
+        allowSelfApproval: e.approval?.allowSelfApproval ?? d.approval?.allowSelfApproval ?? false,
+        holdAutomatic: e.approval?.holdAutomatic ?? d.approval?.holdAutomatic ?? false,
+      },
+      windows: {
+        timezone: e.windows?.timezone ?? d.timezone ?? 'UTC',
+        allow: (e.windows?.allow ?? []).map((w) => ({ cron: w.cron, durationMs: w.duration })),
+        blackout: e.windows?.blackout ?? [],
+        rollbacksDuringFreeze: e.windows?.rollbacksDuringFreeze ?? 'require-approval',
+      },
+      allowedUsers: e.allowedUsers ?? [],
+      ...(e.healthUrl ? { healthUrl: e.healthUrl } : {}),
+      feed: e.feed ?? d.feed ?? 'quiet',
+    };
+  }
+  const groups: Record<string, GroupConfig> = {};
+  for (const [name, g] of Object.entries(raw.groups ?? {})) {
+    groups[name] = Array.isArray(g)
+      ? { name, members: g, onMemberFailure: 'halt' }
+      : { name, members: g.members, onMemberFailure: g.onMemberFailure ?? 'halt' };
+  }
+  const admins = raw.access?.admins ?? [];
+  return {
+    environments,
+    groups,
+    access: { admins, freezers: raw.access?.freezers ?? [...admins, ...(d.approvers ?? [])] },
+    events: {
+      snsTopics: raw.events?.snsTopics ?? [],
+      poll: {
+        enabled: raw.events?.poll?.enabled ?? false,
+        intervalMs: raw.events?.poll?.interval ?? MINUTE,
+      },
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// Redis connections and the start-up guard. BullMQ needs two kinds of connection:
+// blocking workers (maxRetriesPerRequest: null) and request-path producers that fail fast.
+import { Redis, type RedisOptions } from 'ioredis';
+
+export type ConnectionRole = 'worker' | 'request';
+
+/**
+ * worker:  retries forever while Redis is away (BullMQ requires maxRetriesPerRequest: null).
+ * request: enableOfflineQueue false, so a command fails at once and visibly when Redis is down,
+ *          instead of hanging a Slack ack or an AWS event answer.
+ */
+export function createRedis(url: string, role: ConnectionRole, extra: RedisOptions = {}): Redis {
+  const base: RedisOptions = {
+    lazyConnect: false,
+    connectionName: `rollback-bot:${role}`,
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
+  };
+  const byRole: RedisOptions =
+    role === 'worker'
+      ? { maxRetriesPerRequest: null, enableOfflineQueue: true }
+      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 };
+  return new Redis(url, { ...base, ...byRole, ...extra });
+}
+
+export class RedisUnsuitableError extends Error {
+  readonly code = 'REDIS_UNSUITABLE';
+  constructor(readonly problems: string[]) {
+    super(`Redis is not suitable for rollback-bot:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'RedisUnsuitableError';
+  }
+}
+
+function parseVersion(v: string): [number, number, number] {
+  const [a = 0, b = 0, c = 0] = v.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  return [a, b, c];
+}
+
+/**
+ * Refuses a Redis that would lose jobs: older than 6.2, or evicting keys under memory pressure.
+ * Managed Redis may forbid CONFIG GET; then INFO's maxmemory_policy is used.
+ */
+export async function checkRedisSuitable(
+  redis: Redis,
+): Promise<{ version: string; policy: string }> {
+  const info = await redis.info();
+  const field = (name: string) => info.match(new RegExp(`^${name}:(.*)$`, 'm'))?.[1]?.trim();
+  const version = field('redis_version') ?? field('valkey_version') ?? '0.0.0';
+  let policy = field('maxmemory_policy');
+  if (!policy) {
+    try {
+      const res = (await redis.config('GET', 'maxmemory-policy')) as string[];
+      policy = res[1];
+    } catch {
+      policy = undefined;
+    }
+  }
+  const problems: string[] = [];
+  const [maj, min] = parseVersion(version);
+  if (maj < 6 || (maj === 6 && min < 2)) {
+    problems.push(`version ${version} is too old: Redis 6.2 or newer is required (BullMQ).`);
+  }
+  if (policy !== 'noeviction') {
+    problems.push(
+      `maxmemory-policy is ${policy ?? 'unknown'}: set it to noeviction (redis.conf "maxmemory-policy noeviction", or the ElastiCache parameter group), otherwise Redis may evict queued rollback jobs.`,
+    );
+  }
+  if (problems.length > 0) throw new RedisUnsuitableError(problems);
+  return { version, policy: policy ?? 'noeviction' };
+}

@@ -15,7 +15,8 @@ try {
 const chromium = ensureChromium();
 const env = { ...process.env };
 if (chromium) env.CHROMIUM_PATH = chromium;
-else console.error('chromium is not installed: the browser tests will fail. apt-get install chromium');
+else
+  console.error('chromium is not installed: the browser tests will fail. apt-get install chromium');
 
 const args = ['vitest', 'run', ...process.argv.slice(2)];
 const r = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env });

@@ -19,7 +19,11 @@ export function findRedisServer() {
   const r = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
   const found = r.stdout.trim();
   if (found) return found;
-  for (const p of ['/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/sbin/redis-server']) {
+  for (const p of [
+    '/usr/bin/redis-server',
+    '/usr/local/bin/redis-server',
+    '/usr/sbin/redis-server',
+  ]) {
     if (existsSync(p)) return p;
   }
   return null;
@@ -38,10 +42,14 @@ export function ensureRedisServer({ log = console.error } = {}) {
     log('redis-server not found: installing it with apt-get (Debian/Ubuntu, running as root)…');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const upd = spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-    const inst = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], {
-      stdio: 'inherit',
-      env,
-    });
+    const inst = spawnSync(
+      'apt-get',
+      ['install', '-y', '--no-install-recommends', 'redis-server'],
+      {
+        stdio: 'inherit',
+        env,
+      },
+    );
     if (upd.status === 0 && inst.status === 0) bin = findRedisServer();
   }
   if (!bin) throw new Error(HOW_TO_GET_REDIS);
@@ -95,16 +103,26 @@ export async function startRedisServer(opts = {}) {
   const ownDir = !opts.dir;
   const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'rollback-redis-'));
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--save', '',
-    '--appendonly', opts.appendonly === false ? 'no' : 'yes',
-    '--appendfsync', 'everysec',
-    '--maxmemory-policy', opts.maxmemoryPolicy ?? 'noeviction',
-    '--protected-mode', 'yes',
-    '--daemonize', 'no',
-    '--loglevel', 'warning',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    opts.appendonly === false ? 'no' : 'yes',
+    '--appendfsync',
+    'everysec',
+    '--maxmemory-policy',
+    opts.maxmemoryPolicy ?? 'noeviction',
+    '--protected-mode',
+    'yes',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
     ...(opts.extraArgs ?? []),
   ];
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });

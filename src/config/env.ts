@@ -44,7 +44,12 @@ const envSchema = z.object({
   /** The SDK's own endpoint override, applied to every AWS client (e.g. the local AWS endpoint). */
   AWS_ENDPOINT_URL: url('e.g. http://127.0.0.1:4566').optional(),
   ROLLBACK_CONFIG: z.string().min(1, 'must be the path of the YAML config'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce
+    .number({ error: 'must be a TCP port number (0-65535)' })
+    .int('must be a TCP port number (0-65535)')
+    .min(0, 'must be a TCP port number (0-65535)')
+    .max(65535, 'must be a TCP port number (0-65535)')
+    .default(3000),
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Shared secret EventBridge API destinations send in the x-rollback-bot-secret header. */

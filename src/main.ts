@@ -1,0 +1,58 @@
+// The process edge: read configuration, start the roles, stop cleanly on SIGTERM/SIGINT.
+// Exit codes: 0 clean stop, 1 could not start (e.g. Redis), 2 invalid configuration.
+import { startBot } from './bot.js';
+import { loadEnv } from './config/env.js';
+import { ConfigError } from './config/errors.js';
+import { loadConfigFile } from './config/load.js';
+import { createLogger, scrubSecrets } from './log.js';
+
+async function main(): Promise<void> {
+  let env: ReturnType<typeof loadEnv>;
+  let config: Awaited<ReturnType<typeof loadConfigFile>>;
+  try {
+    env = loadEnv();
+    config = await loadConfigFile(env.ROLLBACK_CONFIG, env.AWS_REGION);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`rollback-bot: ${err.source} is invalid:\n`);
+      for (const p of err.problems) process.stderr.write(`${p}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(env.LOG_LEVEL);
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  try {
+    bot = await startBot({ env, config, log });
+  } catch (err) {
+    const message = scrubSecrets(err instanceof Error ? err.message : String(err));
+    log.fatal({ code: (err as { code?: string }).code }, message);
+    process.stderr.write(`rollback-bot: cannot start: ${message}\n`);
+    process.exit(1);
+  }
+  const shutdown = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown took longer than 9 s; exiting anyway');
+      process.exit(1);
+    }, 9_000);
+    force.unref();
+    bot
+      .stop()
+      .then(() => {
+        log.info('stopped cleanly');
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`rollback-bot: unexpected error: ${scrubSecrets(String(err))}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+// Prometheus metrics. One registry per process (tests build their own).
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'rollback_bot_' });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'rollback_bot_http_requests_total',
+      help: 'HTTP requests served, by route and status code',
+      labelNames: ['route', 'status'] as const,
+      registers: [registry],
+    }),
+    redisUp: new Gauge({
+      name: 'rollback_bot_redis_up',
+      help: '1 when the last readiness check reached Redis, else 0',
+      registers: [registry],
+    }),
+    environments: new Gauge({
+      name: 'rollback_bot_environments',
+      help: 'Environments in the loaded configuration',
+      registers: [registry],
+    }),
+    slackRequests: new Counter({
+      name: 'rollback_bot_slack_requests_total',
+      help: 'Slack commands and interactions received, by kind and outcome',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    ackSeconds: new Histogram({
+      name: 'rollback_bot_slack_ack_seconds',
+      help: 'Time from receiving a Slack request to acknowledging it',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    awsEvents: new Counter({
+      name: 'rollback_bot_aws_events_total',
+      help: 'AWS events received at /aws/events, by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    rollbacks: new Counter({
+      name: 'rollback_bot_rollbacks_total',
+      help: 'Rollback requests by final state',
+      labelNames: ['state'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

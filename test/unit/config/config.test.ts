@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadEnv } from '../../../src/config/env.js';
+import { ConfigError } from '../../../src/config/errors.js';
+import { parseConfig } from '../../../src/config/load.js';
+
+const example = readFileSync(
+  new URL('../../../rollback.config.example.yml', import.meta.url),
+  'utf8',
+);
+
+function problemsOf(text: string): string[] {
+  try {
+    parseConfig(text, 'test.yml');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+const base = (envs: string, rest = '') => `environments:\n${envs}\n${rest}`;
+const stageEnv = (name: string, extra = '', stage = 'Deploy') =>
+  `  ${name}:\n    channel: C0TEST0001\n    pipeline: web-app\n    stages: { ${stage}: {} }\n${extra}`;
+
+describe('configuration', () => {
+  it('parses the example config with defaults applied', () => {
+    const config = parseConfig(example, 'example');
+    expect(Object.keys(config.environments)).toEqual(['staging', 'prod-us', 'prod-eu']);
+    const prod = config.environments['prod-us']!;
+    expect(prod.bakeMs).toBe(15 * 60_000);
+    expect(prod.approval).toMatchObject({
+      required: 1,
+      approvers: ['S0MGRS01'],
+      expiresAfterMs: 1_800_000,
+    });
+    expect(prod.target).toEqual({
+      kind: 'stage',
+      pipeline: 'web-app',
+      stages: { Deploy: { lockAfterRollback: true } },
+    });
+    expect(prod.windows.allow).toEqual([{ cron: '0 9 * * MON-THU', durationMs: 7 * 3_600_000 }]);
+    expect(config.environments['prod-eu']!.target).toMatchObject({
+      kind: 'deployment-group',
+      application: 'billing-api',
+    });
+    expect(config.environments['prod-eu']!.region).toBe('eu-west-1');
+    expect(config.groups.prod).toEqual({
+      name: 'prod',
+      members: ['prod-us', 'prod-eu'],
+      onMemberFailure: 'halt',
+    });
+  });
+
+  it('names a missing channel', () => {
+    expect(
+      problemsOf(base('  staging:\n    pipeline: web-app\n    stages: { Deploy: {} }')),
+    ).toEqual(['environments.staging.channel: is required']);
+  });
+
+  it('names an unknown environment in a group, with a suggestion', () => {
+    expect(problemsOf(base(stageEnv('prod-us'), 'groups:\n  prod: [prod-us, prdo-eu]\n'))).toEqual([
+      'groups.prod[1]: unknown environment "prdo-eu"',
+    ]);
+    expect(
+      problemsOf(
+        base(
+          stageEnv('prod-us') + stageEnv('prod-eu', '', 'Deploy-EU'),
+          'groups:\n  prod: { members: [prod-us, prdo-eu] }\n',
+        ),
+      ),
+    ).toEqual(['groups.prod.members[1]: unknown environment "prdo-eu": did you mean prod-eu?']);
+  });
+
+  it('names a bad cron expression with its key path', () => {
+    const windows = '    windows:\n      allow:\n        - { cron: "0 25 * * *", duration: 7h }\n';
+    expect(problemsOf(base(stageEnv('prod-us', windows)))).toEqual([
+      'environments.prod-us.windows.allow[0].cron: invalid cron expression "0 25 * * *"',
+    ]);
+  });
+
+  it('names a bad duration', () => {
+    expect(problemsOf(base(stageEnv('prod-us', '    bake: soon\n')))).toEqual([
+      'environments.prod-us.bake: invalid duration "soon": use a number and a unit, e.g. 30s, 15m, 4h, 2d',
+    ]);
+  });
+
+  it('names an unknown key', () => {
+    expect(problemsOf(base(stageEnv('prod-us', '    autoRolback: on-failure\n')))).toEqual([
+      'environments.prod-us: unknown key "autoRolback"',
+    ]);
+  });
+
+  it('refuses two environments claiming the same pipeline stage', () => {
+    expect(problemsOf(base(stageEnv('staging') + stageEnv('prod-us')))).toEqual([
+      'environments.prod-us.stages.Deploy: pipeline stage web-app/Deploy in (AWS_REGION) is already guarded by environment "staging"; one owner per stage',
+    ]);
+  });
+
+  it('reports every problem, one line each', () => {
+    const problems = problemsOf(
+      base(
+        '  prod-us:\n    channel: general\n    pipeline: web-app\n    stages: { Deploy: {} }\n    autoRollback: sometimes\n    bake: 5 parsecs',
+      ),
+    );
+    expect(problems).toEqual([
+      'environments.prod-us.channel: must be a Slack channel id such as C0123ABCD (not a #name)',
+      'environments.prod-us.bake: invalid duration "5 parsecs": use a number and a unit, e.g. 30s, 15m, 4h, 2d',
+      'environments.prod-us.autoRollback: must be one of "off", "on-failure", "on-alarm", "on-failure-and-alarm"',
+    ]);
+  });
+
+  it('reports YAML syntax errors with a line number', () => {
+    const problems = problemsOf('environments:\n  prod: [unclosed\n');
+    expect(problems[0]).toMatch(/^line \d+: /);
+  });
+});
+
+describe('environment variables', () => {
+  const good = {
+    SLACK_BOT_TOKEN: 'xoxb-123-abc',
+    SLACK_SIGNING_SECRET: 'a-signing-secret',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    ROLLBACK_CONFIG: 'rollback.config.yml',
+  };
+
+  it('applies documented defaults', () => {
+    const env = loadEnv(good);
+    expect(env).toMatchObject({
+      REDIS_PREFIX: '{rollback}',
+      PORT: 3000,
+      ROLE: 'all',
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('names each missing required variable without echoing any value', () => {
+    const { SLACK_SIGNING_SECRET: _s, REDIS_URL: _r, ...rest } = good;
+    try {
+      loadEnv({ ...rest, SLACK_BOT_TOKEN: 'not-a-token-supersecret' });
+      expect.unreachable('loadEnv should have thrown');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems;
+      expect(problems).toEqual([
+        'SLACK_BOT_TOKEN: must be a bot token starting with xoxb-',
+        'SLACK_SIGNING_SECRET: is required',
+        'REDIS_URL: is required',
+      ]);
+      expect(problems.join('\n')).not.toContain('supersecret');
+    }
+  });
+
+  it('rejects an unknown ROLE', () => {
+    expect(() => loadEnv({ ...good, ROLE: 'both' })).toThrow(
+      /ROLE: must be one of "all", "web", "worker"/,
+    );
+  });
+});

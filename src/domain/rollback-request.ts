@@ -1,0 +1,73 @@
+// The rollback request: the unit of work and of audit. Stored by store/request-store.ts.
+import type { DeployRevision, FileExistsBehavior } from './releases.js';
+import type { RequestState } from './request-state.js';
+
+export type Requester = { kind: 'user'; id: string } | { kind: 'auto'; reason: string };
+
+/** What is being rolled back, and to what. Everything the worker needs to act. */
+export type RollbackTarget =
+  | {
+      kind: 'stage';
+      pipeline: string;
+      stage: string;
+      /** The release being rolled back (deployed or failing now). */
+      currentExecutionId: string;
+      targetExecutionId: string;
+      /** Lock the stage's inbound transition after a successful rollback. */
+      lockAfterRollback: boolean;
+    }
+  | {
+      kind: 'deployment-group';
+      application: string;
+      deploymentGroup: string;
+      action: 'stop' | 'redeploy';
+      currentDeploymentId?: string;
+      targetDeploymentId?: string;
+      revision?: DeployRevision;
+      fileExistsBehavior?: FileExistsBehavior;
+    };
+
+export interface RollbackRequest {
+  id: string;
+  env: string;
+  region: string;
+  state: RequestState;
+  target: RollbackTarget;
+  requestedBy: Requester;
+  reason?: string;
+  /** Where it came from: 'slash-command', 'button', 'auto-failure', 'api'… */
+  source: string;
+  createdAt: number;
+  updatedAt: number;
+  queuedAt?: number;
+  startedAt?: number;
+  endedAt?: number;
+  /** The policy decision that moved it out of `requested`. */
+  decision?: string;
+  /** The AWS execution or deployment the rollback runs as, once known. */
+  awsExecutionId?: string;
+  /** CodeDeploy stop: the deployment that was stopped (its rollback is `awsExecutionId`). */
+  stoppedDeploymentId?: string;
+  /** How the AWS execution was obtained: called by us, or adopted after a crash. */
+  awsOrigin?: 'called' | 'adopted';
+  /** Retries of AWS calls so far (throttling, 5xx, conflict). */
+  retries: number;
+  lastError?: string;
+  /** AWS's own summary of how it ended. */
+  summary?: string;
+  /** Set when the stage's inbound transition was disabled after the rollback. */
+  lockedTransition?: boolean;
+}
+
+/** The key of the "one active rollback per target" lock. */
+export function targetKey(region: string, target: RollbackTarget): string {
+  return target.kind === 'stage'
+    ? `stage/${region}/${target.pipeline}/${target.stage}`
+    : `dg/${region}/${target.application}/${target.deploymentGroup}`;
+}
+
+export function describeTarget(target: RollbackTarget): string {
+  return target.kind === 'stage'
+    ? `${target.pipeline} / ${target.stage}`
+    : `${target.application} / ${target.deploymentGroup}`;
+}

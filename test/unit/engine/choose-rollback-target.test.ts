@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { chooseStageTarget, currentRelease } from '../../../src/domain/choose-rollback-target.js';
+import { execId, release, SHA, snapshot } from './fixtures.js';
+
+describe('current release', () => {
+  it('is the last success in the stage when nothing newer ran there', () => {
+    const s = snapshot([release(1, SHA.a), release(2, SHA.b)]);
+    expect(currentRelease(s)?.executionId).toBe(execId(2));
+  });
+  it('is the execution failing in the stage now', () => {
+    const failing = release(3, SHA.c, { status: 'Failed' });
+    const s = snapshot([release(1, SHA.a), release(2, SHA.b)], { latest: failing });
+    expect(currentRelease(s)?.executionId).toBe(execId(3));
+  });
+});
+
+describe('default target', () => {
+  it('is the newest earlier success with a different revision', () => {
+    const s = snapshot([release(1, SHA.a), release(2, SHA.b), release(3, SHA.c)]);
+    const r = chooseStageTarget(s);
+    expect(r).toMatchObject({ ok: true, byDefault: true });
+    if (r.ok) {
+      expect(r.current.executionId).toBe(execId(3));
+      expect(r.target.executionId).toBe(execId(2));
+    }
+  });
+
+  it('skips rollbacks, same-revision re-runs and other pipeline versions; failed never listed', () => {
+    const s = snapshot(
+      [
+        release(1, SHA.a),
+        release(2, SHA.b, { pipelineVersion: 2 }),
+        release(3, SHA.c, {
+          executionType: 'ROLLBACK',
+          rollbackTargetExecutionId: execId(1),
+          triggerType: 'ManualRollback',
+        }),
+        release(4, SHA.d),
+        release(5, SHA.d),
+      ],
+      // The failing execution in the stage is current; ids 1–5 succeeded there.
+      { latest: release(6, SHA.d, { status: 'Failed' }) },
+    );
+    const r = chooseStageTarget(s);
+    // 5 and 4 deploy the same commit as the failing 6, 3 is a rollback, 2 is an old version.
+    expect(r.ok && r.target.executionId).toBe(execId(1));
+  });
+
+  it('treats the current failing execution as current and the last success as target', () => {
+    const s = snapshot([release(1, SHA.a), release(2, SHA.b)], {
+      latest: release(3, SHA.c, { status: 'Failed' }),
+    });
+    const r = chooseStageTarget(s);
+    expect(r.ok && r.target.executionId).toBe(execId(2));
+  });
+
+  it('refuses when no release qualifies, saying why', () => {
+    const s = snapshot([release(1, SHA.a, { pipelineVersion: 1 }), release(2, SHA.b)]);
+    const r = chooseStageTarget(s);
+    expect(r).toMatchObject({ ok: false, code: 'no-earlier-release' });
+    if (!r.ok) expect(r.message).toMatch(/No earlier release of web-app succeeded in Deploy/);
+  });
+
+  it('refuses the source stage', () => {
+    const s = snapshot([release(1, SHA.a), release(2, SHA.b)], { stage: 'Source' });
+    expect(chooseStageTarget(s)).toMatchObject({ ok: false, code: 'source-stage' });
+  });
+
+  it('refuses when nothing has run', () => {
+    expect(chooseStageTarget(snapshot([]))).toMatchObject({
+      ok: false,
+      code: 'no-current-release',
+    });
+  });
+});
+
+describe('named target', () => {
+  const list = [
+    release(1, SHA.a),
+    release(2, SHA.c2, { pipelineVersion: 2 }),
+    release(3, SHA.b, { executionType: 'ROLLBACK', rollbackTargetExecutionId: execId(1) }),
+    release(4, SHA.c),
+    release(5, SHA.d),
+  ];
+
+  it('by execution id', () => {
+    const r = chooseStageTarget(snapshot(list), execId(4));
+    expect(r).toMatchObject({ ok: true, byDefault: false });
+    expect(r.ok && r.target.executionId).toBe(execId(4));
+  });
+
+  it('by sha prefix, newest valid run of that commit', () => {
+    const runs = [...list, release(0, SHA.a)];
+    const r = chooseStageTarget(snapshot(runs), SHA.a.slice(0, 8));
+    expect(r.ok && r.target.executionId).toBe(execId(1));
+  });
+
+  const refusals: Array<[string, string, RegExp, Parameters<typeof snapshot>[1]?]> = [
+    [execId(5), 'is-current', /is what is deployed in Deploy now/],
+    [execId(3), 'is-rollback', /itself a rollback .*Choose 0{8}-0000-4000-8000-000000000001/],
+    [execId(2), 'other-pipeline-version', /pipeline version 2, but web-app is now at version 3/],
+    [execId(9), 'not-found', /No execution .* was found in web-app/],
+    ['ddddddd4', 'is-current', /is what is deployed/],
+    ['eeeeeee', 'not-found', /starting with eeeeeee/],
+    ['ccccccc', 'ambiguous', /matches several revisions \(ccccccc, ccccccc\)|several revisions/],
+    ['abc', 'not-found', /at least 6 characters/],
+  ];
+  for (const [to, code, message] of refusals) {
+    it(`refuses ${to}: ${code}`, () => {
+      const r = chooseStageTarget(snapshot(list), to);
+      expect(r).toMatchObject({ ok: false, code });
+      if (!r.ok) expect(r.message).toMatch(message);
+    });
+  }
+
+  it('refuses an execution that never succeeded in the stage', () => {
+    const named = release(7, SHA.b, { status: 'Failed', startTime: new Date(Date.UTC(2025, 0)) });
+    const r = chooseStageTarget(snapshot(list, { named }), execId(7));
+    expect(r).toMatchObject({ ok: false, code: 'not-succeeded-in-stage' });
+  });
+
+  it('refuses a re-run of the current commit', () => {
+    const r = chooseStageTarget(snapshot([...list, release(6, SHA.d)]), execId(5));
+    expect(r).toMatchObject({ ok: false, code: 'same-revision' });
+    if (!r.ok) expect(r.message).toMatch(/same source revision \(ddddddd\)/);
+  });
+
+  it('refuses a target newer than a current failing release', () => {
+    const s = snapshot([release(1, SHA.a), release(3, SHA.c)], {
+      latest: release(2, SHA.b, { status: 'InProgress' }),
+    });
+    // The stage's latest is older than the newest success, so the success is current.
+    expect(currentRelease(s)?.executionId).toBe(execId(3));
+    const r = chooseStageTarget(s, execId(3));
+    expect(r).toMatchObject({ ok: false, code: 'is-current' });
+  });
+});

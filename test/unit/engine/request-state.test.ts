@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { listReleaseChoices } from '../../../src/domain/release-list.js';
+import { canTransition, isTerminal, statesLeadingTo } from '../../../src/domain/request-state.js';
+import { sanitiseTransitionReason } from '../../../src/domain/transition-reason.js';
+import { execId, release, SHA, snapshot } from './fixtures.js';
+
+describe('request state machine', () => {
+  it('follows DESIGN.md', () => {
+    expect(canTransition('requested', 'queued')).toBe(true);
+    expect(canTransition('awaiting_approval', 'queued')).toBe(true);
+    expect(canTransition('queued', 'running')).toBe(true);
+    expect(canTransition('running', 'succeeded')).toBe(true);
+    expect(canTransition('requested', 'running')).toBe(false);
+    expect(canTransition('succeeded', 'failed')).toBe(false);
+    expect(canTransition('blocked', 'queued')).toBe(false);
+    expect(statesLeadingTo('queued')).toEqual(['requested', 'awaiting_approval']);
+    expect(isTerminal('expired')).toBe(true);
+    expect(isTerminal('running')).toBe(false);
+  });
+});
+
+describe('transition reason', () => {
+  it('keeps only the characters AWS allows, within 300', () => {
+    expect(sanitiseTransitionReason('Rolled back: by <@U123>, req_01H/x "quoted"\nnext')).toBe(
+      'Rolled back by @U123 req 01H x quoted next',
+    );
+    expect(sanitiseTransitionReason('x'.repeat(400))).toHaveLength(300);
+    expect(sanitiseTransitionReason(':::')).toBe('Locked by rollback-bot');
+    expect(sanitiseTransitionReason('a (b) ok! why? *')).toMatch(/^[a-zA-Z0-9!@ ().*?-]{1,300}$/);
+  });
+});
+
+describe('release list for pickers', () => {
+  it('gives each release its validity and reason', () => {
+    const s = snapshot([
+      release(1, SHA.a),
+      release(2, SHA.b, { executionType: 'ROLLBACK', rollbackTargetExecutionId: execId(1) }),
+      release(3, SHA.c),
+    ]);
+    const list = listReleaseChoices(s, 10);
+    expect(list.map((r) => [r.executionId, r.isCurrent, r.valid])).toEqual([
+      [execId(3), true, false],
+      [execId(2), false, false],
+      [execId(1), false, true],
+    ]);
+    expect(list[1]!.reason).toMatch(/itself a rollback/);
+    expect(list[2]!.sourceRevisions[0]).toMatchObject({
+      revisionId: SHA.a,
+      message: 'commit aaaaaaa',
+    });
+    expect(listReleaseChoices(s, 1)).toHaveLength(1);
+  });
+});

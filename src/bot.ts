@@ -5,6 +5,7 @@ import type { Env } from './config/env.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createSlackApp } from './slack/app.js';
 import { checkRedisSuitable, createRedis } from './store/redis.js';
 import { redactRedisUrl, waitForRedisReady } from './store/redis-wait.js';
 
@@ -74,7 +75,17 @@ export async function startBot({ env, config, log, host }: StartBotOptions): Pro
       { name: 'config', check: async () => undefined },
     ],
   });
-  log.info({ port: http.port, role: env.ROLE }, 'rollback-bot is listening');
+  if (env.ROLE !== 'worker') {
+    const slack = createSlackApp(env, log);
+    if (slack.httpHandler) http.mount('/slack/events', slack.httpHandler);
+    await slack.start();
+    closeables.push({ name: 'slack', close: () => slack.stop() });
+  }
+
+  log.info(
+    { port: http.port, role: env.ROLE, slack: env.SLACK_APP_TOKEN ? 'socket-mode' : 'http' },
+    'rollback-bot is listening',
+  );
 
   let stopping: Promise<void> | undefined;
   return {

@@ -1,0 +1,225 @@
+// CodePipeline calls the engine makes, returning domain shapes. One SDK attempt per call.
+import {
+  DisableStageTransitionCommand,
+  EnableStageTransitionCommand,
+  GetPipelineCommand,
+  GetPipelineExecutionCommand,
+  GetPipelineStateCommand,
+  ListPipelineExecutionsCommand,
+  type PipelineExecutionSummary,
+  RollbackStageCommand,
+  type SourceRevision as SdkSourceRevision,
+} from '@aws-sdk/client-codepipeline';
+import type { ReleaseDetail } from '../domain/release-diff.js';
+import type { ExecutionStatus, PipelineRelease, SourceRevision } from '../domain/releases.js';
+import type { Account, AwsClients } from './aws-clients.js';
+import { toAwsCallError } from './aws-errors.js';
+import { parseRevisionSummary } from './revision-summary.js';
+
+export interface StageState {
+  latestExecutionId?: string;
+  latestStatus?: string;
+  inboundEnabled: boolean;
+  disabledReason?: string;
+}
+
+export interface ExecutionDetail extends PipelineRelease {
+  statusSummary?: string;
+  detail: ReleaseDetail;
+}
+
+function toSourceRevision(s: SdkSourceRevision): SourceRevision {
+  const parsed = parseRevisionSummary(s.revisionSummary);
+  return {
+    actionName: s.actionName ?? 'Source',
+    revisionId: s.revisionId ?? '',
+    ...parsed,
+    ...(s.revisionUrl ? { url: s.revisionUrl } : {}),
+  };
+}
+
+function toRelease(s: PipelineExecutionSummary): PipelineRelease {
+  const target = s.rollbackMetadata?.rollbackTargetPipelineExecutionId;
+  return {
+    executionId: s.pipelineExecutionId ?? '',
+    status: (s.status ?? 'InProgress') as ExecutionStatus,
+    startTime: s.startTime ?? new Date(0),
+    executionType: s.executionType === 'ROLLBACK' ? 'ROLLBACK' : 'STANDARD',
+    ...(s.trigger?.triggerType ? { triggerType: s.trigger.triggerType } : {}),
+    ...(target ? { rollbackTargetExecutionId: target } : {}),
+    sourceRevisions: (s.sourceRevisions ?? []).map(toSourceRevision),
+  };
+}
+
+export function createCodePipelineAdapter(clients: AwsClients, account: Account) {
+  const client = clients.codepipeline(account);
+  const where = (pipeline: string, stage?: string) =>
+    `pipeline ${pipeline}${stage ? ` stage ${stage}` : ''} in ${account.region}`;
+
+  async function call<T>(op: string, context: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw toAwsCallError(err, op, context);
+    }
+  }
+
+  return {
+    async getPipeline(pipeline: string): Promise<{ version: number; stageNames: string[] }> {
+      const out = await call('GetPipeline', where(pipeline), () =>
+        client.send(new GetPipelineCommand({ name: pipeline })),
+      );
+      return {
+        version: out.pipeline?.version ?? 1,
+        stageNames: (out.pipeline?.stages ?? []).map((s) => s.name ?? ''),
+      };
+    },
+
+    async getStageState(pipeline: string, stage: string): Promise<StageState> {
+      const out = await call('GetPipelineState', where(pipeline, stage), () =>
+        client.send(new GetPipelineStateCommand({ name: pipeline })),
+      );
+      const s = out.stageStates?.find((x) => x.stageName === stage);
+      return {
+        ...(s?.latestExecution?.pipelineExecutionId
+          ? { latestExecutionId: s.latestExecution.pipelineExecutionId }
+          : {}),
+        ...(s?.latestExecution?.status ? { latestStatus: s.latestExecution.status } : {}),
+        inboundEnabled: s?.inboundTransitionState?.enabled ?? true,
+        ...(s?.inboundTransitionState?.disabledReason
+          ? { disabledReason: s.inboundTransitionState.disabledReason }
+          : {}),
+      };
+    },
+
+    /** Newest first, up to `limit` (paginates). */
+    async listExecutions(
+      pipeline: string,
+      opts: { limit: number; succeededInStage?: string },
+    ): Promise<PipelineRelease[]> {
+      const out: PipelineRelease[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await call(
+          'ListPipelineExecutions',
+          where(pipeline, opts.succeededInStage),
+          () =>
+            client.send(
+              new ListPipelineExecutionsCommand({
+                pipelineName: pipeline,
+                maxResults: Math.min(100, Math.max(1, opts.limit - out.length)),
+                ...(nextToken ? { nextToken } : {}),
+                ...(opts.succeededInStage
+                  ? { filter: { succeededInStage: { stageName: opts.succeededInStage } } }
+                  : {}),
+              }),
+            ),
+        );
+        out.push(...(page.pipelineExecutionSummaries ?? []).map(toRelease));
+        nextToken = page.nextToken;
+      } while (nextToken && out.length < opts.limit);
+      return out.slice(0, opts.limit);
+    },
+
+    async getExecution(pipeline: string, executionId: string): Promise<ExecutionDetail> {
+      const out = await call('GetPipelineExecution', where(pipeline), () =>
+        client.send(
+          new GetPipelineExecutionCommand({
+            pipelineName: pipeline,
+            pipelineExecutionId: executionId,
+          }),
+        ),
+      );
+      const e = out.pipelineExecution ?? {};
+      const artifacts = e.artifactRevisions ?? [];
+      // GetPipelineExecution has no sourceRevisions: the source artifacts carry the same ids.
+      const sourceRevisions: SourceRevision[] = artifacts.map((a) => ({
+        actionName: a.name ?? 'Source',
+        revisionId: a.revisionId ?? '',
+        ...parseRevisionSummary(a.revisionSummary),
+        ...(a.revisionUrl ? { url: a.revisionUrl } : {}),
+      }));
+      const target = e.rollbackMetadata?.rollbackTargetPipelineExecutionId;
+      const release: PipelineRelease = {
+        executionId: e.pipelineExecutionId ?? executionId,
+        status: (e.status ?? 'InProgress') as ExecutionStatus,
+        // GetPipelineExecution gives no start time; callers with a listing use that one.
+        startTime: artifacts[0]?.created ?? new Date(0),
+        executionType: e.executionType === 'ROLLBACK' ? 'ROLLBACK' : 'STANDARD',
+        ...(e.trigger?.triggerType ? { triggerType: e.trigger.triggerType } : {}),
+        ...(target ? { rollbackTargetExecutionId: target } : {}),
+        sourceRevisions,
+        ...(e.pipelineVersion !== undefined ? { pipelineVersion: e.pipelineVersion } : {}),
+      };
+      return {
+        ...release,
+        ...(e.statusSummary ? { statusSummary: e.statusSummary } : {}),
+        detail: {
+          executionId: release.executionId,
+          sourceRevisions,
+          artifactRevisions: artifacts.map((a) => ({
+            name: a.name ?? '',
+            ...(a.revisionId ? { revisionId: a.revisionId } : {}),
+            ...(a.revisionSummary ? { summary: a.revisionSummary } : {}),
+            ...(a.revisionUrl ? { url: a.revisionUrl } : {}),
+          })),
+          variables: Object.fromEntries(
+            (e.variables ?? []).map((v) => [v.name ?? '', v.resolvedValue ?? '']),
+          ),
+        },
+      };
+    },
+
+    async rollbackStage(
+      pipeline: string,
+      stage: string,
+      targetExecutionId: string,
+    ): Promise<string> {
+      const out = await call('RollbackStage', where(pipeline, stage), () =>
+        client.send(
+          new RollbackStageCommand({
+            pipelineName: pipeline,
+            stageName: stage,
+            targetPipelineExecutionId: targetExecutionId,
+          }),
+        ),
+      );
+      if (!out.pipelineExecutionId) {
+        throw toAwsCallError(
+          new Error('RollbackStage returned no pipelineExecutionId'),
+          'RollbackStage',
+          where(pipeline, stage),
+        );
+      }
+      return out.pipelineExecutionId;
+    },
+
+    /** `reason` must already be sanitised (domain/transition-reason.ts). */
+    async disableInbound(pipeline: string, stage: string, reason: string): Promise<void> {
+      await call('DisableStageTransition', where(pipeline, stage), () =>
+        client.send(
+          new DisableStageTransitionCommand({
+            pipelineName: pipeline,
+            stageName: stage,
+            transitionType: 'Inbound',
+            reason,
+          }),
+        ),
+      );
+    },
+
+    async enableInbound(pipeline: string, stage: string): Promise<void> {
+      await call('EnableStageTransition', where(pipeline, stage), () =>
+        client.send(
+          new EnableStageTransitionCommand({
+            pipelineName: pipeline,
+            stageName: stage,
+            transitionType: 'Inbound',
+          }),
+        ),
+      );
+    },
+  };
+}
+
+export type CodePipelineAdapter = ReturnType<typeof createCodePipelineAdapter>;

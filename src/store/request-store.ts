@@ -1,0 +1,228 @@
+// Rollback request records in Redis: a hash per request, indexes per environment and per
+// target, the "one active rollback per target" lock, and the audit stream. Every change goes
+// through one Lua script, so the state check, the change, the lock and the audit entry are one.
+import type { Redis } from 'ioredis';
+import { ulid } from 'ulid';
+import { ACTIVE_STATES, isTerminal, type RequestState } from '../domain/request-state.js';
+import {
+  type Requester,
+  type RollbackRequest,
+  type RollbackTarget,
+  targetKey,
+} from '../domain/rollback-request.js';
+import { type AuditEntry, readAudit } from './audit-stream.js';
+import { actorOf, decodeRequest, encodeRequest } from './request-codec.js';
+import { CREATE_REQUEST, TRANSITION_REQUEST } from './request-scripts.js';
+
+export interface RequestStoreOptions {
+  /**
+   * Key prefix. Use a `{hash-tag}` (default `{rollback}`) so every key of the store lands in one
+   * Redis Cluster slot, which the Lua scripts need.
+   */
+  prefix?: string;
+  /** Approximate cap on audit stream entries (XADD MAXLEN ~). Default 1,000,000. */
+  auditMaxLen?: number;
+}
+
+export interface NewRequest {
+  env: string;
+  region: string;
+  target: RollbackTarget;
+  requestedBy: Requester;
+  reason?: string;
+  source: string;
+}
+
+export interface ChangeOptions {
+  /** Who makes the change: `user:U…`, `auto:…`, `worker`, `policy`. */
+  by: string;
+  /** What happened, for the audit stream: 'queued', 'aws-called', 'retry', 'adopted'… */
+  event: string;
+  /** Fields to set on the record (undefined is skipped, null deletes). */
+  fields?: Partial<Record<keyof RollbackRequest, string | number | boolean | null | undefined>>;
+  /** Extra audit fields (AWS ids, decision, error). */
+  audit?: Record<string, string | number | undefined>;
+  /** Count one more retry on the record. */
+  countRetry?: boolean;
+}
+
+export type ChangeResult =
+  | { ok: true; request: RollbackRequest; from: RequestState }
+  | { ok: false; reason: 'missing' }
+  | { ok: false; reason: 'wrong-state'; state: RequestState }
+  | { ok: false; reason: 'locked'; state: RequestState; activeRequestId: string };
+
+interface ScriptedRedis extends Redis {
+  rbCreateRequest(...args: Array<string | number>): Promise<number>;
+  rbTransitionRequest(...args: Array<string | number>): Promise<[string, string, string]>;
+}
+
+export type RequestStore = ReturnType<typeof createRequestStore>;
+
+export function createRequestStore(redis: Redis, options: RequestStoreOptions = {}) {
+  const prefix = options.prefix ?? '{rollback}';
+  const maxLen = options.auditMaxLen ?? 1_000_000;
+  const r = redis as ScriptedRedis;
+  if (typeof r.rbTransitionRequest !== 'function') {
+    redis.defineCommand('rbCreateRequest', { numberOfKeys: 4, lua: CREATE_REQUEST });
+    redis.defineCommand('rbTransitionRequest', { numberOfKeys: 3, lua: TRANSITION_REQUEST });
+  }
+  const keys = {
+    request: (id: string) => `${prefix}:req:${id}`,
+    env: (env: string) => `${prefix}:env:${env}`,
+    target: (tk: string) => `${prefix}:tgt:${tk}`,
+    lock: (tk: string) => `${prefix}:lock:${tk}`,
+    audit: `${prefix}:audit`,
+  };
+
+  async function get(id: string): Promise<RollbackRequest | undefined> {
+    return decodeRequest(await redis.hgetall(keys.request(id)));
+  }
+
+  async function create(input: NewRequest, now: number): Promise<RollbackRequest> {
+    const id = ulid(now);
+    const request: RollbackRequest = {
+      id,
+      env: input.env,
+      region: input.region,
+      state: 'requested',
+      target: input.target,
+      requestedBy: input.requestedBy,
+      source: input.source,
+      createdAt: now,
+      updatedAt: now,
+      retries: 0,
+      ...(input.reason ? { reason: input.reason } : {}),
+    };
+    const tk = targetKey(input.region, input.target);
+    const audit = {
+      request: id,
+      env: input.env,
+      by: actorOf(request),
+      event: 'requested',
+      from: '',
+      to: 'requested',
+      at: String(now),
+      source: input.source,
+      target: tk,
+      ...targetAuditIds(input.target),
+      ...(input.reason ? { reason: input.reason } : {}),
+    };
+    const created = await r.rbCreateRequest(
+      keys.request(id),
+      keys.audit,
+      keys.env(input.env),
+      keys.target(tk),
+      id,
+      now,
+      JSON.stringify(encodeRequest(request, tk)),
+      JSON.stringify(audit),
+      maxLen,
+    );
+    if (created !== 1) throw new Error(`request id collision: ${id}`);
+    return request;
+  }
+
+  /** Moves a request from one of `from` to `to`, atomically; takes or releases the target lock. */
+  async function change(
+    id: string,
+    from: readonly RequestState[],
+    to: RequestState | undefined,
+    now: number,
+    opts: ChangeOptions,
+  ): Promise<ChangeResult> {
+    const tk = await redis.hget(keys.request(id), 'targetKey');
+    const env = await redis.hget(keys.request(id), 'env');
+    if (!tk || !env) return { ok: false, reason: 'missing' };
+    const lockMode =
+      to === 'queued'
+        ? 'take'
+        : to && (isTerminal(to) || !ACTIVE_STATES.includes(to))
+          ? 'release'
+          : 'none';
+    const fields: Record<string, string | null> = {};
+    // Strings only: Lua's tostring() would print large numbers in exponent form.
+    for (const [k, v] of Object.entries(opts.fields ?? {})) {
+      if (v !== undefined) fields[k] = v === null ? null : String(v);
+    }
+    const audit: Record<string, string> = { request: id, env, by: opts.by, event: opts.event };
+    for (const [k, v] of Object.entries(opts.audit ?? {}))
+      if (v !== undefined) audit[k] = String(v);
+    const [outcome, before, holder] = await r.rbTransitionRequest(
+      keys.request(id),
+      keys.audit,
+      keys.lock(tk),
+      from.join(','),
+      to ?? '',
+      now,
+      lockMode,
+      maxLen,
+      // cjson turns an empty Lua table into [] — harmless for pairs().
+      JSON.stringify(fields),
+      JSON.stringify(audit),
+      opts.countRetry ? 'retries' : '',
+    );
+    if (outcome === 'missing') return { ok: false, reason: 'missing' };
+    const state = before as RequestState;
+    if (outcome === 'wrong-state') return { ok: false, reason: 'wrong-state', state };
+    if (outcome === 'locked')
+      return { ok: false, reason: 'locked', state, activeRequestId: holder };
+    const request = await get(id);
+    if (!request) return { ok: false, reason: 'missing' };
+    return { ok: true, request, from: state };
+  }
+
+  async function listIds(key: string, limit: number): Promise<string[]> {
+    return redis.zrevrange(key, 0, Math.max(0, limit - 1));
+  }
+
+  async function getMany(ids: string[]): Promise<RollbackRequest[]> {
+    if (ids.length === 0) return [];
+    const pipe = redis.pipeline();
+    for (const id of ids) pipe.hgetall(keys.request(id));
+    const res = (await pipe.exec()) ?? [];
+    return res
+      .map(([, h]) => decodeRequest(h as Record<string, string>))
+      .filter((x): x is RollbackRequest => x !== undefined);
+  }
+
+  return {
+    keys,
+    get,
+    create,
+    change,
+    /** Newest first. */
+    async listByEnv(env: string, limit: number): Promise<RollbackRequest[]> {
+      return getMany(await listIds(keys.env(env), limit));
+    },
+    async listByTarget(tk: string, limit: number): Promise<RollbackRequest[]> {
+      return getMany(await listIds(keys.target(tk), limit));
+    },
+    /** The request holding the target's lock (queued or running), if any. */
+    async activeFor(tk: string): Promise<RollbackRequest | undefined> {
+      const id = await redis.get(keys.lock(tk));
+      return id ? get(id) : undefined;
+    },
+    async audit(opts: { requestId?: string; count?: number } = {}): Promise<AuditEntry[]> {
+      return readAudit(redis, keys.audit, opts);
+    },
+  };
+}
+
+function targetAuditIds(t: RollbackTarget): Record<string, string> {
+  if (t.kind === 'stage') {
+    return {
+      pipeline: t.pipeline,
+      stage: t.stage,
+      currentExecutionId: t.currentExecutionId,
+      targetExecutionId: t.targetExecutionId,
+    };
+  }
+  return {
+    application: t.application,
+    deploymentGroup: t.deploymentGroup,
+    action: t.action,
+    ...(t.currentDeploymentId ? { currentDeploymentId: t.currentDeploymentId } : {}),
+    ...(t.targetDeploymentId ? { targetDeploymentId: t.targetDeploymentId } : {}),
+  };
+}

@@ -1,0 +1,27 @@
+// Every action_id and callback_id the bot uses. Buttons carry only an opaque id in `value`;
+// the server loads the state behind it and checks permission again on every click.
+export const ACTION = {
+  rollbackOffer: 'rollback.offer', // value: offer id (a failure notification's proposal)
+  openPicker: 'rollback.open_picker', // value: offer id
+  viewDiff: 'rollback.view_diff', // value: offer id
+  dismiss: 'rollback.dismiss', // value: offer id
+  confirmRequest: 'rollback.confirm', // value: draft id (confirmation before a manual rollback)
+  cancelDraft: 'rollback.cancel_draft', // value: draft id
+  approve: 'rollback.approve', // value: request id
+  reject: 'rollback.reject', // value: request id
+  cancelRequest: 'rollback.cancel', // value: request id
+  rollbackOther: 'rollback.propagate', // value: offer id for another environment
+  pickRelease: 'picker.release', // static_select in the picker modal
+} as const;
+
+export const VIEW = {
+  picker: 'picker.modal', // private_metadata: offer id
+  reject: 'reject.modal', // private_metadata: request id
+} as const;
+
+export const BLOCK = {
+  pickerRelease: 'picker_release',
+  pickerReason: 'picker_reason',
+  pickerDiff: 'picker_diff',
+  rejectReason: 'reject_reason',
+} as const;

@@ -1,0 +1,45 @@
+// Small, pure formatting helpers shared by the builders. Time is always passed in.
+import type { RequestState } from '../../domain/request-state.js';
+
+export function age(from: Date, now: Date): string {
+  const s = Math.max(0, Math.round((now.getTime() - from.getTime()) / 1000));
+  if (s < 60) return `${s}s ago`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ago`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ago`;
+  return `${Math.floor(h / 24)}d ago`;
+}
+
+export function elapsed(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const m = Math.floor(s / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return m > 0 ? `${m}m ${rest}s` : `${s}s`;
+}
+
+export function pipelineExecutionUrl(
+  region: string,
+  pipeline: string,
+  executionId: string,
+): string {
+  const p = encodeURIComponent(pipeline);
+  return `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${p}/executions/${executionId}/timeline?region=${region}`;
+}
+
+export function deploymentUrl(region: string, deploymentId: string): string {
+  return `https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${deploymentId}?region=${region}`;
+}
+
+export const STATE_LABEL: Record<RequestState, string> = {
+  requested: ':hourglass_flowing_sand: Requested',
+  blocked: ':no_entry: Blocked',
+  awaiting_approval: ':raised_hand: Awaiting approval',
+  queued: ':hourglass_flowing_sand: Queued',
+  running: ':arrows_counterclockwise: Rolling back',
+  succeeded: ':white_check_mark: Rolled back',
+  failed: ':x: Rollback failed',
+  rejected: ':no_entry_sign: Rejected',
+  expired: ':alarm_clock: Expired',
+  cancelled: ':heavy_multiplication_x: Cancelled',
+};

@@ -1,0 +1,85 @@
+// The live status of a rollback request: posted once, then updated in place as it moves.
+
+import { isTerminal } from '../../domain/request-state.js';
+import { describeTarget, type RollbackRequest } from '../../domain/rollback-request.js';
+import { ACTION } from './action-ids.js';
+import type { Button, KnownBlock } from './block-kit.js';
+import { deploymentUrl, elapsed, pipelineExecutionUrl, STATE_LABEL } from './format.js';
+import type { SlackMessage } from './help-message.js';
+import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
+
+function who(req: RollbackRequest): string {
+  return req.requestedBy.kind === 'user'
+    ? `<@${req.requestedBy.id}>`
+    : `rollback-bot (automatic: ${escapeMrkdwn(plainLine(req.requestedBy.reason, 200))})`;
+}
+
+function awsLink(req: RollbackRequest): string | undefined {
+  if (!req.awsExecutionId) return undefined;
+  const url =
+    req.target.kind === 'stage'
+      ? pipelineExecutionUrl(req.region, req.target.pipeline, req.awsExecutionId)
+      : deploymentUrl(req.region, req.awsExecutionId);
+  return `<${url}|${escapeMrkdwn(req.awsExecutionId)}>`;
+}
+
+function fromTo(req: RollbackRequest): string {
+  const t = req.target;
+  if (t.kind === 'stage')
+    return `\`${t.currentExecutionId.slice(0, 8)}\` → \`${t.targetExecutionId.slice(0, 8)}\``;
+  if (t.action === 'stop')
+    return `stop \`${t.currentDeploymentId ?? '?'}\` and let CodeDeploy roll back`;
+  return `redeploy the revision of \`${t.targetDeploymentId ?? '?'}\``;
+}
+
+export function requestStatusMessage(req: RollbackRequest, now: Date): SlackMessage {
+  const label = STATE_LABEL[req.state];
+  const since = req.startedAt ?? req.queuedAt ?? req.createdAt;
+  const end = req.endedAt ?? now.getTime();
+  const fields = [
+    `*Environment*\n${escapeMrkdwn(req.env)}`,
+    `*Target*\n${escapeMrkdwn(describeTarget(req.target))}`,
+    `*Change*\n${fromTo(req)}`,
+    `*Requested by*\n${who(req)}`,
+    `*Elapsed*\n${elapsed(end - since)}`,
+    `*AWS execution*\n${awsLink(req) ?? '—'}`,
+  ];
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*${label}* · ${escapeMrkdwn(req.env)}` },
+    },
+    { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
+  ];
+  const notes: string[] = [];
+  if (req.reason) notes.push(`Reason: ${inertCode(req.reason, 500)}`);
+  if (req.summary) notes.push(`AWS: ${inertCode(req.summary, 500)}`);
+  if (req.lastError && !isTerminal(req.state))
+    notes.push(`Last error (retrying): ${inertCode(req.lastError, 300)}`);
+  if (req.lastError && req.state === 'failed') notes.push(`Why: ${inertCode(req.lastError, 1000)}`);
+  if (req.retries > 0) notes.push(`AWS calls retried ${req.retries}×`);
+  if (req.lockedTransition)
+    notes.push(
+      ':lock: Inbound transition disabled so the bad release does not roll forward. `/rollback unlock` re-enables it.',
+    );
+  if (notes.length > 0) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: notes.join('\n') }] });
+  }
+  if (req.state === 'awaiting_approval') {
+    const cancel: Button = {
+      type: 'button',
+      action_id: ACTION.cancelRequest,
+      text: { type: 'plain_text', text: 'Cancel request' },
+      value: req.id,
+    };
+    blocks.push({ type: 'actions', elements: [cancel] });
+  }
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'plain_text', text: `Request ${req.id}` }],
+  });
+  return {
+    text: `${label.replace(/^:[a-z_]+: /, '')}: ${plainLine(req.env, 100)} ${plainLine(describeTarget(req.target), 200)}`,
+    blocks,
+  };
+}

@@ -10,6 +10,7 @@ import {
   type PageContext,
   PageInputError,
   pageAct,
+  type ScenarioNames,
   sendJson,
   snapshot,
   streamEvents,
@@ -24,6 +25,7 @@ import { demoWorkspace, type Workspace } from './workspace.js';
 
 export { checkBlocks, checkModalView, LIMITS } from './block-kit-limits.js';
 export { visibleText } from './elements.js';
+export type { ScenarioNames } from './page-api.js';
 export { signSlackRequest } from './signing.js';
 export type {
   ApiCall,
@@ -72,6 +74,8 @@ export interface LocalSlackOptions {
   rateLimits?: RateLimitOptions | false;
   /** Base URL of the local AWS endpoint (its /_sandbox/… control API); without it the page hides scenario controls. */
   awsControlUrl?: string;
+  /** Pipeline and alarm names the page's scenario controls offer (e.g. from the demo world). */
+  scenarios?: ScenarioNames;
   /** Clock in ms; default Date.now. Tests pass their own to expire trigger_ids without waiting. */
   now?: () => number;
   /** How long Slack waits for the bot's ack; default 3000 ms. */
@@ -163,6 +167,7 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
   const page: PageContext = {
     link,
     awsControlUrl: opts.awsControlUrl,
+    scenarios: opts.scenarios ?? {},
     apiUrl: () => `${baseUrl}/api/`,
   };
 

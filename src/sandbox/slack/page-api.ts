@@ -13,9 +13,17 @@ import {
 } from './towards-bot.js';
 import { resolveChannel } from './web-api.js';
 
+export interface ScenarioNames {
+  /** Pipelines offered by the page's scenario controls (the first is preselected). */
+  pipelines?: string[];
+  /** Alarms offered by the page's scenario controls. */
+  alarms?: string[];
+}
+
 export interface PageContext {
   link: BotLink;
   awsControlUrl: string | undefined;
+  scenarios: ScenarioNames;
   apiUrl: () => string;
 }
 
@@ -45,6 +53,7 @@ export function snapshot(page: PageContext): Json {
     modals,
     botConnected: page.link.botUrl() !== undefined,
     awsControl: page.awsControlUrl !== undefined,
+    scenarios: page.scenarios,
     apiUrl: page.apiUrl(),
   };
 }

@@ -156,6 +156,7 @@ export function testWorld(): World {
     alarms: [
       {
         name: 'web-prod-5xx',
+        description: '5XX responses above 2% for 2 minutes',
         region: 'us-east-1',
         metric: {
           namespace: 'AWS/ApplicationELB',

@@ -755,6 +755,9 @@ export class PipelinesModel {
         category: action.category,
         version: action.version,
       },
+      ...(action.category === 'Source'
+        ? {}
+        : { 'input-artifacts': [inputArtifact(p, stage, exec)] }),
       version: exec.pipelineVersion,
       'pipeline-execution-attempt': 1,
     };
@@ -782,6 +785,19 @@ export class PipelinesModel {
 }
 
 // ---- pure helpers ---------------------------------------------------------------------------
+
+/** The artifact a non-source action reads: the previous stage's output, in the artifact bucket. */
+function inputArtifact(p: Pipeline, stage: StageSpec, exec: Execution) {
+  const index = p.spec.stages.findIndex((s) => s.name === stage.name);
+  const name = index <= 1 ? 'SourceArtifact' : 'BuildArtifact';
+  return {
+    name,
+    s3location: {
+      bucket: `codepipeline-${p.region}-sandbox`,
+      key: `${p.name}/${name.slice(0, 10)}/${exec.id.slice(0, 7)}`,
+    },
+  };
+}
 
 export function pipelineArn(p: Pipeline, account: string): string {
   return `arn:aws:codepipeline:${p.region}:${account}:${p.name}`;

@@ -62,12 +62,13 @@ describe('workspace page', () => {
     const confirm = page.getByTestId('confirm');
     await confirm.waitFor();
     expect(await confirm.textContent()).toContain('This redeploys v41 to prod.');
+    await mkdir('test-artifacts', { recursive: true });
+    await page.screenshot({ path: 'test-artifacts/workspace-confirm.png' });
     await confirm.getByRole('button', { name: 'Roll back' }).click();
 
     await page.getByTestId('message').filter({ hasText: 'Rolled back by @olivia' }).waitFor();
     expect(slack.client.messages('deploys-prod').map((m) => m.text)).toEqual(['Rolled back']);
 
-    await mkdir('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/workspace.png', fullPage: true });
   });
 

@@ -81,9 +81,39 @@ function appendEmphasis(parent, text) {
   appendText(parent, text.slice(last));
 }
 
+const EMOJI = {
+  white_check_mark: '✅',
+  heavy_check_mark: '✔️',
+  x: '❌',
+  warning: '⚠️',
+  rotating_light: '🚨',
+  rewind: '⏪',
+  arrow_backward: '◀️',
+  hourglass_flowing_sand: '⏳',
+  hourglass: '⌛',
+  lock: '🔒',
+  unlock: '🔓',
+  snowflake: '❄️',
+  no_entry: '⛔',
+  no_entry_sign: '🚫',
+  rocket: '🚀',
+  fire: '🔥',
+  large_green_circle: '🟢',
+  red_circle: '🔴',
+  large_yellow_circle: '🟡',
+  information_source: 'ℹ️',
+  bell: '🔔',
+  eyes: '👀',
+  thumbsup: '👍',
+  thumbsdown: '👎',
+  stopwatch: '⏱️',
+  clipboard: '📋',
+};
+
 function appendText(parent, text) {
   if (!text) return;
-  const lines = decodeEntities(text).split('\n');
+  const withEmoji = text.replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] ?? all);
+  const lines = decodeEntities(withEmoji).split('\n');
   lines.forEach((line, i) => {
     if (i > 0) parent.append(el('br'));
     if (line) parent.append(document.createTextNode(line));

@@ -15,7 +15,7 @@ export type {
   StartExecutionRequest,
 } from './control.js';
 export type { AwsEvent, SubscribeOptions } from './events/emitter.js';
-export { stringToSign as snsStringToSign } from './events/sns.js';
+export { type SnsNotification, stringToSign as snsStringToSign } from './events/sns.js';
 export type { FaultSpec } from './faults.js';
 export type { ExecutionOutcome, Revision } from './pipelines/model.js';
 export type { TimeMode } from './state.js';

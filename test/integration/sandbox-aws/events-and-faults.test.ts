@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import {
   type AwsEvent,
   type AwsSandbox,
+  type SnsNotification,
   snsStringToSign,
   startAwsSandbox,
 } from '../../../src/sandbox/aws/index.js';
@@ -161,21 +162,19 @@ describe('events', () => {
     await sandbox.control.flushEvents();
     const first = rx.received[0]!;
     expect(first.headers['x-amz-sns-message-type']).toBe('Notification');
-    const n = JSON.parse(first.body) as Record<string, string>;
+    const n = JSON.parse(first.body) as SnsNotification;
     expect(n).toMatchObject({ Type: 'Notification', TopicArn: topicArn, SignatureVersion: '2' });
     expect(n.SigningCertURL).toMatch(/^https:\/\/sns\.us-east-1\.amazonaws\.com\/.+\.pem$/);
-    expect((JSON.parse(n.Message!) as AwsEvent).detail.alarmName).toBe('web-prod-5xx');
+    expect((JSON.parse(n.Message) as AwsEvent).detail.alarmName).toBe('web-prod-5xx');
     const pem = await (await fetch(`${sandbox.url}/_sandbox/sns/cert.pem`)).text();
     expect(pem).toBe(sandbox.control.snsSigningCertPem());
     const cert = new X509Certificate(pem);
     expect(cert.verify(cert.publicKey)).toBe(true);
-    const ok = createVerify('sha256')
-      .update(snsStringToSign(n as never))
-      .verify(pem, n.Signature!, 'base64');
+    const ok = createVerify('sha256').update(snsStringToSign(n)).verify(pem, n.Signature, 'base64');
     expect(ok).toBe(true);
     const tampered = createVerify('sha256')
-      .update(snsStringToSign({ ...(n as never), Message: '{}' }))
-      .verify(pem, n.Signature!, 'base64');
+      .update(snsStringToSign({ ...n, Message: '{}' }))
+      .verify(pem, n.Signature, 'base64');
     expect(tampered).toBe(false);
   });
 });

@@ -1,0 +1,63 @@
+// Claim the event's ids, enqueue it, then mark it done; undo the claim if the enqueue fails.
+import type { Logger } from '../log.js';
+import type { DedupeStore } from './dedupe.js';
+import type { DomainEvent } from './domain-event.js';
+import { type Outcome, outcome } from './intake-outcome.js';
+
+export interface EnqueueOnceDeps {
+  dedupe: DedupeStore;
+  enqueue: (event: DomainEvent) => Promise<void>;
+  log: Logger;
+  /** Time allowed for claim + enqueue together, so the answer stays inside AWS's 5 s. */
+  timeoutMs: number;
+}
+
+class TimedOut extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimedOut()), Math.max(0, ms));
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+/** Dedupe ids of an event: its EventBridge id, and the SNS MessageId it came in. */
+export function dedupeIds(event: DomainEvent, snsMessageId?: string): string[] {
+  const ids = [`eb:${event.sourceEventId}`];
+  if (snsMessageId) ids.push(`sns:${snsMessageId}`);
+  return ids;
+}
+
+export async function enqueueOnce(
+  deps: EnqueueOnceDeps,
+  event: DomainEvent,
+  ids: string[],
+): Promise<Outcome> {
+  const about = { eventId: event.sourceEventId };
+  const deadline = performance.now() + deps.timeoutMs;
+  const left = () => deadline - performance.now();
+  let claim: Awaited<ReturnType<DedupeStore['claim']>>;
+  try {
+    claim = await withTimeout(deps.dedupe.claim(ids), left());
+  } catch (err) {
+    return outcome(err instanceof TimedOut ? 'timeout' : 'store_unavailable', about);
+  }
+  if (claim.status === 'done') return outcome('duplicate', about);
+  if (claim.status === 'pending') return outcome('in_progress', about);
+  try {
+    await withTimeout(deps.enqueue(event), left());
+  } catch (err) {
+    await deps.dedupe.release(ids, claim.token).catch((releaseErr: Error) => {
+      // The claim lapses on its own (pending TTL); until then retries hear "in progress".
+      deps.log.warn({ err: { message: releaseErr.message }, ...about }, 'dedupe release failed');
+    });
+    const reason = err instanceof TimedOut ? 'enqueue timed out' : (err as Error).message;
+    return outcome(err instanceof TimedOut ? 'timeout' : 'store_unavailable', { ...about, reason });
+  }
+  await deps.dedupe.commit(ids, claim.token).catch((err: Error) => {
+    // The job is in Redis; a retry after the claim lapses is absorbed by the job id.
+    deps.log.warn({ err: { message: err.message }, ...about }, 'dedupe commit failed');
+  });
+  return outcome('enqueued', about);
+}

@@ -50,6 +50,13 @@ export interface RollbackRequest {
   stoppedDeploymentId?: string;
   /** How the AWS execution was obtained: called by us, or adopted after a crash. */
   awsOrigin?: 'called' | 'adopted';
+  /**
+   * The newest pipeline execution just before we called RollbackStage. After a crash, a
+   * rollback to our target newer than this is ours, so it is adopted rather than started again.
+   */
+  awsBaseline?: string;
+  /** When AWS first answered "busy" (ConflictException): bounds how long we keep trying. */
+  conflictSince?: number;
   /** Retries of AWS calls so far (throttling, 5xx, conflict). */
   retries: number;
   lastError?: string;

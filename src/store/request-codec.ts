@@ -2,11 +2,19 @@
 import { isRequestState } from '../domain/request-state.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 
-const NUMBER_FIELDS = ['createdAt', 'updatedAt', 'queuedAt', 'startedAt', 'endedAt'] as const;
+const NUMBER_FIELDS = [
+  'createdAt',
+  'updatedAt',
+  'queuedAt',
+  'startedAt',
+  'endedAt',
+  'conflictSince',
+] as const;
 const STRING_FIELDS = [
   'reason',
   'decision',
   'awsExecutionId',
+  'awsBaseline',
   'stoppedDeploymentId',
   'lastError',
   'summary',

@@ -203,6 +203,11 @@ export function createRequestStore(redis: Redis, options: RequestStoreOptions = 
       const id = await redis.get(keys.lock(tk));
       return id ? get(id) : undefined;
     },
+    /** An audit entry that belongs to no request transition (e.g. a stage unlocked by hand). */
+    async appendAudit(fields: Record<string, string>, now: number): Promise<void> {
+      const flat = Object.entries({ ...fields, at: String(now) }).flat();
+      await redis.xadd(keys.audit, 'MAXLEN', '~', maxLen, '*', ...flat);
+    },
     async audit(opts: { requestId?: string; count?: number } = {}): Promise<AuditEntry[]> {
       return readAudit(redis, keys.audit, opts);
     },

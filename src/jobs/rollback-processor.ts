@@ -1,0 +1,248 @@
+// The rollback job processor. `execute`: claim the request, reconcile with AWS, call AWS once,
+// record the id. `follow`: delayed re-checks until AWS says it ended. Nothing here sleeps while
+// holding a job lock: waiting is a delayed job, retrying is moveToDelayed.
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { Account, AwsClients } from '../aws/aws-clients.js';
+import { AwsCallError } from '../aws/aws-errors.js';
+import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
+import type { Config } from '../config/config.js';
+import type { RollbackRequest } from '../domain/rollback-request.js';
+import { sanitiseTransitionReason } from '../domain/transition-reason.js';
+import type { Logger } from '../log.js';
+import { actorOf } from '../store/request-codec.js';
+import type { ChangeOptions, RequestStore } from '../store/request-store.js';
+import { backoffDelay, type RetryPolicy } from './retry-policy.js';
+import type {
+  FollowJobData,
+  RollbackJobData,
+  RollbackJobName,
+  RollbackQueue,
+} from './rollback-queue.js';
+import { targetActions } from './target-actions.js';
+
+export interface ProcessorDeps {
+  store: RequestStore;
+  queue: RollbackQueue;
+  aws: AwsClients;
+  config: Config;
+  retry: RetryPolicy;
+  /** Delay between re-checks of a running rollback. */
+  followDelayMs: number;
+  /** Stop following (and fail the request) after this long. */
+  followTimeoutMs: number;
+  now: () => number;
+  random: () => number;
+  logger?: Logger;
+}
+
+const BY = 'worker';
+
+export function createRollbackProcessor(deps: ProcessorDeps) {
+  const { store, now } = deps;
+
+  function account(req: RollbackRequest): Account {
+    const env = deps.config.environments[req.env];
+    return { region: req.region, ...(env?.roleArn ? { roleArn: env.roleArn } : {}) };
+  }
+
+  async function note(req: RollbackRequest, opts: ChangeOptions): Promise<RollbackRequest> {
+    const res = await store.change(req.id, ['running'], undefined, now(), opts);
+    if (!res.ok) throw new UnrecoverableError(`request ${req.id} is no longer running`);
+    return res.request;
+  }
+
+  async function finish(
+    req: RollbackRequest,
+    succeeded: boolean,
+    summary: string,
+    extra: ChangeOptions['fields'] = {},
+  ) {
+    await store.change(req.id, ['running'], succeeded ? 'succeeded' : 'failed', now(), {
+      by: BY,
+      event: succeeded ? 'succeeded' : 'failed',
+      fields: { summary, endedAt: now(), ...extra },
+      audit: { awsExecutionId: req.awsExecutionId, summary },
+    });
+  }
+
+  /** AWS error while starting: retry later (recorded), or fail the request for good. */
+  async function onAwsError(
+    req: RollbackRequest,
+    err: AwsCallError,
+    job: Job,
+    token: string | undefined,
+  ): Promise<never> {
+    const t = now();
+    let giveUp: string | undefined;
+    let conflictSince = req.conflictSince;
+    if (err.kind === 'unrecoverable') giveUp = err.message;
+    else if (err.kind === 'conflict') {
+      conflictSince ??= t;
+      if (t - conflictSince >= deps.retry.conflictTimeoutMs) {
+        giveUp = `AWS kept answering "busy" for ${Math.round((t - conflictSince) / 1000)} s, so the rollback was not started. ${err.message}`;
+      }
+    } else if (req.retries >= deps.retry.maxRetries) {
+      giveUp = `Gave up after ${req.retries} retries. ${err.message}`;
+    }
+    if (giveUp) {
+      await finish(req, false, giveUp, { lastError: err.code });
+      throw new UnrecoverableError(giveUp);
+    }
+    const delay = backoffDelay(deps.retry, req.retries, deps.random());
+    await note(req, {
+      by: BY,
+      event: 'retry',
+      countRetry: true,
+      fields: {
+        lastError: `${err.code}: ${err.message}`,
+        ...(conflictSince ? { conflictSince } : {}),
+      },
+      audit: { error: err.code, retryInMs: delay, attempt: req.retries + 1 },
+    });
+    await job.moveToDelayed(Date.now() + delay, token);
+    throw new DelayedError();
+  }
+
+  async function claim(id: string): Promise<RollbackRequest | undefined> {
+    const req = await store.get(id);
+    if (!req) return undefined;
+    if (req.state === 'running') return req; // re-delivered after a crash or a lost lock
+    if (req.state !== 'queued') return undefined;
+    const res = await store.change(id, ['queued'], 'running', now(), {
+      by: BY,
+      event: 'running',
+      fields: { startedAt: now() },
+    });
+    if (res.ok) return res.request;
+    return res.reason === 'wrong-state' && res.state === 'running' ? store.get(id) : undefined;
+  }
+
+  async function execute(job: Job<RollbackJobData>, token: string | undefined): Promise<string> {
+    let req = await claim(job.data.requestId);
+    if (!req) return 'not runnable';
+    if (req.awsExecutionId || req.stoppedDeploymentId) {
+      // Re-delivered: start a fresh follow chain (a unique check number; old ids may linger).
+      await deps.queue.addFollow(req.id, Date.now(), deps.followDelayMs);
+      return 'already started';
+    }
+    const actions = targetActions(deps.aws, account(req), req);
+    try {
+      const existing = await actions.findExisting(req);
+      if (existing) {
+        await note(req, {
+          by: BY,
+          event: 'adopted',
+          fields: { awsExecutionId: existing, awsOrigin: 'adopted' },
+          audit: { awsExecutionId: existing },
+        });
+        await deps.queue.addFollow(req.id, 0, deps.followDelayMs);
+        return `adopted ${existing}`;
+      }
+      if (!req.awsBaseline) {
+        const baseline = await actions.baseline(req);
+        if (baseline)
+          req = await note(req, { by: BY, event: 'baseline', fields: { awsBaseline: baseline } });
+      }
+      const started = await actions.start(req);
+      const awsId = started.awsExecutionId ?? started.stoppedDeploymentId;
+      await note(req, {
+        by: BY,
+        event: 'aws-called',
+        fields: { ...started, awsOrigin: 'called', lastError: null, conflictSince: null },
+        audit: { ...started },
+      });
+      deps.logger?.info({ requestId: req.id, awsId }, 'rollback started in AWS');
+      await deps.queue.addFollow(req.id, 0, deps.followDelayMs);
+      return `started ${awsId}`;
+    } catch (err) {
+      if (err instanceof AwsCallError) return onAwsError(req, err, job, token);
+      throw err;
+    }
+  }
+
+  async function lockStage(req: RollbackRequest): Promise<ChangeOptions['fields']> {
+    const t = req.target;
+    if (t.kind !== 'stage' || !t.lockAfterRollback) return {};
+    const reason = sanitiseTransitionReason(
+      `Locked by rollback-bot after rollback ${req.id} requested by ${actorOf(req)}. Unlock with rollback unlock ${req.env} ${t.stage}`,
+    );
+    try {
+      await createCodePipelineAdapter(deps.aws, account(req)).disableInbound(
+        t.pipeline,
+        t.stage,
+        reason,
+      );
+      await note(req, {
+        by: BY,
+        event: 'locked',
+        audit: { pipeline: t.pipeline, stage: t.stage, reason },
+      });
+      return { lockedTransition: true };
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      await note(req, { by: BY, event: 'lock-failed', audit: { error: msg } });
+      return {
+        lockedTransition: false,
+        lastError: `Rolled back, but the stage could not be locked: ${msg}`,
+      };
+    }
+  }
+
+  async function follow(job: Job<RollbackJobData>): Promise<string> {
+    const data = job.data as FollowJobData;
+    const req = await store.get(data.requestId);
+    if (!req || req.state !== 'running') return 'not running';
+    const next = () => deps.queue.addFollow(req.id, data.check + 1, deps.followDelayMs);
+    if (req.startedAt !== undefined && now() - req.startedAt > deps.followTimeoutMs) {
+      await finish(
+        req,
+        false,
+        `Stopped following after ${Math.round(deps.followTimeoutMs / 60_000)} min; check ${req.awsExecutionId ?? 'AWS'} by hand.`,
+      );
+      return 'timed out';
+    }
+    try {
+      const progress = await targetActions(deps.aws, account(req), req).check(req);
+      if (!progress.done) {
+        if (progress.awsExecutionId && progress.awsExecutionId !== req.awsExecutionId) {
+          await note(req, {
+            by: BY,
+            event: 'following',
+            fields: { awsExecutionId: progress.awsExecutionId },
+            audit: { awsExecutionId: progress.awsExecutionId },
+          });
+        }
+        await next();
+        return 'in progress';
+      }
+      const extra = progress.succeeded ? await lockStage(req) : {};
+      await finish(req, progress.succeeded, progress.summary, extra);
+      return progress.summary;
+    } catch (err) {
+      if (!(err instanceof AwsCallError)) throw err;
+      if (err.kind === 'unrecoverable') {
+        await finish(req, false, `Lost track of the rollback: ${err.message}`, {
+          lastError: err.code,
+        });
+        throw new UnrecoverableError(err.message);
+      }
+      // Throttled or busy while only looking: look again later, and say so on the record.
+      await note(req, {
+        by: BY,
+        event: 'retry',
+        countRetry: true,
+        fields: { lastError: `${err.code}: ${err.message}` },
+        audit: { error: err.code },
+      });
+      await next();
+      return 'retry later';
+    }
+  }
+
+  return async function process(
+    job: Job<RollbackJobData, unknown, RollbackJobName>,
+    token?: string,
+  ) {
+    return job.name === 'follow' ? follow(job) : execute(job, token);
+  };
+}

@@ -1,0 +1,119 @@
+// Per target kind: find a rollback already under way (reconcile), start one, and check on it.
+// The processor drives these; they only talk to AWS and return what they saw.
+import type { Account, AwsClients } from '../aws/aws-clients.js';
+import { createCodeDeployAdapter } from '../aws/codedeploy-adapter.js';
+import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
+import type { RollbackRequest } from '../domain/rollback-request.js';
+
+export type Progress =
+  | { done: false; awsExecutionId?: string }
+  | { done: true; succeeded: boolean; summary: string };
+
+export interface TargetActions {
+  /** A rollback to our target started after we queued (or before we crashed), if any. */
+  findExisting(req: RollbackRequest): Promise<string | undefined>;
+  /** The newest execution id now, recorded before the call so adoption after a crash is exact. */
+  baseline(req: RollbackRequest): Promise<string | undefined>;
+  /** Calls AWS once; returns the id to follow (and, for a stop, the stopped deployment). */
+  start(req: RollbackRequest): Promise<{ awsExecutionId?: string; stoppedDeploymentId?: string }>;
+  /** Where it stands; may name the id to follow from now on (a stop's rollback deployment). */
+  check(req: RollbackRequest): Promise<Progress>;
+}
+
+const RUNNING_PIPELINE = new Set(['InProgress', 'Stopping']);
+
+export function targetActions(
+  aws: AwsClients,
+  account: Account,
+  req: RollbackRequest,
+): TargetActions {
+  const t = req.target;
+  if (t.kind === 'stage') {
+    const cp = createCodePipelineAdapter(aws, account);
+    return {
+      async findExisting(r) {
+        const recent = await cp.listExecutions(t.pipeline, { limit: 50 });
+        const baselineAt = r.awsBaseline
+          ? recent.findIndex((e) => e.executionId === r.awsBaseline)
+          : -1;
+        const found = recent.find(
+          (e, i) =>
+            e.executionType === 'ROLLBACK' &&
+            e.rollbackTargetExecutionId === t.targetExecutionId &&
+            ((baselineAt >= 0 && i < baselineAt) ||
+              RUNNING_PIPELINE.has(e.status) ||
+              (r.queuedAt !== undefined && e.startTime.getTime() >= r.queuedAt)),
+        );
+        return found?.executionId;
+      },
+      async baseline() {
+        return (await cp.listExecutions(t.pipeline, { limit: 1 }))[0]?.executionId;
+      },
+      async start() {
+        return { awsExecutionId: await cp.rollbackStage(t.pipeline, t.stage, t.targetExecutionId) };
+      },
+      async check(r) {
+        const e = await cp.getExecution(t.pipeline, r.awsExecutionId!);
+        if (RUNNING_PIPELINE.has(e.status)) return { done: false };
+        const summary = `Rollback execution ${e.executionId} ${e.status}${e.statusSummary ? `: ${e.statusSummary}` : ''}`;
+        return { done: true, succeeded: e.status === 'Succeeded', summary };
+      },
+    };
+  }
+  const cd = createCodeDeployAdapter(aws, account);
+  const tag = `rollback-bot ${req.id}`;
+  return {
+    async findExisting(r) {
+      if (t.action === 'stop') return undefined;
+      const since = r.queuedAt !== undefined ? new Date(r.queuedAt - 60_000) : undefined;
+      const recent = await cd.listRecent(t.application, t.deploymentGroup, 25, since);
+      // Our deployments carry the request id in their description: an exact match.
+      return recent.find((d) => d.description?.includes(tag))?.deploymentId;
+    },
+    async baseline() {
+      return undefined;
+    },
+    async start() {
+      if (t.action === 'stop') {
+        await cd.stopWithRollback(t.currentDeploymentId!);
+        return { stoppedDeploymentId: t.currentDeploymentId! };
+      }
+      const id = await cd.createDeployment({
+        application: t.application,
+        deploymentGroup: t.deploymentGroup,
+        revision: t.revision!,
+        fileExistsBehavior: t.fileExistsBehavior ?? 'DISALLOW',
+        description: `Rollback by ${tag} to ${t.targetDeploymentId ?? 'an earlier revision'}`,
+      });
+      return { awsExecutionId: id };
+    },
+    async check(r) {
+      if (!r.awsExecutionId) {
+        // A stop: follow the stopped deployment until CodeDeploy names its rollback deployment.
+        const stopped = await cd.getDeployment(r.stoppedDeploymentId!);
+        if (stopped.rollbackDeploymentId)
+          return { done: false, awsExecutionId: stopped.rollbackDeploymentId };
+        if (stopped.status === 'Stopped' || stopped.status === 'Failed') {
+          return {
+            done: true,
+            succeeded: false,
+            summary: `Deployment ${stopped.deploymentId} was stopped, but CodeDeploy started no rollback deployment${stopped.summary ? `: ${stopped.summary}` : ''}`,
+          };
+        }
+        return { done: false };
+      }
+      const d = await cd.getDeployment(r.awsExecutionId);
+      if (d.status === 'Succeeded') {
+        return { done: true, succeeded: true, summary: `Deployment ${d.deploymentId} Succeeded` };
+      }
+      if (d.status === 'Failed' || d.status === 'Stopped') {
+        return {
+          done: true,
+          succeeded: false,
+          summary: `Deployment ${d.deploymentId} ${d.status}${d.summary ? `: ${d.summary}` : ''}`,
+        };
+      }
+      return { done: false };
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// Reads what target choice needs from AWS, in as few calls as it can.
+import type { CodeDeployAdapter } from '../aws/codedeploy-adapter.js';
+import type { CodePipelineAdapter, ExecutionDetail } from '../aws/codepipeline-adapter.js';
+import type {
+  DeploymentGroupSnapshot,
+  PipelineRelease,
+  StageSnapshot,
+} from '../domain/releases.js';
+
+const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function loadStageSnapshot(
+  cp: CodePipelineAdapter,
+  pipeline: string,
+  stage: string,
+  opts: { limit: number; to?: string },
+): Promise<{ snapshot: StageSnapshot; details: Map<string, ExecutionDetail> }> {
+  const [meta, state, succeeded, recent] = await Promise.all([
+    cp.getPipeline(pipeline),
+    cp.getStageState(pipeline, stage),
+    cp.listExecutions(pipeline, { limit: opts.limit, succeededInStage: stage }),
+    cp.listExecutions(pipeline, { limit: 50 }),
+  ]);
+  const details = new Map<string, ExecutionDetail>();
+  // Only GetPipelineExecution names the pipeline version, which decides what is a valid target.
+  await Promise.all(
+    succeeded.map(async (r) => {
+      const d = await cp.getExecution(pipeline, r.executionId);
+      details.set(r.executionId, d);
+      if (d.pipelineVersion !== undefined) r.pipelineVersion = d.pipelineVersion;
+    }),
+  );
+  const fromListing = async (id: string): Promise<PipelineRelease | undefined> => {
+    const listed = recent.find((r) => r.executionId === id);
+    try {
+      const d = details.get(id) ?? (await cp.getExecution(pipeline, id));
+      details.set(id, d);
+      const { detail: _detail, statusSummary: _summary, ...release } = d;
+      return {
+        ...release,
+        ...(listed ? { startTime: listed.startTime, sourceRevisions: listed.sourceRevisions } : {}),
+      };
+    } catch {
+      return listed;
+    }
+  };
+  const latest = state.latestExecutionId ? await fromListing(state.latestExecutionId) : undefined;
+  const named =
+    opts.to && EXECUTION_ID.test(opts.to) && !succeeded.some((r) => r.executionId === opts.to)
+      ? await fromListing(opts.to)
+      : undefined;
+  return {
+    snapshot: {
+      pipeline,
+      stage,
+      pipelineVersion: meta.version,
+      stageNames: meta.stageNames,
+      succeeded,
+      ...(latest ? { latest } : {}),
+      ...(named ? { named } : {}),
+    },
+    details,
+  };
+}
+
+export async function loadDeploymentGroupSnapshot(
+  cd: CodeDeployAdapter,
+  application: string,
+  deploymentGroup: string,
+  limit: number,
+): Promise<DeploymentGroupSnapshot> {
+  const [group, deployments] = await Promise.all([
+    cd.getGroup(application, deploymentGroup),
+    cd.listRecent(application, deploymentGroup, limit),
+  ]);
+  let lastAttempted = deployments.find((d) => d.deploymentId === group.lastAttemptedId);
+  if (!lastAttempted && group.lastAttemptedId) {
+    lastAttempted = (await cd.getDeployments(application, [group.lastAttemptedId]))[0];
+  }
+  return { application, deploymentGroup, deployments, ...(lastAttempted ? { lastAttempted } : {}) };
+}

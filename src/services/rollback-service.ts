@@ -1,0 +1,455 @@
+// The one path for Slack commands, buttons, approvals and automatic triggers: preview, request,
+// decide, queue; status and history. Workers (jobs/) carry requests out.
+import type { Redis } from 'ioredis';
+import type { Account, AwsClients } from '../aws/aws-clients.js';
+import { createCodeDeployAdapter } from '../aws/codedeploy-adapter.js';
+import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
+import type { Config, EnvironmentConfig } from '../config/config.js';
+import {
+  chooseDeploymentTarget,
+  chooseFileExistsBehavior,
+  type FileExistsChoice,
+} from '../domain/choose-deployment-target.js';
+import { chooseStageTarget } from '../domain/choose-rollback-target.js';
+import { EngineError } from '../domain/engine-errors.js';
+import { diffReleases, type ReleaseDiff } from '../domain/release-diff.js';
+import { listReleaseChoices, type ReleaseChoice } from '../domain/release-list.js';
+import type { DeploymentRelease, PipelineRelease } from '../domain/releases.js';
+import type { RequestState } from '../domain/request-state.js';
+import {
+  type Requester,
+  type RollbackRequest,
+  type RollbackTarget,
+  targetKey,
+} from '../domain/rollback-request.js';
+import { didYouMean } from '../domain/suggest.js';
+import type { TargetRefusalCode } from '../domain/target-refusal.js';
+import { createRollbackQueue, type RollbackQueueOptions } from '../jobs/rollback-queue.js';
+import type { AuditEntry } from '../store/audit-stream.js';
+import { createRequestStore, type RequestStoreOptions } from '../store/request-store.js';
+import { loadDeploymentGroupSnapshot, loadStageSnapshot } from './load-snapshots.js';
+import { allowAll, type DecideRollback } from './rollback-policy.js';
+
+export interface RollbackServiceDeps {
+  config: Config;
+  /** A request-path connection (createRedis(url, 'request')): fails fast when Redis is down. */
+  connection: Redis;
+  aws: AwsClients;
+  queue?: RollbackQueueOptions;
+  store?: RequestStoreOptions;
+  /** Guardrails: allow, ask for approval, or block. Default allow. */
+  decide?: DecideRollback;
+  /** How many releases to look back through. Default 20. */
+  lookback?: number;
+  now?: () => number;
+}
+
+export type Preview =
+  | {
+      ok: true;
+      kind: 'stage';
+      env: string;
+      pipeline: string;
+      stage: string;
+      current: PipelineRelease;
+      target: PipelineRelease;
+      byDefault: boolean;
+      diff: ReleaseDiff;
+      lockAfterRollback: boolean;
+    }
+  | {
+      ok: true;
+      kind: 'deployment-group';
+      env: string;
+      application: string;
+      deploymentGroup: string;
+      action: 'stop' | 'redeploy';
+      current?: DeploymentRelease;
+      target?: DeploymentRelease;
+      byDefault: boolean;
+      /** Said in the preview: a wrong choice can delete files on the instances. */
+      fileExists?: FileExistsChoice;
+    }
+  | { ok: false; code: TargetRefusalCode; message: string };
+
+export interface RequestInput {
+  env: string;
+  stage?: string;
+  to?: string;
+  requestedBy: Requester;
+  reason?: string;
+  /** Where it came from: 'slash-command', 'button', 'auto-failure', 'auto-alarm', 'api'. */
+  source: string;
+}
+
+export interface ActiveRollback {
+  requestId: string;
+  requestedBy: Requester;
+  /** When it was queued (or created, if not yet queued). */
+  since: number;
+  state: RequestState;
+}
+
+export type RequestOutcome =
+  | { outcome: 'created'; request: RollbackRequest }
+  | { outcome: 'refused'; code: TargetRefusalCode; message: string }
+  | { outcome: 'already-active'; active: ActiveRollback; request?: RollbackRequest };
+
+export type TransitionListener = (request: RollbackRequest, from: RequestState) => void;
+
+export interface RollbackService {
+  preview(env: string, opts?: { stage?: string; to?: string }): Promise<Preview>;
+  releases(env: string, opts?: { stage?: string; limit?: number }): Promise<ReleaseChoice[]>;
+  request(input: RequestInput): Promise<RequestOutcome>;
+  approve(id: string, by: string): Promise<RollbackRequest>;
+  reject(id: string, by: string, reason?: string): Promise<RollbackRequest>;
+  cancel(id: string, by: string): Promise<RollbackRequest>;
+  expire(id: string): Promise<RollbackRequest>;
+  status(env: string): Promise<{ active: RollbackRequest[]; recent: RollbackRequest[] }>;
+  history(env: string, limit?: number): Promise<RollbackRequest[]>;
+  get(id: string): Promise<RollbackRequest | undefined>;
+  audit(id: string): Promise<AuditEntry[]>;
+  unlock(env: string, stage: string | undefined, by: string): Promise<void>;
+  onTransition(listener: TransitionListener): () => void;
+  close(): Promise<void>;
+}
+
+export function createRollbackService(deps: RollbackServiceDeps): RollbackService {
+  const now = deps.now ?? Date.now;
+  const store = createRequestStore(deps.connection, deps.store);
+  const queue = createRollbackQueue(deps.connection, deps.queue);
+  const decide = deps.decide ?? allowAll;
+  const lookback = deps.lookback ?? 20;
+  const listeners = new Set<TransitionListener>();
+
+  const emit = (r: RollbackRequest, from: RequestState) => {
+    for (const l of listeners) {
+      try {
+        l(r, from);
+      } catch {
+        // A listener's failure (e.g. a Slack update) must not undo a recorded transition.
+      }
+    }
+  };
+
+  function environment(name: string): EnvironmentConfig {
+    const env = deps.config.environments[name];
+    if (!env) {
+      throw new EngineError(
+        'UNKNOWN_ENVIRONMENT',
+        `There is no environment "${name}"${didYouMean(name, Object.keys(deps.config.environments))}`,
+      );
+    }
+    return env;
+  }
+
+  function account(env: EnvironmentConfig): Account {
+    return { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) };
+  }
+
+  function stageOf(env: EnvironmentConfig, stage?: string): string {
+    if (env.target.kind !== 'stage') return '';
+    const names = Object.keys(env.target.stages);
+    if (!stage) {
+      if (names.length === 1) return names[0]!;
+      throw new EngineError(
+        'STAGE_REQUIRED',
+        `${env.name} guards several stages (${names.join(', ')}); name one.`,
+      );
+    }
+    if (!names.includes(stage)) {
+      throw new EngineError(
+        'UNKNOWN_STAGE',
+        `${env.name} does not guard a stage "${stage}"${didYouMean(stage, names)}`,
+      );
+    }
+    return stage;
+  }
+
+  async function preview(
+    envName: string,
+    opts: { stage?: string; to?: string } = {},
+  ): Promise<Preview> {
+    const env = environment(envName);
+    const t = env.target;
+    if (t.kind === 'stage') {
+      const stage = stageOf(env, opts.stage);
+      const cp = createCodePipelineAdapter(deps.aws, account(env));
+      const { snapshot, details } = await loadStageSnapshot(cp, t.pipeline, stage, {
+        limit: lookback,
+        ...(opts.to ? { to: opts.to } : {}),
+      });
+      const choice = chooseStageTarget(snapshot, opts.to);
+      if (!choice.ok) return choice;
+      const detail = async (id: string) =>
+        details.get(id) ?? (await cp.getExecution(t.pipeline, id));
+      const [cur, tgt] = await Promise.all([
+        detail(choice.current.executionId),
+        detail(choice.target.executionId),
+      ]);
+      return {
+        ok: true,
+        kind: 'stage',
+        env: env.name,
+        pipeline: t.pipeline,
+        stage,
+        current: choice.current,
+        target: choice.target,
+        byDefault: choice.byDefault,
+        diff: diffReleases(cur.detail, tgt.detail),
+        lockAfterRollback: t.stages[stage]?.lockAfterRollback ?? false,
+      };
+    }
+    const cd = createCodeDeployAdapter(deps.aws, account(env));
+    const snapshot = await loadDeploymentGroupSnapshot(
+      cd,
+      t.application,
+      t.deploymentGroup,
+      lookback,
+    );
+    const choice = chooseDeploymentTarget(snapshot, opts.to);
+    if (!choice.ok) return choice;
+    const base = {
+      ok: true as const,
+      kind: 'deployment-group' as const,
+      env: env.name,
+      application: t.application,
+      deploymentGroup: t.deploymentGroup,
+    };
+    if (choice.action === 'stop')
+      return { ...base, action: 'stop', current: choice.current, byDefault: true };
+    return {
+      ...base,
+      action: 'redeploy',
+      ...(choice.current ? { current: choice.current } : {}),
+      target: choice.target,
+      byDefault: choice.byDefault,
+      fileExists: chooseFileExistsBehavior(t.fileExistsBehavior, choice.target),
+    };
+  }
+
+  function targetFrom(p: Extract<Preview, { ok: true }>): RollbackTarget {
+    if (p.kind === 'stage') {
+      return {
+        kind: 'stage',
+        pipeline: p.pipeline,
+        stage: p.stage,
+        currentExecutionId: p.current.executionId,
+        targetExecutionId: p.target.executionId,
+        lockAfterRollback: p.lockAfterRollback,
+      };
+    }
+    return {
+      kind: 'deployment-group',
+      application: p.application,
+      deploymentGroup: p.deploymentGroup,
+      action: p.action,
+      ...(p.current ? { currentDeploymentId: p.current.deploymentId } : {}),
+      ...(p.target ? { targetDeploymentId: p.target.deploymentId } : {}),
+      ...(p.target?.revision ? { revision: p.target.revision } : {}),
+      ...(p.fileExists ? { fileExistsBehavior: p.fileExists.behavior } : {}),
+    };
+  }
+
+  async function activeInfo(id: string): Promise<ActiveRollback | undefined> {
+    const r = await store.get(id);
+    return r
+      ? {
+          requestId: r.id,
+          requestedBy: r.requestedBy,
+          since: r.queuedAt ?? r.createdAt,
+          state: r.state,
+        }
+      : undefined;
+  }
+
+  /** requested|awaiting_approval → queued (taking the target lock), then the job. */
+  async function enqueue(
+    r: RollbackRequest,
+    by: string,
+    decision: string,
+  ): Promise<RequestOutcome> {
+    const t = now();
+    const res = await store.change(r.id, [r.state], 'queued', t, {
+      by,
+      event: 'queued',
+      fields: { queuedAt: t, decision },
+      audit: { decision },
+    });
+    if (!res.ok) {
+      if (res.reason === 'locked') {
+        const active = await activeInfo(res.activeRequestId);
+        const blocked = await store.get(r.id);
+        if (blocked && blocked.state !== r.state) emit(blocked, r.state);
+        if (active)
+          return { outcome: 'already-active', active, ...(blocked ? { request: blocked } : {}) };
+      }
+      throw new EngineError(
+        'REQUEST_NOT_FOUND',
+        `Request ${r.id} could not be queued (${res.reason}).`,
+      );
+    }
+    emit(res.request, res.from);
+    await queue.addExecute(r.id);
+    return { outcome: 'created', request: res.request };
+  }
+
+  async function move(
+    id: string,
+    from: RequestState[],
+    to: RequestState,
+    by: string,
+    event: string,
+    fields: Record<string, string> = {},
+  ) {
+    const res = await store.change(id, from, to, now(), { by, event, fields, audit: fields });
+    if (!res.ok) {
+      const state = res.reason === 'missing' ? 'missing' : res.state;
+      throw new EngineError(
+        'REQUEST_NOT_FOUND',
+        `Request ${id} cannot move to ${to}: it is ${state}.`,
+      );
+    }
+    emit(res.request, res.from);
+    return res.request;
+  }
+
+  return {
+    preview,
+
+    async releases(envName, opts = {}) {
+      const env = environment(envName);
+      if (env.target.kind !== 'stage') return [];
+      const stage = stageOf(env, opts.stage);
+      const cp = createCodePipelineAdapter(deps.aws, account(env));
+      const { snapshot } = await loadStageSnapshot(cp, env.target.pipeline, stage, {
+        limit: opts.limit ?? 10,
+      });
+      return listReleaseChoices(snapshot, opts.limit ?? 10);
+    },
+
+    async request(input) {
+      const env = environment(input.env);
+      const p = await preview(input.env, {
+        ...(input.stage ? { stage: input.stage } : {}),
+        ...(input.to ? { to: input.to } : {}),
+      });
+      if (!p.ok) return { outcome: 'refused', code: p.code, message: p.message };
+      const target = targetFrom(p);
+      // Fast answer for the common double click; the Lua lock below is what guarantees it.
+      const holder = await store.activeFor(targetKey(env.region, target));
+      if (holder) {
+        return {
+          outcome: 'already-active',
+          active: {
+            requestId: holder.id,
+            requestedBy: holder.requestedBy,
+            since: holder.queuedAt ?? holder.createdAt,
+            state: holder.state,
+          },
+        };
+      }
+      const created = await store.create(
+        {
+          env: env.name,
+          region: env.region,
+          target,
+          requestedBy: input.requestedBy,
+          source: input.source,
+          ...(input.reason ? { reason: input.reason } : {}),
+        },
+        now(),
+      );
+      emit(created, 'requested');
+      const decision = await decide({ request: created, env });
+      if (decision.kind === 'allow') return enqueue(created, 'policy', 'allow');
+      if (decision.kind === 'needs-approval') {
+        const r = await move(
+          created.id,
+          ['requested'],
+          'awaiting_approval',
+          'policy',
+          'awaiting_approval',
+          {
+            decision: `needs-approval: ${decision.rule}`,
+            lastError: decision.detail,
+          },
+        );
+        return { outcome: 'created', request: r };
+      }
+      const r = await move(created.id, ['requested'], 'blocked', 'policy', 'blocked', {
+        decision: 'block',
+        lastError: decision.reason,
+        endedAt: String(now()),
+      });
+      return { outcome: 'created', request: r };
+    },
+
+    async approve(id, by) {
+      const r = await store.get(id);
+      if (!r || r.state !== 'awaiting_approval') {
+        throw new EngineError(
+          'REQUEST_NOT_FOUND',
+          `Request ${id} is not awaiting approval (${r?.state ?? 'missing'}).`,
+        );
+      }
+      const out = await enqueue(r, by, `approved by ${by}`);
+      if (out.outcome === 'created') return out.request;
+      if (out.outcome !== 'already-active') throw new EngineError('TARGET_REFUSED', out.message);
+      throw new EngineError(
+        'REQUEST_NOT_FOUND',
+        `Another rollback of this target is active (request ${out.active.requestId}); approve again when it ends.`,
+      );
+    },
+    reject: (id, by, reason) =>
+      move(id, ['awaiting_approval'], 'rejected', by, 'rejected', {
+        decision: `rejected by ${by}`,
+        ...(reason ? { lastError: reason } : {}),
+      }),
+    cancel: (id, by) =>
+      move(id, ['awaiting_approval'], 'cancelled', by, 'cancelled', {
+        decision: `cancelled by ${by}`,
+      }),
+    expire: (id) =>
+      move(id, ['awaiting_approval'], 'expired', 'policy', 'expired', {
+        decision: 'approval expired',
+      }),
+
+    async status(envName) {
+      environment(envName);
+      const recent = await store.listByEnv(envName, 20);
+      return {
+        active: recent.filter((r) => ['queued', 'running', 'awaiting_approval'].includes(r.state)),
+        recent,
+      };
+    },
+    history: (envName, limit = 10) => {
+      environment(envName);
+      return store.listByEnv(envName, limit);
+    },
+    get: (id) => store.get(id),
+    audit: (id) => store.audit({ requestId: id }),
+
+    async unlock(envName, stage, by) {
+      const env = environment(envName);
+      if (env.target.kind !== 'stage') {
+        throw new EngineError(
+          'NOT_LOCKABLE',
+          `${env.name} is a CodeDeploy group; there is no stage transition to unlock.`,
+        );
+      }
+      const s = stageOf(env, stage);
+      await createCodePipelineAdapter(deps.aws, account(env)).enableInbound(env.target.pipeline, s);
+      await store.appendAudit(
+        { env: env.name, by, event: 'unlocked', pipeline: env.target.pipeline, stage: s },
+        now(),
+      );
+    },
+
+    onTransition(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => queue.close(),
+  };
+}

@@ -1,0 +1,206 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Engine, startEngine, waitFor } from './harness.js';
+import { EXEC, SHA } from './world.js';
+
+describe('stage rollback through the service (real Redis, sandbox, SDK)', () => {
+  let e: Engine;
+  beforeEach(async () => {
+    e = await startEngine({ lockAfterRollback: true });
+  });
+  afterEach(async () => {
+    await e.close();
+  });
+
+  const rollbackCalls = () =>
+    e.sandbox.control.calls({ service: 'codepipeline', operation: 'RollbackStage' });
+
+  /** Advances simulated time until the request reaches one of `states`. */
+  async function runUntil(id: string, states: string[]) {
+    return waitFor(`request ${id} in ${states.join('|')}`, async () => {
+      e.sandbox.control.runUntilIdle();
+      const r = await e.service.get(id);
+      return r && states.includes(r.state) ? r : undefined;
+    });
+  }
+
+  it('previews the default target with a diff and a compare link', async () => {
+    const p = await e.service.preview('prod');
+    expect(p).toMatchObject({ ok: true, kind: 'stage', stage: 'Deploy' });
+    if (!p.ok || p.kind !== 'stage') return;
+    expect(p.current.executionId).toBe(EXEC.c);
+    expect(p.target.executionId).toBe(EXEC.b);
+    expect(p.diff.sources[0]).toMatchObject({
+      compareUrl: `https://github.com/acme/web-app/compare/${SHA.b}...${SHA.c}`,
+      target: { revisionId: SHA.b, message: 'Add search' },
+    });
+    const list = await e.service.releases('prod', { limit: 5 });
+    expect(list.map((r) => [r.executionId, r.valid])).toEqual([
+      [EXEC.b, true],
+      [EXEC.a, true],
+    ]);
+  });
+
+  it('refuses in words', async () => {
+    const out = await e.service.request({
+      env: 'prod',
+      to: 'fffffff',
+      requestedBy: { kind: 'user', id: 'U1' },
+      source: 'test',
+    });
+    expect(out).toMatchObject({ outcome: 'refused', code: 'not-found' });
+  });
+
+  it('runs to Succeeded once, locks the stage, and audits every step', async () => {
+    await e.startWorker();
+    const out = await e.service.request({
+      env: 'prod',
+      requestedBy: { kind: 'user', id: 'U0ONCALL' },
+      reason: 'errors after deploy',
+      source: 'slash-command',
+    });
+    expect(out.outcome).toBe('created');
+    if (out.outcome !== 'created') return;
+    const done = await runUntil(out.request.id, ['succeeded', 'failed']);
+    expect(done).toMatchObject({ state: 'succeeded', awsOrigin: 'called', lockedTransition: true });
+    expect(done.summary).toMatch(/Succeeded/);
+    expect(rollbackCalls()).toHaveLength(1);
+    expect(rollbackCalls()[0]!.input).toMatchObject({
+      stageName: 'Deploy',
+      targetPipelineExecutionId: EXEC.b,
+    });
+    const disable = e.sandbox.control.calls({ operation: 'DisableStageTransition' });
+    expect(disable).toHaveLength(1);
+    expect(String(disable[0]!.input.reason)).toMatch(/^[a-zA-Z0-9!@ ().*?-]{1,300}$/);
+
+    const audit = await e.service.audit(out.request.id);
+    const steps = audit.map((a) => [a.fields.event, a.fields.from, a.fields.to, a.fields.by]);
+    expect(steps).toEqual([
+      ['requested', '', 'requested', 'user:U0ONCALL'],
+      ['queued', 'requested', 'queued', 'policy'],
+      ['running', 'queued', 'running', 'worker'],
+      ['baseline', 'running', 'running', 'worker'],
+      ['aws-called', 'running', 'running', 'worker'],
+      ['locked', 'running', 'running', 'worker'],
+      ['succeeded', 'running', 'succeeded', 'worker'],
+    ]);
+    expect(audit[0]!.fields).toMatchObject({
+      targetExecutionId: EXEC.b,
+      currentExecutionId: EXEC.c,
+      reason: 'errors after deploy',
+    });
+    expect(audit[4]!.fields.awsExecutionId).toBe(done.awsExecutionId);
+    expect(audit[6]!.fields.awsExecutionId).toBe(done.awsExecutionId);
+
+    await e.service.unlock('prod', 'Deploy', 'user:U0ONCALL');
+    expect(e.sandbox.control.calls({ operation: 'EnableStageTransition' })).toHaveLength(1);
+  });
+
+  it('a double request makes one RollbackStage call and names the first', async () => {
+    await e.startWorker();
+    const [a, b] = await Promise.all([
+      e.service.request({ env: 'prod', requestedBy: { kind: 'user', id: 'U1' }, source: 'button' }),
+      e.service.request({ env: 'prod', requestedBy: { kind: 'user', id: 'U2' }, source: 'button' }),
+    ]);
+    const created = [a, b].filter((x) => x.outcome === 'created');
+    const dup = [a, b].find((x) => x.outcome === 'already-active');
+    expect(created).toHaveLength(1);
+    expect(dup).toMatchObject({ outcome: 'already-active' });
+    if (created[0]?.outcome !== 'created' || dup?.outcome !== 'already-active') return;
+    expect(dup.active.requestId).toBe(created[0].request.id);
+    expect(dup.active.since).toBeGreaterThan(0);
+    await runUntil(created[0].request.id, ['succeeded']);
+    expect(rollbackCalls()).toHaveLength(1);
+  });
+
+  it('two workers racing over several requests call AWS once per target', async () => {
+    await Promise.all([e.startWorker(), e.startWorker()]);
+    const outs = await Promise.all(
+      ['U1', 'U2', 'U3', 'U4'].map((id) =>
+        e.service.request({ env: 'prod', requestedBy: { kind: 'user', id }, source: 'button' }),
+      ),
+    );
+    const created = outs.filter((o) => o.outcome === 'created');
+    expect(created).toHaveLength(1);
+    if (created[0]?.outcome !== 'created') return;
+    await runUntil(created[0].request.id, ['succeeded']);
+    expect(rollbackCalls()).toHaveLength(1);
+  });
+
+  it('throttled three times, then succeeds: one rollback, retries on the record', async () => {
+    e.sandbox.control.injectFault('RollbackStage', { throttle: 3 });
+    await e.startWorker();
+    const out = await e.service.request({
+      env: 'prod',
+      requestedBy: { kind: 'user', id: 'U1' },
+      source: 'test',
+    });
+    if (out.outcome !== 'created') throw new Error(out.outcome);
+    const done = await runUntil(out.request.id, ['succeeded', 'failed']);
+    expect(done).toMatchObject({ state: 'succeeded', retries: 3 });
+    const calls = rollbackCalls();
+    expect(calls.map((c) => c.error ?? 'ok')).toEqual([
+      'ThrottlingException',
+      'ThrottlingException',
+      'ThrottlingException',
+      'ok',
+    ]);
+    const retries = (await e.service.audit(out.request.id)).filter(
+      (a) => a.fields.event === 'retry',
+    );
+    expect(retries.map((r) => [r.fields.error, r.fields.attempt])).toEqual([
+      ['AWS_THROTTLED', '1'],
+      ['AWS_THROTTLED', '2'],
+      ['AWS_THROTTLED', '3'],
+    ]);
+  });
+
+  it('Conflict for too long fails with a clear reason', async () => {
+    e.sandbox.control.injectFault('RollbackStage', {
+      error: { type: 'ConflictException', message: 'Pipeline web-app is busy', times: 1000 },
+    });
+    await e.startWorker();
+    const out = await e.service.request({
+      env: 'prod',
+      requestedBy: { kind: 'user', id: 'U1' },
+      source: 'test',
+    });
+    if (out.outcome !== 'created') throw new Error(out.outcome);
+    const done = await runUntil(out.request.id, ['succeeded', 'failed']);
+    expect(done.state).toBe('failed');
+    expect(done.summary).toMatch(
+      /AWS kept answering "busy" for \d+ s, so the rollback was not started/,
+    );
+    expect(done.summary).toMatch(/pipeline is busy/i);
+    expect(rollbackCalls().every((c) => c.error === 'ConflictException')).toBe(true);
+    expect(done.retries).toBeGreaterThan(0);
+    // The target is free again for the next request.
+    e.sandbox.control.clearFaults();
+    const next = await e.service.request({
+      env: 'prod',
+      requestedBy: { kind: 'user', id: 'U1' },
+      source: 'test',
+    });
+    expect(next.outcome).toBe('created');
+  });
+
+  it('an unrecoverable AWS refusal fails at once, readable and without credentials', async () => {
+    e.sandbox.control.injectFault('RollbackStage', {
+      error: {
+        type: 'UnableToRollbackStageException',
+        message: 'Stage Deploy is currently running (key AKIAABCDEFGHIJKLMNOP)',
+      },
+    });
+    await e.startWorker();
+    const out = await e.service.request({
+      env: 'prod',
+      requestedBy: { kind: 'user', id: 'U1' },
+      source: 'test',
+    });
+    if (out.outcome !== 'created') throw new Error(out.outcome);
+    const done = await runUntil(out.request.id, ['succeeded', 'failed']);
+    expect(done.state).toBe('failed');
+    expect(done.summary).toMatch(/AWS cannot roll back pipeline web-app stage Deploy/);
+    expect(done.summary).not.toMatch(/AKIA/);
+    expect(rollbackCalls()).toHaveLength(1);
+  });
+});

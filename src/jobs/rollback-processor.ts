@@ -191,7 +191,7 @@ export function createRollbackProcessor(deps: ProcessorDeps) {
   async function follow(job: Job<RollbackJobData>): Promise<string> {
     const data = job.data as FollowJobData;
     const req = await store.get(data.requestId);
-    if (!req || req.state !== 'running') return 'not running';
+    if (req?.state !== 'running') return 'not running';
     const next = () => deps.queue.addFollow(req.id, data.check + 1, deps.followDelayMs);
     if (req.startedAt !== undefined && now() - req.startedAt > deps.followTimeoutMs) {
       await finish(

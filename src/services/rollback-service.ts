@@ -387,7 +387,7 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
 
     async approve(id, by) {
       const r = await store.get(id);
-      if (!r || r.state !== 'awaiting_approval') {
+      if (r?.state !== 'awaiting_approval') {
         throw new EngineError(
           'REQUEST_NOT_FOUND',
           `Request ${id} is not awaiting approval (${r?.state ?? 'missing'}).`,

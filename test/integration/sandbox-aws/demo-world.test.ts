@@ -86,3 +86,28 @@ describe('demo world', () => {
     ]);
   });
 });
+
+describe('real-time mode', () => {
+  it('runs executions with the configured stage duration on the wall clock', async () => {
+    const rt = await startAwsSandbox({
+      world: DEMO,
+      time: { mode: 'realtime', stageDurationMs: 40, speed: 1 },
+    });
+    try {
+      const done = new Promise<string>((resolve) => {
+        rt.control.onEvent((e) => {
+          if (
+            e['detail-type'] === 'CodePipeline Pipeline Execution State Change' &&
+            e.detail.state !== 'STARTED'
+          ) {
+            resolve(String(e.detail.state));
+          }
+        });
+      });
+      rt.control.startExecution('web-app', { revision: { id: 'b'.repeat(40) } });
+      expect(await done).toBe('SUCCEEDED');
+    } finally {
+      await rt.close();
+    }
+  });
+});

@@ -32,6 +32,13 @@ export interface RollbackWorkersOptions {
   followTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   logger?: Logger;
+  /**
+   * BullMQ lock duration; a crashed worker's job runs again once its lock lapses and the stall
+   * check sees it. Default BullMQ's 30 s.
+   */
+  lockDurationMs?: number;
+  /** How often BullMQ looks for stalled jobs. Default BullMQ's 30 s. */
+  stalledIntervalMs?: number;
   /** Clock, for tests. Default Date.now. */
   now?: () => number;
 }
@@ -64,6 +71,8 @@ export async function startRollbackWorkers(opts: RollbackWorkersOptions): Promis
       connection: opts.connection,
       prefix: opts.queue?.prefix ?? '{rollback-bot}',
       concurrency: opts.concurrency ?? 4,
+      ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs } : {}),
+      ...(opts.stalledIntervalMs ? { stalledInterval: opts.stalledIntervalMs } : {}),
     },
   );
   worker.on('failed', (job, err) =>

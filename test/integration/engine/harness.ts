@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../../src/aws/aws-clients.js';
-import type { Config, EnvironmentConfig } from '../../../src/config/config.js';
+import type { Config } from '../../../src/config/config.js';
 import { type RollbackWorkers, startRollbackWorkers } from '../../../src/jobs/rollback-workers.js';
 import { type AwsSandbox, startAwsSandbox } from '../../../src/sandbox/aws/index.js';
 import {
@@ -11,59 +11,8 @@ import {
   type RollbackService,
 } from '../../../src/services/rollback-service.js';
 import { createRedis } from '../../../src/store/redis.js';
+import { CREDENTIALS, engineConfig, FAST } from './engine-config.js';
 import { engineWorld } from './world.js';
-
-export const CREDENTIALS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' };
-
-function env(name: string, target: EnvironmentConfig['target']): EnvironmentConfig {
-  return {
-    name,
-    channel: 'C0TEST',
-    region: 'us-east-1',
-    target,
-    alarms: [],
-    bakeMs: 0,
-    autoRollback: 'off',
-    blockOnAlarms: [],
-    approval: {
-      when: [],
-      required: 1,
-      approvers: [],
-      expiresAfterMs: 60_000,
-      allowSelfApproval: false,
-      holdAutomatic: false,
-    },
-    windows: { timezone: 'UTC', allow: [], blackout: [], rollbacksDuringFreeze: 'allow' },
-    allowedUsers: [],
-    feed: 'quiet',
-  };
-}
-
-export function engineConfig(lockAfterRollback = false): Config {
-  return {
-    environments: {
-      prod: env('prod', {
-        kind: 'stage',
-        pipeline: 'web-app',
-        stages: { Deploy: { lockAfterRollback } },
-      }),
-      billing: env('billing', {
-        kind: 'deployment-group',
-        application: 'billing-api',
-        deploymentGroup: 'prod-eu',
-      }),
-    },
-    groups: {},
-    access: { admins: [], freezers: [] },
-    events: { snsTopics: [], poll: { enabled: false, intervalMs: 60_000 } },
-  };
-}
-
-/** Fast timings so tests run in milliseconds; the shapes are production's. */
-export const FAST = {
-  followDelayMs: 50,
-  retry: { baseDelayMs: 20, maxDelayMs: 80, conflictTimeoutMs: 400, maxRetries: 5 },
-};
 
 export interface Engine {
   sandbox: AwsSandbox;
@@ -73,7 +22,7 @@ export interface Engine {
   names: { prefix: string; queue: string; queuePrefix: string };
   redisUrl: string;
   request: Redis;
-  startWorker(): Promise<RollbackWorkers>;
+  startWorker(extra?: { lockDurationMs?: number; stalledIntervalMs?: number }): Promise<RollbackWorkers>;
   close(): Promise<void>;
 }
 
@@ -107,7 +56,7 @@ export async function startEngine(
     names,
     redisUrl,
     request,
-    async startWorker() {
+    async startWorker(extra = {}) {
       const c = createRedis(redisUrl, 'worker');
       const w = await startRollbackWorkers({
         connection: c,
@@ -116,6 +65,7 @@ export async function startEngine(
         queue: { name: names.queue, prefix: names.queuePrefix },
         store: { prefix: names.prefix },
         ...FAST,
+        ...extra,
       });
       workers.push({ w, c });
       return w;

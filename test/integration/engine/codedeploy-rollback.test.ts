@@ -26,15 +26,29 @@ describe('CodeDeploy rollback through the service', () => {
     });
     e.sandbox.control.runUntilIdle();
     const p = await e.service.preview('billing', { to: 'd-AAAAAAAA1' });
-    expect(p).toMatchObject({ ok: true, kind: 'deployment-group', action: 'redeploy', fileExists: { behavior: 'RETAIN' } });
-    if (p.ok && p.kind === 'deployment-group') expect(p.fileExists?.note).toMatch(/what deployment d-AAAAAAAA1 used/);
+    expect(p).toMatchObject({
+      ok: true,
+      kind: 'deployment-group',
+      action: 'redeploy',
+      fileExists: { behavior: 'RETAIN' },
+    });
+    if (p.ok && p.kind === 'deployment-group')
+      expect(p.fileExists?.note).toMatch(/what deployment d-AAAAAAAA1 used/);
 
     await e.startWorker();
-    const out = await e.service.request({ env: 'billing', to: 'd-AAAAAAAA1', requestedBy: { kind: 'user', id: 'U1' }, source: 'test' });
+    const out = await e.service.request({
+      env: 'billing',
+      to: 'd-AAAAAAAA1',
+      requestedBy: { kind: 'user', id: 'U1' },
+      source: 'test',
+    });
     if (out.outcome !== 'created') throw new Error(JSON.stringify(out));
     const done = await runUntil(out.request.id);
     expect(done).toMatchObject({ state: 'succeeded' });
-    const creates = e.sandbox.control.calls({ service: 'codedeploy', operation: 'CreateDeployment' });
+    const creates = e.sandbox.control.calls({
+      service: 'codedeploy',
+      operation: 'CreateDeployment',
+    });
     expect(creates).toHaveLength(1);
     expect(creates[0]!.input).toMatchObject({
       applicationName: 'billing-api',
@@ -52,11 +66,16 @@ describe('CodeDeploy rollback through the service', () => {
     const p = await e.service.preview('billing');
     expect(p).toMatchObject({ ok: true, action: 'stop', current: { deploymentId } });
     await e.startWorker();
-    const out = await e.service.request({ env: 'billing', requestedBy: { kind: 'auto', reason: 'alarm' }, source: 'auto-alarm' });
+    const out = await e.service.request({
+      env: 'billing',
+      requestedBy: { kind: 'auto', reason: 'alarm' },
+      source: 'auto-alarm',
+    });
     if (out.outcome !== 'created') throw new Error(JSON.stringify(out));
     // Simulated time stands still until the stop has been asked for, so the deployment is in flight.
-    await waitFor('StopDeployment', () =>
-      e.sandbox.control.calls({ operation: 'StopDeployment' }).length > 0,
+    await waitFor(
+      'StopDeployment',
+      () => e.sandbox.control.calls({ operation: 'StopDeployment' }).length > 0,
     );
     const done = await runUntil(out.request.id);
     const stops = e.sandbox.control.calls({ service: 'codedeploy', operation: 'StopDeployment' });
@@ -66,7 +85,9 @@ describe('CodeDeploy rollback through the service', () => {
     expect(done.awsExecutionId).toMatch(/^d-/);
     expect(done.awsExecutionId).not.toBe(deploymentId);
     const audit = await e.service.audit(out.request.id);
-    expect(audit.find((a) => a.fields.event === 'following')?.fields.awsExecutionId).toBe(done.awsExecutionId);
+    expect(audit.find((a) => a.fields.event === 'following')?.fields.awsExecutionId).toBe(
+      done.awsExecutionId,
+    );
     expect(audit[0]!.fields.by).toBe('auto:alarm');
   });
 });

@@ -52,4 +52,3 @@ export const FAST = {
   followDelayMs: 50,
   retry: { baseDelayMs: 20, maxDelayMs: 80, conflictTimeoutMs: 400, maxRetries: 5 },
 };
-

@@ -22,7 +22,10 @@ export interface Engine {
   names: { prefix: string; queue: string; queuePrefix: string };
   redisUrl: string;
   request: Redis;
-  startWorker(extra?: { lockDurationMs?: number; stalledIntervalMs?: number }): Promise<RollbackWorkers>;
+  startWorker(extra?: {
+    lockDurationMs?: number;
+    stalledIntervalMs?: number;
+  }): Promise<RollbackWorkers>;
   close(): Promise<void>;
 }
 

@@ -44,7 +44,11 @@ async function spawnWorker(): Promise<ChildProcess> {
   p.stdout!.on('data', (d) => {
     out += String(d);
   });
-  await waitFor('the worker child to start', () => out.includes('ready') || p.exitCode !== null, 20_000);
+  await waitFor(
+    'the worker child to start',
+    () => out.includes('ready') || p.exitCode !== null,
+    20_000,
+  );
   expect(p.exitCode).toBeNull();
   return p;
 }
@@ -53,7 +57,11 @@ it('adopts the rollback a killed worker started, with exactly one RollbackStage'
   // The answer to RollbackStage is held back long enough to cut the worker off from Redis.
   e.sandbox.control.injectFault('RollbackStage', { latencyMs: 400 });
   child = await spawnWorker();
-  const out = await e.service.request({ env: 'prod', requestedBy: { kind: 'user', id: 'U1' }, source: 'test' });
+  const out = await e.service.request({
+    env: 'prod',
+    requestedBy: { kind: 'user', id: 'U1' },
+    source: 'test',
+  });
   if (out.outcome !== 'created') throw new Error(JSON.stringify(out));
   const id = out.request.id;
 

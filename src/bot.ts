@@ -1,13 +1,29 @@
 // Composition root below the process edge: config → adapters → services → roles.
 // main.ts owns the process (exit codes, signals); this file owns wiring and shutdown order.
+
+import { WebClient } from '@slack/web-api';
+import { createAwsClients } from './aws/aws-clients.js';
 import type { Config } from './config/config.js';
 import type { Env } from './config/env.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
+import { startRollbackWorkers } from './jobs/rollback-workers.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createRollbackService } from './services/rollback-service.js';
 import { createSlackApp } from './slack/app.js';
+import { createAttemptAudit } from './slack/attempt-audit.js';
+import { registerListeners } from './slack/listeners/index.js';
+import { createPrincipalResolver } from './slack/principals.js';
+import { startStatusFollower } from './slack/status-follower.js';
+import {
+  createStatusMessages,
+  createStatusScheduler,
+  startStatusWorker,
+} from './slack/status-messages.js';
+import { createOfferStore } from './store/offer-store.js';
 import { checkRedisSuitable, createRedis } from './store/redis.js';
 import { redactRedisUrl, waitForRedisReady } from './store/redis-wait.js';
+import { createRequestStore } from './store/request-store.js';
 
 export interface Closeable {
   name: string;
@@ -75,11 +91,76 @@ export async function startBot({ env, config, log, host }: StartBotOptions): Pro
       { name: 'config', check: async () => undefined },
     ],
   });
+  const prefix = env.REDIS_PREFIX;
+  const aws = createAwsClients(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {});
+  const slackClientOptions = {
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    // In jobs a 429 is handled by delaying the job, never by pausing the whole client.
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+  };
+  const statusMessages = createStatusMessages(redis, prefix);
+  const scheduler = createStatusScheduler(redis, prefix);
+  closeables.push({ name: 'status-scheduler', close: () => scheduler.close() });
+
   if (env.ROLE !== 'worker') {
+    const service = createRollbackService({
+      config,
+      connection: redis,
+      aws,
+      queue: { prefix },
+      store: { prefix },
+    });
+    closeables.push({ name: 'rollback-service', close: () => service.close() });
     const slack = createSlackApp(env, log);
+    registerListeners(
+      slack.app,
+      {
+        config,
+        service,
+        offers: createOfferStore(redis, prefix),
+        principals: createPrincipalResolver(new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions)),
+        statusMessages,
+        scheduleStatus: (r) => scheduler.schedule(r),
+        audit: createAttemptAudit(redis, prefix),
+        now: Date.now,
+      },
+      log,
+    );
     if (slack.httpHandler) http.mount('/slack/events', slack.httpHandler);
     await slack.start();
     closeables.push({ name: 'slack', close: () => slack.stop() });
+  }
+
+  if (env.ROLE !== 'web') {
+    const workerRedis = createRedis(env.REDIS_URL, 'worker');
+    closeables.push({ name: 'worker-redis', close: async () => void workerRedis.disconnect() });
+    const workers = await startRollbackWorkers({
+      connection: workerRedis,
+      config,
+      aws,
+      queue: { prefix },
+      store: { prefix },
+      logger: log,
+    });
+    closeables.push({ name: 'rollback-workers', close: () => workers.close() });
+    const store = createRequestStore(workerRedis, { prefix });
+    const statusWorker = startStatusWorker({
+      connection: workerRedis,
+      prefix,
+      client: new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions) as never,
+      messages: statusMessages,
+      load: (id) => store.get(id),
+      log,
+    });
+    closeables.push({ name: 'status-worker', close: () => statusWorker.close() });
+    const follower = startStatusFollower({
+      connection: createRedis(env.REDIS_URL, 'worker'),
+      prefix,
+      schedule: (r) => scheduler.schedule(r),
+      log,
+    });
+    closeables.push({ name: 'status-follower', close: () => follower.close() });
   }
 
   log.info(

@@ -1,0 +1,33 @@
+// What a subcommand handler gets: the services, who asked and where, and a private reply.
+import type { Config } from '../src/config/config.js';
+import type { RollbackService } from '../src/services/rollback-service.js';
+import type { AttemptAudit } from '../src/slack/attempt-audit.js';
+import type { SlackMessage } from '../src/slack/blocks/help-message.js';
+import type { PrincipalResolver } from '../src/slack/principals.js';
+import type { StatusMessages } from '../src/slack/status-messages.js';
+import type { OfferStore } from '../src/store/offer-store.js';
+
+export interface SlackServices {
+  config: Config;
+  service: RollbackService;
+  offers: OfferStore;
+  principals: PrincipalResolver;
+  statusMessages: StatusMessages;
+  scheduleStatus: (r: {
+    id: string;
+    state: import('../src/domain/request-state.js').RequestState;
+  }) => Promise<void>;
+  audit: AttemptAudit;
+  now: () => number;
+}
+
+export interface CommandContext extends SlackServices {
+  user: string;
+  channel: string;
+  /** Private answer to the person who typed the command. */
+  reply(msg: SlackMessage): Promise<void>;
+}
+
+export function text(message: string): SlackMessage {
+  return { text: message, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: message } }] };
+}

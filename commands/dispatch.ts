@@ -1,0 +1,56 @@
+// Maps a parsed /rollback command to its handler module.
+
+import { runCancel } from './cancel.js';
+import type { CommandContext } from './context.js';
+import { text } from './context.js';
+import { runDiff } from './diff.js';
+import { type CommandCatalog, parseCommand } from './grammar.js';
+import { runHelp } from './help.js';
+import { runHistory } from './history.js';
+import { runRollback } from './rollback.js';
+import { runStatus } from './status.js';
+import { runUnlock } from './unlock.js';
+
+export function catalogOf(config: CommandContext['config']): CommandCatalog {
+  return {
+    environments: Object.fromEntries(
+      Object.values(config.environments).map((e) => [
+        e.name,
+        e.target.kind === 'stage' ? Object.keys(e.target.stages) : [],
+      ]),
+    ),
+    groups: Object.keys(config.groups),
+  };
+}
+
+export async function dispatchCommand(ctx: CommandContext, input: string): Promise<void> {
+  const parsed = parseCommand(input, catalogOf(ctx.config));
+  if (!parsed.ok) {
+    if (parsed.showHelp) return runHelp(ctx, parsed.error);
+    return ctx.reply(text(`:warning: ${parsed.error}. \`/rollback help\` shows every command.`));
+  }
+  const c = parsed.command;
+  switch (c.kind) {
+    case 'help':
+      return runHelp(ctx);
+    case 'status':
+      return runStatus(ctx, c.environment);
+    case 'history':
+      return runHistory(ctx, c.environment, c.limit);
+    case 'diff':
+      return runDiff(ctx, c.environment, c.stage, c.to);
+    case 'unlock':
+      return runUnlock(ctx, c.environment, c.stage);
+    case 'cancel':
+      return runCancel(ctx, c.requestId);
+    case 'freeze':
+    case 'unfreeze':
+      return ctx.reply(
+        text(
+          'Freezes are not available in this version yet: deploy windows and freezes come with the guardrails release.',
+        ),
+      );
+    case 'rollback':
+      return runRollback(ctx, c);
+  }
+}

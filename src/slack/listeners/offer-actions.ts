@@ -1,0 +1,159 @@
+// Buttons on failure notifications and confirmations. Each one: ack first, then load the state
+// behind the opaque id and check permission again.
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+} from '@slack/bolt';
+import type { SlackServices } from '../../../commands/context.js';
+import type { Logger } from '../../log.js';
+import type { KnownBlock } from '../blocks/block-kit.js';
+import { previewSummary } from '../blocks/confirmation.js';
+import { escapeMrkdwn } from '../blocks/inert-text.js';
+import { mayActOn } from '../principals.js';
+import { startFromOffer } from '../start-from-offer.js';
+import { userFacingError } from '../user-facing-error.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+const say = (text: string) => ({
+  response_type: 'ephemeral' as const,
+  replace_original: false,
+  text,
+});
+
+function guarded(log: Logger, name: string, fn: (args: ButtonArgs) => Promise<void>) {
+  return async (args: ButtonArgs) => {
+    await args.ack();
+    try {
+      await fn(args);
+    } catch (err) {
+      log.warn({ err, action: name, user: args.body.user.id }, 'button failed');
+      await args.respond(say(`:warning: ${userFacingError(err)}`)).catch(() => undefined);
+    }
+  };
+}
+
+/** "Roll back to <sha>" on a failure notification, and "Roll back" on a confirmation. */
+export function onStartRollback(s: SlackServices, log: Logger, replaceOriginal: boolean) {
+  return guarded(log, 'start-rollback', async ({ action, body, respond }) => {
+    const answer = await startFromOffer(s, {
+      offerId: action.value ?? '',
+      user: body.user.id,
+      ...(body.channel?.id ? { channel: body.channel.id } : {}),
+      source: replaceOriginal ? 'slash-command' : 'button',
+    });
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: replaceOriginal,
+      text: answer.text,
+      blocks: answer.blocks as never,
+    });
+  });
+}
+
+export function onCancelDraft(s: SlackServices, log: Logger) {
+  return guarded(log, 'cancel-draft', async ({ action, body, respond }) => {
+    const offer = await s.offers.get(action.value ?? '');
+    if (offer && offer.createdBy === body.user.id && !offer.usedBy) {
+      await s.offers.claim(offer.id, { dismissedBy: body.user.id, at: s.now() });
+    }
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: true,
+      text: 'Rollback not started.',
+    });
+  });
+}
+
+export function onViewDiff(s: SlackServices, log: Logger) {
+  return guarded(log, 'view-diff', async ({ action, respond }) => {
+    const offer = await s.offers.get(action.value ?? '');
+    if (!offer)
+      return void (await respond(say('This button has expired. Use `/rollback diff <env>`.')));
+    const p = await s.service.preview(offer.env, {
+      ...(offer.stage ? { stage: offer.stage } : {}),
+      ...(offer.to ? { to: offer.to } : {}),
+    });
+    if (!p.ok) return void (await respond(say(`:no_entry_sign: ${escapeMrkdwn(p.message)}`)));
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: `What a rollback of ${offer.env} would change`,
+      blocks: previewSummary(p, new Date(s.now())) as never,
+    });
+  });
+}
+
+export function onDismiss(s: SlackServices, log: Logger) {
+  return guarded(log, 'dismiss', async ({ action, body, respond, client }) => {
+    const offer = await s.offers.get(action.value ?? '');
+    if (!offer) return void (await respond(say('This notification has expired.')));
+    const env = s.config.environments[offer.env];
+    if (!env) return;
+    const allowed = await mayActOn(
+      env,
+      { user: body.user.id, ...(body.channel?.id ? { channel: body.channel.id } : {}) },
+      s.config,
+      s.principals,
+    );
+    if (!allowed.ok) {
+      await s.audit.record({
+        by: `user:${body.user.id}`,
+        event: 'dismiss-refused',
+        env: env.name,
+        detail: allowed.reason,
+      });
+      return void (await respond(say(`:no_entry: ${allowed.reason}`)));
+    }
+    if (offer.usedBy) return void (await respond(say('Already handled: nothing to dismiss.')));
+    if (!(await s.offers.claim(offer.id, { dismissedBy: body.user.id, at: s.now() }))) return;
+    await s.audit.record({
+      by: `user:${body.user.id}`,
+      event: 'dismissed',
+      env: env.name,
+      detail: offer.id,
+    });
+    const original = (body.message?.blocks ?? []) as KnownBlock[];
+    const kept = original.filter((b) => b.type !== 'actions');
+    kept.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `Dismissed by <@${body.user.id}>: no rollback.` }],
+    });
+    if (body.channel?.id && body.message?.ts) {
+      await client.chat.update({
+        channel: body.channel.id,
+        ts: body.message.ts,
+        text: `Dismissed by <@${body.user.id}>`,
+        blocks: kept,
+      });
+    }
+  });
+}
+
+export function onCancelRequest(s: SlackServices, log: Logger) {
+  return guarded(log, 'cancel-request', async ({ action, body, respond }) => {
+    const r = await s.service.get(action.value ?? '');
+    if (!r) return void (await respond(say('This request no longer exists.')));
+    if (r.requestedBy.kind !== 'user' || r.requestedBy.id !== body.user.id) {
+      await s.audit.record({
+        by: `user:${body.user.id}`,
+        event: 'cancel-refused',
+        env: r.env,
+        request: r.id,
+        detail: 'not the requester',
+      });
+      return void (await respond(
+        say('Only the person who asked for this rollback can cancel it.'),
+      ));
+    }
+    if (r.state !== 'awaiting_approval') {
+      return void (await respond(
+        say(`This request is already ${r.state.replace('_', ' ')}; nothing changed.`),
+      ));
+    }
+    const cancelled = await s.service.cancel(r.id, `user:${body.user.id}`);
+    await s.scheduleStatus(cancelled);
+  });
+}

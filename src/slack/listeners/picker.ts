@@ -1,0 +1,166 @@
+// "Choose release…": a modal listing the last releases that succeeded in the stage. Opened at once
+// (trigger_id lives 3 s), filled in once AWS answers; choosing one shows its diff.
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  StaticSelectAction,
+  ViewSubmitAction,
+} from '@slack/bolt';
+import type { SlackServices } from '../../../commands/context.js';
+import type { Logger } from '../../log.js';
+import { BLOCK } from '../blocks/action-ids.js';
+import type { ModalView } from '../blocks/block-kit.js';
+import { releasePickerModal } from '../blocks/release-picker.js';
+import { startFromOffer } from '../start-from-offer.js';
+import { userFacingError } from '../user-facing-error.js';
+
+function loadingView(title: string, text: string): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: title },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [{ type: 'section', text: { type: 'plain_text', text } }],
+  };
+}
+
+async function pickerFor(s: SlackServices, offerId: string, selected?: string): Promise<ModalView> {
+  const offer = await s.offers.get(offerId);
+  if (!offer)
+    return loadingView('Choose a release', 'This button has expired. Start again with /rollback.');
+  const env = s.config.environments[offer.env];
+  if (!env || env.target.kind !== 'stage') {
+    return loadingView(
+      'Choose a release',
+      `${offer.env} is a CodeDeploy group: use /rollback ${offer.env} to <deployment-id>.`,
+    );
+  }
+  const stage = offer.stage ?? Object.keys(env.target.stages)[0]!;
+  const choices = await s.service.releases(env.name, { stage, limit: 10 });
+  let diff;
+  if (selected) {
+    const p = await s.service.preview(env.name, { stage, to: selected });
+    if (p.ok && p.kind === 'stage') diff = p.diff;
+  }
+  return releasePickerModal({
+    env: env.name,
+    where: `${env.target.pipeline} / ${stage}`,
+    choices,
+    offerId,
+    ...(selected ? { selectedExecutionId: selected } : {}),
+    ...(diff ? { diff } : {}),
+    now: new Date(s.now()),
+  });
+}
+
+export function onOpenPicker(s: SlackServices, log: Logger) {
+  return async ({
+    ack,
+    action,
+    body,
+    client,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+    await ack();
+    let viewId: string | undefined;
+    try {
+      const opened = await client.views.open({
+        trigger_id: body.trigger_id,
+        view: loadingView('Choose a release', 'Loading the releases that succeeded in this stage…'),
+      });
+      viewId = opened.view?.id;
+    } catch (err) {
+      const code = (err as { data?: { error?: string } }).data?.error;
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text:
+          code === 'expired_trigger_id'
+            ? 'Slack timed out opening the picker. Click "Choose release…" again.'
+            : `:warning: ${userFacingError(err)}`,
+      });
+      return;
+    }
+    try {
+      const view = await pickerFor(s, action.value ?? '');
+      if (viewId) await client.views.update({ view_id: viewId, view });
+    } catch (err) {
+      log.warn({ err }, 'picker failed');
+      if (viewId)
+        await client.views
+          .update({ view_id: viewId, view: loadingView('Choose a release', userFacingError(err)) })
+          .catch(() => undefined);
+    }
+  };
+}
+
+export function onPickRelease(s: SlackServices, log: Logger) {
+  return async ({
+    ack,
+    action,
+    body,
+    client,
+  }: SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs) => {
+    await ack();
+    const view = body.view;
+    if (!view) return;
+    try {
+      const next = await pickerFor(s, view.private_metadata, action.selected_option.value);
+      await client.views.update({ view_id: view.id, hash: view.hash, view: next });
+    } catch (err) {
+      log.warn({ err }, 'picker update failed');
+    }
+  };
+}
+
+export function onPickerSubmit(s: SlackServices, log: Logger) {
+  return async ({
+    ack,
+    view,
+    body,
+    client,
+  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const values = view.state.values;
+    const selected = Object.values(values[BLOCK.pickerRelease] ?? {})[0]?.selected_option?.value;
+    if (!selected) {
+      await ack({
+        response_action: 'errors',
+        errors: { [BLOCK.pickerRelease]: 'Choose the release to roll back to.' },
+      });
+      return;
+    }
+    await ack();
+    const reason = Object.values(values[BLOCK.pickerReason] ?? {})[0]?.value ?? undefined;
+    const user = body.user.id;
+    const offer = await s.offers.get(view.private_metadata);
+    try {
+      const answer = await startFromOffer(s, {
+        offerId: view.private_metadata,
+        user,
+        ...(offer?.channel ? { channel: offer.channel } : {}),
+        source: 'picker',
+        to: selected,
+        ...(reason ? { reason } : {}),
+      });
+      if (offer?.channel)
+        await client.chat.postEphemeral({
+          channel: offer.channel,
+          user,
+          text: answer.text,
+          blocks: answer.blocks as never,
+        });
+    } catch (err) {
+      log.warn({ err }, 'picker submit failed');
+      if (offer?.channel)
+        await client.chat
+          .postEphemeral({
+            channel: offer.channel,
+            user,
+            text: `:warning: ${userFacingError(err)}`,
+          })
+          .catch(() => undefined);
+    }
+  };
+}

@@ -1,0 +1,24 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { SlackServices } from '../../../commands/context.js';
+import { dispatchCommand } from '../../../commands/dispatch.js';
+import type { Logger } from '../../log.js';
+import { userFacingError } from '../user-facing-error.js';
+
+/** `/rollback …`: ack at once, then parse and run; every answer is private to the caller. */
+export function rollbackCommand(s: SlackServices, log: Logger) {
+  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    await ack();
+    const reply = async (m: { text: string; blocks: unknown[] }) => {
+      await respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks as never });
+    };
+    try {
+      await dispatchCommand(
+        { ...s, user: command.user_id, channel: command.channel_id, reply },
+        command.text ?? '',
+      );
+    } catch (err) {
+      log.warn({ err, user: command.user_id }, '/rollback failed');
+      await reply({ text: `:warning: ${userFacingError(err)}`, blocks: [] }).catch(() => undefined);
+    }
+  };
+}

@@ -1,0 +1,78 @@
+// Who may act: user ids directly, user groups (S…) through usergroups.users.list, cached briefly.
+// When Slack cannot answer, fail closed and say so.
+import type { WebClient } from '@slack/web-api';
+import type { Config, EnvironmentConfig } from '../config/config.js';
+
+export class PrincipalsUnavailableError extends Error {
+  readonly code = 'APPROVERS_UNAVAILABLE';
+}
+
+export interface PrincipalResolver {
+  /** True when `user` is one of `principals` (user ids or group ids). */
+  includes(principals: readonly string[], user: string): Promise<boolean>;
+  /** Members of the groups among `principals`, plus the user ids. */
+  expand(principals: readonly string[]): Promise<Set<string>>;
+}
+
+export function createPrincipalResolver(
+  client: WebClient,
+  opts: { ttlMs?: number; now?: () => number } = {},
+): PrincipalResolver {
+  const ttl = opts.ttlMs ?? 60_000;
+  const now = opts.now ?? Date.now;
+  const cache = new Map<string, { at: number; users: Set<string> }>();
+  async function members(group: string): Promise<Set<string>> {
+    const hit = cache.get(group);
+    if (hit && now() - hit.at < ttl) return hit.users;
+    try {
+      const res = await client.usergroups.users.list({ usergroup: group });
+      const users = new Set(res.users ?? []);
+      cache.set(group, { at: now(), users });
+      return users;
+    } catch (err) {
+      const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+      throw new PrincipalsUnavailableError(
+        `Slack could not list the members of user group ${group} (${code}), so nobody is let in through it. Try again, or ask an admin to list users directly.`,
+      );
+    }
+  }
+  async function expand(principals: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const p of principals) {
+      if (p.startsWith('S')) for (const u of await members(p)) out.add(u);
+      else out.add(p);
+    }
+    return out;
+  }
+  return {
+    expand,
+    async includes(principals, user) {
+      if (principals.includes(user)) return true;
+      for (const p of principals) {
+        if (p.startsWith('S') && (await members(p)).has(user)) return true;
+      }
+      return false;
+    },
+  };
+}
+
+export type ActCheck = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Commands and clicks that act are accepted from the environment's channel (by id), or from users
+ * the config allows for that environment, or admins.
+ */
+export async function mayActOn(
+  env: EnvironmentConfig,
+  who: { user: string; channel?: string },
+  config: Config,
+  principals: PrincipalResolver,
+): Promise<ActCheck> {
+  if (who.channel && who.channel === env.channel) return { ok: true };
+  const allowed = [...env.allowedUsers, ...config.access.admins];
+  if (allowed.length > 0 && (await principals.includes(allowed, who.user))) return { ok: true };
+  return {
+    ok: false,
+    reason: `${env.name} can be rolled back only from its channel <#${env.channel}>, or by the users its config allows. Run the command there.`,
+  };
+}

@@ -1,0 +1,111 @@
+// The one path from a click (confirm, failure notification, picker) to a rollback request.
+// Loads the offer, checks permission again on the server, claims the offer so a double click
+// starts one rollback, and asks the engine.
+import type { SlackServices } from '../../commands/context.js';
+import type { SlackMessage } from './blocks/help-message.js';
+import { escapeMrkdwn } from './blocks/inert-text.js';
+import { mayActOn } from './principals.js';
+
+function msg(text: string): SlackMessage {
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+export interface StartInput {
+  offerId: string;
+  user: string;
+  channel?: string;
+  source: 'button' | 'slash-command' | 'picker';
+  /** Overrides from the picker. */
+  to?: string;
+  reason?: string;
+}
+
+export async function startFromOffer(s: SlackServices, input: StartInput): Promise<SlackMessage> {
+  const offer = await s.offers.get(input.offerId);
+  if (!offer)
+    return msg(
+      'This button has expired. Run `/rollback status` to see where things stand, or start again with `/rollback <env>`.',
+    );
+  const env = s.config.environments[offer.env];
+  if (!env) return msg(`Environment ${escapeMrkdwn(offer.env)} is no longer configured.`);
+  if (offer.kind === 'manual' && offer.createdBy !== input.user) {
+    await s.audit.record({
+      by: `user:${input.user}`,
+      event: 'confirm-refused',
+      env: env.name,
+      detail: 'not the requester',
+    });
+    return msg(`Only <@${offer.createdBy}>, who asked for this rollback, can confirm it.`);
+  }
+  const allowed = await mayActOn(
+    env,
+    { user: input.user, ...(input.channel ? { channel: input.channel } : {}) },
+    s.config,
+    s.principals,
+  );
+  if (!allowed.ok) {
+    await s.audit.record({
+      by: `user:${input.user}`,
+      event: 'click-refused',
+      env: env.name,
+      detail: allowed.reason,
+    });
+    return msg(`:no_entry: ${allowed.reason}`);
+  }
+  if (offer.usedBy) {
+    return msg(
+      offer.usedBy.requestId
+        ? `Already done: this started request \`${offer.usedBy.requestId}\`. Follow it in <#${env.channel}>.`
+        : 'This notification was dismissed; start a rollback with `/rollback` if you still need one.',
+    );
+  }
+  const claimed = await s.offers.claim(offer.id, { at: s.now() });
+  if (!claimed)
+    return msg(
+      'Someone just clicked this; the rollback is starting once. Follow it in the channel.',
+    );
+  try {
+    const to = input.to ?? offer.to;
+    const reason = input.reason ?? offer.reason;
+    const out = await s.service.request({
+      env: env.name,
+      ...(offer.stage ? { stage: offer.stage } : {}),
+      ...(to ? { to } : {}),
+      requestedBy: { kind: 'user', id: input.user },
+      ...(reason ? { reason } : {}),
+      source: input.source,
+    });
+    if (out.outcome === 'refused') {
+      await s.offers.release(offer.id);
+      return msg(
+        `:no_entry_sign: Can't roll back ${escapeMrkdwn(env.name)}: ${escapeMrkdwn(out.message)}`,
+      );
+    }
+    if (out.outcome === 'already-active') {
+      await s.offers.release(offer.id);
+      const a = out.active;
+      const who =
+        a.requestedBy.kind === 'user' ? `<@${a.requestedBy.id}>` : 'an automatic rollback';
+      const when = new Date(a.since).toISOString().slice(11, 16);
+      return msg(
+        `A rollback of this target is already ${a.state.replace('_', ' ')}: started by ${who} at ${when} UTC (request \`${a.requestId}\`). Follow it in <#${env.channel}>; it was not queued twice.`,
+      );
+    }
+    const request = out.request;
+    await s.offers.update(offer.id, { usedBy: { requestId: request.id, at: s.now() } });
+    await s.statusMessages.set(request.id, {
+      channel: env.channel,
+      ...(offer.messageTs
+        ? { threadTs: offer.threadTs ?? offer.messageTs, originalTs: offer.messageTs }
+        : {}),
+    });
+    await s.scheduleStatus(request);
+    const state = request.state.replace('_', ' ');
+    return msg(
+      `:leftwards_arrow_with_hook: Rollback of ${escapeMrkdwn(env.name)} ${state} (request \`${request.id}\`). Live status in <#${env.channel}>.`,
+    );
+  } catch (err) {
+    await s.offers.release(offer.id);
+    throw err;
+  }
+}

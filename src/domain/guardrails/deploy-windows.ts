@@ -14,6 +14,7 @@ import {
   formatLocal,
   formatWhen,
   localToInstant,
+  offsetAt,
   parseLocalDateTime,
   wallClock,
 } from './zoned-time.js';
@@ -54,7 +55,8 @@ export interface WindowsState {
 
 /** How far ahead nextOpen / nextClose are looked for. */
 export const WINDOW_HORIZON_MS = 35 * 86_400_000;
-const SLACK_MS = 3 * 3_600_000; // more than any DST shift, for wall-clock window lengths
+/** The largest DST shift in use (Troll, Antarctica); most zones shift by one hour. */
+const MAX_SHIFT_MS = 2 * 3_600_000;
 const MAX_STEPS = 2000;
 
 interface CompiledWindow {
@@ -80,6 +82,11 @@ export function blackoutPeriods(windows: WindowsPolicy): Blackout[] {
 }
 
 function windowEnd(start: Date, durationMs: number, timeZone: string): Date {
+  // Same offset at both ends: wall-clock and real length agree (the common case, and cheap).
+  const naiveEnd = start.getTime() + durationMs;
+  if (offsetAt(start.getTime(), timeZone) === offsetAt(naiveEnd, timeZone)) {
+    return new Date(naiveEnd);
+  }
   const endWall = addWallTime(wallClock(start, timeZone), durationMs);
   for (const prefer of ['earlier', 'later'] as const) {
     const end = localToInstant(endWall, timeZone, prefer);
@@ -108,16 +115,16 @@ class Schedule {
   windowAt(t: Date): AllowedWindow | undefined {
     let best: AllowedWindow | undefined;
     for (const w of this.compiled) {
-      const earliest = t.getTime() - w.durationMs - SLACK_MS;
-      // Newest start first; stop once starts are too old to reach t.
+      // Ends are start + duration give or take one DST shift, so only starts back to the
+      // newest one minus two shifts can reach past the newest one's end.
+      let floor = t.getTime() - w.durationMs - MAX_SHIFT_MS;
       let ref = new Date(t.getTime() + 1);
       for (let steps = 0; steps < MAX_STEPS; ) {
         const batch = w.cron.previousRuns(16, ref);
-        if (batch.length === 0) break;
-        let done = false;
+        let done = batch.length === 0;
         for (const start of batch) {
-          steps++;
-          if (start.getTime() < earliest) {
+          if (steps++ === 0) floor = Math.max(floor, start.getTime() - 2 * MAX_SHIFT_MS);
+          if (start.getTime() < floor) {
             done = true;
             break;
           }
@@ -151,15 +158,28 @@ class Schedule {
     return best;
   }
 
-  /** The end of the run of overlapping or touching allowed windows that contains `t`. */
+  /**
+   * The end of the run of overlapping or touching allowed windows that contains `t`; undefined
+   * when the run goes past `limit` or the search budget (windows back to back for weeks).
+   */
   runEnd(t: Date, limit: number): Date | undefined {
     const first = this.windowAt(t);
     if (!first) return undefined;
     let end = first.end;
-    for (let i = 0; i < MAX_STEPS && end.getTime() <= limit; i++) {
-      const next = this.windowAt(end);
-      if (!next || next.end <= end) return end;
-      end = next.end;
+    const cursors = this.compiled.map((w) => ({ w, at: t }));
+    for (let steps = 0; steps < MAX_STEPS; steps++) {
+      if (end.getTime() > limit) return undefined;
+      // The next start among all windows; if it is after the run's end, the run ends there.
+      let next: { i: number; start: Date } | undefined;
+      cursors.forEach((c, i) => {
+        const start = c.w.cron.nextRun(c.at);
+        if (start && (!next || start < next.start)) next = { i, start };
+      });
+      if (!next || next.start > end) return end;
+      const cursor = cursors[next.i]!;
+      cursor.at = next.start;
+      const e = windowEnd(next.start, cursor.w.durationMs, this.windows.timezone);
+      if (e > end) end = e;
     }
     return undefined;
   }

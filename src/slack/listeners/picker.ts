@@ -39,7 +39,7 @@ async function pickerFor(s: SlackServices, offerId: string, selected?: string): 
   }
   const stage = offer.stage ?? Object.keys(env.target.stages)[0]!;
   const choices = await s.service.releases(env.name, { stage, limit: 10 });
-  let diff;
+  let diff: import('../../domain/release-diff.js').ReleaseDiff | undefined;
   if (selected) {
     const p = await s.service.preview(env.name, { stage, to: selected });
     if (p.ok && p.kind === 'stage') diff = p.diff;

@@ -5,6 +5,12 @@ import { WebClient } from '@slack/web-api';
 import { createAwsClients } from './aws/aws-clients.js';
 import type { Config } from './config/config.js';
 import type { Env } from './config/env.js';
+import {
+  createAwsEventsHandler,
+  createEventQueue,
+  createRedisDedupe,
+  createSnsCertificateFetcher,
+} from './events/index.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
 import { startRollbackWorkers } from './jobs/rollback-workers.js';
 import type { Logger } from './log.js';
@@ -128,6 +134,21 @@ export async function startBot({ env, config, log, host }: StartBotOptions): Pro
       log,
     );
     if (slack.httpHandler) http.mount('/slack/events', slack.httpHandler);
+
+    const events = createEventQueue({ connection: redis, prefix });
+    closeables.push({ name: 'events-queue', close: () => events.close() });
+    http.mount(
+      '/aws/events',
+      createAwsEventsHandler({
+        log,
+        metrics,
+        ...(env.EVENTS_SHARED_SECRET ? { sharedSecret: env.EVENTS_SHARED_SECRET } : {}),
+        snsTopics: config.events.snsTopics,
+        enqueue: events.enqueue,
+        dedupe: createRedisDedupe(redis, { prefix }),
+        fetchCertificate: createSnsCertificateFetcher(),
+      }),
+    );
     await slack.start();
     closeables.push({ name: 'slack', close: () => slack.stop() });
   }

@@ -1,0 +1,76 @@
+// A person rolls back from Slack: command → confirmation → click → live status → succeeded,
+// through the local Slack over HTTP, real Redis, the local AWS endpoint and the real SDK clients.
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../support/harness.js';
+
+const config = readFileSync(
+  new URL('../../src/sandbox/sandbox.config.yml', import.meta.url),
+  'utf8',
+);
+const world = new URL('../../src/sandbox/aws/worlds/demo.yml', import.meta.url).pathname;
+const ONCALL = 'U0ONCALL';
+const PROD = 'C0DEPLOYPROD';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness({ config, world, time: { mode: 'realtime', stageDurationMs: 30 } });
+});
+afterEach(async () => {
+  await h.stop();
+});
+
+describe('manual rollback from Slack', () => {
+  it('confirms, rolls back once, and updates the live status to the end', async () => {
+    const cmd = await h.slack.client.command('/rollback', 'prod-us', {
+      user: ONCALL,
+      channel: PROD,
+    });
+    expect(cmd.status).toBe(200);
+    const confirmation = await cmd.waitForResponse('Review this rollback', { timeoutMs: 10_000 });
+    expect(confirmation.visible_to).toBe(ONCALL);
+
+    await h.slack.client.click(confirmation, 'rollback.confirm', { user: ONCALL });
+    const done = await h.slack.client.waitForMessage(PROD, 'Rolled back', { timeoutMs: 20_000 });
+    expect(done.text).toMatch(/^Rolled back: prod-us web-app \/ Deploy/);
+    const calls = h.aws.control.calls({ operation: 'RollbackStage' });
+    expect(calls).toHaveLength(1);
+    expect(JSON.stringify(done.blocks)).toContain(
+      String((calls[0]!.input as { pipelineName: string }).pipelineName),
+    );
+  });
+
+  it('refuses a rollback typed in the wrong channel, and audits the attempt', async () => {
+    const cmd = await h.slack.client.command('/rollback', 'prod-us', {
+      user: 'U0OUTSIDER',
+      channel: 'C0GENERAL',
+    });
+    const answer = await cmd.waitForResponse(/can be rolled back only from its channel/);
+    expect(answer.visible_to).toBe('U0OUTSIDER');
+    expect(h.aws.control.calls({ operation: 'RollbackStage' })).toHaveLength(0);
+  });
+
+  it('suggests the environment for a typo, with help', async () => {
+    const cmd = await h.slack.client.command('/rollback', 'prdo-us', {
+      user: ONCALL,
+      channel: PROD,
+    });
+    const answer = await cmd.waitForResponse(/did you mean prod-us\?/);
+    expect(JSON.stringify(answer.blocks)).toContain('How to use /rollback');
+  });
+
+  it('a double click starts one rollback', async () => {
+    const cmd = await h.slack.client.command('/rollback', 'prod-us', {
+      user: ONCALL,
+      channel: PROD,
+    });
+    const confirmation = await cmd.waitForResponse('Review this rollback', { timeoutMs: 10_000 });
+    const [a, b] = await Promise.all([
+      h.slack.client.click(confirmation, 'rollback.confirm', { user: ONCALL }),
+      h.slack.client.click(confirmation, 'rollback.confirm', { user: ONCALL }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    await h.slack.client.waitForMessage(PROD, 'Rolled back', { timeoutMs: 20_000 });
+    expect(h.aws.control.calls({ operation: 'RollbackStage' })).toHaveLength(1);
+  });
+});

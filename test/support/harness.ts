@@ -1,0 +1,87 @@
+// The whole bot for end-to-end tests: a fresh key prefix on the run's Redis, the local AWS
+// endpoint, the local Slack, and the real bot (Bolt over HTTP, BullMQ workers) wired by URL.
+import { randomBytes } from 'node:crypto';
+import { ulid } from 'ulid';
+import { inject } from 'vitest';
+import { type RunningBot, startBot } from '../../src/bot.js';
+import { loadEnv } from '../../src/config/env.js';
+import { parseConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/log.js';
+import {
+  type AwsSandbox,
+  startAwsSandbox,
+  type TimeMode,
+  type World,
+} from '../../src/sandbox/aws/index.js';
+import {
+  type LocalSlack,
+  type LocalSlackOptions,
+  startLocalSlack,
+} from '../../src/sandbox/slack/index.js';
+
+export interface Harness {
+  aws: AwsSandbox;
+  slack: LocalSlack;
+  bot: RunningBot;
+  prefix: string;
+  eventsSecret: string;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  config: string;
+  world: World | string;
+  time?: TimeMode;
+  slack?: Partial<LocalSlackOptions>;
+  /** Subscribe the bot's /aws/events to the endpoint's events. Default true. */
+  events?: boolean;
+}
+
+export async function startHarness(opts: HarnessOptions): Promise<Harness> {
+  process.env.AWS_ACCESS_KEY_ID ??= 'test';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+  const prefix = `{t-${ulid()}}`;
+  const aws = await startAwsSandbox({
+    world: opts.world,
+    ...(opts.time ? { time: opts.time } : {}),
+  });
+  const botToken = `xoxb-test-${randomBytes(6).toString('hex')}`;
+  const signingSecret = randomBytes(16).toString('hex');
+  const eventsSecret = randomBytes(16).toString('hex');
+  const slack = await startLocalSlack({ botToken, signingSecret, ...opts.slack });
+  const env = loadEnv({
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_TEAM_ID: 'T0SANDBOX',
+    SLACK_APP_ID: 'A0ROLLBACK',
+    REDIS_URL: inject('redisUrl'),
+    REDIS_PREFIX: prefix,
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: aws.url,
+    ROLLBACK_CONFIG: 'inline',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    EVENTS_SHARED_SECRET: eventsSecret,
+  });
+  const config = parseConfig(opts.config, 'test config', 'us-east-1');
+  const bot = await startBot({ env, config, log: createLogger(env.LOG_LEVEL), host: '127.0.0.1' });
+  slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+  if (opts.events !== false) {
+    aws.control.subscribe(`http://127.0.0.1:${bot.port}/aws/events`, {
+      headers: { 'x-rollback-bot-secret': eventsSecret },
+    });
+  }
+  return {
+    aws,
+    slack,
+    bot,
+    prefix,
+    eventsSecret,
+    async stop() {
+      await bot.stop();
+      await slack.close();
+      await aws.close();
+    },
+  };
+}

@@ -6,8 +6,8 @@ import type { SlackMessage } from './blocks/help-message.js';
 import { escapeMrkdwn } from './blocks/inert-text.js';
 import { mayActOn } from './principals.js';
 
-function msg(text: string): SlackMessage {
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+function msg(text: string, settled = false): StartAnswer {
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }], settled };
 }
 
 export interface StartInput {
@@ -20,7 +20,12 @@ export interface StartInput {
   reason?: string;
 }
 
-export async function startFromOffer(s: SlackServices, input: StartInput): Promise<SlackMessage> {
+export interface StartAnswer extends SlackMessage {
+  /** True when the confirmation has served its purpose (started, or already done): replace it. */
+  settled: boolean;
+}
+
+export async function startFromOffer(s: SlackServices, input: StartInput): Promise<StartAnswer> {
   const offer = await s.offers.get(input.offerId);
   if (!offer)
     return msg(
@@ -57,6 +62,7 @@ export async function startFromOffer(s: SlackServices, input: StartInput): Promi
       offer.usedBy.requestId
         ? `Already done: this started request \`${offer.usedBy.requestId}\`. Follow it in <#${env.channel}>.`
         : 'This notification was dismissed; start a rollback with `/rollback` if you still need one.',
+      true,
     );
   }
   const claimed = await s.offers.claim(offer.id, { at: s.now() });

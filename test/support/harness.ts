@@ -25,6 +25,7 @@ export interface Harness {
   bot: RunningBot;
   prefix: string;
   eventsSecret: string;
+  signingSecret: string;
   stop(): Promise<void>;
 }
 
@@ -78,6 +79,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     bot,
     prefix,
     eventsSecret,
+    signingSecret,
     async stop() {
       await bot.stop();
       await slack.close();

@@ -101,6 +101,16 @@ export function confirmationMessage(input: ConfirmationInput): SlackMessage {
         text: { type: 'plain_text', text: plainLine(`Roll back to ${label}`, 75) },
         value: input.offerId,
       },
+      ...(p.kind === 'stage'
+        ? [
+            {
+              type: 'button' as const,
+              action_id: ACTION.openPicker,
+              text: { type: 'plain_text' as const, text: 'Choose another release…' },
+              value: input.offerId,
+            },
+          ]
+        : []),
       {
         type: 'button',
         action_id: ACTION.cancelDraft,

@@ -46,7 +46,8 @@ export function onStartRollback(s: SlackServices, log: Logger, replaceOriginal: 
     });
     await respond({
       response_type: 'ephemeral',
-      replace_original: replaceOriginal,
+      // A refusal leaves the confirmation in place; a started or finished rollback replaces it.
+      replace_original: replaceOriginal && answer.settled,
       text: answer.text,
       blocks: answer.blocks as never,
     });

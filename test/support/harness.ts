@@ -49,7 +49,16 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const botToken = `xoxb-test-${randomBytes(6).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
   const eventsSecret = randomBytes(16).toString('hex');
-  const slack = await startLocalSlack({ botToken, signingSecret, ...opts.slack });
+  const slack = await startLocalSlack({
+    botToken,
+    signingSecret,
+    awsControlUrl: aws.url,
+    scenarios: {
+      pipelines: ['web-app'],
+      alarms: ['web-prod-5xx', 'web-prod-latency-p99', 'prod-sev1'],
+    },
+    ...opts.slack,
+  });
   const env = loadEnv({
     SLACK_BOT_TOKEN: botToken,
     SLACK_SIGNING_SECRET: signingSecret,

@@ -1,0 +1,75 @@
+// What every reaction needs, built once by startReactionWorkers.
+import type { Account, AwsClients } from '../aws/aws-clients.js';
+import type { Config, EnvironmentConfig } from '../config/config.js';
+import type { RollbackRequest } from '../domain/rollback-request.js';
+import type { Logger } from '../log.js';
+import type { RollbackService } from '../services/rollback-service.js';
+import type { StatusMessages } from '../slack/status-messages.js';
+import type { OfferStore } from '../store/offer-store.js';
+import type { ReactionStore } from './reaction-store.js';
+import type { SlackCalls } from './slack-calls.js';
+
+export interface Timers {
+  bakeEnd(data: BakeEndJob, delayMs: number): Promise<void>;
+  recoveryCheck(data: RecoveryCheckJob, delayMs: number, tag: string): Promise<void>;
+  followRequest(data: FollowRequestJob, delayMs: number): Promise<void>;
+}
+
+export interface BakeEndJob {
+  env: string;
+  stage?: string;
+  releaseId: string;
+}
+export interface RecoveryCheckJob {
+  env: string;
+  rollbackId: string;
+}
+export interface FollowRequestJob {
+  env: string;
+  requestId: string;
+}
+
+export interface ReactionTimings {
+  /** Wall-clock delay before the bake window's end check. Default: the environment's `bake`. */
+  bakeCheckDelayMs?: number;
+  /** How often a running automatic rollback is looked at. Default 5 s. */
+  followEveryMs: number;
+  /** How often alarms are read after a rollback (AlarmCleared events also trigger a read). Default 30 s. */
+  recoveryEveryMs: number;
+  /** Escalate when the alarms are not OK this long after a rollback. Default 15 min. */
+  recoveryLimitMs: number;
+}
+
+export interface ReactionContext {
+  config: Config;
+  service: RollbackService;
+  aws: AwsClients;
+  slack: SlackCalls;
+  offers: OfferStore;
+  statusMessages: StatusMessages;
+  scheduleStatus(request: RollbackRequest): Promise<void>;
+  store: ReactionStore;
+  timers: Timers;
+  timings: ReactionTimings;
+  log: Logger;
+  now(): number;
+}
+
+export function accountOf(env: EnvironmentConfig): Account {
+  return { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) };
+}
+
+/** "web-app / Deploy" or "billing-api / prod-eu". */
+export function whereOf(env: EnvironmentConfig, stage?: string): string {
+  const t = env.target;
+  return t.kind === 'stage'
+    ? `${t.pipeline} / ${stage ?? Object.keys(t.stages).join(', ')}`
+    : `${t.application} / ${t.deploymentGroup}`;
+}
+
+/** Another delivery of the same occurrence holds the lock: look again shortly. */
+export class ReactionBusy extends Error {
+  constructor(readonly what: string) {
+    super(`${what} is being handled by another job`);
+  }
+}

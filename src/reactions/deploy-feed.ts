@@ -1,0 +1,59 @@
+// The deploy feed (env.feed): one message per release, edited in place as the release moves
+// (started → succeeded → bake passed, or failed). Steps only move forward, so duplicates and
+// out-of-order events (SUCCEEDED before STARTED) neither flood the channel nor go backwards.
+import type { EnvironmentConfig } from '../config/config.js';
+import type { SourceRevision } from '../domain/releases.js';
+import { ReactionBusy, type ReactionContext, whereOf } from './context.js';
+import { advancesFeed, type FeedStep, feedRepliesInThread } from './feed-state.js';
+import { feedMessage, feedStepReply } from './reaction-messages.js';
+
+const KIND = 'feed';
+
+export interface FeedUpdate {
+  releaseId: string;
+  stage?: string;
+  /** Known revisions; else the ones stored with the message, else loaded by `load`. */
+  sourceRevisions?: SourceRevision[];
+  step: FeedStep;
+  load?: () => Promise<SourceRevision[]>;
+}
+
+export async function updateFeed(
+  ctx: ReactionContext,
+  env: EnvironmentConfig,
+  u: FeedUpdate,
+): Promise<void> {
+  if (env.feed === 'off') return;
+  const key = `${env.name}|${u.stage ?? '-'}|${u.releaseId}`;
+  const p = await ctx.store.progress(KIND, key);
+  if (!advancesFeed(p.step as FeedStep | undefined, u.step)) return;
+  if (!(await ctx.store.lock(KIND, key, 15_000))) throw new ReactionBusy(`feed ${key}`);
+  try {
+    const again = await ctx.store.progress(KIND, key);
+    if (!advancesFeed(again.step as FeedStep | undefined, u.step)) return;
+    const revisions =
+      u.sourceRevisions ??
+      (again.revisions ? (JSON.parse(again.revisions) as SourceRevision[]) : undefined) ??
+      (await u.load?.()) ??
+      [];
+    const msg = feedMessage({
+      env: env.name,
+      where: whereOf(env, u.stage),
+      releaseId: u.releaseId,
+      sourceRevisions: revisions,
+      step: u.step,
+    });
+    let ts = again.ts;
+    if (ts) await ctx.slack.update(env.channel, ts, msg);
+    else {
+      ts = await ctx.slack.post(env.channel, msg);
+      await ctx.store.record(KIND, key, { ts, revisions: JSON.stringify(revisions) });
+    }
+    if (feedRepliesInThread(env.feed, u.step)) {
+      await ctx.slack.post(env.channel, feedStepReply(u.step), ts);
+    }
+    await ctx.store.record(KIND, key, { step: u.step });
+  } finally {
+    await ctx.store.unlock(KIND, key);
+  }
+}

@@ -1,0 +1,210 @@
+// Block Kit for what the reactions post: automatic rollback announcements, escalations, the
+// deploy feed, recovery reports and propagation offers. Pure; outside text rendered inert.
+import type { SourceRevision } from '../domain/releases.js';
+import { ACTION } from '../slack/blocks/action-ids.js';
+import type { KnownBlock } from '../slack/blocks/block-kit.js';
+import { elapsed } from '../slack/blocks/format.js';
+import type { SlackMessage } from '../slack/blocks/help-message.js';
+import { escapeMrkdwn, inertCode, plainLine, truncate } from '../slack/blocks/inert-text.js';
+import { commitRef, releaseLine } from '../slack/blocks/release-line.js';
+import type { FeedStep } from './feed-state.js';
+
+const section = (text: string): KnownBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: truncate(text, 3000) },
+});
+const context = (text: string): KnownBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: truncate(text, 2000) }],
+});
+
+export interface AnnouncementInput {
+  env: string;
+  where: string;
+  trigger: 'failure' | 'alarm';
+  /** Why, in our words (names inside are rendered inert). */
+  why: string;
+  requestId: string;
+  target?: { id: string; sourceRevisions: SourceRevision[] };
+}
+
+/** Who (rollback-bot), what (roll back where, to what), why. Posted in the notification's thread. */
+export function autoRollbackAnnouncement(a: AnnouncementInput): SlackMessage {
+  const to = a.target ? ` to ${releaseLine(a.target.sourceRevisions, 80)}` : '';
+  const text = `:robot_face: *rollback-bot* is rolling back *${escapeMrkdwn(a.env)}* (${escapeMrkdwn(a.where)})${to} automatically.`;
+  return {
+    text: `rollback-bot is rolling back ${plainLine(a.env, 60)} automatically`,
+    blocks: [
+      section(text),
+      context(
+        `Why: ${escapeMrkdwn(a.why)} Policy: on-${a.trigger}. Request \`${escapeMrkdwn(a.requestId)}\`; live status below.`,
+      ),
+    ],
+  };
+}
+
+/** The policy asked for an automatic rollback, but the engine did not start one. */
+export function autoRollbackNotStarted(env: string, why: string): SlackMessage {
+  return {
+    text: `No automatic rollback of ${plainLine(env, 60)}`,
+    blocks: [
+      section(
+        `:warning: rollback-bot did not roll *${escapeMrkdwn(env)}* back automatically: ${escapeMrkdwn(why)}`,
+      ),
+    ],
+  };
+}
+
+export interface EscalationInput {
+  env: string;
+  where: string;
+  headline: string;
+  detail: string;
+  /** Slack ids to mention (approvers, user groups); never outside text. */
+  mention?: string[];
+}
+
+export function escalation(e: EscalationInput): SlackMessage {
+  const who = (e.mention ?? [])
+    .filter((id) => /^[UWS][A-Z0-9]{2,}$/.test(id))
+    .map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`))
+    .join(' ');
+  return {
+    text: `${plainLine(e.headline, 150)}: ${plainLine(e.env, 60)}`,
+    blocks: [
+      {
+        type: 'header',
+        text: {
+          type: 'plain_text',
+          text: plainLine(`:sos: ${e.headline}: ${e.env}`, 150),
+          emoji: true,
+        },
+      },
+      section(`*${escapeMrkdwn(e.where)}* · ${escapeMrkdwn(e.detail)}`),
+      context(
+        `No further automatic action will be taken.${who ? ` ${who}, please take a look.` : ''}`,
+      ),
+    ],
+  };
+}
+
+const FEED_LABEL: Record<FeedStep, string> = {
+  started: ':large_blue_circle: Deploying',
+  succeeded: ':hourglass_flowing_sand: Deployed, baking',
+  failed: ':red_circle: Failed',
+  'bake-passed': ':white_check_mark: Deployed, bake passed',
+  'bake-alarm': ':rotating_light: Alarm during bake',
+  'aws-rolling-back': ':arrows_counterclockwise: Failed, AWS rolling back',
+  'rolled-back': ':leftwards_arrow_with_hook: Rolled back',
+};
+
+export interface FeedInput {
+  env: string;
+  where: string;
+  releaseId: string;
+  sourceRevisions: SourceRevision[];
+  step: FeedStep;
+}
+
+/** One line per release, edited in place as it moves. */
+export function feedMessage(f: FeedInput): SlackMessage {
+  const label = FEED_LABEL[f.step];
+  const release =
+    f.sourceRevisions.length > 0
+      ? releaseLine(f.sourceRevisions, 80)
+      : inertCode(f.releaseId.slice(0, 12), 20);
+  return {
+    text: `${label.replace(/^:[a-z_]+: /, '')}: ${plainLine(f.env, 60)} ${plainLine(f.where, 120)}`,
+    blocks: [
+      context(`${label} · *${escapeMrkdwn(f.env)}* · ${escapeMrkdwn(f.where)} · ${release}`),
+    ],
+  };
+}
+
+export function feedStepReply(step: FeedStep): SlackMessage {
+  return { text: FEED_LABEL[step].replace(/^:[a-z_]+: /, ''), blocks: [context(FEED_LABEL[step])] };
+}
+
+export interface RecoveryInput {
+  env: string;
+  outcome: 'recovered' | 'not-recovered';
+  afterMs: number;
+  alarms: string[];
+  notOk?: string[];
+  missing?: string[];
+}
+
+export function recoveryReport(r: RecoveryInput): SlackMessage {
+  const names = (xs: string[]) => xs.map((n) => inertCode(n, 80)).join(', ');
+  if (r.outcome === 'recovered') {
+    const head =
+      r.alarms.length === 0
+        ? `:white_check_mark: Rollback of *${escapeMrkdwn(r.env)}* finished; no alarms are configured to confirm recovery.`
+        : `:white_check_mark: *${escapeMrkdwn(r.env)}* recovered: ${names(r.alarms)} OK ${elapsed(r.afterMs)} after the rollback finished.`;
+    const blocks = [section(head)];
+    if (r.missing && r.missing.length > 0)
+      blocks.push(context(`CloudWatch does not know ${names(r.missing)}; check the config.`));
+    return { text: `${plainLine(r.env, 60)} recovered after the rollback`, blocks };
+  }
+  return {
+    text: `${plainLine(r.env, 60)} has not recovered after the rollback`,
+    blocks: [
+      section(
+        `:sos: *${escapeMrkdwn(r.env)}* has not recovered ${elapsed(r.afterMs)} after the rollback: ${names(r.notOk ?? [])} not OK. No further automatic rollback; a person has to look.`,
+      ),
+    ],
+  };
+}
+
+export interface PropagationOfferView {
+  env: string;
+  where: string;
+  why: string;
+  offerId: string;
+  current: SourceRevision[];
+}
+
+export function propagationOffer(
+  bad: SourceRevision[],
+  offers: PropagationOfferView[],
+): SlackMessage {
+  const blocks: KnownBlock[] = [
+    section(
+      `:mag: The bad release ${commitRef(bad[0])} also runs in ${offers.length === 1 ? 'another environment' : `${offers.length} other environments`}:`,
+    ),
+  ];
+  for (const o of offers.slice(0, 15)) {
+    blocks.push(
+      section(
+        `*${escapeMrkdwn(o.env)}* · ${escapeMrkdwn(o.where)} (${escapeMrkdwn(o.why)}) · ${releaseLine(o.current, 60)}`,
+      ),
+    );
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION.rollbackOffer,
+          text: { type: 'plain_text', text: plainLine(`Roll back ${o.env}`, 75) },
+          value: o.offerId,
+          confirm: {
+            title: { type: 'plain_text', text: 'Roll back?' },
+            text: {
+              type: 'plain_text',
+              text: plainLine(
+                `Roll ${o.where} in ${o.env} back to its previous release. The rollback is audited.`,
+                300,
+              ),
+            },
+            confirm: { type: 'plain_text', text: 'Roll back' },
+            deny: { type: 'plain_text', text: 'Not now' },
+          },
+        },
+      ],
+    });
+  }
+  return {
+    text: `The bad release also runs in ${offers.map((o) => plainLine(o.env, 40)).join(', ')}`,
+    blocks,
+  };
+}

@@ -1,0 +1,113 @@
+// Redis state of the reactions. Every reaction is idempotent: a progress record per occurrence
+// (what was already done: rollback requested, message posted…) so a re-run after a crash, a
+// Slack 429 or a duplicate event resumes instead of repeating; a short lock so two deliveries of
+// one occurrence never run side by side.
+import type { Redis } from 'ioredis';
+import type { BakeWindow } from './bake-window.js';
+
+const WEEK_S = 7 * 86_400;
+
+// The window of one target: newer releases replace it (same rule as replacesWindow()).
+const OPEN_WINDOW = `
+local id = redis.call('HGET', KEYS[1], 'releaseId')
+if id == ARGV[2] then return 0 end
+local started = redis.call('HGET', KEYS[1], 'startedAt')
+if started and tonumber(started) > tonumber(ARGV[3]) then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'json', ARGV[1], 'releaseId', ARGV[2], 'startedAt', ARGV[3], 'state', ARGV[4])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
+return 1`;
+
+const CLOSE_WINDOW = `
+if redis.call('HGET', KEYS[1], 'releaseId') ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'state') ~= 'open' then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[2])
+return 1`;
+
+export interface ThreadRef {
+  channel: string;
+  ts: string;
+}
+
+export function createReactionStore(redis: Redis, prefix: string) {
+  const k = (...parts: string[]) => `${prefix}:reactions:${parts.join(':')}`;
+
+  return {
+    /** Progress of one reaction to one occurrence, e.g. ('failure', 'prod|<execution>|Deploy|1'). */
+    async progress(kind: string, key: string): Promise<Record<string, string>> {
+      return redis.hgetall(k('rec', kind, key));
+    },
+    async record(kind: string, key: string, fields: Record<string, string>): Promise<void> {
+      const id = k('rec', kind, key);
+      await redis.multi().hset(id, fields).expire(id, WEEK_S).exec();
+    },
+    /** First caller wins; later callers (duplicates) get false. */
+    async once(kind: string, key: string, ttlS = WEEK_S): Promise<boolean> {
+      return (await redis.set(k('once', kind, key), '1', 'EX', ttlS, 'NX')) === 'OK';
+    },
+    async lock(kind: string, key: string, ms: number): Promise<boolean> {
+      return (await redis.set(k('lock', kind, key), '1', 'PX', ms, 'NX')) === 'OK';
+    },
+    async unlock(kind: string, key: string): Promise<void> {
+      await redis.del(k('lock', kind, key));
+    },
+
+    /** The thread a release's story is told in (its failure or alarm notification). */
+    async setThread(env: string, id: string, ref: ThreadRef): Promise<void> {
+      await redis.set(k('thread', env, id), JSON.stringify(ref), 'EX', WEEK_S);
+    },
+    async thread(env: string, ids: readonly string[]): Promise<ThreadRef | undefined> {
+      for (const id of ids) {
+        const raw = await redis.get(k('thread', env, id));
+        if (raw) return JSON.parse(raw) as ThreadRef;
+      }
+      return undefined;
+    },
+
+    async bakeWindow(env: string, stage: string | undefined): Promise<BakeWindow | undefined> {
+      const [json, state] = await redis.hmget(k('bake', env, stage ?? '-'), 'json', 'state');
+      return json
+        ? { ...(JSON.parse(json) as BakeWindow), state: state as BakeWindow['state'] }
+        : undefined;
+    },
+    /** Opens the window unless this release's or a newer release's is already there. Atomic (Lua). */
+    async openBakeWindow(w: BakeWindow): Promise<boolean> {
+      const ttl = Math.ceil(w.bakeMs / 1000) + WEEK_S;
+      const res = await redis.eval(
+        OPEN_WINDOW,
+        1,
+        k('bake', w.env, w.stage ?? '-'),
+        JSON.stringify(w),
+        w.releaseId,
+        String(w.startedAt),
+        w.state,
+        String(ttl),
+      );
+      return res === 1;
+    },
+    /** Moves an open window of this release to `state`; false if it was not open (or replaced). */
+    async closeBakeWindow(
+      env: string,
+      stage: string | undefined,
+      releaseId: string,
+      state: 'tripped' | 'passed',
+    ): Promise<boolean> {
+      const res = await redis.eval(CLOSE_WINDOW, 1, k('bake', env, stage ?? '-'), releaseId, state);
+      return res === 1;
+    },
+
+    /** Active recovery watches per environment, so an AlarmCleared event can check at once. */
+    async addRecoveryWatch(env: string, rollbackId: string): Promise<void> {
+      const id = k('recovering', env);
+      await redis.multi().sadd(id, rollbackId).expire(id, WEEK_S).exec();
+    },
+    async recoveryWatches(env: string): Promise<string[]> {
+      return redis.smembers(k('recovering', env));
+    },
+    async endRecoveryWatch(env: string, rollbackId: string): Promise<void> {
+      await redis.srem(k('recovering', env), rollbackId);
+    },
+  };
+}
+
+export type ReactionStore = ReturnType<typeof createReactionStore>;

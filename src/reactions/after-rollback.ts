@@ -23,6 +23,9 @@ import type { ThreadRef } from './reaction-store.js';
 import { recoveryStatus } from './recovery.js';
 import { deploymentFacts, pipelineReleaseFacts, pipelineStageOrder } from './release-facts.js';
 
+/** How long a recovery report waits for the failure's notification thread to exist. */
+const THREAD_WAIT_MS = 30_000;
+
 export interface RollbackEnded {
   /** The AWS rollback execution / deployment (or the request id when AWS never started one). */
   rollbackId: string;
@@ -128,6 +131,16 @@ export async function checkRecovery(ctx: ReactionContext, job: RecoveryCheckJob)
     if (!p.endedAt || !p.ended || p.done) return;
     const ended = JSON.parse(p.ended) as RollbackEnded;
     const thread = await threadFor(ctx, env, ended);
+    if (!thread && ended.badReleaseId && ctx.now() - Number(p.endedAt) < THREAD_WAIT_MS) {
+      // The failure's notification may still be on its way (AWS's own rollback can finish
+      // before we have posted about the failure): tell the story in its thread, not beside it.
+      await ctx.timers.recoveryCheck(
+        { env: env.name, rollbackId: job.rollbackId },
+        250,
+        `w${Math.floor(ctx.now() / 250)}`,
+      );
+      return;
+    }
     const channel = thread?.channel ?? env.channel;
     if (!p.reported) {
       const readings = await describeAlarmStates(ctx.aws, accountOf(env), env.alarms);

@@ -14,7 +14,11 @@ export function ensureDependencies() {
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   console.error('Installing dependencies (npm ci)…');
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('npm ci failed: see the output above');
+  if (r.status === 0) return;
+  // A registry mirror can lack other platforms' optional packages; npm install tolerates that.
+  console.error('npm ci failed; trying npm install with the same lockfile…');
+  const again = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (again.status !== 0) throw new Error('npm ci and npm install failed: see the output above');
 }
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;

@@ -5,6 +5,7 @@ import {
   GetPipelineCommand,
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
+  ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
   type PipelineExecutionSummary,
   RollbackStageCommand,
@@ -119,6 +120,39 @@ export function createCodePipelineAdapter(clients: AwsClients, account: Account)
         nextToken = page.nextToken;
       } while (nextToken && out.length < opts.limit);
       return out.slice(0, opts.limit);
+    },
+
+    /**
+     * Output variables of the execution's non-source actions, as `Action.NAME` (builds export
+     * DEPENDENCIES and ROLLBACK_UNSAFE this way; GetPipelineExecution only has pipeline-level ones).
+     */
+    async getActionOutputVariables(
+      pipeline: string,
+      executionId: string,
+    ): Promise<Record<string, string>> {
+      const out: Record<string, string> = {};
+      let nextToken: string | undefined;
+      for (let page = 0; page < 5; page++) {
+        const res = await call('ListActionExecutions', where(pipeline), () =>
+          client.send(
+            new ListActionExecutionsCommand({
+              pipelineName: pipeline,
+              filter: { pipelineExecutionId: executionId },
+              maxResults: 100,
+              ...(nextToken ? { nextToken } : {}),
+            }),
+          ),
+        );
+        for (const d of res.actionExecutionDetails ?? []) {
+          if (d.input?.actionTypeId?.category === 'Source') continue;
+          for (const [k, v] of Object.entries(d.output?.outputVariables ?? {})) {
+            out[`${d.actionName ?? 'Action'}.${k}`] = v;
+          }
+        }
+        nextToken = res.nextToken;
+        if (!nextToken) break;
+      }
+      return out;
     },
 
     async getExecution(pipeline: string, executionId: string): Promise<ExecutionDetail> {

@@ -1,6 +1,7 @@
 // What a rollback changes: source revisions per action, artifacts and variables that differ
 // between the current release and the target.
 import { compareUrl } from './compare-url.js';
+import { diffLibraries, isDependencyVariable, type LibraryChanges } from './library-diff.js';
 import type { SourceRevision } from './releases.js';
 
 export interface ArtifactRevision {
@@ -35,6 +36,8 @@ export interface ReleaseDiff {
   sources: SourceChange[];
   artifacts: ValueChange[];
   variables: ValueChange[];
+  /** Library versions, when the builds export DEPENDENCIES (see library-diff.ts). */
+  libraries?: LibraryChanges;
   /** True when nothing above differs (then the rollback would change nothing we can see). */
   same: boolean;
 }
@@ -73,15 +76,22 @@ export function diffReleases(current: ReleaseDetail, target: ReleaseDetail): Rel
   }
   const variables: ValueChange[] = [];
   for (const name of unionKeys(Object.keys(current.variables), Object.keys(target.variables))) {
+    if (isDependencyVariable(name)) continue;
     const c = current.variables[name];
     const t = target.variables[name];
     if (c !== t) variables.push(change(name, c, t));
   }
+  const libraries = diffLibraries(current.variables, target.variables);
+  const librariesChange =
+    libraries !== undefined &&
+    libraries.added.length + libraries.removed.length + libraries.changed.length > 0;
   return {
     sources,
     artifacts,
     variables,
-    same: sources.length === 0 && artifacts.length === 0 && variables.length === 0,
+    ...(librariesChange ? { libraries } : {}),
+    same:
+      sources.length === 0 && artifacts.length === 0 && variables.length === 0 && !librariesChange,
   };
 }
 

@@ -183,9 +183,16 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       if (!choice.ok) return choice;
       const detail = async (id: string) =>
         details.get(id) ?? (await cp.getExecution(t.pipeline, id));
+      const withActionVariables = async (id: string) => {
+        const [d, vars] = await Promise.all([
+          detail(id),
+          cp.getActionOutputVariables(t.pipeline, id),
+        ]);
+        return { ...d, detail: { ...d.detail, variables: { ...d.detail.variables, ...vars } } };
+      };
       const [cur, tgt] = await Promise.all([
-        detail(choice.current.executionId),
-        detail(choice.target.executionId),
+        withActionVariables(choice.current.executionId),
+        withActionVariables(choice.target.executionId),
       ]);
       return {
         ok: true,

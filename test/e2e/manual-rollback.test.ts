@@ -29,6 +29,9 @@ describe('manual rollback from Slack', () => {
     expect(cmd.status).toBe(200);
     const confirmation = await cmd.waitForResponse('Review this rollback', { timeoutMs: 10_000 });
     expect(confirmation.visible_to).toBe(ONCALL);
+    // Library versions from the builds' DEPENDENCIES output variable (see README).
+    expect(JSON.stringify(confirmation.blocks)).toContain('*Libraries*');
+    expect(JSON.stringify(confirmation.blocks)).toMatch(/`express` `4\.21\.0` → `4\.19\.2`/);
 
     await h.slack.client.click(confirmation, 'rollback.confirm', { user: ONCALL });
     const done = await h.slack.client.waitForMessage(PROD, 'Rolled back', { timeoutMs: 20_000 });

@@ -1,4 +1,5 @@
 // What a rollback changes, shared by the confirmation, the picker and /rollback diff.
+import type { LibraryChanges } from '../../domain/library-diff.js';
 import type { ReleaseDiff, ValueChange } from '../../domain/release-diff.js';
 import { shortRevision } from '../../domain/releases.js';
 import type { KnownBlock } from './block-kit.js';
@@ -16,6 +17,20 @@ function valueRows(title: string, changes: ValueChange[]): string | undefined {
   });
   if (changes.length > MAX_VALUE_ROWS) rows.push(`…and ${changes.length - MAX_VALUE_ROWS} more`);
   return `*${title}*\n${rows.join('\n')}`;
+}
+
+function librariesText(l: LibraryChanges | undefined): string | undefined {
+  if (!l) return undefined;
+  const rows = [
+    ...l.changed.map(
+      (c) => `• ${inertCode(c.name, 80)} ${inertCode(c.from, 40)} → ${inertCode(c.to, 40)}`,
+    ),
+    ...l.added.map((a) => `• ${inertCode(a.name, 80)} ${inertCode(a.version, 40)} (comes back)`),
+    ...l.removed.map((r) => `• ${inertCode(r.name, 80)} ${inertCode(r.version, 40)} (goes away)`),
+  ];
+  const shown = rows.slice(0, 15);
+  if (rows.length > shown.length) shown.push(`…and ${rows.length - shown.length} more`);
+  return `*Libraries*\n${shown.join('\n')}`;
 }
 
 /** Sections for a diff: current (being rolled back) → target (restored). */
@@ -53,6 +68,7 @@ export function diffBlocks(diff: ReleaseDiff): KnownBlock[] {
     });
   }
   for (const text of [
+    librariesText(diff.libraries),
     valueRows('Artifacts', diff.artifacts),
     valueRows('Variables', diff.variables),
   ]) {

@@ -301,10 +301,11 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
           status: e.status,
           ...(e.statusSummary ? { statusSummary: e.statusSummary } : {}),
           artifactRevisions: artifactRevisions(p, e),
-          variables: Object.entries(e.variables).map(([name, resolvedValue]) => ({
-            name,
-            resolvedValue,
-          })),
+          // `Action.NAME` entries are that action's output variables (ListActionExecutions);
+          // only undotted names are pipeline-level variables, as in AWS.
+          variables: Object.entries(e.variables)
+            .filter(([name]) => !name.includes('.'))
+            .map(([name, resolvedValue]) => ({ name, resolvedValue })),
           ...common(e),
         },
       };
@@ -418,7 +419,7 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
                         ...(p.spec.repository ? { FullRepositoryName: p.spec.repository } : {}),
                       },
                     }
-                  : {}),
+                  : actionOutputVariables(e.variables, ar.name)),
               },
             });
           }
@@ -439,4 +440,15 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
       return out;
     },
   };
+}
+
+/** The `Action.NAME` execution variables of one action, as its output variables. */
+function actionOutputVariables(
+  variables: Record<string, string>,
+  actionName: string,
+): { outputVariables?: Record<string, string> } {
+  const prefix = `${actionName}.`;
+  const own = Object.entries(variables).filter(([k]) => k.startsWith(prefix));
+  if (own.length === 0) return {};
+  return { outputVariables: Object.fromEntries(own.map(([k, v]) => [k.slice(prefix.length), v])) };
 }

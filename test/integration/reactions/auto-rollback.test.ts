@@ -54,6 +54,43 @@ describe('automatic rollback on failure', () => {
     expect(h.sandbox.control.calls({ operation: 'RollbackStage' })).toHaveLength(1);
   });
 
+  it('escalates a failing rollback in the thread and never rolls back again (no loop)', async () => {
+    h = await startReactions();
+    h.sandbox.control.setRollbackOutcome('web-app', { failStage: 'Deploy' });
+    h.sandbox.control.startExecution('web-app', {
+      revision: badRevision,
+      outcome: { failStage: 'Deploy' },
+    });
+    h.sandbox.control.runUntilIdle();
+    const note = await h.slack.client.waitForMessage(PROD_CHANNEL, 'Stage failed: prod', {
+      timeoutMs: 10_000,
+    });
+    const escalations = await h.until('the escalation in the thread', () => {
+      const found = h!.slack.client
+        .thread(PROD_CHANNEL, note.ts)
+        .filter((m) => textOf(m).includes('Rollback failed: prod'));
+      return found.length > 0 ? found : undefined;
+    });
+    expect(textOf(escalations[0]!)).toContain('No further automatic action');
+    await h.until('every event job to finish', async () => {
+      const c = await h!.events.queue.getJobCounts('waiting', 'active', 'delayed');
+      return c.waiting + c.active + c.delayed === 0;
+    });
+    // Seen twice (the rollback execution's StageFailed and the request's end): said once.
+    expect(
+      h.slack.client
+        .thread(PROD_CHANNEL, note.ts)
+        .filter((m) => textOf(m).includes('Rollback failed: prod')),
+    ).toHaveLength(1);
+    const [r] = await h.service.history('prod', 5);
+    expect(r?.state).toBe('failed');
+    expect(h.sandbox.control.calls({ operation: 'RollbackStage' })).toHaveLength(1);
+    expect(await h.service.history('prod', 5)).toHaveLength(1);
+    expect(
+      h.slack.client.messages(PROD_CHANNEL).filter((m) => textOf(m).includes('Stage failed')),
+    ).toHaveLength(1);
+  });
+
   it('reports a failure AWS is rolling back itself, and never calls RollbackStage', async () => {
     h = await startReactions();
     h.sandbox.control.startExecution('native-app', {

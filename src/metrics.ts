@@ -1,5 +1,5 @@
 // Prometheus metrics. One registry per process (tests build their own).
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -26,12 +26,6 @@ export function createMetrics() {
       name: 'rollback_bot_slack_requests_total',
       help: 'Slack commands and interactions received, by kind and outcome',
       labelNames: ['kind', 'outcome'] as const,
-      registers: [registry],
-    }),
-    ackSeconds: new Histogram({
-      name: 'rollback_bot_slack_ack_seconds',
-      help: 'Time from receiving a Slack request to acknowledging it',
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
     awsEvents: new Counter({

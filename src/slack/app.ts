@@ -4,6 +4,7 @@ import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import type { RouteHandler } from '../http/server.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import { boltLogger } from './bolt-logger.js';
 import { foreignPayloadReason, futureTimestampGuard } from './request-guard.js';
 
@@ -18,6 +19,7 @@ export interface SlackTransport {
 export function createSlackApp(
   env: Env,
   log: Logger,
+  metrics?: Pick<Metrics, 'slackRequests'>,
   now: () => number = Date.now,
 ): SlackTransport {
   const logger = boltLogger(log);
@@ -49,6 +51,8 @@ export function createSlackApp(
   };
   app.use(async ({ body, next, logger: l }) => {
     const reason = foreignPayloadReason(body as never, expected);
+    const kind = String((body as { type?: string; command?: string }).type ?? 'command');
+    metrics?.slackRequests.inc({ kind, outcome: reason ? 'refused' : 'accepted' });
     if (reason) {
       l.warn(`refused a Slack payload: ${reason}`);
       return; // not acknowledged: Slack shows the sender an error, nothing runs

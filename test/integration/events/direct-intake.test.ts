@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startRedisServer } from '../../../scripts/lib/redis-server.mjs';
 import { normaliseEvent } from '../../../src/events/normalise.js';
-import { FIXTURE_NAMES, fixture } from '../../unit/events/fixtures/aws-events.js';
+import { FIXTURE_NAMES, fixture } from '../../fixtures/aws-events.js';
 import {
   direct,
   type Harness,

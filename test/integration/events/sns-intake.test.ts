@@ -3,7 +3,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { normaliseEvent } from '../../../src/events/normalise.js';
-import { FIXTURE_NAMES, fixture, fixtureText } from '../../unit/events/fixtures/aws-events.js';
+import { FIXTURE_NAMES, fixture, fixtureText } from '../../fixtures/aws-events.js';
 import {
   direct,
   type Harness,

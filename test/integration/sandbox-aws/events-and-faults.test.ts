@@ -13,7 +13,8 @@ import {
 } from '../../../src/sandbox/aws/index.js';
 import { clients, testWorld } from './support.js';
 
-const FIXTURES = new URL('../../../../shared/fixtures/aws-events/', import.meta.url);
+// The repository's copy of ../shared/fixtures/aws-events (test/unit/events checks they match).
+const FIXTURES = new URL('../../fixtures/aws-events/', import.meta.url);
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as AwsEvent;
 

@@ -9,7 +9,7 @@ import {
   type FixtureName,
   fixture,
   fixtureText,
-} from './fixtures/aws-events.js';
+} from '../../fixtures/aws-events.js';
 
 const trigger = (commitId: string) => ({
   type: 'Webhook',
@@ -163,7 +163,7 @@ describe('normaliseEvent: the shared fixtures', () => {
     expect(normaliseEvent(fixture(name))).toStrictEqual({ kind: 'event', event: EXPECTED[name] });
   });
 
-  const shared = path.resolve(FIXTURE_DIR, '../../../../../../shared/fixtures/aws-events');
+  const shared = path.resolve(FIXTURE_DIR, '../../../../shared/fixtures/aws-events');
   it.skipIf(!existsSync(shared))(
     'copies hold the same JSON as ../shared/fixtures/aws-events',
     () => {

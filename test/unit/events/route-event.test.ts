@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
 import { normaliseEvent } from '../../../src/events/normalise.js';
 import { routeEvent } from '../../../src/events/route-event.js';
-import { type FixtureName, fixture } from './fixtures/aws-events.js';
+import { type FixtureName, fixture } from '../../fixtures/aws-events.js';
 
 const examplePath = path.resolve(import.meta.dirname, '../../../rollback.config.example.yml');
 const config = parseConfig(readFileSync(examplePath, 'utf8'), examplePath);

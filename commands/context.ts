@@ -1,6 +1,8 @@
 // What a subcommand handler gets: the services, who asked and where, and a private reply.
 import type { Config } from '../src/config/config.js';
+import type { GuardrailsControl } from '../src/guardrails/guardrails-control.js';
 import type { RollbackService } from '../src/services/rollback-service.js';
+import type { ApprovalFlow } from '../src/slack/approval-flow.js';
 import type { AttemptAudit } from '../src/slack/attempt-audit.js';
 import type { SlackMessage } from '../src/slack/blocks/help-message.js';
 import type { PrincipalResolver } from '../src/slack/principals.js';
@@ -19,6 +21,8 @@ export interface SlackServices {
   }) => Promise<void>;
   audit: AttemptAudit;
   now: () => number;
+  /** Freezes, deploy block status and approvals (absent: those commands say so). */
+  guardrails?: { control: GuardrailsControl; approvals: ApprovalFlow };
 }
 
 export interface CommandContext extends SlackServices {

@@ -4,6 +4,7 @@ import { runCancel } from './cancel.js';
 import type { CommandContext } from './context.js';
 import { text } from './context.js';
 import { runDiff } from './diff.js';
+import { runFreeze, runUnfreeze } from './freeze.js';
 import { type CommandCatalog, parseCommand } from './grammar.js';
 import { runHelp } from './help.js';
 import { runHistory } from './history.js';
@@ -44,12 +45,9 @@ export async function dispatchCommand(ctx: CommandContext, input: string): Promi
     case 'cancel':
       return runCancel(ctx, c.requestId);
     case 'freeze':
+      return runFreeze(ctx, c.target, c.until, c.reason);
     case 'unfreeze':
-      return ctx.reply(
-        text(
-          'Freezes are not available in this version yet: deploy windows and freezes come with the guardrails release.',
-        ),
-      );
+      return runUnfreeze(ctx, c.target);
     case 'rollback':
       return runRollback(ctx, c);
   }

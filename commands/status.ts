@@ -3,6 +3,7 @@ import { STATE_LABEL } from '../src/slack/blocks/format.js';
 import { escapeMrkdwn } from '../src/slack/blocks/inert-text.js';
 import type { CommandContext } from './context.js';
 import { text } from './context.js';
+import { guardrailsStatusLines } from './freeze.js';
 
 export async function runStatus(ctx: CommandContext, environment?: string): Promise<void> {
   const names = environment ? [environment] : Object.keys(ctx.config.environments);
@@ -17,6 +18,7 @@ export async function runStatus(ctx: CommandContext, environment?: string): Prom
     lines.push(
       `*${escapeMrkdwn(name)}* · ${escapeMrkdwn(where)} · <#${env.channel}> · auto rollback: ${env.autoRollback}`,
     );
+    lines.push(...(await guardrailsStatusLines(ctx, name)));
     if (active.length === 0) lines.push('   no rollback in progress');
     for (const r of active) {
       lines.push(

@@ -11,12 +11,19 @@ import {
   createRedisDedupe,
   createSnsCertificateFetcher,
 } from './events/index.js';
+import { createApprovalStore } from './guardrails/approval-store.js';
+import { reconcileDeployBlocks, withReconcileLock } from './guardrails/deploy-block-reconciler.js';
+import { createFreezeStore } from './guardrails/freeze-store.js';
+import { createGuardrailsControl } from './guardrails/guardrails-control.js';
+import { createGuardrailsDecide } from './guardrails/guardrails-decide.js';
+import { createGuardrailsQueue, startGuardrailsWorker } from './guardrails/guardrails-jobs.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
 import { startRollbackWorkers } from './jobs/rollback-workers.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createRollbackService } from './services/rollback-service.js';
 import { createSlackApp } from './slack/app.js';
+import { type ApprovalFlow, createApprovalFlow } from './slack/approval-flow.js';
 import { createAttemptAudit } from './slack/attempt-audit.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createPrincipalResolver } from './slack/principals.js';
@@ -49,11 +56,19 @@ export interface StartBotOptions {
   log: Logger;
   /** Bind address; default all interfaces (containers). */
   host?: string;
+  /** How often the deploy block is reconciled with AWS (and blocking alarms polled). Default 30 s. */
+  guardrailsReconcileEveryMs?: number;
 }
 
 const REDIS_START_TIMEOUT_MS = 15_000;
 
-export async function startBot({ env, config, log, host }: StartBotOptions): Promise<RunningBot> {
+export async function startBot({
+  env,
+  config,
+  log,
+  host,
+  guardrailsReconcileEveryMs,
+}: StartBotOptions): Promise<RunningBot> {
   const metrics = createMetrics();
   metrics.environments.set(Object.keys(config.environments).length);
   const shownUrl = redactRedisUrl(env.REDIS_URL);
@@ -108,16 +123,54 @@ export async function startBot({ env, config, log, host }: StartBotOptions): Pro
   const statusMessages = createStatusMessages(redis, prefix);
   const scheduler = createStatusScheduler(redis, prefix);
   closeables.push({ name: 'status-scheduler', close: () => scheduler.close() });
+  // Guardrails (issue 7): freezes, approvals, the deploy block in AWS.
+  const guardQueue = createGuardrailsQueue(redis, prefix);
+  closeables.push({ name: 'guardrails-queue', close: () => guardQueue.close() });
+  const freezes = createFreezeStore(redis, prefix);
+  const cases = createApprovalStore(redis, prefix);
+  const audit = createAttemptAudit(redis, prefix);
 
   if (env.ROLE !== 'worker') {
+    let approvals: ApprovalFlow | undefined;
     const service = createRollbackService({
       config,
       connection: redis,
       aws,
       queue: { prefix },
       store: { prefix },
+      decide: createGuardrailsDecide({
+        config,
+        aws,
+        freezes,
+        cases,
+        log,
+        onNeedsApproval: async (c) => approvals?.opened(c),
+      }),
     });
     closeables.push({ name: 'rollback-service', close: () => service.close() });
+    const principals = createPrincipalResolver(
+      new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions),
+    );
+    approvals = createApprovalFlow({
+      config,
+      service,
+      cases,
+      principals,
+      audit,
+      aws,
+      statusMessages,
+      queue: guardQueue,
+      log,
+      now: Date.now,
+    });
+    const flow = approvals;
+    service.onTransition((r) => {
+      flow
+        .changed(r)
+        .catch((err: unknown) =>
+          log.warn({ err, requestId: r.id }, 'approval post refresh failed'),
+        );
+    });
     const slack = createSlackApp(env, log);
     registerListeners(
       slack.app,
@@ -125,11 +178,15 @@ export async function startBot({ env, config, log, host }: StartBotOptions): Pro
         config,
         service,
         offers: createOfferStore(redis, prefix),
-        principals: createPrincipalResolver(new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions)),
+        principals,
         statusMessages,
         scheduleStatus: (r) => scheduler.schedule(r),
-        audit: createAttemptAudit(redis, prefix),
+        audit,
         now: Date.now,
+        guardrails: {
+          control: createGuardrailsControl({ config, aws, freezes, queue: guardQueue }),
+          approvals,
+        },
       },
       log,
     );
@@ -182,6 +239,63 @@ export async function startBot({ env, config, log, host }: StartBotOptions): Pro
       log,
     });
     closeables.push({ name: 'status-follower', close: () => follower.close() });
+
+    const slackPoster = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions);
+    const workerService = createRollbackService({
+      config,
+      connection: redis,
+      aws,
+      queue: { prefix },
+      store: { prefix },
+    });
+    closeables.push({ name: 'guardrails-service', close: () => workerService.close() });
+    const workerFlow = createApprovalFlow({
+      config,
+      service: workerService,
+      cases,
+      principals: createPrincipalResolver(slackPoster),
+      audit,
+      aws,
+      statusMessages,
+      queue: guardQueue,
+      poster: slackPoster as never,
+      log,
+      now: Date.now,
+    });
+    const guardWorker = startGuardrailsWorker({
+      connection: workerRedis,
+      prefix,
+      log,
+      handlers: {
+        async reconcile() {
+          const done = await withReconcileLock(redis, prefix, () =>
+            reconcileDeployBlocks({
+              config,
+              aws,
+              freezes,
+              redis,
+              prefix,
+              log,
+              announcer: {
+                post: async (channel, m) =>
+                  void (await slackPoster.chat.postMessage({
+                    channel,
+                    text: m.text,
+                    blocks: m.blocks as never,
+                  })),
+              },
+            }),
+          );
+          // Another replica is reconciling: look again once it is done.
+          return done === undefined ? { retryInMs: 500 } : undefined;
+        },
+        render: (id, firstTriedAt) => workerFlow.render(id, firstTriedAt),
+        expire: (id) => workerFlow.expire(id),
+      },
+    });
+    closeables.push({ name: 'guardrails-worker', close: () => guardWorker.close() });
+    await guardQueue.startScheduler(guardrailsReconcileEveryMs);
+    await guardQueue.reconcileNow('start-up');
   }
 
   log.info(

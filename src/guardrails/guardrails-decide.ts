@@ -1,0 +1,149 @@
+// The guardrails hook for the rollback service: gathers the facts (target older than the
+// previous release, unsafe releases crossed, freezes and blackouts, group rollback) and asks
+// domain/guardrails' decideRollback. A needs-approval decision is kept in Redis by request id
+// for the approval flow; the service itself carries one rule and a sentence.
+import type { AwsClients } from '../aws/aws-clients.js';
+import type { Config, EnvironmentConfig } from '../config/config.js';
+import {
+  decideRollback,
+  evaluateWindows,
+  type RollbackDecision,
+  type RollbackFacts,
+} from '../domain/guardrails/index.js';
+import type { RollbackRequest } from '../domain/rollback-request.js';
+import type { Logger } from '../log.js';
+import type { DecideRollback, PolicyDecision } from '../services/rollback-policy.js';
+import type { ApprovalCase, ApprovalStore } from './approval-store.js';
+import type { FreezeStore } from './freeze-store.js';
+import { readStageRollbackFacts, type StageRollbackFacts } from './rollback-facts.js';
+
+export interface GuardrailsDecideDeps {
+  config: Config;
+  aws: AwsClients;
+  freezes: FreezeStore;
+  cases: ApprovalStore;
+  log: Logger;
+  /** Called once the case is stored, before the service moves the request on. */
+  onNeedsApproval?: (c: ApprovalCase) => Promise<void>;
+  now?: () => number;
+}
+
+/** Requests whose `source` is this roll back several environments of a group together. */
+export const GROUP_ROLLBACK_SOURCE = 'group';
+
+async function stageFacts(
+  deps: GuardrailsDecideDeps,
+  env: EnvironmentConfig,
+  request: RollbackRequest,
+): Promise<StageRollbackFacts> {
+  const t = request.target;
+  if (t.kind !== 'stage') return { targetIsOlderThanPrevious: false, unsafeCrossed: [] };
+  try {
+    return await readStageRollbackFacts(
+      deps.aws,
+      { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) },
+      t.pipeline,
+      t.stage,
+      t,
+    );
+  } catch (err) {
+    // Fail closed: if we cannot tell what the rollback crosses, a person has to look.
+    deps.log.warn(
+      { err: { message: (err as Error).message }, requestId: request.id },
+      'guardrails: could not read the releases a rollback crosses',
+    );
+    return {
+      targetIsOlderThanPrevious: true,
+      unsafeCrossed: [
+        {
+          executionId: t.currentExecutionId,
+          reasons: [
+            `the releases between could not be read from AWS (${(err as Error).message.slice(0, 200)})`,
+          ],
+        },
+      ],
+    };
+  }
+}
+
+function needsApprovalWords(d: Extract<RollbackDecision, { decision: 'needs-approval' }>): string {
+  const who = d.approvers.join(', ');
+  const n = d.required === 1 ? '1 approval' : `${d.required} approvals`;
+  return `Needs ${n} from ${who} before ${d.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC because ${d.rules.map((r) => r.why).join('; ')}.${d.warnings.length > 0 ? ` ${d.warnings.join(' ')}` : ''}`;
+}
+
+export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollback {
+  const now = deps.now ?? Date.now;
+  return async ({ request, env }): Promise<PolicyDecision> => {
+    const at = new Date(now());
+    const [facts, freezes] = await Promise.all([
+      stageFacts(deps, env, request),
+      deps.freezes.list(at.getTime()),
+    ]);
+    const rollbackFacts: RollbackFacts = {
+      requestedBy:
+        request.requestedBy.kind === 'user'
+          ? { kind: 'user', id: request.requestedBy.id }
+          : { kind: 'auto', reason: request.requestedBy.reason },
+      isGroupRollback: request.source === GROUP_ROLLBACK_SOURCE,
+      targetIsOlderThanPrevious: facts.targetIsOlderThanPrevious,
+      unsafeCrossed: facts.unsafeCrossed,
+    };
+    const decision = decideRollback({
+      env,
+      request: rollbackFacts,
+      now: at,
+      freezeState: {
+        freezes,
+        blackout: evaluateWindows(env.windows, at).activeBlackout,
+        freezers: deps.config.access.freezers,
+      },
+    });
+    if (decision.decision === 'allow') {
+      return decision.warnings.length > 0
+        ? { kind: 'allow', note: decision.warnings.join(' ') }
+        : { kind: 'allow' };
+    }
+    if (decision.decision === 'block') {
+      const lift =
+        decision.whoCanLift.length > 0
+          ? ` Who can lift it: ${decision.whoCanLift.join(', ')}.`
+          : '';
+      return { kind: 'block', reason: `${decision.reason}${lift}` };
+    }
+    const t = request.target;
+    const c: ApprovalCase = {
+      requestId: request.id,
+      env: env.name,
+      ...(request.requestedBy.kind === 'user' ? { requesterId: request.requestedBy.id } : {}),
+      rules: decision.rules,
+      required: decision.required,
+      approvers: decision.approvers,
+      expiresAt: decision.expiresAt.getTime(),
+      warnings: decision.warnings,
+      binding:
+        t.kind === 'stage'
+          ? {
+              env: env.name,
+              stage: t.stage,
+              targetExecutionId: t.targetExecutionId,
+              currentExecutionId: t.currentExecutionId,
+            }
+          : {
+              env: env.name,
+              stage: `${t.application}/${t.deploymentGroup}`,
+              targetExecutionId: t.targetDeploymentId ?? `stop:${t.currentDeploymentId ?? ''}`,
+            },
+      createdAt: at.getTime(),
+      ...(facts.currentSummary ? { currentSummary: facts.currentSummary } : {}),
+      ...(facts.targetSummary ? { targetSummary: facts.targetSummary } : {}),
+    };
+    await deps.cases.saveCase(c);
+    await deps.onNeedsApproval?.(c);
+    return {
+      kind: 'needs-approval',
+      rule: decision.rules.map((r) => r.rule).join(', '),
+      detail: needsApprovalWords(decision),
+    };
+  };
+}

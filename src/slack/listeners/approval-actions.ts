@@ -1,0 +1,116 @@
+// Approve and Reject on an approval request, and the Reject reason modal. Each: ack first, then
+// the approval flow checks everything again on the server; answers are private to the clicker.
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
+import type { Logger } from '../../log.js';
+import type { ApprovalFlow } from '../approval-flow.js';
+import { BLOCK } from '../blocks/action-ids.js';
+import { rejectReasonModal } from '../blocks/approval-request.js';
+import { escapeMrkdwn } from '../blocks/inert-text.js';
+import { userFacingError } from '../user-facing-error.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+const say = (text: string) => ({
+  response_type: 'ephemeral' as const,
+  replace_original: false,
+  text,
+});
+
+export function onApprove(flow: ApprovalFlow, log: Logger) {
+  return async ({ ack, action, body, respond }: ButtonArgs) => {
+    await ack();
+    try {
+      await respond(say(await flow.approve(action.value ?? '', body.user.id)));
+    } catch (err) {
+      log.warn({ err, user: body.user.id }, 'approve failed');
+      await respond(say(`:warning: ${userFacingError(err)}`)).catch(() => undefined);
+    }
+  };
+}
+
+function noticeView(text: string) {
+  return {
+    type: 'modal' as const,
+    title: { type: 'plain_text' as const, text: 'Reject rollback' },
+    close: { type: 'plain_text' as const, text: 'Close' },
+    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }],
+  };
+}
+
+export function onReject(flow: ApprovalFlow, log: Logger) {
+  return async ({ ack, action, body, client, respond }: ButtonArgs) => {
+    await ack();
+    const id = action.value ?? '';
+    let viewId: string | undefined;
+    try {
+      // Open at once (the trigger lasts 3 s); the checks below may need AWS and Slack.
+      const opened = await client.views.open({
+        trigger_id: body.trigger_id,
+        view: rejectReasonModal(id, 'this environment'),
+      });
+      viewId = opened.view?.id;
+      const may = await flow.mayReject(id, body.user.id);
+      if (!may.ok) {
+        if (viewId)
+          await client.views.update({
+            view_id: viewId,
+            view: noticeView(`:no_entry: ${may.message}`),
+          });
+        await respond(say(`:no_entry: ${may.message}`));
+        return;
+      }
+      if (viewId)
+        await client.views.update({ view_id: viewId, view: rejectReasonModal(id, may.env) });
+    } catch (err) {
+      log.warn({ err, user: body.user.id }, 'reject failed');
+      if (viewId)
+        await client.views
+          .update({
+            view_id: viewId,
+            view: noticeView(`:warning: ${escapeMrkdwn(userFacingError(err))}`),
+          })
+          .catch(() => undefined);
+      else await respond(say(`:warning: ${userFacingError(err)}`)).catch(() => undefined);
+    }
+  };
+}
+
+export function onRejectSubmit(flow: ApprovalFlow, log: Logger) {
+  return async ({
+    ack,
+    view,
+    body,
+    client,
+  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const reason = Object.values(view.state.values[BLOCK.rejectReason] ?? {})[0]?.value?.trim();
+    if (!reason || reason.length < 3) {
+      await ack({
+        response_action: 'errors',
+        errors: { [BLOCK.rejectReason]: 'Say why, so the requester knows what to do next.' },
+      });
+      return;
+    }
+    await ack();
+    const user = body.user.id;
+    let answer: string;
+    try {
+      answer = await flow.reject(view.private_metadata, user, reason);
+    } catch (err) {
+      log.warn({ err, user }, 'reject submit failed');
+      answer = `:warning: ${userFacingError(err)}`;
+    }
+    // The modal is gone; tell the approver privately, by DM (always reachable).
+    await client.chat
+      .postMessage({ channel: user, text: answer })
+      .catch((err: unknown) =>
+        log.warn({ err, user }, 'could not tell the approver the reject outcome'),
+      );
+  };
+}

@@ -2,10 +2,10 @@
 // confirmation whose button carries only the offer id.
 import { confirmationMessage } from '../src/slack/blocks/confirmation.js';
 import { escapeMrkdwn } from '../src/slack/blocks/inert-text.js';
-import { mayActOn } from '../src/slack/principals.js';
 import type { CommandContext } from './context.js';
 import { text } from './context.js';
 import type { Target } from './grammar.js';
+import { requireActor } from './require-actor.js';
 
 export async function runRollback(
   ctx: CommandContext,
@@ -22,23 +22,7 @@ export async function runRollback(
   }
   const envName = cmd.target.name;
   const env = ctx.config.environments[envName]!;
-  const allowed = await mayActOn(
-    env,
-    { user: ctx.user, channel: ctx.channel },
-    ctx.config,
-    ctx.principals,
-  );
-  if (!allowed.ok) {
-    await ctx.audit.record({
-      by: `user:${ctx.user}`,
-      event: 'rollback-refused',
-      env: envName,
-      channel: ctx.channel,
-      detail: allowed.reason,
-    });
-    await ctx.reply(text(`:no_entry: ${allowed.reason}`));
-    return;
-  }
+  if (!(await requireActor(ctx, env, 'rollback'))) return;
   const preview = await ctx.service.preview(envName, {
     ...(cmd.stage ? { stage: cmd.stage } : {}),
     ...(cmd.to ? { to: cmd.to } : {}),

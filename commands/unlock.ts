@@ -1,7 +1,7 @@
 import { escapeMrkdwn } from '../src/slack/blocks/inert-text.js';
-import { mayActOn } from '../src/slack/principals.js';
 import type { CommandContext } from './context.js';
 import { text } from './context.js';
+import { requireActor } from './require-actor.js';
 
 export async function runUnlock(
   ctx: CommandContext,
@@ -9,23 +9,7 @@ export async function runUnlock(
   stage?: string,
 ): Promise<void> {
   const env = ctx.config.environments[environment]!;
-  const allowed = await mayActOn(
-    env,
-    { user: ctx.user, channel: ctx.channel },
-    ctx.config,
-    ctx.principals,
-  );
-  if (!allowed.ok) {
-    await ctx.audit.record({
-      by: `user:${ctx.user}`,
-      event: 'unlock-refused',
-      env: environment,
-      channel: ctx.channel,
-      detail: allowed.reason,
-    });
-    await ctx.reply(text(`:no_entry: ${allowed.reason}`));
-    return;
-  }
+  if (!(await requireActor(ctx, env, 'unlock'))) return;
   await ctx.service.unlock(environment, stage, `user:${ctx.user}`);
   await ctx.reply(
     text(

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSlack, startLocalSlack } from '../../src/sandbox/slack/index.js';
+import { launchChromium } from '../support/chromium.js';
 import { startTinyBot, type TinyBot } from './tiny-bot.js';
 
 const BOT_TOKEN = 'xoxb-browser-test';
@@ -19,19 +20,7 @@ beforeAll(async () => {
     signingSecret: SECRET,
   });
   slack.setBotUrl(bot.url);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 });
 

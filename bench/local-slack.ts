@@ -1,0 +1,101 @@
+// Child process: the local Slack with the fleet's workspace and Slack's per-channel message
+// limit, plus GET /_bench/stats (on the same port) summarising the Web API calls the bot made.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { startLocalSlack } from '../src/sandbox/slack/index.js';
+import { benchWorkspace, makeFleet } from './fleet.js';
+import { announceReady, exitWithParent } from './procs.js';
+
+const { values } = parseArgs({
+  options: {
+    'bot-url': { type: 'string' },
+    pipelines: { type: 'string', default: '200' },
+    channels: { type: 'string', default: '20' },
+    burst: { type: 'string', default: '3' },
+  },
+});
+const botToken = process.env.BENCH_SLACK_BOT_TOKEN ?? '';
+const signingSecret = process.env.BENCH_SLACK_SIGNING_SECRET ?? '';
+const fleet = makeFleet(Number(values.pipelines), Number(values.channels));
+const slack = await startLocalSlack({
+  botToken,
+  signingSecret,
+  ...(values['bot-url'] ? { botUrl: values['bot-url'] } : {}),
+  workspace: benchWorkspace(fleet),
+  rateLimits: { perChannelPerSecond: 1, burst: Number(values.burst) },
+});
+
+export interface SlackStats {
+  calls: number;
+  byMethod: Record<string, { ok: number; failed: number; rateLimited: number }>;
+  rateLimited: number;
+  /** Per channel: epoch ms of the last successful chat.postMessage / chat.update. */
+  lastMessageAt: Record<string, number>;
+  /** Per channel: successful chat.postMessage calls. */
+  posts: Record<string, number>;
+  /** chat.postMessage calls that posted a text already posted in that channel (same thread). */
+  repeatedPosts: number;
+}
+
+function stats(since: number): SlackStats {
+  const calls = slack.state.calls.slice(since);
+  const byMethod: SlackStats['byMethod'] = {};
+  const lastMessageAt: Record<string, number> = {};
+  const posts: Record<string, number> = {};
+  const seen = new Set<string>();
+  let rateLimited = 0;
+  let repeatedPosts = 0;
+  for (const c of calls) {
+    const m = byMethod[c.method] ?? { ok: 0, failed: 0, rateLimited: 0 };
+    byMethod[c.method] = m;
+    if (c.status === 429) {
+      m.rateLimited += 1;
+      rateLimited += 1;
+    } else if (c.ok) m.ok += 1;
+    else m.failed += 1;
+    const channel = typeof c.args.channel === 'string' ? c.args.channel : undefined;
+    if (!c.ok || !channel) continue;
+    if (c.method === 'chat.postMessage' || c.method === 'chat.update') {
+      lastMessageAt[channel] = Math.max(lastMessageAt[channel] ?? 0, c.at);
+    }
+    if (c.method === 'chat.postMessage') {
+      posts[channel] = (posts[channel] ?? 0) + 1;
+      const key = `${channel}\u0000${String(c.args.thread_ts ?? '')}\u0000${String(c.args.text ?? '')}`;
+      if (seen.has(key)) repeatedPosts += 1;
+      seen.add(key);
+    }
+  }
+  return { calls: calls.length, byMethod, rateLimited, lastMessageAt, posts, repeatedPosts };
+}
+
+const control = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://local');
+  if (url.pathname === '/_bench/stats') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(stats(Number(url.searchParams.get('since') ?? 0))));
+    return;
+  }
+  if (url.pathname === '/_bench/mark') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ since: slack.state.calls.length }));
+    return;
+  }
+  if (url.pathname === '/_bench/bot-url' && req.method === 'POST') {
+    slack.setBotUrl(url.searchParams.get('url') ?? '');
+    res.end('{}');
+    return;
+  }
+  res.writeHead(404);
+  res.end();
+});
+await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
+
+exitWithParent(async () => {
+  control.close();
+  await slack.close();
+});
+announceReady({
+  apiUrl: slack.apiUrl,
+  controlUrl: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
+});

@@ -1,0 +1,760 @@
+// `npm run bench [-- --quick]`: Redis, the local AWS endpoint, the local Slack, the bot and a bare
+// Bolt app as separate processes on loopback; five measurements, each with a baseline from the
+// same run; one table on stdout and bench/results/latest.json. Stops by itself; Ctrl-C cleans up.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { freePort, startRedisServer } from '../scripts/lib/redis-server.mjs';
+import { type AwsEventJson, deployFailed, stormEvents } from './events.js';
+import { configYaml, makeFleet, type Pipeline, worldYaml } from './fleet.js';
+import {
+  buttonBody,
+  commandBody,
+  percentile,
+  post,
+  runLoad,
+  type Summary,
+  slackHeaders,
+  summarise,
+} from './load.js';
+import { cleanUpAll, onCleanup, startNodeChild } from './procs.js';
+import { buttonValue, startResponses } from './responses.js';
+import { printTable, type Row } from './table.js';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const ROOT = here('..');
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    pipelines: { type: 'string' },
+    channels: { type: 'string' },
+    'storm-events': { type: 'string' },
+    'storm-concurrency': { type: 'string', default: '32' },
+    'detect-events': { type: 'string' },
+    'detect-interval-ms': { type: 'string', default: '25' },
+    'manual-rollbacks': { type: 'string' },
+    'ack-requests': { type: 'string' },
+    concurrency: { type: 'string' },
+    'aws-latency-ms': { type: 'string', default: '2000' },
+    'slack-burst': { type: 'string', default: '3' },
+    profile: { type: 'string' },
+    out: { type: 'string', default: here('./results/latest.json') },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (flags.help) {
+  console.log(`usage: npm run bench -- [--quick] [--pipelines 200] [--channels 20]
+  [--storm-events 10000] [--storm-concurrency 32] [--detect-events 200] [--detect-interval-ms 25]
+  [--manual-rollbacks 100] [--ack-requests 400] [--concurrency 1,50,200] [--aws-latency-ms 2000]
+  [--slack-burst 3] [--profile <dir>  (node --cpu-prof on the bot)] [--out bench/results/latest.json]`);
+  process.exit(0);
+}
+const quick = flags.quick;
+const num = (v: string | undefined, full: number, q: number) =>
+  v === undefined ? (quick ? q : full) : Number(v);
+const cfg = {
+  pipelines: num(flags.pipelines, 200, 40),
+  channels: num(flags.channels, 20, 8),
+  stormEvents: num(flags['storm-events'], 10_000, 1_000),
+  stormConcurrency: Number(flags['storm-concurrency']),
+  detectEvents: num(flags['detect-events'], 200, 40),
+  detectIntervalMs: Number(flags['detect-interval-ms']),
+  manualRollbacks: num(flags['manual-rollbacks'], 100, 10),
+  ackRequests: num(flags['ack-requests'], 400, 100),
+  concurrency: (flags.concurrency ?? '1,50,200').split(',').map(Number),
+  awsLatencyMs: Number(flags['aws-latency-ms']),
+  slackBurst: Number(flags['slack-burst']),
+};
+cfg.detectEvents = Math.min(cfg.detectEvents, cfg.pipelines);
+cfg.manualRollbacks = Math.min(cfg.manualRollbacks, cfg.pipelines);
+
+const log = (m: string) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const wallNow = () => performance.timeOrigin + performance.now();
+const PREFIX = '{bench}';
+const AWS_OPERATIONS = [
+  'ListPipelines',
+  'GetPipeline',
+  'GetPipelineState',
+  'ListPipelineExecutions',
+  'GetPipelineExecution',
+  'ListActionExecutions',
+  'RollbackStage',
+  'DisableStageTransition',
+  'EnableStageTransition',
+  'StopPipelineExecution',
+  'DescribeAlarms',
+  'GetDeploymentGroup',
+  'BatchGetDeployments',
+  'ListDeployments',
+  'GetDeployment',
+  'CreateDeployment',
+];
+
+interface Stamp {
+  operation: string;
+  pipelineName?: string;
+  at: number;
+}
+
+async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const r = await fetch(url, init);
+  if (!r.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: HTTP ${r.status}`);
+  return (await r.json()) as T;
+}
+
+async function redisMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+}
+
+async function scanCount(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let n = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    n += keys.length;
+  } while (cursor !== '0');
+  return n;
+}
+
+function rssOf(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Waits until `count()` stops changing for `quietMs`, at most `maxMs`. Returns whether it settled. */
+async function untilQuiet(count: () => Promise<number>, quietMs: number, maxMs: number) {
+  const deadline = Date.now() + maxMs;
+  let last = await count();
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await sleep(250);
+    const n = await count();
+    if (n !== last) {
+      last = n;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return true;
+  }
+  return false;
+}
+
+async function main() {
+  const t0 = Date.now();
+  const work = mkdtempSync(path.join(tmpdir(), 'rollback-bench-'));
+  onCleanup(async () => rmSync(work, { recursive: true, force: true }));
+  const fleet = makeFleet(cfg.pipelines, cfg.channels);
+  const worldFile = path.join(work, 'world.yml');
+  const configFile = path.join(work, 'rollback.bench.yml');
+  writeFileSync(worldFile, worldYaml(fleet));
+  writeFileSync(configFile, configYaml(fleet));
+  log(`fleet: ${cfg.pipelines} pipelines in ${cfg.channels} channels (${work})`);
+
+  const redisServer = await startRedisServer({ appendonly: true });
+  onCleanup(() => redisServer.stop());
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  onCleanup(async () => void redis.disconnect());
+
+  const aws = await startNodeChild<{ url: string }>('aws endpoint', here('./aws-endpoint.ts'), {
+    args: ['--world', worldFile, '--stage-ms', '50'],
+  });
+  const awsUrl = aws.info.url;
+  const stamps = () => getJson<Stamp[]>(`${awsUrl}/_bench/calls`);
+  const clearStamps = () => getJson(`${awsUrl}/_bench/calls`, { method: 'DELETE' });
+  const sandbox = (p: string, method: string, body?: unknown) =>
+    getJson(`${awsUrl}/_sandbox/${p}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  const botToken = `xoxb-bench-${randomBytes(8).toString('hex')}`;
+  const signingSecret = randomBytes(16).toString('hex');
+  const eventsSecret = randomBytes(16).toString('hex');
+  const botPort = await freePort();
+  const botUrl = `http://127.0.0.1:${botPort}`;
+  const slack = await startNodeChild<{ apiUrl: string; controlUrl: string }>(
+    'local slack',
+    here('./local-slack.ts'),
+    {
+      env: { BENCH_SLACK_BOT_TOKEN: botToken, BENCH_SLACK_SIGNING_SECRET: signingSecret },
+      args: [
+        '--bot-url',
+        `${botUrl}/slack/events`,
+        '--pipelines',
+        String(cfg.pipelines),
+        '--channels',
+        String(cfg.channels),
+        '--burst',
+        String(cfg.slackBurst),
+      ],
+    },
+  );
+  const slackStats = (since: number) =>
+    getJson<{
+      calls: number;
+      rateLimited: number;
+      lastMessageAt: Record<string, number>;
+      posts: Record<string, number>;
+      repeatedPosts: number;
+      byMethod: Record<string, { ok: number; failed: number; rateLimited: number }>;
+    }>(`${slack.info.controlUrl}/_bench/stats?since=${since}`);
+  const slackMark = async () =>
+    (await getJson<{ since: number }>(`${slack.info.controlUrl}/_bench/mark`)).since;
+
+  const botLog = createWriteStream(here('./results/bot.log'));
+  onCleanup(async () => void botLog.end());
+  const profileDir = flags.profile ? path.resolve(flags.profile) : undefined;
+  const bot = await startNodeChild('bot', path.join(ROOT, 'src/main.ts'), {
+    nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    env: {
+      SLACK_BOT_TOKEN: botToken,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: slack.info.apiUrl,
+      SLACK_TEAM_ID: 'T0SANDBOX',
+      SLACK_APP_ID: 'A0ROLLBACK',
+      REDIS_URL: redisServer.url,
+      REDIS_PREFIX: PREFIX,
+      AWS_ENDPOINT_URL: awsUrl,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      ROLLBACK_CONFIG: configFile,
+      PORT: String(botPort),
+      ROLE: 'all',
+      LOG_LEVEL: 'warn',
+      EVENTS_SHARED_SECRET: eventsSecret,
+    },
+    logTo: botLog,
+    timeoutMs: 60_000,
+    probe: async () => (await fetch(`${botUrl}/readyz`)).ok,
+  });
+  const baseline = await startNodeChild<{ url: string }>(
+    'baseline bolt',
+    here('./baseline-bolt.ts'),
+    {
+      env: { BENCH_SLACK_BOT_TOKEN: botToken, BENCH_SLACK_SIGNING_SECRET: signingSecret },
+    },
+  );
+  const responses = await startResponses();
+  onCleanup(() => responses.close());
+  log(`ready after ${((Date.now() - t0) / 1000).toFixed(1)} s: bot ${botUrl}, AWS ${awsUrl}`);
+
+  const metric = async (name: string) => {
+    const text = await (await fetch(`${botUrl}/metrics`)).text();
+    const m = new RegExp(`^rollback_bot_${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : Number.NaN;
+  };
+  const results: Record<string, unknown> = {};
+  const rows: Row[] = [];
+
+  // ---- 4a. Footprint at idle ----------------------------------------------------------------
+  await sleep(3_000);
+  const rssIdle = await metric('process_resident_memory_bytes');
+  const baselineRss = rssOf(baseline.child.pid);
+
+  // ---- 1. Ack latency ----------------------------------------------------------------------
+  const on = (p: Pipeline, key: string) => ({
+    user: 'U0ONCALL',
+    channel: p.channel,
+    responseUrl: responses.url(key),
+  });
+  // Offers to click: a confirmation per environment, made before AWS is slowed down.
+  const offerEnvs = fleet.pipelines.slice(0, Math.min(20, fleet.pipelines.length));
+  const offers: { p: Pipeline; offer: string }[] = [];
+  await Promise.all(
+    offerEnvs.map(async (p, i) => {
+      const body = commandBody(`${p.env} Deploy`, on(p, `offer/${p.env}`), i);
+      await post(`${botUrl}/slack/events`, body, slackHeaders(signingSecret, body));
+      const answer = await responses.waitFor(
+        `offer/${p.env}`,
+        (b) => buttonValue(b, 'rollback.view_diff') !== undefined,
+        20_000,
+      );
+      const offer = buttonValue(answer, 'rollback.view_diff');
+      if (offer) offers.push({ p, offer });
+    }),
+  );
+  log(
+    `ack latency: ${offers.length} offers to click; AWS slowed to ${cfg.awsLatencyMs} ms per call`,
+  );
+  for (const operation of AWS_OPERATIONS) {
+    await sandbox('faults', 'POST', { operation, latencyMs: cfg.awsLatencyMs });
+  }
+  const ack: Record<string, { bot: Summary; baseline: Summary }> = {};
+  let n = 1000;
+  for (const c of cfg.concurrency) {
+    const total = Math.max(c * 2, c === 1 ? Math.min(cfg.ackRequests, 200) : cfg.ackRequests);
+    for (const kind of ['command', 'click'] as const) {
+      if (kind === 'click' && offers.length === 0) continue;
+      const make = (i: number) => {
+        const k = n++;
+        if (kind === 'command') {
+          const p = fleet.pipelines[i % fleet.pipelines.length]!;
+          const body = commandBody(`${p.env} Deploy`, on(p, `ack/${k}`), k);
+          return { body, headers: slackHeaders(signingSecret, body) };
+        }
+        const o = offers[i % offers.length]!;
+        const body = buttonBody('rollback.view_diff', o.offer, on(o.p, `ack/${k}`), k);
+        return { body, headers: slackHeaders(signingSecret, body) };
+      };
+      const base = summarise(
+        await runLoad({ url: baseline.info.url, concurrency: c, total, make }),
+      );
+      const mine = summarise(
+        await runLoad({ url: `${botUrl}/slack/events`, concurrency: c, total, make }),
+      );
+      ack[`${kind}@${c}`] = { bot: mine, baseline: base };
+      log(
+        `  ${kind} ×${c}: bot p50 ${mine.p50.toFixed(1)} p99 ${mine.p99.toFixed(1)} ms (non-2xx ${mine.non2xx}, errors ${mine.errors}); baseline p99 ${base.p99.toFixed(1)} ms`,
+      );
+      rows.push({
+        figure: `ack ${kind} p99 @${c} (p50 ${mine.p50.toFixed(1)})`,
+        value: mine.p99,
+        unit: 'ms',
+        baseline: base.p99,
+        baselineNote: `bare Bolt (p50 ${base.p50.toFixed(1)})`,
+        note: mine.non2xx + mine.errors > 0 ? `${mine.non2xx + mine.errors} not acked` : '',
+      });
+    }
+  }
+  results.ack = ack;
+  await getJson(`${awsUrl}/_sandbox/faults`, { method: 'DELETE' });
+  log('ack latency done; waiting for the slowed-down work to drain');
+  await untilQuiet(async () => (await stamps()).length, 3_000, quick ? 60_000 : 120_000);
+
+  // ---- 2. Detection → action ---------------------------------------------------------------
+  const bullBaseline = await bullmqRoundTrip(redisServer.url, cfg.detectEvents);
+  await clearStamps();
+  const sentAt = new Map<string, number>();
+  const detectStart = Date.now();
+  const posting: Promise<unknown>[] = [];
+  for (const p of fleet.pipelines.slice(0, cfg.detectEvents)) {
+    const ev = deployFailed(p);
+    sentAt.set(p.name, wallNow());
+    posting.push(postEvent(botUrl, eventsSecret, ev));
+    await sleep(cfg.detectIntervalMs);
+  }
+  await Promise.all(posting);
+  const detectWaitMs = quick ? 15_000 : 30_000;
+  const firstRollback = new Map<string, number>();
+  while (Date.now() - detectStart < detectWaitMs + cfg.detectEvents * cfg.detectIntervalMs) {
+    for (const s of await stamps()) {
+      if (s.operation === 'RollbackStage' && s.pipelineName && !firstRollback.has(s.pipelineName))
+        firstRollback.set(s.pipelineName, s.at);
+    }
+    if (firstRollback.size >= cfg.detectEvents) break;
+    await sleep(250);
+  }
+  const detectLat = [...firstRollback].map(([name, at]) => at - (sentAt.get(name) ?? at));
+  detectLat.sort((a, b) => a - b);
+  let autoCalls: number | undefined;
+  let autoByOp: Record<string, number> = {};
+  if (firstRollback.size > 0) {
+    await untilQuiet(async () => (await stamps()).length, 5_000, 90_000);
+    const all = await stamps();
+    autoByOp = countBy(all.map((s) => s.operation));
+    autoCalls = all.length / firstRollback.size;
+  }
+  results.detection = {
+    events: cfg.detectEvents,
+    rollbacksSeen: firstRollback.size,
+    p50: percentile(detectLat, 50),
+    p99: percentile(detectLat, 99),
+    baseline: bullBaseline,
+  };
+  log(
+    `detection → action: ${firstRollback.size}/${cfg.detectEvents} RollbackStage seen; p99 ${percentile(detectLat, 99).toFixed(1)} ms; BullMQ round trip p99 ${bullBaseline.p99.toFixed(2)} ms`,
+  );
+  const notYet = firstRollback.size === 0 ? 'not available yet: no RollbackStage reached AWS' : '';
+  rows.push({
+    figure: 'detection → RollbackStage p50',
+    value: firstRollback.size ? percentile(detectLat, 50) : undefined,
+    unit: 'ms',
+    baseline: bullBaseline.p50,
+    baselineNote: 'BullMQ add→process p50',
+    note: notYet,
+  });
+  rows.push({
+    figure: 'detection → RollbackStage p99',
+    value: firstRollback.size ? percentile(detectLat, 99) : undefined,
+    unit: 'ms',
+    baseline: bullBaseline.p99,
+    baselineNote: 'BullMQ add→process p99',
+    note:
+      notYet ||
+      (firstRollback.size < cfg.detectEvents
+        ? `${cfg.detectEvents - firstRollback.size} never acted on`
+        : ''),
+  });
+
+  // ---- 5a / 4b. Manual rollbacks: AWS calls each, Redis memory per audited request ----------
+  await clearStamps();
+  const memBefore = await redisMemory(redis);
+  const reqBefore = await scanCount(redis, `${PREFIX}:req:*`);
+  const manual = fleet.pipelines.slice(-cfg.manualRollbacks);
+  let started = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (;;) {
+        const p = manual[next++];
+        if (!p) return;
+        const key = `manual/${p.env}`;
+        const body = commandBody(`${p.env} Deploy`, on(p, key), next);
+        await post(`${botUrl}/slack/events`, body, slackHeaders(signingSecret, body));
+        const confirmation = await responses.waitFor(
+          key,
+          (b) => buttonValue(b, 'rollback.confirm') !== undefined,
+          30_000,
+        );
+        const draft = buttonValue(confirmation, 'rollback.confirm');
+        if (!draft) continue;
+        const click = buttonBody('rollback.confirm', draft, on(p, `${key}/click`), next);
+        await post(`${botUrl}/slack/events`, click, slackHeaders(signingSecret, click));
+        if (await responses.waitFor(`${key}/click`, () => true, 30_000)) started += 1;
+      }
+    }),
+  );
+  await untilQuiet(async () => (await stamps()).length, 5_000, 120_000);
+  const manualStamps = await stamps();
+  const manualRollbackCalls = manualStamps.filter((s) => s.operation === 'RollbackStage').length;
+  const memAfter = await redisMemory(redis);
+  const reqAfter = await scanCount(redis, `${PREFIX}:req:*`);
+  const requests = reqAfter - reqBefore;
+  const perThousand = requests > 0 ? ((memAfter - memBefore) / requests) * 1000 : undefined;
+  const manualCalls =
+    manualRollbackCalls > 0 ? manualStamps.length / manualRollbackCalls : undefined;
+  results.manual = {
+    rollbacks: cfg.manualRollbacks,
+    answered: started,
+    rollbackStageCalls: manualRollbackCalls,
+    awsCallsPerRollback: manualCalls,
+    byOperation: countBy(manualStamps.map((s) => s.operation)),
+    requestsCreated: requests,
+    redisBytesPer1000Requests: perThousand,
+  };
+  log(
+    `manual rollbacks: ${manualRollbackCalls} RollbackStage for ${cfg.manualRollbacks} asked; ${requests} requests stored`,
+  );
+
+  // ---- 3. Event storm ----------------------------------------------------------------------
+  const since = await slackMark();
+  await clearStamps();
+  const storm = stormEvents(fleet, cfg.stormEvents, 0.1);
+  const uniqueIds = new Set(storm.map((e) => e.id));
+  const answers = new Map<string, string>();
+  let failedPosts = 0;
+  let retries = 0;
+  const stormStart = Date.now();
+  let cursor = 0;
+  await Promise.all(
+    Array.from({ length: cfg.stormConcurrency }, async () => {
+      for (;;) {
+        const ev = storm[cursor++];
+        if (!ev) return;
+        let outcome: string | undefined;
+        for (let attempt = 0; attempt < 6 && outcome === undefined; attempt++) {
+          if (attempt > 0) {
+            retries += 1;
+            await sleep(100 * 2 ** attempt);
+          }
+          const r = await postEvent(botUrl, eventsSecret, ev).catch(() => undefined);
+          if (r && r.status < 300)
+            outcome = (JSON.parse(r.body) as { outcome?: string }).outcome ?? 'ok';
+        }
+        if (outcome === undefined) failedPosts += 1;
+        else if (!answers.has(ev.id) || outcome === 'enqueued') answers.set(ev.id, outcome);
+      }
+    }),
+  );
+  const ingestMs = Date.now() - stormStart;
+  const ingestRate = storm.length / (ingestMs / 1000);
+  const outcomes = countBy([...answers.values()]);
+  // Lost: taken (2xx, not deliberately ignored) but no job in the events queue, or never taken.
+  let lost = uniqueIds.size - answers.size;
+  for (const [id, outcome] of answers) {
+    if (outcome === 'ignored') continue;
+    if (!(await redis.exists(`${PREFIX}:events:aws-${id}`))) lost += 1;
+  }
+  log(
+    `storm: ${storm.length} events (${uniqueIds.size} unique) in ${(ingestMs / 1000).toFixed(1)} s; lost ${lost}; waiting for Slack to settle`,
+  );
+  const settled = await untilQuiet(
+    async () => (await slackStats(since)).calls,
+    5_000,
+    quick ? 90_000 : 240_000,
+  );
+  const stats = await slackStats(since);
+  const stormStamps = await stamps();
+  const rollbacksPerPipeline = countBy(
+    stormStamps.filter((s) => s.operation === 'RollbackStage').map((s) => s.pipelineName ?? '?'),
+  );
+  // Each pipeline's failure was already acted on in phase 2 (or, without reactions, never is):
+  // any RollbackStage during the storm for a pipeline phase 2 rolled back is a duplicate.
+  const stormRollbackDupes = Object.entries(rollbacksPerPipeline).reduce(
+    (d, [name, k]) => d + (firstRollback.has(name) ? k : Math.max(0, k - 1)),
+    0,
+  );
+  const finalTimes = Object.values(stats.lastMessageAt).map((t) => t - stormStart);
+  finalTimes.sort((a, b) => a - b);
+  const busiest = Math.max(0, ...Object.values(stats.posts));
+  const eventsCompleted = await redis.zcard(`${PREFIX}:events:completed`);
+  const eventsWaiting = await redis.llen(`${PREFIX}:events:wait`);
+  const bullAddRate = await bullmqAddRate(
+    redisServer.url,
+    Math.min(storm.length, 5_000),
+    cfg.stormConcurrency,
+  );
+  results.storm = {
+    events: storm.length,
+    unique: uniqueIds.size,
+    ingestMs,
+    ingestPerSecond: ingestRate,
+    outcomes,
+    retries,
+    failedPosts,
+    lost,
+    duplicateRollbackStage: stormRollbackDupes,
+    repeatedSlackPosts: stats.repeatedPosts,
+    slack429: stats.rateLimited,
+    slackByMethod: stats.byMethod,
+    slackSettled: settled,
+    channelsWithMessages: finalTimes.length,
+    finalStateMs: { p50: percentile(finalTimes, 50), max: finalTimes.at(-1) },
+    busiestChannelPosts: busiest,
+    eventsCompleted,
+    eventsWaiting,
+    baselineBullmqAddPerSecond: bullAddRate,
+  };
+  const reacting = stats.calls > 0 || eventsCompleted > 0;
+  rows.push({
+    figure: 'storm ingest',
+    value: ingestRate,
+    unit: 'events/s',
+    baseline: bullAddRate,
+    baselineNote: 'bare BullMQ add/s',
+    note: `${retries} retries after 503`,
+  });
+  rows.push({ figure: 'storm events lost', value: lost, unit: '', note: 'must be 0' });
+  rows.push({
+    figure: 'storm duplicate reactions',
+    value: reacting ? stormRollbackDupes + stats.repeatedPosts : undefined,
+    unit: '',
+    note: reacting
+      ? `${stormRollbackDupes} RollbackStage, ${stats.repeatedPosts} repeated posts; must be 0`
+      : 'not available yet: no reactions to events (events queue not consumed)',
+  });
+  rows.push({
+    figure: 'storm Slack 429s handled',
+    value: reacting ? stats.rateLimited : undefined,
+    unit: '',
+    note: reacting ? `${stats.calls} Web API calls` : 'not available yet: nothing posted',
+  });
+  rows.push({
+    figure: 'storm time to final state (max channel)',
+    value: finalTimes.length ? finalTimes.at(-1) : undefined,
+    unit: 'ms',
+    baseline: finalTimes.length ? busiest * 1000 : undefined,
+    baselineNote: `busiest channel's posts at 1/s`,
+    note: finalTimes.length
+      ? `${finalTimes.length} channels; p50 ${percentile(finalTimes, 50).toFixed(0)} ms${settled ? '' : '; NOT settled'}`
+      : 'not available yet: nothing posted',
+  });
+
+  // ---- 4. Footprint ------------------------------------------------------------------------
+  const rssAfter = await metric('process_resident_memory_bytes');
+  results.footprint = {
+    rssIdleBytes: rssIdle,
+    rssAfterStormBytes: rssAfter,
+    baselineBoltRssBytes: baselineRss,
+    redisBytesPer1000Requests: perThousand,
+  };
+  rows.push({
+    figure: 'RSS idle',
+    value: rssIdle / 2 ** 20,
+    unit: 'MiB',
+    baseline: baselineRss / 2 ** 20,
+    baselineNote: 'bare Bolt RSS',
+  });
+  rows.push({
+    figure: 'RSS after storm',
+    value: rssAfter / 2 ** 20,
+    unit: 'MiB',
+    baseline: rssIdle / 2 ** 20,
+    baselineNote: 'bot RSS idle',
+  });
+  rows.push({
+    figure: 'Redis per 1,000 audited requests',
+    value: perThousand === undefined ? undefined : perThousand / 2 ** 20,
+    unit: 'MiB',
+    baseline: bullBaseline.bytesPer1000Jobs / 2 ** 20,
+    baselineNote: '1,000 bare BullMQ jobs',
+    note: perThousand === undefined ? 'no request stored' : `from ${requests} requests`,
+  });
+
+  // ---- 5. AWS calls per rollback -----------------------------------------------------------
+  rows.push({
+    figure: 'AWS calls per manual rollback',
+    value: manualCalls,
+    unit: 'calls',
+    baseline: 1,
+    baselineNote: 'the one RollbackStage',
+    note:
+      manualCalls === undefined
+        ? 'no manual rollback reached AWS'
+        : opsNote(results.manual as { byOperation: Record<string, number> }),
+  });
+  rows.push({
+    figure: 'AWS calls per automatic rollback',
+    value: autoCalls,
+    unit: 'calls',
+    baseline: 1,
+    baselineNote: 'the one RollbackStage',
+    note:
+      autoCalls === undefined
+        ? 'not available yet: no automatic rollback'
+        : opsNote({ byOperation: autoByOp }),
+  });
+  results.automatic = { awsCallsPerRollback: autoCalls, byOperation: autoByOp };
+
+  const machine = {
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    redis: (await redis.info('server')).match(/redis_version:(\S+)/)?.[1],
+  };
+  const table = printTable(rows);
+  process.stdout.write(`\n${table}\n`);
+  process.stdout.write(
+    `machine: ${machine.nproc} × ${machine.cpu}, Node ${machine.node}, Redis ${machine.redis}; ${quick ? 'quick' : 'full'} run, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`,
+  );
+  writeFileSync(
+    flags.out,
+    `${JSON.stringify({ at: new Date().toISOString(), quick, settings: cfg, machine, rows, results }, null, 2)}\n`,
+  );
+  log(`wrote ${path.relative(process.cwd(), flags.out)}`);
+  await bot.stop();
+  if (profileDir) log(`CPU profile of the bot in ${profileDir}`);
+}
+
+function countBy(xs: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
+}
+
+function opsNote(m: { byOperation: Record<string, number> }): string {
+  return Object.entries(m.byOperation)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([op, k]) => `${op} ${k}`)
+    .join(', ');
+}
+
+function postEvent(botUrl: string, secret: string, ev: AwsEventJson) {
+  return post(`${botUrl}/aws/events`, JSON.stringify(ev), {
+    'content-type': 'application/json',
+    'x-rollback-bot-secret': secret,
+  });
+}
+
+/** Baseline for detection → action: one BullMQ add → process round trip, one at a time. */
+async function bullmqRoundTrip(url: string, count: number) {
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const prefix = '{bench-baseline}';
+  const name = `roundtrip-${Date.now()}`;
+  const queue = new Queue(name, { connection, prefix });
+  const memBefore = await redisMemory(connection);
+  let resolveNext: (() => void) | undefined;
+  const worker = new Worker(
+    name,
+    async () => {
+      resolveNext?.();
+    },
+    { connection: connection.duplicate(), prefix, concurrency: 1 },
+  );
+  await worker.waitUntilReady();
+  const lat: number[] = [];
+  const jobs = Math.max(count, 50);
+  for (let i = 0; i < jobs; i++) {
+    const done = new Promise<void>((r) => {
+      resolveNext = r;
+    });
+    const start = performance.now();
+    await queue.add(
+      'ping',
+      { i, at: Date.now() },
+      { jobId: `j-${i}`, removeOnComplete: { count: 100_000 } },
+    );
+    await done;
+    lat.push(performance.now() - start);
+  }
+  await sleep(200);
+  const memAfter = await redisMemory(connection);
+  await worker.close();
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  connection.disconnect();
+  lat.sort((a, b) => a - b);
+  return {
+    n: lat.length,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    bytesPer1000Jobs: ((memAfter - memBefore) / jobs) * 1000,
+  };
+}
+
+/** Baseline for storm ingest: bare BullMQ adds per second with the same concurrency. */
+async function bullmqAddRate(url: string, count: number, concurrency: number) {
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const prefix = '{bench-baseline}';
+  const queue = new Queue(`adds-${Date.now()}`, { connection, prefix });
+  let i = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (i < count) {
+        const k = i++;
+        await queue.add('event', { k, padding: 'x'.repeat(600) }, { jobId: `e-${k}` });
+      }
+    }),
+  );
+  const rate = count / ((performance.now() - start) / 1000);
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  connection.disconnect();
+  return rate;
+}
+
+let interrupted = false;
+const interrupt = () => {
+  if (interrupted) return;
+  interrupted = true;
+  log('interrupted: stopping every process');
+  void cleanUpAll().finally(() => process.exit(130));
+};
+process.once('SIGINT', interrupt);
+process.once('SIGTERM', interrupt);
+
+main()
+  .then(() => cleanUpAll())
+  .then(() => process.exit(0))
+  .catch(async (err: unknown) => {
+    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    await cleanUpAll();
+    process.exit(1);
+  });

@@ -107,6 +107,13 @@ export async function startFromOffer(s: SlackServices, input: StartInput): Promi
     });
     await s.scheduleStatus(request);
     const state = request.state.replace('_', ' ');
+    if (request.state === 'blocked') {
+      // The policy's reason (a freeze that denies rollbacks, no approvers…) and how it lifts.
+      return msg(
+        `:no_entry: Rollback of ${escapeMrkdwn(env.name)} blocked (request \`${request.id}\`): ${escapeMrkdwn(request.lastError ?? 'blocked by policy')}`,
+        true,
+      );
+    }
     return msg(
       `:leftwards_arrow_with_hook: Rollback of ${escapeMrkdwn(env.name)} ${state} (request \`${request.id}\`). Live status in <#${env.channel}>.`,
     );

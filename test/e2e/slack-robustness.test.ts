@@ -161,6 +161,11 @@ describe('clicks', () => {
       { 'picker.release': older, reason: 'bad deploy, going further back' },
       { user: ONCALL },
     );
+    // The sandbox config asks for approval when the target is older than the previous release.
+    const approval = await h.slack.client.waitForMessage(PROD, 'Approval needed', {
+      timeoutMs: 10_000,
+    });
+    await h.slack.client.click(approval, 'Approve', { user: 'U0MANAGER' });
     await h.slack.client.waitForMessage(PROD, 'Rolled back', { timeoutMs: 20_000 });
     const calls = h.aws.control.calls({ operation: 'RollbackStage' });
     expect(calls).toHaveLength(1);

@@ -5,6 +5,7 @@ import { WebClient } from '@slack/web-api';
 import { createAwsClients } from './aws/aws-clients.js';
 import type { Config } from './config/config.js';
 import type { Env } from './config/env.js';
+import { isTerminal } from './domain/request-state.js';
 import {
   createAwsEventsHandler,
   createEventQueue,
@@ -21,6 +22,7 @@ import { type RunningHttpServer, startHttpServer } from './http/server.js';
 import { startRollbackWorkers } from './jobs/rollback-workers.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { startReactionWorkers } from './reactions/reaction-workers.js';
 import { createRollbackService } from './services/rollback-service.js';
 import { createSlackApp } from './slack/app.js';
 import { type ApprovalFlow, createApprovalFlow } from './slack/approval-flow.js';
@@ -171,7 +173,7 @@ export async function startBot({
           log.warn({ err, requestId: r.id }, 'approval post refresh failed'),
         );
     });
-    const slack = createSlackApp(env, log);
+    const slack = createSlackApp(env, log, metrics);
     registerListeners(
       slack.app,
       {
@@ -235,20 +237,33 @@ export async function startBot({
     const follower = startStatusFollower({
       connection: createRedis(env.REDIS_URL, 'worker'),
       prefix,
-      schedule: (r) => scheduler.schedule(r),
+      schedule: async (r) => {
+        if (isTerminal(r.state)) metrics.rollbacks.inc({ state: r.state });
+        await scheduler.schedule(r);
+      },
       log,
     });
     closeables.push({ name: 'status-follower', close: () => follower.close() });
 
     const slackPoster = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions);
+    // Automatic rollbacks (reactions) go through the same policy as manual ones.
+    let workerFlowRef: ApprovalFlow | undefined;
     const workerService = createRollbackService({
       config,
       connection: redis,
       aws,
       queue: { prefix },
       store: { prefix },
+      decide: createGuardrailsDecide({
+        config,
+        aws,
+        freezes,
+        cases,
+        log,
+        onNeedsApproval: async (c) => workerFlowRef?.opened(c),
+      }),
     });
-    closeables.push({ name: 'guardrails-service', close: () => workerService.close() });
+    closeables.push({ name: 'worker-service', close: () => workerService.close() });
     const workerFlow = createApprovalFlow({
       config,
       service: workerService,
@@ -262,6 +277,21 @@ export async function startBot({
       log,
       now: Date.now,
     });
+    workerFlowRef = workerFlow;
+    const reactions = startReactionWorkers({
+      connection: workerRedis,
+      requestConnection: redis,
+      prefix,
+      config,
+      service: workerService,
+      aws,
+      slack: slackPoster as never,
+      offers: createOfferStore(redis, prefix),
+      statusMessages,
+      statusScheduler: scheduler,
+      log,
+    });
+    closeables.push({ name: 'reaction-workers', close: () => reactions.close() });
     const guardWorker = startGuardrailsWorker({
       connection: workerRedis,
       prefix,

@@ -116,6 +116,7 @@ export async function startFromOffer(s: SlackServices, input: StartInput): Promi
     }
     return msg(
       `:leftwards_arrow_with_hook: Rollback of ${escapeMrkdwn(env.name)} ${state} (request \`${request.id}\`). Live status in <#${env.channel}>.`,
+      true,
     );
   } catch (err) {
     await s.offers.release(offer.id);

@@ -76,14 +76,23 @@ describe('automatic rollback on failure', () => {
       const c = await h!.events.queue.getJobCounts('waiting', 'active', 'delayed');
       return c.waiting + c.active + c.delayed === 0;
     });
+    // The escalation can come from the rollback execution's StageFailed event before the
+    // worker's follow job records the request as failed: wait for that record.
+    const r = await h.until('the request recorded as failed', async () => {
+      const [latest] = await h!.service.history('prod', 5);
+      return latest?.state === 'failed' ? latest : undefined;
+    });
+    expect(r.state).toBe('failed');
+    await h.until('every event and timer job to finish', async () => {
+      const c = await h!.events.queue.getJobCounts('waiting', 'active', 'delayed');
+      return c.waiting + c.active + c.delayed === 0;
+    });
     // Seen twice (the rollback execution's StageFailed and the request's end): said once.
     expect(
       h.slack.client
         .thread(PROD_CHANNEL, note.ts)
         .filter((m) => textOf(m).includes('Rollback failed: prod')),
     ).toHaveLength(1);
-    const [r] = await h.service.history('prod', 5);
-    expect(r?.state).toBe('failed');
     expect(h.sandbox.control.calls({ operation: 'RollbackStage' })).toHaveLength(1);
     expect(await h.service.history('prod', 5)).toHaveLength(1);
     expect(

@@ -11,11 +11,12 @@ const receiver = new HTTPReceiver({
   processBeforeResponse: false,
   unhandledRequestTimeoutMillis: 2_500,
 });
+const botToken = process.env.BENCH_SLACK_BOT_TOKEN ?? '';
 const app = new App({
-  token: process.env.BENCH_SLACK_BOT_TOKEN ?? '',
   receiver,
-  // No auth.test at start-up: the baseline talks to nobody.
-  tokenVerificationEnabled: false,
+  // A fixed authorization: the baseline talks to nobody (a single-token app would call auth.test
+  // on its first request, towards slack.com).
+  authorize: async () => ({ botToken, botId: 'B0ROLLBOT', botUserId: 'U0ROLLBOT' }),
 });
 app.command('/rollback', async ({ ack }) => {
   await ack();

@@ -32,8 +32,8 @@ export interface SlackStats {
   rateLimited: number;
   /** Per channel: epoch ms of the last successful chat.postMessage / chat.update. */
   lastMessageAt: Record<string, number>;
-  /** Per channel: successful chat.postMessage calls. */
-  posts: Record<string, number>;
+  /** Per channel: successful chat.postMessage and chat.update calls (what Slack rate-limits). */
+  messageCalls: Record<string, number>;
   /** chat.postMessage calls that posted a text already posted in that channel (same thread). */
   repeatedPosts: number;
 }
@@ -42,7 +42,7 @@ function stats(since: number): SlackStats {
   const calls = slack.state.calls.slice(since);
   const byMethod: SlackStats['byMethod'] = {};
   const lastMessageAt: Record<string, number> = {};
-  const posts: Record<string, number> = {};
+  const messageCalls: Record<string, number> = {};
   const seen = new Set<string>();
   let rateLimited = 0;
   let repeatedPosts = 0;
@@ -58,15 +58,22 @@ function stats(since: number): SlackStats {
     if (!c.ok || !channel) continue;
     if (c.method === 'chat.postMessage' || c.method === 'chat.update') {
       lastMessageAt[channel] = Math.max(lastMessageAt[channel] ?? 0, c.at);
+      messageCalls[channel] = (messageCalls[channel] ?? 0) + 1;
     }
     if (c.method === 'chat.postMessage') {
-      posts[channel] = (posts[channel] ?? 0) + 1;
       const key = `${channel}\u0000${String(c.args.thread_ts ?? '')}\u0000${String(c.args.text ?? '')}`;
       if (seen.has(key)) repeatedPosts += 1;
       seen.add(key);
     }
   }
-  return { calls: calls.length, byMethod, rateLimited, lastMessageAt, posts, repeatedPosts };
+  return {
+    calls: calls.length,
+    byMethod,
+    rateLimited,
+    lastMessageAt,
+    messageCalls,
+    repeatedPosts,
+  };
 }
 
 const control = createServer((req, res) => {

@@ -79,6 +79,8 @@ const log = (m: string) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wallNow = () => performance.timeOrigin + performance.now();
 const PREFIX = '{bench}';
+/** The button clicked for ack latency: "Choose release…" on a confirmation (reads AWS, repeatable). */
+const CLICKED = 'rollback.open_picker';
 const AWS_OPERATIONS = [
   'ListPipelines',
   'GetPipeline',
@@ -208,7 +210,7 @@ async function main() {
       calls: number;
       rateLimited: number;
       lastMessageAt: Record<string, number>;
-      posts: Record<string, number>;
+      messageCalls: Record<string, number>;
       repeatedPosts: number;
       byMethod: Record<string, { ok: number; failed: number; rateLimited: number }>;
     }>(`${slack.info.controlUrl}/_bench/stats?since=${since}`);
@@ -281,10 +283,10 @@ async function main() {
       await post(`${botUrl}/slack/events`, body, slackHeaders(signingSecret, body));
       const answer = await responses.waitFor(
         `offer/${p.env}`,
-        (b) => buttonValue(b, 'rollback.view_diff') !== undefined,
+        (b) => buttonValue(b, CLICKED) !== undefined,
         20_000,
       );
-      const offer = buttonValue(answer, 'rollback.view_diff');
+      const offer = buttonValue(answer, CLICKED);
       if (offer) offers.push({ p, offer });
     }),
   );
@@ -308,9 +310,12 @@ async function main() {
           return { body, headers: slackHeaders(signingSecret, body) };
         }
         const o = offers[i % offers.length]!;
-        const body = buttonBody('rollback.view_diff', o.offer, on(o.p, `ack/${k}`), k);
+        const body = buttonBody(CLICKED, o.offer, on(o.p, `ack/${k}`), k);
         return { body, headers: slackHeaders(signingSecret, body) };
       };
+      // Each pair starts with the bot idle: the earlier batch's AWS work (2 s a call) drained,
+      // so neither side shares the cores with it.
+      await untilQuiet(async () => (await stamps()).length, 2_500, 60_000);
       const base = summarise(
         await runLoad({ url: baseline.info.url, concurrency: c, total, make }),
       );
@@ -365,11 +370,25 @@ async function main() {
   let autoByOp: Record<string, number> = {};
   if (firstRollback.size > 0) {
     await untilQuiet(async () => (await stamps()).length, 5_000, 90_000);
-    const all = await stamps();
+    const all = (await stamps()).filter((s) => s.pipelineName && sentAt.has(s.pipelineName));
     autoByOp = countBy(all.map((s) => s.operation));
     autoCalls = all.length / firstRollback.size;
   }
+  // Where the time goes for a typical event: the calls of the median pipeline up to RollbackStage.
+  const byLatency = [...firstRollback]
+    .map(([name, at]) => ({ name, ms: at - (sentAt.get(name) ?? at) }))
+    .sort((a, b) => a.ms - b.ms);
+  const median = byLatency[Math.floor(byLatency.length / 2)];
+  const timeline = median
+    ? (await stamps())
+        .filter(
+          (s) => s.pipelineName === median.name && s.at <= (firstRollback.get(median.name) ?? 0),
+        )
+        .map((s) => `${s.operation} +${(s.at - (sentAt.get(median.name) ?? 0)).toFixed(0)}ms`)
+    : [];
+  if (timeline.length) log(`  median event's AWS calls: ${timeline.join(', ')}`);
   results.detection = {
+    timelineOfMedianEvent: timeline,
     events: cfg.detectEvents,
     rollbacksSeen: firstRollback.size,
     p50: percentile(detectLat, 50),
@@ -430,7 +449,11 @@ async function main() {
     }),
   );
   await untilQuiet(async () => (await stamps()).length, 5_000, 120_000);
-  const manualStamps = await stamps();
+  // Only calls about these pipelines: the periodic deploy-block reconcile reads every pipeline.
+  const manualNames = new Set(manual.map((p) => p.name));
+  const manualStamps = (await stamps()).filter(
+    (s) => s.pipelineName !== undefined && manualNames.has(s.pipelineName),
+  );
   const manualRollbackCalls = manualStamps.filter((s) => s.operation === 'RollbackStage').length;
   const memAfter = await redisMemory(redis);
   const reqAfter = await scanCount(redis, `${PREFIX}:req:*`);
@@ -511,7 +534,9 @@ async function main() {
   );
   const finalTimes = Object.values(stats.lastMessageAt).map((t) => t - stormStart);
   finalTimes.sort((a, b) => a - b);
-  const busiest = Math.max(0, ...Object.values(stats.posts));
+  // The floor Slack's limit allows: the busiest channel's messages beyond the burst, at 1/s.
+  const busiest = Math.max(0, ...Object.values(stats.messageCalls));
+  const floorMs = Math.max(0, busiest - cfg.slackBurst) * 1000;
   const eventsCompleted = await redis.zcard(`${PREFIX}:events:completed`);
   const eventsWaiting = await redis.llen(`${PREFIX}:events:wait`);
   const bullAddRate = await bullmqAddRate(
@@ -535,7 +560,8 @@ async function main() {
     slackSettled: settled,
     channelsWithMessages: finalTimes.length,
     finalStateMs: { p50: percentile(finalTimes, 50), max: finalTimes.at(-1) },
-    busiestChannelPosts: busiest,
+    busiestChannelMessages: busiest,
+    slackFloorMs: floorMs,
     eventsCompleted,
     eventsWaiting,
     baselineBullmqAddPerSecond: bullAddRate,
@@ -568,8 +594,8 @@ async function main() {
     figure: 'storm time to final state (max channel)',
     value: finalTimes.length ? finalTimes.at(-1) : undefined,
     unit: 'ms',
-    baseline: finalTimes.length ? busiest * 1000 : undefined,
-    baselineNote: `busiest channel's posts at 1/s`,
+    baseline: finalTimes.length ? floorMs : undefined,
+    baselineNote: `busiest channel's ${busiest} messages at 1/s after a burst of ${cfg.slackBurst}`,
     note: finalTimes.length
       ? `${finalTimes.length} channels; p50 ${percentile(finalTimes, 50).toFixed(0)} ms${settled ? '' : '; NOT settled'}`
       : 'not available yet: nothing posted',

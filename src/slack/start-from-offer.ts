@@ -23,6 +23,8 @@ export interface StartInput {
 export interface StartAnswer extends SlackMessage {
   /** True when the confirmation has served its purpose (started, or already done): replace it. */
   settled: boolean;
+  /** Set when this click started a request: who. */
+  startedBy?: string;
 }
 
 export async function startFromOffer(s: SlackServices, input: StartInput): Promise<StartAnswer> {
@@ -114,10 +116,13 @@ export async function startFromOffer(s: SlackServices, input: StartInput): Promi
         true,
       );
     }
-    return msg(
-      `:leftwards_arrow_with_hook: Rollback of ${escapeMrkdwn(env.name)} ${state} (request \`${request.id}\`). Live status in <#${env.channel}>.`,
-      true,
-    );
+    return {
+      ...msg(
+        `:leftwards_arrow_with_hook: Rollback of ${escapeMrkdwn(env.name)} ${state} (request \`${request.id}\`). Live status in <#${env.channel}>.`,
+        true,
+      ),
+      startedBy: input.user,
+    };
   } catch (err) {
     await s.offers.release(offer.id);
     throw err;

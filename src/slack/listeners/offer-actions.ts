@@ -37,13 +37,36 @@ function guarded(log: Logger, name: string, fn: (args: ButtonArgs) => Promise<vo
 
 /** "Roll back to <sha>" on a failure notification, and "Roll back" on a confirmation. */
 export function onStartRollback(s: SlackServices, log: Logger, replaceOriginal: boolean) {
-  return guarded(log, 'start-rollback', async ({ action, body, respond }) => {
+  return guarded(log, 'start-rollback', async ({ action, body, respond, client }) => {
     const answer = await startFromOffer(s, {
       offerId: action.value ?? '',
       user: body.user.id,
       ...(body.channel?.id ? { channel: body.channel.id } : {}),
       source: replaceOriginal ? 'slash-command' : 'button',
     });
+    if (!replaceOriginal && answer.startedBy && body.channel?.id && body.message?.ts) {
+      // The notification's buttons have done their job: say who acted, point at the thread.
+      const kept = ((body.message.blocks ?? []) as KnownBlock[]).filter(
+        (b) => b.type !== 'actions',
+      );
+      kept.push({
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `:leftwards_arrow_with_hook: Rollback requested by <@${answer.startedBy}>; live status in the thread.`,
+          },
+        ],
+      });
+      await client.chat
+        .update({
+          channel: body.channel.id,
+          ts: body.message.ts,
+          text: body.message.text ?? 'Rollback requested',
+          blocks: kept,
+        })
+        .catch((err: unknown) => log.warn({ err }, 'could not update the notification'));
+    }
     await respond({
       response_type: 'ephemeral',
       // A refusal leaves the confirmation in place; a started or finished rollback replaces it.

@@ -406,17 +406,20 @@ async function scenario(kind) {
   let path;
   let body;
   if (kind === 'alarm' || kind === 'clear') {
-    path = `alarms/${encodeURIComponent(alarm)}`;
+    // The local AWS endpoint's control API: POST /_sandbox/alarms/state {name, state, reason}.
+    path = 'alarms/state';
     body =
       kind === 'alarm'
         ? {
+            name: alarm,
             state: 'ALARM',
             reason: 'Threshold crossed: 5xx rate above 5% (fired from the workspace page)',
           }
-        : { state: 'OK', reason: 'Back to normal (cleared from the workspace page)' };
+        : { name: alarm, state: 'OK', reason: 'Back to normal (cleared from the workspace page)' };
   } else {
     path = 'executions';
-    body = { pipeline, revision: revision() };
+    // POST /_sandbox/executions {pipelineName, revision, outcome?}
+    body = { pipelineName: pipeline, revision: revision() };
     if (kind === 'fail') body.outcome = { failStage: 'Deploy' };
     if (kind === 'bake-alarm') body.outcome = { alarmAfterSuccess: { alarm, afterMs: 3000 } };
   }

@@ -108,6 +108,20 @@ const EMOJI = {
   thumbsdown: '👎',
   stopwatch: '⏱️',
   clipboard: '📋',
+  leftwards_arrow_with_hook: '↩️',
+  arrows_counterclockwise: '🔄',
+  alarm_clock: '⏰',
+  heavy_multiplication_x: '✖️',
+  raised_hand: '✋',
+  round_pushpin: '📍',
+  white_circle: '⚪',
+  large_blue_circle: '🔵',
+  octagonal_sign: '🛑',
+  sos: '🆘',
+  sunny: '☀️',
+  robot_face: '🤖',
+  mag: '🔍',
+  ballot_box_with_check: '☑️',
 };
 
 function appendText(parent, text) {
@@ -130,7 +144,13 @@ function wrapIn(tag, className, child) {
 export function textObject(obj, lookup) {
   if (!obj) return el('span');
   if (obj.type === 'mrkdwn') return mrkdwn(obj.text ?? '', lookup);
-  return el('span', 'plain', obj.text ?? '');
+  // Slack turns :shortcodes: in plain_text into emoji unless `emoji: false`; nothing else.
+  const text = obj.text ?? '';
+  const shown =
+    obj.emoji === false
+      ? text
+      : text.replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] ?? all);
+  return el('span', 'plain', shown);
 }
 
 /**

@@ -1,6 +1,5 @@
 // The live status of a rollback request: posted once, then updated in place as it moves.
 
-import { isTerminal } from '../../domain/request-state.js';
 import { describeTarget, type RollbackRequest } from '../../domain/rollback-request.js';
 import { ACTION } from './action-ids.js';
 import type { Button, KnownBlock } from './block-kit.js';
@@ -54,9 +53,20 @@ export function requestStatusMessage(req: RollbackRequest, now: Date): SlackMess
   const notes: string[] = [];
   if (req.reason) notes.push(`Reason: ${inertCode(req.reason, 500)}`);
   if (req.summary) notes.push(`AWS: ${inertCode(req.summary, 500)}`);
-  if (req.lastError && !isTerminal(req.state))
-    notes.push(`Last error (retrying): ${inertCode(req.lastError, 300)}`);
-  if (req.lastError && req.state === 'failed') notes.push(`Why: ${inertCode(req.lastError, 1000)}`);
+  // The record's lastError carries the policy's words while a request waits or is blocked.
+  if (req.lastError) {
+    const label: Partial<Record<RollbackRequest['state'], string>> = {
+      awaiting_approval: 'Needs approval',
+      blocked: 'Blocked',
+      rejected: 'Rejected',
+      failed: 'Why',
+      queued: 'Last error (retrying)',
+      running: 'Last error (retrying)',
+    };
+    const what = label[req.state];
+    if (what)
+      notes.push(`${what}: ${inertCode(req.lastError, req.state === 'failed' ? 1000 : 300)}`);
+  }
   if (req.retries > 0) notes.push(`AWS calls retried ${req.retries}×`);
   if (req.lockedTransition)
     notes.push(

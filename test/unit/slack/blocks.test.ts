@@ -210,6 +210,26 @@ describe('live status', () => {
     });
   });
 
+  it('names the policy reason by state, not as an error', () => {
+    const waiting = requestStatusMessage(
+      {
+        ...req,
+        state: 'awaiting_approval',
+        lastError: 'target is older than the previous release',
+      },
+      now,
+    );
+    expect(JSON.stringify(waiting.blocks)).toContain(
+      'Needs approval: `target is older than the previous release`',
+    );
+    expect(JSON.stringify(waiting.blocks)).not.toContain('retrying');
+    const blocked = requestStatusMessage(
+      { ...req, state: 'blocked', lastError: 'freeze denies rollbacks' },
+      now,
+    );
+    expect(JSON.stringify(blocked.blocks)).toContain('Blocked: `freeze denies rollbacks`');
+  });
+
   it('offers Cancel only while awaiting approval', () => {
     const waiting = requestStatusMessage({ ...req, state: 'awaiting_approval' }, now);
     expect(JSON.stringify(waiting.blocks)).toContain(ACTION.cancelRequest);

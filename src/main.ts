@@ -21,23 +21,23 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(env.LOG_LEVEL);
-  let bot: Awaited<ReturnType<typeof startBot>>;
-  try {
-    bot = await startBot({ env, config, log });
-  } catch (err) {
-    const message = scrubSecrets(err instanceof Error ? err.message : String(err));
-    log.fatal({ code: (err as { code?: string }).code }, message);
-    process.stderr.write(`rollback-bot: cannot start: ${message}\n`);
-    process.exit(1);
-  }
+  // Listen for signals before anything starts: a SIGTERM during start-up must still end in a
+  // clean stop (exit 0), never in the default kill.
+  let bot: Awaited<ReturnType<typeof startBot>> | undefined;
+  let stopSignal: NodeJS.Signals | undefined;
   const shutdown = (signal: NodeJS.Signals) => {
+    if (stopSignal) return;
+    stopSignal = signal;
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
       log.error('shutdown took longer than 9 s; exiting anyway');
       process.exit(1);
     }, 9_000);
     force.unref();
-    bot
+    if (bot) stopAndExit(bot);
+  };
+  const stopAndExit = (running: NonNullable<typeof bot>) => {
+    running
       .stop()
       .then(() => {
         log.info('stopped cleanly');
@@ -48,8 +48,17 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  try {
+    bot = await startBot({ env, config, log });
+  } catch (err) {
+    const message = scrubSecrets(err instanceof Error ? err.message : String(err));
+    log.fatal({ code: (err as { code?: string }).code }, message);
+    process.stderr.write(`rollback-bot: cannot start: ${message}\n`);
+    process.exit(1);
+  }
+  if (stopSignal) stopAndExit(bot);
 }
 
 main().catch((err: unknown) => {

@@ -53,7 +53,7 @@ function change(v: ApprovalRequestView): string {
 
 function alarmLine(v: ApprovalRequestView): string {
   if ('unavailable' in v.alarms)
-    return `Alarms: could not be read (${plainLine(v.alarms.unavailable, 200)})`;
+    return `Alarms: could not be read (${escapeMrkdwn(plainLine(v.alarms.unavailable, 200))})`;
   if (v.alarms.length === 0) return 'Alarms: none configured for this environment';
   const icon = (s: string) =>
     s === 'ALARM' ? ':red_circle:' : s === 'OK' ? ':large_green_circle:' : ':white_circle:';

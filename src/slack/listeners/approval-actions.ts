@@ -1,27 +1,13 @@
 // Approve and Reject on an approval request, and the Reject reason modal. Each: ack first, then
 // the approval flow checks everything again on the server; answers are private to the clicker.
-import type {
-  AllMiddlewareArgs,
-  BlockAction,
-  ButtonAction,
-  SlackActionMiddlewareArgs,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-} from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { Logger } from '../../log.js';
 import type { ApprovalFlow } from '../approval-flow.js';
 import { BLOCK } from '../blocks/action-ids.js';
 import { rejectReasonModal } from '../blocks/approval-request.js';
 import { escapeMrkdwn } from '../blocks/inert-text.js';
 import { userFacingError } from '../user-facing-error.js';
-
-type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
-
-const say = (text: string) => ({
-  response_type: 'ephemeral' as const,
-  replace_original: false,
-  text,
-});
+import { type ButtonArgs, say } from './button.js';
 
 export function onApprove(flow: ApprovalFlow, log: Logger) {
   return async ({ ack, action, body, respond }: ButtonArgs) => {

@@ -1,11 +1,5 @@
 // Buttons on failure notifications and confirmations. Each one: ack first, then load the state
 // behind the opaque id and check permission again.
-import type {
-  AllMiddlewareArgs,
-  BlockAction,
-  ButtonAction,
-  SlackActionMiddlewareArgs,
-} from '@slack/bolt';
 import type { SlackServices } from '../../../commands/context.js';
 import type { Logger } from '../../log.js';
 import type { KnownBlock } from '../blocks/block-kit.js';
@@ -13,27 +7,7 @@ import { previewSummary } from '../blocks/confirmation.js';
 import { escapeMrkdwn } from '../blocks/inert-text.js';
 import { mayActOn } from '../principals.js';
 import { startFromOffer } from '../start-from-offer.js';
-import { userFacingError } from '../user-facing-error.js';
-
-type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
-
-const say = (text: string) => ({
-  response_type: 'ephemeral' as const,
-  replace_original: false,
-  text,
-});
-
-function guarded(log: Logger, name: string, fn: (args: ButtonArgs) => Promise<void>) {
-  return async (args: ButtonArgs) => {
-    await args.ack();
-    try {
-      await fn(args);
-    } catch (err) {
-      log.warn({ err, action: name, user: args.body.user.id }, 'button failed');
-      await args.respond(say(`:warning: ${userFacingError(err)}`)).catch(() => undefined);
-    }
-  };
-}
+import { guarded, say } from './button.js';
 
 /** "Roll back to <sha>" on a failure notification, and "Roll back" on a confirmation. */
 export function onStartRollback(s: SlackServices, log: Logger, replaceOriginal: boolean) {

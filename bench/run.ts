@@ -313,9 +313,10 @@ async function main() {
         const body = buttonBody(CLICKED, o.offer, on(o.p, `ack/${k}`), k);
         return { body, headers: slackHeaders(signingSecret, body) };
       };
-      // Each pair starts with the bot idle: the earlier batch's AWS work (2 s a call) drained,
+      // Each pair starts once the earlier batch's AWS work (2 s a call) has drained (at most 15 s:
+      // the periodic deploy-block reconcile keeps reading AWS, so it is never fully quiet),
       // so neither side shares the cores with it.
-      await untilQuiet(async () => (await stamps()).length, 2_500, 60_000);
+      await untilQuiet(async () => (await stamps()).length, 2_500, 15_000);
       const base = summarise(
         await runLoad({ url: baseline.info.url, concurrency: c, total, make }),
       );

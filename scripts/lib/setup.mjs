@@ -17,7 +17,10 @@ export function ensureDependencies() {
   if (r.status === 0) return;
   // A registry mirror can lack other platforms' optional packages; npm install tolerates that.
   console.error('npm ci failed; trying npm install with the same lockfile…');
-  const again = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  const again = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (again.status !== 0) throw new Error('npm ci and npm install failed: see the output above');
 }
 

@@ -31,7 +31,7 @@ async function pickerFor(s: SlackServices, offerId: string, selected?: string): 
   if (!offer)
     return loadingView('Choose a release', 'This button has expired. Start again with /rollback.');
   const env = s.config.environments[offer.env];
-  if (!env || env.target.kind !== 'stage') {
+  if (env?.target.kind !== 'stage') {
     return loadingView(
       'Choose a release',
       `${offer.env} is a CodeDeploy group: use /rollback ${offer.env} to <deployment-id>.`,

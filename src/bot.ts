@@ -12,7 +12,10 @@ import {
   createRedisDedupe,
   createSnsCertificateFetcher,
 } from './events/index.js';
+import { enqueueUnlessOccurred } from './events/occurrence-dedupe.js';
+import { startPoller } from './events/poller/poller.js';
 import { createApprovalStore } from './guardrails/approval-store.js';
+import { reconcileOnBlockingAlarm } from './guardrails/blocking-alarm-hook.js';
 import { reconcileDeployBlocks, withReconcileLock } from './guardrails/deploy-block-reconciler.js';
 import { createFreezeStore } from './guardrails/freeze-store.js';
 import { createGuardrailsControl } from './guardrails/guardrails-control.js';
@@ -196,6 +199,7 @@ export async function startBot({
 
     const events = createEventQueue({ connection: redis, prefix });
     closeables.push({ name: 'events-queue', close: () => events.close() });
+    const dedupe = createRedisDedupe(redis, { prefix });
     http.mount(
       '/aws/events',
       createAwsEventsHandler({
@@ -203,8 +207,9 @@ export async function startBot({
         metrics,
         ...(env.EVENTS_SHARED_SECRET ? { sharedSecret: env.EVENTS_SHARED_SECRET } : {}),
         snsTopics: config.events.snsTopics,
-        enqueue: events.enqueue,
-        dedupe: createRedisDedupe(redis, { prefix }),
+        // An occurrence the poller already enqueued is not enqueued again.
+        enqueue: enqueueUnlessOccurred(dedupe, events.enqueue),
+        dedupe,
         fetchCertificate: createSnsCertificateFetcher(),
       }),
     );
@@ -290,6 +295,7 @@ export async function startBot({
       statusMessages,
       statusScheduler: scheduler,
       log,
+      onEvent: reconcileOnBlockingAlarm(config, guardQueue),
     });
     closeables.push({ name: 'reaction-workers', close: () => reactions.close() });
     const guardWorker = startGuardrailsWorker({
@@ -326,6 +332,22 @@ export async function startBot({
     closeables.push({ name: 'guardrails-worker', close: () => guardWorker.close() });
     await guardQueue.startScheduler(guardrailsReconcileEveryMs);
     await guardQueue.reconcileNow('start-up');
+    if (config.events.poll.enabled) {
+      const polledEvents = createEventQueue({ connection: redis, prefix });
+      closeables.push({ name: 'polled-events-queue', close: () => polledEvents.close() });
+      const poller = await startPoller({
+        connection: workerRedis,
+        requestConnection: redis,
+        prefix,
+        config,
+        aws,
+        dedupe: createRedisDedupe(redis, { prefix }),
+        enqueue: polledEvents.enqueue,
+        calls: metrics.pollerAwsCalls,
+        log,
+      });
+      closeables.push({ name: 'poller', close: () => poller.close() });
+    }
   }
 
   log.info(

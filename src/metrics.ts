@@ -40,6 +40,12 @@ export function createMetrics() {
       labelNames: ['state'] as const,
       registers: [registry],
     }),
+    pollerAwsCalls: new Counter({
+      name: 'rollback_bot_poller_aws_calls_total',
+      help: 'AWS API calls made by the event poller, by operation',
+      labelNames: ['operation'] as const,
+      registers: [registry],
+    }),
   };
 }
 

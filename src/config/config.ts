@@ -60,7 +60,11 @@ export interface Config {
   environments: Record<string, EnvironmentConfig>;
   groups: Record<string, GroupConfig>;
   access: { admins: string[]; freezers: string[] };
-  events: { snsTopics: string[]; poll: { enabled: boolean; intervalMs: number } };
+  events: {
+    snsTopics: string[];
+    /** The poller (events/poller): interval, and AWS calls per poll (absent: the poller's default). */
+    poll: { enabled: boolean; intervalMs: number; maxCallsPerTick?: number };
+  };
 }
 
 const MINUTE = 60_000;
@@ -129,6 +133,9 @@ export function normaliseConfig(raw: RawConfig, fallbackRegion: string | undefin
       poll: {
         enabled: raw.events?.poll?.enabled ?? false,
         intervalMs: raw.events?.poll?.interval ?? MINUTE,
+        ...(raw.events?.poll?.maxCallsPerTick
+          ? { maxCallsPerTick: raw.events.poll.maxCallsPerTick }
+          : {}),
       },
     },
   };

@@ -183,7 +183,15 @@ export const rawConfigSchema = z
         snsTopics: z
           .array(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+$/))
           .optional(),
-        poll: z.strictObject({ enabled: z.boolean(), interval: duration.optional() }).optional(),
+        poll: z
+          .strictObject({
+            enabled: z.boolean(),
+            /** How often AWS is polled. Default 1m. */
+            interval: duration.optional(),
+            /** AWS calls one poll may make; the rest wait for the next poll. Default 100. */
+            maxCallsPerTick: z.number().int().min(1).max(10_000).optional(),
+          })
+          .optional(),
       })
       .optional(),
     environments: z.record(

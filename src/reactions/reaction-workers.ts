@@ -59,6 +59,8 @@ export interface ReactionWorkersDeps {
   concurrency?: number;
   /** Queue name of the domain events. Default `events`. */
   eventsQueue?: string;
+  /** Told of every event before the reactions (e.g. the guardrails' blocking-alarm reconcile). */
+  onEvent?: (event: DomainEvent) => Promise<void>;
 }
 
 export interface ReactionWorkers {
@@ -147,7 +149,11 @@ export function startReactionWorkers(deps: ReactionWorkersDeps): ReactionWorkers
 
   const events = new Worker<DomainEvent>(
     deps.eventsQueue ?? EVENTS_QUEUE,
-    (job, token) => steer(job, token, () => reactToEvent(ctx, job.data)),
+    (job, token) =>
+      steer(job, token, async () => {
+        await deps.onEvent?.(job.data);
+        await reactToEvent(ctx, job.data);
+      }),
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },
   );
   const timerWorker = new Worker(

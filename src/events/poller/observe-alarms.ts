@@ -1,0 +1,110 @@
+// Alarms of one account (region + role), polled: one DescribeAlarms per 100 names per tick,
+// metric and composite together. A changed state (or state time) is an alarm event.
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import type { AwsClients } from '../../aws/aws-clients.js';
+import { toAwsCallError } from '../../aws/aws-errors.js';
+import { ALARM_STATES, type AlarmEvent, type AlarmStateValue } from '../domain-event.js';
+import type { Observed } from './observe-pipeline.js';
+import type { PollBudget } from './poll-budget.js';
+import type { PolledAlarms } from './poll-plan.js';
+import { occurrenceKeyOf, polledBase } from './polled-event.js';
+
+export interface AlarmSeen {
+  state: string;
+  /** State time, ms. */
+  at: number;
+}
+export type AlarmsSeen = Record<string, AlarmSeen>;
+
+export interface AlarmReading {
+  name: string;
+  kind: 'metric' | 'composite';
+  state: string;
+  at: number;
+  reason: string;
+}
+
+/** DescribeAlarms accepts at most 100 names. */
+export const NAMES_PER_CALL = 100;
+const REASON_LIMIT = 1000;
+
+const isState = (s: string): s is AlarmStateValue => Object.hasOwn(ALARM_STATES, s);
+
+/** Readings that differ from what was seen; a name seen for the first time is a baseline. Pure. */
+export function alarmChanges(
+  prev: AlarmsSeen | undefined,
+  readings: AlarmReading[],
+): AlarmReading[] {
+  if (prev === undefined) return [];
+  return readings.filter((r) => {
+    const before = prev[r.name];
+    return before !== undefined && (before.state !== r.state || before.at !== r.at);
+  });
+}
+
+function alarmEvent(
+  p: PolledAlarms,
+  r: AlarmReading & { state: AlarmStateValue },
+  prev?: AlarmSeen,
+): AlarmEvent {
+  const stateTime = new Date(r.at).toISOString();
+  return {
+    ...polledBase(occurrenceKeyOf('alarm', p.account.region, r.name, r.state, stateTime), {
+      time: stateTime,
+      region: p.account.region,
+      account: p.accountId,
+    }),
+    type: ALARM_STATES[r.state],
+    alarmName: r.name,
+    alarmKind: r.kind,
+    state: r.state,
+    reason: r.reason.slice(0, REASON_LIMIT),
+    stateTime,
+    ...(prev && isState(prev.state) ? { previousState: prev.state } : {}),
+  };
+}
+
+export async function observeAlarms(
+  aws: AwsClients,
+  budget: PollBudget,
+  p: PolledAlarms,
+  prev: AlarmsSeen | undefined,
+): Promise<Observed<AlarmsSeen, AlarmEvent> | undefined> {
+  const client = aws.cloudwatch(p.account);
+  const readings: AlarmReading[] = [];
+  for (let i = 0; i < p.names.length; i += NAMES_PER_CALL) {
+    // All or nothing: a partial read would make unread alarms look new next time.
+    if (!budget.take('DescribeAlarms')) return undefined;
+    const page = await client
+      .send(
+        new DescribeAlarmsCommand({
+          AlarmNames: p.names.slice(i, i + NAMES_PER_CALL),
+          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+          MaxRecords: NAMES_PER_CALL,
+        }),
+      )
+      .catch((err: unknown) => {
+        throw toAwsCallError(err, 'DescribeAlarms', `alarms in ${p.account.region}`);
+      });
+    const all = [
+      ...(page.MetricAlarms ?? []).map((a) => ({ a, kind: 'metric' as const })),
+      ...(page.CompositeAlarms ?? []).map((a) => ({ a, kind: 'composite' as const })),
+    ];
+    for (const { a, kind } of all) {
+      if (!a.AlarmName || !a.StateValue) continue;
+      readings.push({
+        name: a.AlarmName,
+        kind,
+        state: a.StateValue,
+        at: a.StateUpdatedTimestamp?.getTime() ?? 0,
+        reason: a.StateReason ?? '',
+      });
+    }
+  }
+  const next: AlarmsSeen = {};
+  for (const r of readings) next[r.name] = { state: r.state, at: r.at };
+  const events = alarmChanges(prev, readings)
+    .filter((r): r is AlarmReading & { state: AlarmStateValue } => isState(r.state))
+    .map((r) => alarmEvent(p, r, prev?.[r.name]));
+  return { events, next };
+}

@@ -22,6 +22,8 @@ export const say = (text: string) => ({
 export function guarded(log: Logger, name: string, fn: (args: ButtonArgs) => Promise<void>) {
   return async (args: ButtonArgs) => {
     await args.ack();
+    // Let other requests' acks go out before this one's work starts.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       await fn(args);
     } catch (err) {

@@ -8,6 +8,8 @@ import { userFacingError } from '../user-facing-error.js';
 export function rollbackCommand(s: SlackServices, log: Logger) {
   return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
+    // Let other requests' acks go out before this one's work starts.
+    await new Promise((resolve) => setImmediate(resolve));
     const reply = async (m: { text: string; blocks: unknown[] }) => {
       await respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks as never });
     };

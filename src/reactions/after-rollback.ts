@@ -12,6 +12,7 @@ import {
   whereOf,
 } from './context.js';
 import { updateFeed } from './deploy-feed.js';
+import { startHealthProbe } from './health-probe.js';
 import { propagationCandidates, runsBadRevision } from './propagation.js';
 import {
   escalation,
@@ -142,6 +143,8 @@ export async function checkRecovery(ctx: ReactionContext, job: RecoveryCheckJob)
       return;
     }
     const channel = thread?.channel ?? env.channel;
+    // Beside the alarm watch, not after it: the URL answers long before alarms settle.
+    await startHealthProbe(ctx, env, job.rollbackId, thread);
     if (!p.reported) {
       const readings = await describeAlarmStates(ctx.aws, accountOf(env), env.alarms);
       const status = recoveryStatus({

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { RollbackService } from '../services/rollback-service.js';
 import type { StatusMessages } from '../slack/status-messages.js';
 import type { OfferStore } from '../store/offer-store.js';
+import type { HealthProbeTimings } from './health-probe.js';
 import type { ReactionStore } from './reaction-store.js';
 import type { SlackCalls } from './slack-calls.js';
 
@@ -13,6 +14,7 @@ export interface Timers {
   bakeEnd(data: BakeEndJob, delayMs: number): Promise<void>;
   recoveryCheck(data: RecoveryCheckJob, delayMs: number, tag: string): Promise<void>;
   followRequest(data: FollowRequestJob, delayMs: number): Promise<void>;
+  healthProbe(data: HealthProbeJob, delayMs: number, tag: string): Promise<void>;
 }
 
 export interface BakeEndJob {
@@ -21,6 +23,10 @@ export interface BakeEndJob {
   releaseId: string;
 }
 export interface RecoveryCheckJob {
+  env: string;
+  rollbackId: string;
+}
+export interface HealthProbeJob {
   env: string;
   rollbackId: string;
 }
@@ -38,6 +44,8 @@ export interface ReactionTimings {
   recoveryEveryMs: number;
   /** Escalate when the alarms are not OK this long after a rollback. Default 15 min. */
   recoveryLimitMs: number;
+  /** Health URL probe after a rollback: attempts, delay between them, time limit of one. */
+  healthProbe: HealthProbeTimings;
 }
 
 export interface ReactionContext {

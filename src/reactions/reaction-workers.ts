@@ -18,11 +18,13 @@ import { checkRecovery, escalateFailedRollback, rollbackSucceeded } from './afte
 import {
   type BakeEndJob,
   type FollowRequestJob,
+  type HealthProbeJob,
   ReactionBusy,
   type ReactionContext,
   type RecoveryCheckJob,
   type Timers,
 } from './context.js';
+import { checkHealth, DEFAULT_HEALTH_PROBE, type HealthProbeTimings } from './health-probe.js';
 import { bakeEnded, reactToEvent } from './react-to-event.js';
 import { createReactionStore } from './reaction-store.js';
 import { createSlackCalls, type SlackChat, SlackRateLimited } from './slack-calls.js';
@@ -55,6 +57,8 @@ export interface ReactionWorkersDeps {
   recoveryEveryMs?: number;
   /** Escalate when alarms are not OK this long after a rollback. Default 15 min. */
   recoveryLimitMs?: number;
+  /** Health URL probe: default 10 attempts, 5 s apart, 5 s each. */
+  healthProbe?: Partial<HealthProbeTimings>;
   /** Events processed in parallel. Default 4. */
   concurrency?: number;
   /** Queue name of the domain events. Default `events`. */
@@ -70,7 +74,8 @@ export interface ReactionWorkers {
 type TimerJob =
   | Job<BakeEndJob, void, 'bake-end'>
   | Job<RecoveryCheckJob, void, 'recovery-check'>
-  | Job<FollowRequestJob, void, 'follow-request'>;
+  | Job<FollowRequestJob, void, 'follow-request'>
+  | Job<HealthProbeJob, void, 'health-probe'>;
 
 const DAY_S = 86_400;
 
@@ -108,6 +113,12 @@ export function startReactionWorkers(deps: ReactionWorkersDeps): ReactionWorkers
         delay: delayMs,
       });
     },
+    async healthProbe(data, delayMs, tag) {
+      await timersQueue.add('health-probe', data, {
+        jobId: jobId('hp', data.env, data.rollbackId, tag),
+        delay: delayMs,
+      });
+    },
   };
   const ctx: ReactionContext = {
     config: deps.config,
@@ -124,6 +135,7 @@ export function startReactionWorkers(deps: ReactionWorkersDeps): ReactionWorkers
       followEveryMs: deps.followEveryMs ?? 5_000,
       recoveryEveryMs: deps.recoveryEveryMs ?? 30_000,
       recoveryLimitMs: deps.recoveryLimitMs ?? 15 * 60_000,
+      healthProbe: { ...DEFAULT_HEALTH_PROBE, ...deps.healthProbe },
     },
     log: deps.log,
     now,
@@ -162,6 +174,7 @@ export function startReactionWorkers(deps: ReactionWorkersDeps): ReactionWorkers
       steer(job, token, async () => {
         if (job.name === 'bake-end') return bakeEnded(ctx, job.data as BakeEndJob);
         if (job.name === 'recovery-check') return checkRecovery(ctx, job.data as RecoveryCheckJob);
+        if (job.name === 'health-probe') return checkHealth(ctx, job.data as HealthProbeJob);
         return followRequest(ctx, job.data as FollowRequestJob);
       }),
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },

@@ -16,6 +16,7 @@ import { createLogger } from '../../../src/log.js';
 import { createMetrics } from '../../../src/metrics.js';
 import {
   type ReactionWorkers,
+  type ReactionWorkersDeps,
   startReactionWorkers,
 } from '../../../src/reactions/reaction-workers.js';
 import type { SubscribeOptions } from '../../../src/sandbox/aws/events/emitter.js';
@@ -99,6 +100,7 @@ export interface HarnessOptions {
   subscribe?: Omit<SubscribeOptions, 'headers'>;
   bakeCheckDelayMs?: number;
   config?: Config;
+  healthProbe?: ReactionWorkersDeps['healthProbe'];
 }
 
 export async function startReactions(o: HarnessOptions = {}): Promise<ReactionsHarness> {
@@ -219,6 +221,7 @@ export async function startReactions(o: HarnessOptions = {}): Promise<ReactionsH
     followEveryMs: 50,
     recoveryEveryMs: 100,
     recoveryLimitMs: 60_000,
+    ...(o.healthProbe ? { healthProbe: o.healthProbe } : {}),
   });
   closers.push(() => reactions.close());
 

@@ -227,6 +227,8 @@ export async function startBot({
       queue: { prefix },
       store: { prefix },
       logger: log,
+      // A rollback job makes a few AWS calls and hands over to delayed follow jobs.
+      concurrency: 16,
     });
     closeables.push({ name: 'rollback-workers', close: () => workers.close() });
     const store = createRequestStore(workerRedis, { prefix });
@@ -296,6 +298,9 @@ export async function startBot({
       statusScheduler: scheduler,
       log,
       onEvent: reconcileOnBlockingAlarm(config, guardQueue),
+      // Reactions mostly wait on AWS and Slack: run many at once so a burst of failures is acted
+      // on in parallel (4 at a time queued detection → action for seconds in the benchmark).
+      concurrency: 32,
     });
     closeables.push({ name: 'reaction-workers', close: () => reactions.close() });
     const guardWorker = startGuardrailsWorker({

@@ -2,6 +2,8 @@
 // the next worker must adopt the running rollback, not call RollbackStage again.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { type Engine, startEngine, waitFor } from './harness.js';
@@ -13,10 +15,48 @@ const LOCK_MS = 1_000;
 let e: Engine;
 let proxy: RedisProxy;
 let child: ChildProcess | undefined;
+let awsFront: { url: string; rollbackStageArrived: Promise<void>; close(): Promise<void> };
+
+/**
+ * A pass-through in front of the local AWS endpoint that says when the child's RollbackStage
+ * request arrives: from that moment the child is inside the AWS call (the endpoint holds the
+ * answer back), so cutting it off from Redis then cannot race its pre-call writes.
+ */
+async function startAwsFront(target: string): Promise<typeof awsFront> {
+  let arrived!: () => void;
+  const rollbackStageArrived = new Promise<void>((r) => {
+    arrived = r;
+  });
+  const server = http.createServer((req, res) => {
+    if (String(req.headers['x-amz-target'] ?? '').endsWith('.RollbackStage')) arrived();
+    const upstream = http.request(
+      new URL(req.url ?? '/', target),
+      { method: req.method, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    rollbackStageArrived,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 beforeEach(async () => {
   e = await startEngine();
   proxy = await startRedisProxy(e.redisUrl);
+  awsFront = await startAwsFront(e.sandbox.url);
 });
 afterEach(async () => {
   if (child && child.exitCode === null && child.signalCode === null) {
@@ -24,6 +64,7 @@ afterEach(async () => {
     await once(child, 'exit');
   }
   await proxy.close();
+  await awsFront.close();
   await e.close();
 });
 
@@ -32,7 +73,7 @@ async function spawnWorker(): Promise<ChildProcess> {
     env: {
       ...process.env,
       REDIS_URL: proxy.url,
-      AWS_ENDPOINT_URL: e.sandbox.url,
+      AWS_ENDPOINT_URL: awsFront.url,
       QUEUE_NAME: e.names.queue,
       QUEUE_PREFIX: e.names.queuePrefix,
       STORE_PREFIX: e.names.prefix,
@@ -65,9 +106,10 @@ it('adopts the rollback a killed worker started, with exactly one RollbackStage'
   if (out.outcome !== 'created') throw new Error(JSON.stringify(out));
   const id = out.request.id;
 
-  // The worker writes its baseline just before calling AWS: from here it is inside the call.
-  await waitFor('the baseline write', async () => (await e.service.get(id))?.awsBaseline);
+  // The worker writes its baseline, then calls AWS: once the call arrives, cut it off from Redis.
+  await awsFront.rollbackStageArrived;
   proxy.freeze();
+  expect((await e.service.get(id))?.awsBaseline).toBeDefined();
   await waitFor('RollbackStage to be served', () =>
     e.sandbox.control.calls({ operation: 'RollbackStage' }).some((c) => c.status === 200),
   );

@@ -511,7 +511,8 @@ async function main() {
   // Lost: taken (2xx, not deliberately ignored) but no job in the events queue, or never taken.
   let lost = uniqueIds.size - answers.size;
   for (const [id, outcome] of answers) {
-    if (outcome === 'ignored') continue;
+    // 'duplicate': the same occurrence (another delivery, or the poller) was enqueued already.
+    if (outcome === 'ignored' || outcome === 'duplicate') continue;
     if (!(await redis.exists(`${PREFIX}:events:aws-${id}`))) lost += 1;
   }
   log(

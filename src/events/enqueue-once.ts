@@ -6,7 +6,8 @@ import { type Outcome, outcome } from './intake-outcome.js';
 
 export interface EnqueueOnceDeps {
   dedupe: DedupeStore;
-  enqueue: (event: DomainEvent) => Promise<void>;
+  /** Resolves 'duplicate' when the same occurrence was already enqueued (e.g. by the poller). */
+  enqueue: (event: DomainEvent) => Promise<void | 'duplicate'>;
   log: Logger;
   /** Time allowed for claim + enqueue together, so the answer stays inside AWS's 5 s. */
   timeoutMs: number;
@@ -45,19 +46,22 @@ export async function enqueueOnce(
   }
   if (claim.status === 'done') return outcome('duplicate', about);
   if (claim.status === 'pending') return outcome('in_progress', about);
+  let result: void | 'duplicate';
   try {
-    await withTimeout(deps.enqueue(event), left());
+    result = await withTimeout(deps.enqueue(event), left());
   } catch (err) {
     await deps.dedupe.release(ids, claim.token).catch((releaseErr: Error) => {
       // The claim lapses on its own (pending TTL); until then retries hear "in progress".
       deps.log.warn({ err: { message: releaseErr.message }, ...about }, 'dedupe release failed');
     });
     const reason = err instanceof TimedOut ? 'enqueue timed out' : (err as Error).message;
+    // The same occurrence is being enqueued by another path (the poller): AWS retries later.
+    if ((err as Error).name === 'OccurrenceInProgress') return outcome('in_progress', about);
     return outcome(err instanceof TimedOut ? 'timeout' : 'store_unavailable', { ...about, reason });
   }
   await deps.dedupe.commit(ids, claim.token).catch((err: Error) => {
     // The job is in Redis; a retry after the claim lapses is absorbed by the job id.
     deps.log.warn({ err: { message: err.message }, ...about }, 'dedupe commit failed');
   });
-  return outcome('enqueued', about);
+  return outcome(result === 'duplicate' ? 'duplicate' : 'enqueued', about);
 }

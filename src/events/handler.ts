@@ -26,7 +26,8 @@ export interface AwsEventsHandlerDeps {
   /** Allowed SNS TopicArns (config.events.snsTopics). */
   snsTopics: string[];
   /** Durable hand-off, e.g. `createEventQueue(…).enqueue`. Resolves once the event is stored. */
-  enqueue: (event: DomainEvent) => Promise<void>;
+  /** Resolves 'duplicate' when the occurrence was already enqueued by another path. */
+  enqueue: (event: DomainEvent) => Promise<void | 'duplicate'>;
   dedupe: DedupeStore;
   /** Fetches a checked SigningCertURL; production: `createSnsCertificateFetcher()`. */
   fetchCertificate: FetchCertificate;

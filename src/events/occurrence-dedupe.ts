@@ -35,11 +35,11 @@ export class OccurrenceInProgress extends Error {
 export function enqueueUnlessOccurred(
   dedupe: DedupeStore,
   enqueue: (event: DomainEvent) => Promise<void>,
-): (event: DomainEvent) => Promise<void> {
+): (event: DomainEvent) => Promise<void | 'duplicate'> {
   return async (event) => {
     const ids = [occurrenceDedupeId(event)];
     const claim = await dedupe.claim(ids);
-    if (claim.status === 'done') return;
+    if (claim.status === 'done') return 'duplicate';
     if (claim.status === 'pending') throw new OccurrenceInProgress();
     try {
       await enqueue(event);
@@ -50,5 +50,6 @@ export function enqueueUnlessOccurred(
     }
     // A lost commit leaves the claim to lapse (its pending TTL); reactions are idempotent.
     await dedupe.commit(ids, claim.token).catch(() => undefined);
+    return undefined;
   };
 }

@@ -125,6 +125,8 @@ describe('poller-only mode (no events delivered)', () => {
         body: JSON.stringify(e),
       });
       expect(res.status).toBe(200);
+      // Taken, and said for what it is: the poller already enqueued this occurrence.
+      expect(((await res.json()) as { outcome?: string }).outcome).toBe('duplicate');
     }
     events = new Queue('events', { connection: { url: inject('redisUrl') }, prefix: h.prefix });
     const jobs = (

@@ -41,6 +41,7 @@ export interface RollbackServiceDeps {
   decide?: DecideRollback;
   /** How many releases to look back through. Default 20. */
   lookback?: number;
+
   now?: () => number;
 }
 
@@ -166,7 +167,22 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
     return stage;
   }
 
-  async function preview(
+  const inFlight = new Map<string, Promise<Preview>>();
+  /**
+   * Identical previews running at the same time share one set of AWS reads (a burst of clicks or
+   * events for one target). Only while in flight: a finished preview is never reused, so a
+   * rollback that just ended is always seen.
+   */
+  function preview(envName: string, opts: { stage?: string; to?: string } = {}): Promise<Preview> {
+    const key = JSON.stringify([envName, opts.stage ?? '', opts.to ?? '']);
+    const running = inFlight.get(key);
+    if (running) return running;
+    const result = readPreview(envName, opts).finally(() => inFlight.delete(key));
+    inFlight.set(key, result);
+    return result;
+  }
+
+  async function readPreview(
     envName: string,
     opts: { stage?: string; to?: string } = {},
   ): Promise<Preview> {

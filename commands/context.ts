@@ -1,5 +1,6 @@
 // What a subcommand handler gets: the services, who asked and where, and a private reply.
 import type { Config } from '../src/config/config.js';
+import type { GroupRollbacks } from '../src/groups/group-rollbacks.js';
 import type { GuardrailsControl } from '../src/guardrails/guardrails-control.js';
 import type { RollbackService } from '../src/services/rollback-service.js';
 import type { ApprovalFlow } from '../src/slack/approval-flow.js';
@@ -23,6 +24,8 @@ export interface SlackServices {
   now: () => number;
   /** Freezes, deploy block status and approvals (absent: those commands say so). */
   guardrails?: { control: GuardrailsControl; approvals: ApprovalFlow };
+  /** Group rollbacks (absent: `/rollback <group>` says they are not available here). */
+  groups?: GroupRollbacks;
 }
 
 export interface CommandContext extends SlackServices {

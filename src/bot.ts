@@ -14,6 +14,9 @@ import {
 } from './events/index.js';
 import { enqueueUnlessOccurred } from './events/occurrence-dedupe.js';
 import { startPoller } from './events/poller/poller.js';
+import { createGroupQueue, startGroupWorker } from './groups/group-queue.js';
+import { approvedGroupMember, createGroupRollbacks } from './groups/group-rollbacks.js';
+import { createGroupStore } from './groups/group-store.js';
 import { createApprovalStore } from './guardrails/approval-store.js';
 import { reconcileOnBlockingAlarm } from './guardrails/blocking-alarm-hook.js';
 import { reconcileDeployBlocks, withReconcileLock } from './guardrails/deploy-block-reconciler.js';
@@ -134,6 +137,10 @@ export async function startBot({
   const freezes = createFreezeStore(redis, prefix);
   const cases = createApprovalStore(redis, prefix);
   const audit = createAttemptAudit(redis, prefix);
+  // Group rollbacks: one record per group, a queue that runs members in order.
+  const groupStore = createGroupStore(redis, prefix);
+  const groupQueue = createGroupQueue(redis, prefix);
+  closeables.push({ name: 'group-queue', close: () => groupQueue.close() });
 
   if (env.ROLE !== 'worker') {
     let approvals: ApprovalFlow | undefined;
@@ -150,12 +157,12 @@ export async function startBot({
         cases,
         log,
         onNeedsApproval: async (c) => approvals?.opened(c),
+        approvedGroupMember: approvedGroupMember(groupStore),
       }),
     });
     closeables.push({ name: 'rollback-service', close: () => service.close() });
-    const principals = createPrincipalResolver(
-      new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions),
-    );
+    const webSlack = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions);
+    const principals = createPrincipalResolver(webSlack);
     approvals = createApprovalFlow({
       config,
       service,
@@ -192,6 +199,21 @@ export async function startBot({
           control: createGuardrailsControl({ config, aws, freezes, queue: guardQueue }),
           approvals,
         },
+        groups: createGroupRollbacks({
+          config,
+          service,
+          store: groupStore,
+          queue: groupQueue,
+          aws,
+          freezes,
+          principals,
+          audit,
+          statusMessages,
+          scheduleStatus: (r) => scheduler.schedule(r),
+          poster: webSlack as never,
+          log,
+          now: Date.now,
+        }),
       },
       log,
     );
@@ -268,6 +290,7 @@ export async function startBot({
         cases,
         log,
         onNeedsApproval: async (c) => workerFlowRef?.opened(c),
+        approvedGroupMember: approvedGroupMember(groupStore),
       }),
     });
     closeables.push({ name: 'worker-service', close: () => workerService.close() });
@@ -335,6 +358,33 @@ export async function startBot({
       },
     });
     closeables.push({ name: 'guardrails-worker', close: () => guardWorker.close() });
+    const workerGroups = createGroupRollbacks({
+      config,
+      service: workerService,
+      store: groupStore,
+      queue: groupQueue,
+      aws,
+      freezes,
+      principals: createPrincipalResolver(slackPoster),
+      audit,
+      statusMessages,
+      scheduleStatus: (r) => scheduler.schedule(r),
+      poster: slackPoster as never,
+      log,
+      now: Date.now,
+    });
+    const groupWorker = startGroupWorker({
+      connection: workerRedis,
+      prefix,
+      log,
+      handlers: {
+        step: (id, member, check) => workerGroups.step(id, member, check),
+        expire: (id) => workerGroups.expire(id),
+        render: (id) => workerGroups.render(id),
+        version: (id) => workerGroups.version(id),
+      },
+    });
+    closeables.push({ name: 'group-worker', close: () => groupWorker.close() });
     await guardQueue.startScheduler(guardrailsReconcileEveryMs);
     await guardQueue.reconcileNow('start-up');
     if (config.events.poll.enabled) {

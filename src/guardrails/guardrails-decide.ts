@@ -25,11 +25,18 @@ export interface GuardrailsDecideDeps {
   log: Logger;
   /** Called once the case is stored, before the service moves the request on. */
   onNeedsApproval?: (c: ApprovalCase) => Promise<void>;
+  /**
+   * A member request of a group rollback (source `group:<id>`): true when that group was
+   * approved for this request. Absent: group members are decided like any group rollback.
+   */
+  approvedGroupMember?: (groupId: string, request: RollbackRequest) => Promise<boolean>;
   now?: () => number;
 }
 
 /** Requests whose `source` is this roll back several environments of a group together. */
 export const GROUP_ROLLBACK_SOURCE = 'group';
+/** A member request started by the group rollback `<id>` (src/groups/). */
+const GROUP_MEMBER_SOURCE = /^group:([0-9A-HJKMNP-TV-Z]{26})$/;
 
 async function stageFacts(
   deps: GuardrailsDecideDeps,
@@ -76,6 +83,7 @@ export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollba
   const now = deps.now ?? Date.now;
   return async ({ request, env }): Promise<PolicyDecision> => {
     const at = new Date(now());
+    const groupId = GROUP_MEMBER_SOURCE.exec(request.source)?.[1];
     const [facts, freezes] = await Promise.all([
       stageFacts(deps, env, request),
       deps.freezes.list(at.getTime()),
@@ -85,7 +93,7 @@ export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollba
         request.requestedBy.kind === 'user'
           ? { kind: 'user', id: request.requestedBy.id }
           : { kind: 'auto', reason: request.requestedBy.reason },
-      isGroupRollback: request.source === GROUP_ROLLBACK_SOURCE,
+      isGroupRollback: request.source === GROUP_ROLLBACK_SOURCE || groupId !== undefined,
       targetIsOlderThanPrevious: facts.targetIsOlderThanPrevious,
       unsafeCrossed: facts.unsafeCrossed,
     };
@@ -110,6 +118,10 @@ export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollba
           ? ` Who can lift it: ${decision.whoCanLift.join(', ')}.`
           : '';
       return { kind: 'block', reason: `${decision.reason}${lift}` };
+    }
+    // The group's one approval covers its members; a freeze that denies rollbacks still blocks.
+    if (groupId && (await deps.approvedGroupMember?.(groupId, request))) {
+      return { kind: 'allow', note: `approved as part of group rollback ${groupId}` };
     }
     const t = request.target;
     const c: ApprovalCase = {

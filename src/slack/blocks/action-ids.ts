@@ -12,6 +12,10 @@ export const ACTION = {
   cancelRequest: 'rollback.cancel', // value: request id
   rollbackOther: 'rollback.propagate', // value: offer id for another environment
   pickRelease: 'picker.release', // static_select in the picker modal
+  groupConfirm: 'group.confirm', // value: group id (the "Roll back all N" confirmation)
+  groupCancel: 'group.cancel', // value: group id
+  groupApprove: 'group.approve', // value: group id (the group's one approval post)
+  groupReject: 'group.reject', // value: group id
 } as const;
 
 export const VIEW = {

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import type { SlackServices } from '../../../commands/context.js';
 import type { Logger } from '../../log.js';
 import { ACTION, VIEW } from '../blocks/action-ids.js';
+import { onGroupApprove, onGroupCancel, onGroupConfirm, onGroupReject } from '../group-actions.js';
 import { onApprove, onReject, onRejectSubmit } from './approval-actions.js';
 import {
   onCancelDraft,
@@ -25,6 +26,12 @@ export function registerListeners(app: App, s: SlackServices, log: Logger): void
   app.action(ACTION.openPicker, onOpenPicker(s, log));
   app.action(ACTION.pickRelease, onPickRelease(s, log));
   app.view(VIEW.picker, onPickerSubmit(s, log));
+  if (s.groups) {
+    app.action(ACTION.groupConfirm, onGroupConfirm(s, log));
+    app.action(ACTION.groupCancel, onGroupCancel(s, log));
+    app.action(ACTION.groupApprove, onGroupApprove(s, log));
+    app.action(ACTION.groupReject, onGroupReject(s, log));
+  }
   if (s.guardrails) {
     app.action(ACTION.approve, onApprove(s.guardrails.approvals, log));
     app.action(ACTION.reject, onReject(s.guardrails.approvals, log));

@@ -1,0 +1,173 @@
+// Group rollbacks in Slack: the private confirmation (each member's current → target, one
+// "Roll back all N" button and Cancel, both carrying only the group id), the group status
+// message (one line per member, then a summary) and the one approval post for the group.
+import type { GroupRecord, MemberState } from '../../groups/group-store.js';
+import { ACTION } from './action-ids.js';
+import type { KnownBlock } from './block-kit.js';
+import type { SlackMessage } from './help-message.js';
+import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
+
+const MEMBER_LABEL: Record<MemberState, string> = {
+  pending: ':white_circle: waiting',
+  starting: ':hourglass_flowing_sand: starting',
+  running: ':hourglass_flowing_sand: rolling back',
+  succeeded: ':white_check_mark: rolled back',
+  failed: ':x: failed',
+  refused: ':no_entry_sign: refused',
+  not_started: ':black_circle: not started',
+};
+
+function principal(id: string): string {
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+}
+
+export function groupConfirmationMessage(input: {
+  group: string;
+  groupId: string;
+  onMemberFailure: 'halt' | 'continue';
+  members: ReadonlyArray<{ env: string; current: string; target: string }>;
+  reason?: string;
+}): SlackMessage {
+  const n = input.members.length;
+  const lines = input.members.map(
+    (m, i) =>
+      `${i + 1}. *${escapeMrkdwn(m.env)}*: ${inertCode(m.current, 120)} → ${inertCode(m.target, 120)}`,
+  );
+  const notes = [
+    input.onMemberFailure === 'halt'
+      ? 'Members roll back in this order; if one fails, the rest are not started.'
+      : 'Members roll back in this order; if one fails, the rest still go.',
+    'Needs one approval for the whole group when any member’s policy asks for it.',
+  ];
+  if (input.reason) notes.push(`Reason: ${inertCode(input.reason, 500)}`);
+  return {
+    text: `Review the rollback of group ${plainLine(input.group, 100)} (${n} environments)`,
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `:leftwards_arrow_with_hook: *Review this group rollback* · ${escapeMrkdwn(input.group)}\n${lines.join('\n')}`.slice(
+            0,
+            3000,
+          ),
+        },
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: notes.join('\n') }] },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION.groupConfirm,
+            style: 'danger',
+            text: { type: 'plain_text', text: `Roll back all ${n}` },
+            value: input.groupId,
+          },
+          {
+            type: 'button',
+            action_id: ACTION.groupCancel,
+            text: { type: 'plain_text', text: 'Cancel' },
+            value: input.groupId,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const GROUP_HEADLINE: Record<GroupRecord['state'], string> = {
+  proposed: 'Group rollback proposed',
+  evaluating: 'Group rollback starting',
+  awaiting_approval: 'Group rollback awaiting approval',
+  running: 'Group rollback running',
+  done: 'Group rollback finished',
+  refused: 'Group rollback blocked',
+  rejected: 'Group rollback rejected',
+  expired: 'Group rollback expired',
+  cancelled: 'Group rollback cancelled',
+};
+
+export function groupSummary(g: GroupRecord): string {
+  const count = (s: MemberState) => g.members.filter((m) => m.state === s).length;
+  const failed = count('failed') + count('refused');
+  return `${count('succeeded')} rolled back, ${failed} failed, ${count('not_started')} not started`;
+}
+
+export function groupStatusMessage(g: GroupRecord): SlackMessage {
+  const p = g.plan;
+  const headline = `${GROUP_HEADLINE[g.state]}: ${plainLine(p.group, 100)}`;
+  const lines = p.members.map((m, i) => {
+    const s = g.members[i]!;
+    const req = s.requestId ? ` (request \`${s.requestId}\`)` : '';
+    const detail = s.detail ? ` ${inertCode(s.detail, 200)}` : '';
+    return `${MEMBER_LABEL[s.state]} · *${escapeMrkdwn(m.env)}*${req}${detail}`;
+  });
+  const context = [
+    `Asked by <@${p.requesterId}> · on member failure: ${p.onMemberFailure}`,
+    ...(p.reason ? [`Reason: ${inertCode(p.reason, 500)}`] : []),
+    ...(g.decision ? [escapeMrkdwn(plainLine(g.decision, 1500))] : []),
+  ];
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(headline)}*` } },
+    { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: context.join('\n').slice(0, 2000) }] },
+  ];
+  const text = g.state === 'done' ? `${headline}: ${groupSummary(g)}` : headline;
+  return { text, blocks };
+}
+
+export function groupApprovalMessage(g: GroupRecord, now: Date): SlackMessage {
+  const c = g.approval;
+  const p = g.plan;
+  if (!c) return { text: 'No approval needed', blocks: [] };
+  const approvers = c.approverSets.map((set) => set.map(principal).join(' or ')).join(', and ');
+  const approved = g.approvals.map((a) => `<@${a.approverId}>`).join(', ');
+  const waiting = g.state === 'awaiting_approval' && now.getTime() < c.expiresAt;
+  const lines = [
+    `*Approval needed* for the group rollback of *${escapeMrkdwn(p.group)}* (${p.members.map((m) => escapeMrkdwn(m.env)).join(', ')})`,
+    `Asked by <@${p.requesterId}>${p.reason ? ` because ${inertCode(p.reason, 300)}` : ''}`,
+    `Why: ${c.why.map((w) => escapeMrkdwn(plainLine(w, 300))).join('; ')} (${c.rules.join(', ')})`,
+    `Needs ${c.required === 1 ? '1 approval' : `${c.required} approvals`} from ${approvers}; the requester cannot approve.`,
+    `Expires ${new Date(c.expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    ...(approved
+      ? [`Approved so far by ${approved} (${g.approvals.length} of ${c.required})`]
+      : []),
+  ];
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) } },
+  ];
+  if (waiting) {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION.groupApprove,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Approve' },
+          value: p.id,
+        },
+        {
+          type: 'button',
+          action_id: ACTION.groupReject,
+          style: 'danger',
+          text: { type: 'plain_text', text: 'Reject' },
+          value: p.id,
+        },
+      ],
+    });
+  } else {
+    const outcome =
+      g.state === 'rejected' || g.state === 'expired' || g.state === 'cancelled'
+        ? escapeMrkdwn(plainLine(g.decision ?? g.state, 500))
+        : g.state === 'awaiting_approval'
+          ? 'Expired before it had enough approvals.'
+          : `Approved by ${approved || 'an approver'}; the group rollback is ${g.state}.`;
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: outcome }] });
+  }
+  const text = waiting
+    ? `Approval needed: group rollback of ${plainLine(p.group, 100)}`
+    : `Group rollback of ${plainLine(p.group, 100)}: ${g.state}`;
+  return { text, blocks };
+}

@@ -1,0 +1,62 @@
+// The group rollback's buttons: "Roll back all N" and Cancel on the private confirmation, and
+// Approve / Reject on the group's approval post. Each acks first; the group flow checks
+// everything again on the server (requester, permission per member, approvers) and answers
+// privately.
+import type { SlackServices } from '../../commands/context.js';
+import type { Logger } from '../log.js';
+import { guarded, say } from './listeners/button.js';
+import { mayActOn } from './principals.js';
+
+export function onGroupConfirm(s: SlackServices, log: Logger) {
+  return guarded(log, 'group-confirm', async ({ action, body, respond }) => {
+    if (!s.groups) return;
+    const id = action.value ?? '';
+    const g = await s.groups.store.get(id);
+    if (g) {
+      for (const member of g.plan.members) {
+        const env = s.config.environments[member.env];
+        const allowed = env
+          ? await mayActOn(
+              env,
+              { user: body.user.id, ...(body.channel?.id ? { channel: body.channel.id } : {}) },
+              s.config,
+              s.principals,
+            )
+          : { ok: false as const, reason: `${member.env} is no longer configured.` };
+        if (!allowed.ok) {
+          await s.audit.record({
+            by: `user:${body.user.id}`,
+            event: 'click-refused',
+            env: member.env,
+            detail: allowed.reason,
+          });
+          return void (await respond(say(`:no_entry: ${allowed.reason}`)));
+        }
+      }
+    }
+    const answer = await s.groups.start(id, body.user.id);
+    await respond({ response_type: 'ephemeral', replace_original: true, text: answer });
+  });
+}
+
+export function onGroupCancel(s: SlackServices, log: Logger) {
+  return guarded(log, 'group-cancel', async ({ action, body, respond }) => {
+    if (!s.groups) return;
+    const answer = await s.groups.cancel(action.value ?? '', body.user.id);
+    await respond({ response_type: 'ephemeral', replace_original: true, text: answer });
+  });
+}
+
+export function onGroupApprove(s: SlackServices, log: Logger) {
+  return guarded(log, 'group-approve', async ({ action, body, respond }) => {
+    if (!s.groups) return;
+    await respond(say(await s.groups.approve(action.value ?? '', body.user.id)));
+  });
+}
+
+export function onGroupReject(s: SlackServices, log: Logger) {
+  return guarded(log, 'group-reject', async ({ action, body, respond }) => {
+    if (!s.groups) return;
+    await respond(say(await s.groups.reject(action.value ?? '', body.user.id)));
+  });
+}

@@ -1,0 +1,218 @@
+// Group rollbacks end to end through the local Slack, real Redis and the local AWS endpoint:
+// `/rollback prod` rolls prod-us (CodePipeline) then prod-eu (CodeDeploy) back under one
+// confirmation and at most one approval, follows onMemberFailure, and reports per member.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Message } from '../../../src/sandbox/slack/state.js';
+import {
+  type GuardHarness,
+  MANAGER,
+  ONCALL,
+  OUTSIDER,
+  PROD,
+  RELEASE,
+  startGuardHarness,
+} from '../guardrails/guard-harness.js';
+
+let h: GuardHarness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+function groupConfig(opts: {
+  onMemberFailure?: 'halt' | 'continue';
+  prodUsApproval?: string;
+  prodEuWindows?: string;
+}): string {
+  return `
+defaults:
+  timezone: Europe/Berlin
+  region: us-east-1
+  approvers: [S0APPROVERS]
+  approval:
+    expiresAfter: 30m
+    allowSelfApproval: false
+  feed: off
+access:
+  admins: [U0RELEASE]
+  freezers: [S0APPROVERS, U0RELEASE]
+environments:
+  prod-us:
+    channel: C0DEPLOYPROD
+    pipeline: web-app
+    stages:
+      Deploy: {}
+${opts.prodUsApproval ? `    approval:\n      ${opts.prodUsApproval}` : ''}
+  prod-eu:
+    channel: C0DEPLOYPROD
+    region: eu-west-1
+    codedeploy:
+      application: billing-api
+      deploymentGroup: prod-eu
+${opts.prodEuWindows ? `    windows:\n      ${opts.prodEuWindows}` : ''}
+groups:
+  prod:
+    members: [prod-us, prod-eu]
+    onMemberFailure: ${opts.onMemberFailure ?? 'halt'}
+`;
+}
+
+const calls = (g: GuardHarness, operation: string) => g.aws.control.calls({ operation });
+
+/** `/rollback prod`, the confirmation, and the click on "Roll back all 2". */
+async function confirmGroup(g: GuardHarness): Promise<Message> {
+  const cmd = await g.slack.client.command('/rollback', 'prod because checkout errors', {
+    user: ONCALL,
+    channel: PROD,
+  });
+  const confirmation = await cmd.waitForResponse('Review the rollback of group prod', {
+    timeoutMs: 10_000,
+  });
+  const shown = JSON.stringify(confirmation.blocks);
+  expect(shown).toContain('prod-us');
+  expect(shown).toContain('prod-eu');
+  expect(shown).toContain('Roll back all 2');
+  await g.slack.client.click(confirmation, 'group.confirm', { user: ONCALL });
+  return confirmation;
+}
+
+const finished = (g: GuardHarness) =>
+  g.slack.client.waitForMessage(PROD, /^Group rollback finished: prod/, { timeoutMs: 30_000 });
+
+describe('group rollbacks', () => {
+  it('rolls every member back under one approval, once each', async () => {
+    h = await startGuardHarness({
+      config: groupConfig({ prodUsApproval: 'when: [group-rollback]' }),
+    });
+    await confirmGroup(h);
+    const approval = await h.slack.client.waitForMessage(PROD, /^Approval needed: group/, {
+      timeoutMs: 10_000,
+    });
+    expect(approval.thread_ts).toBeDefined();
+    expect(JSON.stringify(approval.blocks)).toContain('group-rollback');
+    expect(calls(h, 'RollbackStage')).toHaveLength(0);
+    // The requester never approves their own group rollback.
+    await h.slack.client.click(approval, 'Approve', { user: ONCALL });
+    await h.slack.client.waitForEphemeral(ONCALL, /you cannot approve it/);
+    await h.slack.client.click(approval, 'Approve', { user: MANAGER });
+    await h.slack.client.waitForEphemeral(MANAGER, /Approved \(1 of 1\)/);
+    const done = await finished(h);
+    expect(done.text).toContain('2 rolled back, 0 failed, 0 not started');
+    const lines = JSON.stringify(done.blocks);
+    expect(lines).toMatch(/rolled back · \*prod-us\* \(request `[0-9A-Z]{26}`\)/);
+    expect(lines).toMatch(/rolled back · \*prod-eu\* \(request `[0-9A-Z]{26}`\)/);
+    expect(calls(h, 'RollbackStage')).toHaveLength(1);
+    expect(calls(h, 'CreateDeployment')).toHaveLength(1);
+    // One approval for the group: no member request waited for an approval of its own.
+    const audit = await h.audit();
+    expect(audit.filter((e) => e.event === 'requested')).toHaveLength(2);
+    expect(audit.filter((e) => e.event === 'awaiting_approval')).toHaveLength(0);
+    const thread = h.slack.client.thread(PROD, approval.thread_ts!).slice(1);
+    expect(thread.filter((m) => /group rollback of prod/i.test(m.text ?? ''))).toHaveLength(1);
+    expect(JSON.stringify(thread)).not.toContain('rollback.approve');
+    expect(audit.filter((e) => e.event === 'group-approved')).toHaveLength(1);
+    expect(audit.filter((e) => e.event === 'group-member-succeeded')).toHaveLength(2);
+    expect(audit.some((e) => e.event === 'group-finished')).toBe(true);
+  });
+
+  it('halt: a failing member stops the rest, which are reported not started', async () => {
+    h = await startGuardHarness({ config: groupConfig({ onMemberFailure: 'halt' }) });
+    h.aws.control.setRollbackOutcome('web-app', { failStage: 'Deploy' });
+    await confirmGroup(h);
+    const done = await finished(h);
+    expect(done.text).toContain('0 rolled back, 1 failed, 1 not started');
+    const lines = JSON.stringify(done.blocks);
+    expect(lines).toMatch(/failed · \*prod-us\* \(request `[0-9A-Z]{26}`\)/);
+    expect(lines).toContain('not started · *prod-eu*');
+    expect(calls(h, 'RollbackStage')).toHaveLength(1);
+    expect(calls(h, 'CreateDeployment')).toHaveLength(0);
+  });
+
+  it('continue: a failing member does not stop the next one', async () => {
+    h = await startGuardHarness({ config: groupConfig({ onMemberFailure: 'continue' }) });
+    h.aws.control.setRollbackOutcome('web-app', { failStage: 'Deploy' });
+    await confirmGroup(h);
+    const done = await finished(h);
+    expect(done.text).toContain('1 rolled back, 1 failed, 0 not started');
+    const lines = JSON.stringify(done.blocks);
+    expect(lines).toMatch(/failed · \*prod-us\*/);
+    expect(lines).toMatch(/rolled back · \*prod-eu\* \(request `[0-9A-Z]{26}`\)/);
+    expect(calls(h, 'RollbackStage')).toHaveLength(1);
+    expect(calls(h, 'CreateDeployment')).toHaveLength(1);
+  });
+
+  it('refuses an outsider up front, and audits it', async () => {
+    h = await startGuardHarness({ config: groupConfig({}) });
+    const cmd = await h.slack.client.command('/rollback', 'prod', {
+      user: OUTSIDER,
+      channel: 'C0GENERAL',
+    });
+    const answer = await cmd.waitForResponse(/can be rolled back only from its channel/);
+    expect(answer.visible_to).toBe(OUTSIDER);
+    expect(JSON.stringify(answer.blocks)).not.toContain('group.confirm');
+    expect(
+      (await h.audit()).some((e) => e.event === 'rollback-refused' && e.by === `user:${OUTSIDER}`),
+    ).toBe(true);
+    expect(calls(h, 'RollbackStage')).toHaveLength(0);
+  });
+
+  it('refuses the whole group up front when a member cannot be rolled back', async () => {
+    // `both` guards two stages, so `/rollback both` needs a stage: the group cannot go.
+    const config = groupConfig({})
+      .replace('      Deploy: {}', '      Deploy-Staging: {}\n      Deploy: {}')
+      .replace('  prod-us:', '  both:')
+      .replace('members: [prod-us, prod-eu]', 'members: [prod-eu, both]');
+    h = await startGuardHarness({ config });
+    const cmd = await h.slack.client.command('/rollback', 'prod', { user: ONCALL, channel: PROD });
+    const answer = await cmd.waitForResponse(/Can't roll back group prod/, { timeoutMs: 10_000 });
+    expect(answer.text).toMatch(/both\*: both guards several stages/);
+    expect(JSON.stringify(answer.blocks)).not.toContain('group.confirm');
+    expect((await h.audit()).some((e) => e.event === 'group-rollback-refused')).toBe(true);
+    expect(calls(h, 'CreateDeployment')).toHaveLength(0);
+  });
+
+  it('a double click starts one group', async () => {
+    h = await startGuardHarness({ config: groupConfig({}) });
+    const cmd = await h.slack.client.command('/rollback', 'prod', { user: ONCALL, channel: PROD });
+    const confirmation = await cmd.waitForResponse('Review the rollback of group prod', {
+      timeoutMs: 10_000,
+    });
+    const again = structuredClone(confirmation);
+    await Promise.all([
+      h.slack.client.click(confirmation, 'group.confirm', { user: ONCALL }),
+      h.slack.client.click(again, 'group.confirm', { user: ONCALL }),
+    ]);
+    await finished(h);
+    expect(calls(h, 'RollbackStage')).toHaveLength(1);
+    expect(calls(h, 'CreateDeployment')).toHaveLength(1);
+    const groupMessages = h.slack.client
+      .messages(PROD)
+      .filter((m) => /^Group rollback/.test(m.text ?? ''));
+    expect(groupMessages).toHaveLength(1);
+    expect((await h.audit()).filter((e) => e.event === 'group-confirmed')).toHaveLength(1);
+  });
+
+  it('an approved group is still blocked for a member frozen with deny since', async () => {
+    h = await startGuardHarness({
+      config: groupConfig({
+        prodUsApproval: 'when: [group-rollback]',
+        prodEuWindows: 'rollbacksDuringFreeze: deny',
+      }),
+    });
+    await confirmGroup(h);
+    const approval = await h.slack.client.waitForMessage(PROD, /^Approval needed: group/, {
+      timeoutMs: 10_000,
+    });
+    const frozen = await h.slack.client.command('/rollback', 'freeze prod-eu 4h Audit', {
+      user: RELEASE,
+      channel: PROD,
+    });
+    await frozen.waitForResponse(/Froze/, { timeoutMs: 10_000 });
+    await h.slack.client.click(approval, 'Approve', { user: MANAGER });
+    const done = await finished(h);
+    expect(done.text).toContain('1 rolled back, 1 failed, 0 not started');
+    expect(JSON.stringify(done.blocks)).toMatch(/failed · \*prod-eu\*.*blocked/);
+    expect(calls(h, 'RollbackStage')).toHaveLength(1);
+    expect(calls(h, 'CreateDeployment')).toHaveLength(0);
+  });
+});

@@ -42,6 +42,8 @@ export interface EnvironmentConfig {
   alarms: string[];
   bakeMs: number;
   autoRollback: AutoRollbackPolicy;
+  /** Automatic rollbacks wait this long (cancellable) before they start. Absent: at once. */
+  autoRollbackGraceMs?: number;
   blockOnAlarms: string[];
   approval: ApprovalPolicy;
   windows: WindowsPolicy;
@@ -97,6 +99,7 @@ export function normaliseConfig(raw: RawConfig, fallbackRegion: string | undefin
       alarms: e.alarms ?? [],
       bakeMs: e.bake ?? d.bake ?? 15 * MINUTE,
       autoRollback: e.autoRollback ?? d.autoRollback ?? 'off',
+      ...(e.autoRollbackGrace ? { autoRollbackGraceMs: e.autoRollbackGrace } : {}),
       blockOnAlarms: e.blockOnAlarms ?? [],
       approval: {
         when,

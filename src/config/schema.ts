@@ -135,6 +135,11 @@ const environment = z.strictObject({
   /** How long after a deploy alarms count against it. Default 15m. */
   bake: duration.optional(),
   autoRollback: autoRollbackPolicy.optional(),
+  /**
+   * How long an automatic rollback waits, with a Cancel button in the channel, before it starts.
+   * Default none: it starts at once. Manual rollbacks never wait.
+   */
+  autoRollbackGrace: duration.optional(),
   /** Alarms whose ALARM state blocks forward deploys. */
   blockOnAlarms: z.array(z.string().min(1).max(255)).optional(),
   approval: approvalSettings.optional(),

@@ -19,7 +19,9 @@ export type RequestState = (typeof REQUEST_STATES)[number];
 export const TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = {
   requested: ['blocked', 'awaiting_approval', 'queued'],
   awaiting_approval: ['queued', 'rejected', 'expired', 'cancelled'],
-  queued: ['running'],
+  // queued → cancelled: an automatic request cancelled during its grace period, before the
+  // worker's queued → running (the store's Lua transition lets only one of the two happen).
+  queued: ['running', 'cancelled'],
   running: ['succeeded', 'failed'],
   blocked: [],
   succeeded: [],

@@ -40,6 +40,11 @@ export interface RollbackRequest {
   createdAt: number;
   updatedAt: number;
   queuedAt?: number;
+  /**
+   * An automatic request with a grace period: its job starts no earlier than this, and until
+   * then it may be cancelled (queued → cancelled).
+   */
+  runAfter?: number;
   startedAt?: number;
   endedAt?: number;
   /** The policy decision that moved it out of `requested`. */

@@ -50,12 +50,14 @@ export function createRollbackQueue(
   );
   return {
     queue,
-    async addExecute(requestId: string): Promise<void> {
+    /** `delayMs` (default 0): an automatic rollback's grace period, during which it may be cancelled. */
+    async addExecute(requestId: string, opts: { delayMs?: number } = {}): Promise<void> {
       await queue.add(
         'execute',
         { requestId },
         {
           jobId: executeJobId(requestId),
+          ...(opts.delayMs && opts.delayMs > 0 ? { delay: opts.delayMs } : {}),
           // Unexpected errors (Redis blips, bugs) retry a few times; AWS errors are handled in
           // the processor, where each retry is recorded on the request.
           attempts: 5,

@@ -246,6 +246,15 @@ async function run(
 
   // 5. In the thread: who rolls back what and why, then the live status.
   if (requestId && !p.announced) {
+    // Within the environment's grace period the announcement carries the Cancel button.
+    const queued = await ctx.service.get(requestId);
+    const grace =
+      queued?.state === 'queued' && queued.runAfter && queued.runAfter > ctx.now()
+        ? {
+            graceMs: queued.runAfter - (queued.queuedAt ?? queued.createdAt),
+            runAfter: queued.runAfter,
+          }
+        : undefined;
     await ctx.slack.post(
       env.channel,
       autoRollbackAnnouncement({
@@ -254,6 +263,7 @@ async function run(
         trigger: i.trigger,
         why: i.why,
         requestId,
+        ...(grace ? { grace } : {}),
         ...(preview.lastGood
           ? {
               target: {

@@ -26,21 +26,55 @@ export interface AnnouncementInput {
   why: string;
   requestId: string;
   target?: { id: string; sourceRevisions: SourceRevision[] };
+  /** The environment's grace period: the rollback starts at `runAfter` unless cancelled. */
+  grace?: { graceMs: number; runAfter: number };
 }
 
-/** Who (rollback-bot), what (roll back where, to what), why. Posted in the notification's thread. */
+/**
+ * Who (rollback-bot), what (roll back where, to what), why. Posted in the notification's thread.
+ * With a grace period: when it starts, and a Cancel button (value: the request id).
+ */
 export function autoRollbackAnnouncement(a: AnnouncementInput): SlackMessage {
   const to = a.target ? ` to ${releaseLine(a.target.sourceRevisions, 80)}` : '';
   const text = `:robot_face: *rollback-bot* is rolling back *${escapeMrkdwn(a.env)}* (${escapeMrkdwn(a.where)})${to} automatically.`;
+  const blocks: KnownBlock[] = [section(text)];
+  if (a.grace) {
+    const seconds = Math.max(1, Math.round(a.grace.graceMs / 1000));
+    const at = Math.floor(a.grace.runAfter / 1000);
+    const fallback = new Date(a.grace.runAfter).toISOString();
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `:hourglass_flowing_sand: Rolling back in ${seconds} s (at <!date^${at}^{time_secs}|${fallback}>) — Cancel to stop it.`,
+      },
+      accessory: {
+        type: 'button',
+        action_id: ACTION.cancelAutomatic,
+        text: { type: 'plain_text', text: 'Cancel' },
+        style: 'danger',
+        value: a.requestId,
+      },
+    });
+  }
+  blocks.push(
+    context(
+      `Why: ${escapeMrkdwn(a.why)} Policy: on-${a.trigger}. Request \`${escapeMrkdwn(a.requestId)}\`; live status below.`,
+    ),
+  );
   return {
-    text: `rollback-bot is rolling back ${plainLine(a.env, 60)} automatically`,
-    blocks: [
-      section(text),
-      context(
-        `Why: ${escapeMrkdwn(a.why)} Policy: on-${a.trigger}. Request \`${escapeMrkdwn(a.requestId)}\`; live status below.`,
-      ),
-    ],
+    text: a.grace
+      ? `rollback-bot is rolling back ${plainLine(a.env, 60)} automatically in ${Math.max(1, Math.round(a.grace.graceMs / 1000))} s unless cancelled`
+      : `rollback-bot is rolling back ${plainLine(a.env, 60)} automatically`,
+    blocks,
   };
+}
+
+/** The announcement once its Cancel button has done its job (or come too late): no button, who. */
+export function announcementAfterGrace(blocks: readonly KnownBlock[], note: string): KnownBlock[] {
+  const kept = blocks.filter((b) => !(b.type === 'section' && b.accessory?.type === 'button'));
+  kept.splice(1, 0, context(note));
+  return kept;
 }
 
 /** The policy asked for an automatic rollback, but the engine did not start one. */

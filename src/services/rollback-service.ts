@@ -96,6 +96,11 @@ export type RequestOutcome =
   | { outcome: 'refused'; code: TargetRefusalCode; message: string }
   | { outcome: 'already-active'; active: ActiveRollback; request?: RollbackRequest };
 
+export type CancelAutomaticOutcome =
+  | { ok: true; request: RollbackRequest }
+  | { ok: false; reason: 'missing' | 'not-automatic' }
+  | { ok: false; reason: 'wrong-state'; state: RequestState };
+
 export type TransitionListener = (request: RollbackRequest, from: RequestState) => void;
 
 export interface RollbackService {
@@ -105,6 +110,11 @@ export interface RollbackService {
   approve(id: string, by: string): Promise<RollbackRequest>;
   reject(id: string, by: string, reason?: string): Promise<RollbackRequest>;
   cancel(id: string, by: string): Promise<RollbackRequest>;
+  /**
+   * Cancels an automatic request still waiting out its grace period (queued, job not started).
+   * Atomic against the worker's queued → running: exactly one of the two happens.
+   */
+  cancelAutomatic(id: string, by: string): Promise<CancelAutomaticOutcome>;
   expire(id: string): Promise<RollbackRequest>;
   status(env: string): Promise<{ active: RollbackRequest[]; recent: RollbackRequest[] }>;
   history(env: string, limit?: number): Promise<RollbackRequest[]>;
@@ -286,18 +296,23 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       : undefined;
   }
 
-  /** requested|awaiting_approval → queued (taking the target lock), then the job. */
+  /**
+   * requested|awaiting_approval → queued (taking the target lock), then the job; delayed by
+   * `graceMs` (an automatic request's grace period) when given.
+   */
   async function enqueue(
     r: RollbackRequest,
     by: string,
     decision: string,
+    graceMs = 0,
   ): Promise<RequestOutcome> {
     const t = now();
+    const runAfter = graceMs > 0 ? t + graceMs : undefined;
     const res = await store.change(r.id, [r.state], 'queued', t, {
       by,
       event: 'queued',
-      fields: { queuedAt: t, decision },
-      audit: { decision },
+      fields: { queuedAt: t, decision, runAfter },
+      audit: { decision, graceMs: runAfter ? graceMs : undefined },
     });
     if (!res.ok) {
       if (res.reason === 'locked') {
@@ -313,7 +328,7 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       );
     }
     emit(res.request, res.from);
-    await queue.addExecute(r.id);
+    await queue.addExecute(r.id, { delayMs: graceMs });
     return { outcome: 'created', request: res.request };
   }
 
@@ -385,7 +400,9 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       );
       emit(created, 'requested');
       const decision = await decide({ request: created, env });
-      if (decision.kind === 'allow') return enqueue(created, 'policy', 'allow');
+      // Only automatic requests wait out the environment's grace period; a person already chose.
+      const graceMs = input.requestedBy.kind === 'auto' ? (env.autoRollbackGraceMs ?? 0) : 0;
+      if (decision.kind === 'allow') return enqueue(created, 'policy', 'allow', graceMs);
       if (decision.kind === 'needs-approval') {
         const r = await move(
           created.id,
@@ -433,6 +450,24 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       move(id, ['awaiting_approval'], 'cancelled', by, 'cancelled', {
         decision: `cancelled by ${by}`,
       }),
+    async cancelAutomatic(id, by) {
+      const r = await store.get(id);
+      if (!r) return { ok: false, reason: 'missing' };
+      if (r.requestedBy.kind !== 'auto') return { ok: false, reason: 'not-automatic' };
+      const res = await store.change(id, ['queued'], 'cancelled', now(), {
+        by,
+        event: 'cancelled',
+        fields: { decision: `cancelled by ${by}`, endedAt: now() },
+        audit: { decision: `cancelled by ${by}` },
+      });
+      if (!res.ok) {
+        return res.reason === 'missing'
+          ? { ok: false, reason: 'missing' }
+          : { ok: false, reason: 'wrong-state', state: res.state };
+      }
+      emit(res.request, res.from);
+      return { ok: true, request: res.request };
+    },
     expire: (id) =>
       move(id, ['awaiting_approval'], 'expired', 'policy', 'expired', {
         decision: 'approval expired',

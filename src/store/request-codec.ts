@@ -6,6 +6,7 @@ const NUMBER_FIELDS = [
   'createdAt',
   'updatedAt',
   'queuedAt',
+  'runAfter',
   'startedAt',
   'endedAt',
   'conflictSince',

@@ -3,7 +3,12 @@
 // through one Lua script, so the state check, the change, the lock and the audit entry are one.
 import type { Redis } from 'ioredis';
 import { ulid } from 'ulid';
-import { ACTIVE_STATES, isTerminal, type RequestState } from '../domain/request-state.js';
+import {
+  ACTIVE_STATES,
+  canTransition,
+  isTerminal,
+  type RequestState,
+} from '../domain/request-state.js';
 import {
   type Requester,
   type RollbackRequest,
@@ -131,6 +136,10 @@ export function createRequestStore(redis: Redis, options: RequestStoreOptions = 
     now: number,
     opts: ChangeOptions,
   ): Promise<ChangeResult> {
+    if (to && !from.some((s) => canTransition(s, to))) {
+      // A caller asking for a move the state machine does not have is a bug, not a lost race.
+      throw new Error(`no transition from ${from.join(' | ')} to ${to}`);
+    }
     const tk = await redis.hget(keys.request(id), 'targetKey');
     const env = await redis.hget(keys.request(id), 'env');
     if (!tk || !env) return { ok: false, reason: 'missing' };

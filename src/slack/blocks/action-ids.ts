@@ -10,6 +10,7 @@ export const ACTION = {
   approve: 'rollback.approve', // value: request id
   reject: 'rollback.reject', // value: request id
   cancelRequest: 'rollback.cancel', // value: request id
+  cancelAutomatic: 'rollback.cancel_automatic', // value: request id (an automatic rollback's grace period)
   rollbackOther: 'rollback.propagate', // value: offer id for another environment
   pickRelease: 'picker.release', // static_select in the picker modal
   groupConfirm: 'group.confirm', // value: group id (the "Roll back all N" confirmation)

@@ -67,6 +67,14 @@ export function requestStatusMessage(req: RollbackRequest, now: Date): SlackMess
     if (what)
       notes.push(`${what}: ${inertCode(req.lastError, req.state === 'failed' ? 1000 : 300)}`);
   }
+  const canceller = /^cancelled by user:([UW][A-Z0-9]+)$/.exec(req.decision ?? '')?.[1];
+  if (req.state === 'cancelled' && canceller) notes.push(`Cancelled by <@${canceller}>`);
+  if (req.state === 'queued' && req.runAfter) {
+    const at = Math.floor(req.runAfter / 1000);
+    notes.push(
+      `Starts at <!date^${at}^{time_secs}|${new Date(req.runAfter).toISOString()}> unless cancelled`,
+    );
+  }
   if (req.retries > 0) notes.push(`AWS calls retried ${req.retries}×`);
   if (req.lockedTransition)
     notes.push(

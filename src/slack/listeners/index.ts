@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js';
 import { ACTION, VIEW } from '../blocks/action-ids.js';
 import { onGroupApprove, onGroupCancel, onGroupConfirm, onGroupReject } from '../group-actions.js';
 import { onApprove, onReject, onRejectSubmit } from './approval-actions.js';
+import { onCancelAutomatic } from './cancel-automatic.js';
 import {
   onCancelDraft,
   onCancelRequest,
@@ -23,6 +24,7 @@ export function registerListeners(app: App, s: SlackServices, log: Logger): void
   app.action(ACTION.viewDiff, onViewDiff(s, log));
   app.action(ACTION.dismiss, onDismiss(s, log));
   app.action(ACTION.cancelRequest, onCancelRequest(s, log));
+  app.action(ACTION.cancelAutomatic, onCancelAutomatic(s, log));
   app.action(ACTION.openPicker, onOpenPicker(s, log));
   app.action(ACTION.pickRelease, onPickRelease(s, log));
   app.view(VIEW.picker, onPickerSubmit(s, log));

@@ -117,6 +117,35 @@ describe('request store (real Redis)', () => {
     ]);
   });
 
+  it('cancels a queued request or starts it, never both, and unlocks the target on cancel', async () => {
+    const tk = 'stage/us-east-1/web-app/Deploy';
+    const r = await newRequest();
+    await store.change(r.id, ['requested'], 'queued', 1, { by: 'policy', event: 'queued' });
+    expect((await store.activeFor(tk))?.id).toBe(r.id);
+    const [cancel, start] = await Promise.all([
+      store.change(r.id, ['queued'], 'cancelled', 2, { by: 'user:U9', event: 'cancelled' }),
+      store.change(r.id, ['queued'], 'running', 2, { by: 'worker', event: 'running' }),
+    ]);
+    expect([cancel.ok, start.ok].filter(Boolean)).toHaveLength(1);
+    const after = await store.get(r.id);
+    if (cancel.ok) {
+      expect(after?.state).toBe('cancelled');
+      expect(await store.activeFor(tk)).toBeUndefined();
+      expect((await store.audit({ requestId: r.id })).at(-1)?.fields).toMatchObject({
+        by: 'user:U9',
+        from: 'queued',
+        to: 'cancelled',
+      });
+    } else {
+      expect(after?.state).toBe('running');
+      expect((await store.activeFor(tk))?.id).toBe(r.id);
+    }
+    // A running request is never cancelled: the state machine has no such move.
+    await expect(
+      store.change(r.id, ['running'], 'cancelled', 5, { by: 'user:U9', event: 'cancelled' }),
+    ).rejects.toThrow(/no transition from running to cancelled/);
+  });
+
   it('counts retries and keeps big numbers exact', async () => {
     const r = await newRequest();
     await store.change(r.id, ['requested'], 'queued', 1_767_225_600_123, {

@@ -110,6 +110,15 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reads autoRollbackGrace per environment (default none) and names a bad one', () => {
+    const config = parseConfig(example, 'example');
+    expect(config.environments['prod-us']!.autoRollbackGraceMs).toBe(30_000);
+    expect(config.environments.staging!.autoRollbackGraceMs).toBeUndefined();
+    expect(problemsOf(base(stageEnv('prod', '    autoRollbackGrace: soon\n')))).toEqual([
+      'environments.prod.autoRollbackGrace: invalid duration "soon": use a number and a unit, e.g. 30s, 15m, 4h, 2d',
+    ]);
+  });
+
   it('reports YAML syntax errors with a line number', () => {
     const problems = problemsOf('environments:\n  prod: [unclosed\n');
     expect(problems[0]).toMatch(/^line \d+: /);

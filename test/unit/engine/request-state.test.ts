@@ -17,6 +17,13 @@ describe('request state machine', () => {
     expect(isTerminal('expired')).toBe(true);
     expect(isTerminal('running')).toBe(false);
   });
+
+  it('lets a queued request be cancelled (grace period), never a running one', () => {
+    expect(canTransition('queued', 'cancelled')).toBe(true);
+    expect(canTransition('running', 'cancelled')).toBe(false);
+    expect(statesLeadingTo('cancelled')).toEqual(['awaiting_approval', 'queued']);
+    expect(isTerminal('cancelled')).toBe(true);
+  });
 });
 
 describe('transition reason', () => {

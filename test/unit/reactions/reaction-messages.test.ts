@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  announcementAfterGrace,
   autoRollbackAnnouncement,
   escalation,
   feedMessage,
@@ -28,6 +29,44 @@ describe('reaction messages', () => {
     expect(json).not.toContain('<!channel>');
     expect(json).not.toContain('<@U1>');
     expect(checkBlocks(m.blocks, 'message')).toEqual([]);
+  });
+
+  it('with a grace period, say when it starts and offer Cancel (value: the request id)', () => {
+    const input = {
+      env: 'prod',
+      where: 'web-app / Deploy',
+      trigger: 'failure' as const,
+      why: 'Deploy failed.',
+      requestId: '01REQ',
+    };
+    const m = autoRollbackAnnouncement({
+      ...input,
+      grace: { graceMs: 30_000, runAfter: Date.UTC(2026, 2, 2, 12, 0, 30) },
+    });
+    expect(m.blocks[1]).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: ':hourglass_flowing_sand: Rolling back in 30 s (at <!date^1772452830^{time_secs}|2026-03-02T12:00:30.000Z>) — Cancel to stop it.',
+      },
+      accessory: {
+        type: 'button',
+        action_id: ACTION.cancelAutomatic,
+        text: { type: 'plain_text', text: 'Cancel' },
+        style: 'danger',
+        value: '01REQ',
+      },
+    });
+    expect(m.text).toContain('in 30 s unless cancelled');
+    expect(checkBlocks(m.blocks, 'message')).toEqual([]);
+    // Without a grace: no button.
+    expect(JSON.stringify(autoRollbackAnnouncement(input).blocks)).not.toContain(
+      ACTION.cancelAutomatic,
+    );
+    // After the click: the button goes, the note stays.
+    const after = announcementAfterGrace(m.blocks, 'Cancelled by <@U1>.');
+    expect(JSON.stringify(after)).not.toContain(ACTION.cancelAutomatic);
+    expect(JSON.stringify(after)).toContain('Cancelled by <@U1>.');
   });
 
   it('escalations mention only Slack ids, and say no automatic action follows', () => {

@@ -1,0 +1,66 @@
+// "Cancel" on an automatic rollback's announcement, during the environment's grace period.
+// Anyone who may act on the environment may cancel while the request is still queued; once the
+// worker has started it, it is too late. The store's atomic transition decides a race.
+import type { SlackServices } from '../../../commands/context.js';
+import type { Logger } from '../../log.js';
+import { announcementAfterGrace } from '../../reactions/reaction-messages.js';
+import type { KnownBlock } from '../blocks/block-kit.js';
+import { mayActOn } from '../principals.js';
+import { type ButtonArgs, guarded, say } from './button.js';
+
+export function onCancelAutomatic(s: SlackServices, log: Logger) {
+  return guarded(log, 'cancel-automatic', async (args) => {
+    const { action, body, respond } = args;
+    const user = body.user.id;
+    const r = await s.service.get(action.value ?? '');
+    if (!r) return void (await respond(say('This request no longer exists.')));
+    const env = s.config.environments[r.env];
+    const allowed = env
+      ? await mayActOn(
+          env,
+          { user, ...(body.channel?.id ? { channel: body.channel.id } : {}) },
+          s.config,
+          s.principals,
+        )
+      : { ok: false as const, reason: `There is no environment "${r.env}" any more.` };
+    if (!allowed.ok) {
+      await s.audit.record({
+        by: `user:${user}`,
+        event: 'cancel-refused',
+        env: r.env,
+        request: r.id,
+        detail: 'may not act on the environment',
+      });
+      return void (await respond(say(`You cannot cancel this rollback. ${allowed.reason}`)));
+    }
+    const out = await s.service.cancelAutomatic(r.id, `user:${user}`);
+    if (out.ok) {
+      await s.scheduleStatus(out.request);
+      await markAnnouncement(args, log, `:heavy_multiplication_x: Cancelled by <@${user}>.`);
+      return;
+    }
+    if (out.reason === 'wrong-state' && ['running', 'succeeded', 'failed'].includes(out.state)) {
+      await markAnnouncement(args, log, ':arrows_counterclockwise: The grace period is over.');
+      return void (await respond(say('Too late: the rollback is already running.')));
+    }
+    const state = out.reason === 'wrong-state' ? out.state.replace('_', ' ') : out.reason;
+    await respond(say(`This rollback cannot be cancelled here (${state}); nothing changed.`));
+  });
+}
+
+/** The announcement's Cancel button has done its job: drop it, say what happened. */
+async function markAnnouncement(
+  { body, client }: ButtonArgs,
+  log: Logger,
+  note: string,
+): Promise<void> {
+  if (!body.channel?.id || !body.message?.ts) return;
+  await client.chat
+    .update({
+      channel: body.channel.id,
+      ts: body.message.ts,
+      text: body.message.text ?? 'Automatic rollback',
+      blocks: announcementAfterGrace((body.message.blocks ?? []) as KnownBlock[], note),
+    })
+    .catch((err: unknown) => log.warn({ err }, 'could not update the announcement'));
+}

@@ -1,5 +1,6 @@
 // CodePipeline calls the engine makes, returning domain shapes. One SDK attempt per call.
 import {
+  type ActionExecutionDetail,
   DisableStageTransitionCommand,
   EnableStageTransitionCommand,
   GetPipelineCommand,
@@ -52,6 +53,20 @@ function toRelease(s: PipelineExecutionSummary): PipelineRelease {
   };
 }
 
+/** Output variables of the non-source actions, as `Action.NAME`. */
+export function actionOutputVariables(
+  details: readonly ActionExecutionDetail[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of details) {
+    if (d.input?.actionTypeId?.category === 'Source') continue;
+    for (const [k, v] of Object.entries(d.output?.outputVariables ?? {})) {
+      out[`${d.actionName ?? 'Action'}.${k}`] = v;
+    }
+  }
+  return out;
+}
+
 export function createCodePipelineAdapter(clients: AwsClients, account: Account) {
   const client = clients.codepipeline(account);
   const where = (pipeline: string, stage?: string) =>
@@ -63,6 +78,31 @@ export function createCodePipelineAdapter(clients: AwsClients, account: Account)
     } catch (err) {
       throw toAwsCallError(err, op, context);
     }
+  }
+
+  /** The execution's action executions as AWS lists them (up to 5 pages of 100). */
+  async function listActionExecutions(
+    pipeline: string,
+    executionId: string,
+  ): Promise<ActionExecutionDetail[]> {
+    const out: ActionExecutionDetail[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const res = await call('ListActionExecutions', where(pipeline), () =>
+        client.send(
+          new ListActionExecutionsCommand({
+            pipelineName: pipeline,
+            filter: { pipelineExecutionId: executionId },
+            maxResults: 100,
+            ...(nextToken ? { nextToken } : {}),
+          }),
+        ),
+      );
+      out.push(...(res.actionExecutionDetails ?? []));
+      nextToken = res.nextToken;
+      if (!nextToken) break;
+    }
+    return out;
   }
 
   return {
@@ -130,30 +170,10 @@ export function createCodePipelineAdapter(clients: AwsClients, account: Account)
       pipeline: string,
       executionId: string,
     ): Promise<Record<string, string>> {
-      const out: Record<string, string> = {};
-      let nextToken: string | undefined;
-      for (let page = 0; page < 5; page++) {
-        const res = await call('ListActionExecutions', where(pipeline), () =>
-          client.send(
-            new ListActionExecutionsCommand({
-              pipelineName: pipeline,
-              filter: { pipelineExecutionId: executionId },
-              maxResults: 100,
-              ...(nextToken ? { nextToken } : {}),
-            }),
-          ),
-        );
-        for (const d of res.actionExecutionDetails ?? []) {
-          if (d.input?.actionTypeId?.category === 'Source') continue;
-          for (const [k, v] of Object.entries(d.output?.outputVariables ?? {})) {
-            out[`${d.actionName ?? 'Action'}.${k}`] = v;
-          }
-        }
-        nextToken = res.nextToken;
-        if (!nextToken) break;
-      }
-      return out;
+      return actionOutputVariables(await listActionExecutions(pipeline, executionId));
     },
+
+    listActionExecutions,
 
     async getExecution(pipeline: string, executionId: string): Promise<ExecutionDetail> {
       const out = await call('GetPipelineExecution', where(pipeline), () =>

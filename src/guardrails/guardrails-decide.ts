@@ -12,7 +12,11 @@ import {
 } from '../domain/guardrails/index.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { Logger } from '../log.js';
-import type { DecideRollback, PolicyDecision } from '../services/rollback-policy.js';
+import type {
+  DecideRollback,
+  KnownExecutions,
+  PolicyDecision,
+} from '../services/rollback-policy.js';
 import type { ApprovalCase, ApprovalStore } from './approval-store.js';
 import type { FreezeStore } from './freeze-store.js';
 import { readStageRollbackFacts, type StageRollbackFacts } from './rollback-facts.js';
@@ -42,6 +46,7 @@ async function stageFacts(
   deps: GuardrailsDecideDeps,
   env: EnvironmentConfig,
   request: RollbackRequest,
+  known: KnownExecutions | undefined,
 ): Promise<StageRollbackFacts> {
   const t = request.target;
   if (t.kind !== 'stage') return { targetIsOlderThanPrevious: false, unsafeCrossed: [] };
@@ -52,6 +57,7 @@ async function stageFacts(
       t.pipeline,
       t.stage,
       t,
+      known,
     );
   } catch (err) {
     // Fail closed: if we cannot tell what the rollback crosses, a person has to look.
@@ -81,11 +87,11 @@ function needsApprovalWords(d: Extract<RollbackDecision, { decision: 'needs-appr
 
 export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollback {
   const now = deps.now ?? Date.now;
-  return async ({ request, env }): Promise<PolicyDecision> => {
+  return async ({ request, env, known }): Promise<PolicyDecision> => {
     const at = new Date(now());
     const groupId = GROUP_MEMBER_SOURCE.exec(request.source)?.[1];
     const [facts, freezes] = await Promise.all([
-      stageFacts(deps, env, request),
+      stageFacts(deps, env, request, known),
       deps.freezes.list(at.getTime()),
     ]);
     const rollbackFacts: RollbackFacts = {

@@ -1,7 +1,10 @@
 // What the approval policy needs to know about a stage rollback, read from the pipeline's
 // executions: is the target older than the previous release, and which unsafe releases would it
 // cross (current and every release between it and the target, with their variables).
-import { ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
+import {
+  type ActionExecutionDetail,
+  ListActionExecutionsCommand,
+} from '@aws-sdk/client-codepipeline';
 import type { Account, AwsClients } from '../aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import {
@@ -10,6 +13,7 @@ import {
   unsafeReleasesCrossed,
 } from '../domain/guardrails/index.js';
 import type { PipelineRelease } from '../domain/releases.js';
+import type { KnownExecutions } from '../services/rollback-policy.js';
 
 export interface StageRollbackFacts {
   targetIsOlderThanPrevious: boolean;
@@ -22,18 +26,49 @@ export interface StageRollbackFacts {
 /** How far back we look; a target further back than this counts as older (it asks). */
 const LOOKBACK = 50;
 
+/** The two listings, from `known` when they hold everything the decision looks at. */
+function listingsFrom(
+  known: KnownExecutions | undefined,
+  ids: { currentExecutionId: string; targetExecutionId: string },
+): { all: PipelineRelease[]; succeeded: PipelineRelease[] } | undefined {
+  if (!known) return undefined;
+  const succeeded = [...known.succeeded];
+  const targetAt = succeeded.findIndex((r) => r.executionId === ids.targetExecutionId);
+  const current = [...known.recent, ...succeeded].find(
+    (r) => r.executionId === ids.currentExecutionId,
+  );
+  // The target among the succeeded: every release between it and the current one is listed too.
+  if (targetAt < 0 || !current) return undefined;
+  const hasPrevious = succeeded.some(
+    (r) =>
+      r.executionType === 'STANDARD' &&
+      r.executionId !== current.executionId &&
+      r.startTime < current.startTime,
+  );
+  // No previous release among a truncated listing: a longer one might hold it; read it.
+  if (!hasPrevious && succeeded.length >= Math.min(known.succeededLimit, LOOKBACK)) {
+    return undefined;
+  }
+  return { all: [...known.recent], succeeded };
+}
+
 export async function readStageRollbackFacts(
   aws: AwsClients,
   account: Account,
   pipeline: string,
   stage: string,
   ids: { currentExecutionId: string; targetExecutionId: string },
+  known?: KnownExecutions,
 ): Promise<StageRollbackFacts> {
   const cp = createCodePipelineAdapter(aws, account);
-  const [all, succeeded] = await Promise.all([
-    cp.listExecutions(pipeline, { limit: LOOKBACK }),
-    cp.listExecutions(pipeline, { limit: LOOKBACK, succeededInStage: stage }),
-  ]);
+  const listed = async () => {
+    const [all, succeeded] = await Promise.all([
+      cp.listExecutions(pipeline, { limit: LOOKBACK }),
+      cp.listExecutions(pipeline, { limit: LOOKBACK, succeededInStage: stage }),
+    ]);
+    return { all, succeeded };
+  };
+  const { all, succeeded } = listingsFrom(known, ids) ?? (await listed());
   const byId = new Map<string, PipelineRelease>();
   for (const r of [...all, ...succeeded]) byId.set(r.executionId, r);
   const current = byId.get(ids.currentExecutionId);
@@ -58,10 +93,12 @@ export async function readStageRollbackFacts(
     );
   }
 
-  const safety = async (id: string): Promise<ReleaseSafetyFacts> => {
+  // The target stays deployed, so its variables never make a rollback unsafe: only its summary
+  // is read. The current release and those between need their action output variables too.
+  const safety = async (id: string, withVariables = true): Promise<ReleaseSafetyFacts> => {
     const [detail, actionVars] = await Promise.all([
-      cp.getExecution(pipeline, id),
-      actionOutputVariables(aws, account, pipeline, id),
+      known?.details.get(id) ?? cp.getExecution(pipeline, id),
+      withVariables ? actionOutputVariables(aws, account, pipeline, id, known) : {},
     ]);
     return {
       executionId: id,
@@ -71,7 +108,7 @@ export async function readStageRollbackFacts(
   };
   const [cur, tgt, ...mid] = await Promise.all([
     safety(ids.currentExecutionId),
-    safety(ids.targetExecutionId),
+    safety(ids.targetExecutionId, false),
     ...between.map((r) => safety(r.executionId)),
   ]);
   const firstLine = (f: ReleaseSafetyFacts | undefined) =>
@@ -92,8 +129,22 @@ async function actionOutputVariables(
   account: Account,
   pipeline: string,
   executionId: string,
+  known?: KnownExecutions,
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
+  const add = (details: readonly ActionExecutionDetail[]) => {
+    for (const a of details) {
+      const ns = a.input?.namespace ?? a.actionName ?? 'Action';
+      for (const [name, value] of Object.entries(a.output?.outputVariables ?? {})) {
+        out[`${ns}.${name}`] = value;
+      }
+    }
+  };
+  const listed = known?.actionExecutions?.get(executionId);
+  if (listed) {
+    add(listed);
+    return out;
+  }
   let nextToken: string | undefined;
   let pages = 0;
   do {
@@ -104,12 +155,7 @@ async function actionOutputVariables(
         ...(nextToken ? { nextToken } : {}),
       }),
     );
-    for (const a of page.actionExecutionDetails ?? []) {
-      const ns = a.input?.namespace ?? a.actionName ?? 'Action';
-      for (const [name, value] of Object.entries(a.output?.outputVariables ?? {})) {
-        out[`${ns}.${name}`] = value;
-      }
-    }
+    add(page.actionExecutionDetails ?? []);
     nextToken = page.nextToken;
     pages++;
   } while (nextToken && pages < 5);

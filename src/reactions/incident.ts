@@ -5,7 +5,7 @@
 import type { EnvironmentConfig } from '../config/config.js';
 import { describeDeployRevision, type SourceRevision } from '../domain/releases.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
-import type { RequestOutcome } from '../services/rollback-service.js';
+import type { Preview, RequestOutcome } from '../services/rollback-service.js';
 import { failureNotification } from '../slack/blocks/failure-notification.js';
 import { describeAlarmStates } from './alarm-states.js';
 import { accountOf, ReactionBusy, type ReactionContext, whereOf } from './context.js';
@@ -68,8 +68,7 @@ export async function loadIncident(
   return p.incident ? (JSON.parse(p.incident) as Incident) : undefined;
 }
 
-async function previewFacts(ctx: ReactionContext, i: Incident): Promise<PreviewFacts> {
-  const p = await ctx.service.preview(i.env, i.stage ? { stage: i.stage } : {});
+function previewFacts(p: Preview): PreviewFacts {
   if (!p.ok) return { ok: false, message: p.message };
   if (p.kind === 'stage') {
     return {
@@ -146,9 +145,12 @@ async function run(
 
   // 1. What a rollback would do (for the notification, and to check it still targets this release).
   let preview: PreviewFacts;
+  // Read in this run: the request below uses the same reads rather than reading AWS again.
+  let live: Preview | undefined;
   if (p.preview) preview = JSON.parse(p.preview) as PreviewFacts;
   else {
-    preview = await previewFacts(ctx, i);
+    live = await ctx.service.preview(i.env, i.stage ? { stage: i.stage } : {});
+    preview = previewFacts(live);
     await save({ preview: JSON.stringify(preview) });
   }
 
@@ -173,6 +175,7 @@ async function run(
           requestedBy: { kind: 'auto', reason: i.why },
           reason: i.why,
           source: `auto-${i.trigger}`,
+          ...(live ? { preview: live } : {}),
         }),
       );
       ctx.log.info({ env: i.env, releaseId: i.releaseId, request }, 'automatic rollback requested');

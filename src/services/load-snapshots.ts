@@ -14,7 +14,12 @@ export async function loadStageSnapshot(
   pipeline: string,
   stage: string,
   opts: { limit: number; to?: string },
-): Promise<{ snapshot: StageSnapshot; details: Map<string, ExecutionDetail> }> {
+): Promise<{
+  snapshot: StageSnapshot;
+  details: Map<string, ExecutionDetail>;
+  /** The 50 most recent executions, as listed. */
+  recent: PipelineRelease[];
+}> {
   const [meta, state, succeeded, recent] = await Promise.all([
     cp.getPipeline(pipeline),
     cp.getStageState(pipeline, stage),
@@ -23,7 +28,7 @@ export async function loadStageSnapshot(
   ]);
   const details = new Map<string, ExecutionDetail>();
   // Only GetPipelineExecution names the pipeline version, which decides what is a valid target.
-  await Promise.all(
+  const succeededRead = Promise.all(
     succeeded.map(async (r) => {
       const d = await cp.getExecution(pipeline, r.executionId);
       details.set(r.executionId, d);
@@ -33,6 +38,8 @@ export async function loadStageSnapshot(
   const fromListing = async (id: string): Promise<PipelineRelease | undefined> => {
     const listed = recent.find((r) => r.executionId === id);
     try {
+      // One of the succeeded ones is being read already; any other is read alongside.
+      if (succeeded.some((r) => r.executionId === id)) await succeededRead;
       const d = details.get(id) ?? (await cp.getExecution(pipeline, id));
       details.set(id, d);
       const { detail: _detail, statusSummary: _summary, ...release } = d;
@@ -44,11 +51,13 @@ export async function loadStageSnapshot(
       return listed;
     }
   };
-  const latest = state.latestExecutionId ? await fromListing(state.latestExecutionId) : undefined;
-  const named =
+  const [, latest, named] = await Promise.all([
+    succeededRead,
+    state.latestExecutionId ? fromListing(state.latestExecutionId) : undefined,
     opts.to && EXECUTION_ID.test(opts.to) && !succeeded.some((r) => r.executionId === opts.to)
-      ? await fromListing(opts.to)
-      : undefined;
+      ? fromListing(opts.to)
+      : undefined,
+  ]);
   return {
     snapshot: {
       pipeline,
@@ -60,6 +69,7 @@ export async function loadStageSnapshot(
       ...(named ? { named } : {}),
     },
     details,
+    recent,
   };
 }
 

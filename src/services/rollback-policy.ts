@@ -1,5 +1,8 @@
 // The guardrails hook: the policy issue plugs its decision in here. Default: allow.
+import type { ActionExecutionDetail } from '@aws-sdk/client-codepipeline';
+import type { ExecutionDetail } from '../aws/codepipeline-adapter.js';
 import type { EnvironmentConfig } from '../config/config.js';
+import type { PipelineRelease } from '../domain/releases.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 
 export type PolicyDecision =
@@ -7,9 +10,29 @@ export type PolicyDecision =
   | { kind: 'needs-approval'; rule: string; detail: string }
   | { kind: 'block'; reason: string };
 
+/**
+ * What the request's own preview read of a stage's pipeline moments ago, so the hook need not
+ * list and fetch the same executions again. The hook uses it only where it answers as fully as
+ * fresh reads would, and reads anything missing.
+ */
+export interface KnownExecutions {
+  /** ListPipelineExecutions, newest first (up to 50). */
+  recent: readonly PipelineRelease[];
+  /** ListPipelineExecutions of the executions that succeeded in the stage, newest first. */
+  succeeded: readonly PipelineRelease[];
+  /** The limit `succeeded` was listed with (a shorter list is complete). */
+  succeededLimit: number;
+  /** GetPipelineExecution answers by execution id. */
+  details: ReadonlyMap<string, ExecutionDetail>;
+  /** ListActionExecutions answers (every page) by execution id, where the preview read them. */
+  actionExecutions?: ReadonlyMap<string, readonly ActionExecutionDetail[]>;
+}
+
 export type DecideRollback = (ctx: {
   request: RollbackRequest;
   env: EnvironmentConfig;
+  /** Stage targets: the executions the request's preview read. */
+  known?: KnownExecutions;
 }) => PolicyDecision | Promise<PolicyDecision>;
 
 export const allowAll: DecideRollback = () => ({ kind: 'allow' });

@@ -1,9 +1,10 @@
 // The one path for Slack commands, buttons, approvals and automatic triggers: preview, request,
 // decide, queue; status and history. Workers (jobs/) carry requests out.
+import type { ActionExecutionDetail } from '@aws-sdk/client-codepipeline';
 import type { Redis } from 'ioredis';
 import type { Account, AwsClients } from '../aws/aws-clients.js';
 import { createCodeDeployAdapter } from '../aws/codedeploy-adapter.js';
-import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
+import { actionOutputVariables, createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import {
   chooseDeploymentTarget,
@@ -28,7 +29,10 @@ import { createRollbackQueue, type RollbackQueueOptions } from '../jobs/rollback
 import type { AuditEntry } from '../store/audit-stream.js';
 import { createRequestStore, type RequestStoreOptions } from '../store/request-store.js';
 import { loadDeploymentGroupSnapshot, loadStageSnapshot } from './load-snapshots.js';
-import { allowAll, type DecideRollback } from './rollback-policy.js';
+import { allowAll, type DecideRollback, type KnownExecutions } from './rollback-policy.js';
+
+/** The diff of a preview made for a request: it is never shown, so it is not read. */
+const NO_DIFF: ReleaseDiff = { sources: [], artifacts: [], variables: [], same: false };
 
 export interface RollbackServiceDeps {
   config: Config;
@@ -81,6 +85,12 @@ export interface RequestInput {
   reason?: string;
   /** Where it came from: 'slash-command', 'button', 'auto-failure', 'auto-alarm', 'api'. */
   source: string;
+  /**
+   * A preview this service returned moments ago for the same env/stage/to, on which the caller
+   * just decided to roll back (an automatic reaction): the request uses its reads instead of
+   * reading AWS again. Anything else (another target, a preview that is not ours) is ignored.
+   */
+  preview?: Preview;
 }
 
 export interface ActiveRollback {
@@ -177,42 +187,94 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
     return stage;
   }
 
-  const inFlight = new Map<string, Promise<Preview>>();
+  interface Read {
+    preview: Preview;
+    /** Stage targets: what was read, for the guardrails hook. */
+    known?: KnownExecutions;
+  }
+  const previewKey = (envName: string, opts: { stage?: string; to?: string }) =>
+    JSON.stringify([envName, opts.stage ?? '', opts.to ?? '']);
+  /** Previews handed out, with what they read: a request may pass one back (RequestInput). */
+  const readsOf = new WeakMap<Preview, { key: string; known?: KnownExecutions }>();
+
+  const inFlight = new Map<string, Promise<Read>>();
   /**
    * Identical previews running at the same time share one set of AWS reads (a burst of clicks or
    * events for one target). Only while in flight: a finished preview is never reused, so a
-   * rollback that just ended is always seen.
+   * rollback that just ended is always seen. `withDiff: false` (a request) skips what only the
+   * diff needs.
    */
-  function preview(envName: string, opts: { stage?: string; to?: string } = {}): Promise<Preview> {
-    const key = JSON.stringify([envName, opts.stage ?? '', opts.to ?? '']);
+  function shared(
+    envName: string,
+    opts: { stage?: string; to?: string },
+    withDiff: boolean,
+  ): Promise<Read> {
+    const key = JSON.stringify([previewKey(envName, opts), withDiff]);
     const running = inFlight.get(key);
     if (running) return running;
-    const result = readPreview(envName, opts).finally(() => inFlight.delete(key));
+    const result = readPreview(envName, opts, withDiff).finally(() => inFlight.delete(key));
     inFlight.set(key, result);
     return result;
   }
 
-  async function readPreview(
+  async function preview(
     envName: string,
     opts: { stage?: string; to?: string } = {},
   ): Promise<Preview> {
+    const read = await shared(envName, opts, true);
+    readsOf.set(read.preview, {
+      key: previewKey(envName, opts),
+      ...(read.known ? { known: read.known } : {}),
+    });
+    return read.preview;
+  }
+
+  async function readPreview(
+    envName: string,
+    opts: { stage?: string; to?: string },
+    withDiff: boolean,
+  ): Promise<Read> {
     const env = environment(envName);
     const t = env.target;
     if (t.kind === 'stage') {
       const stage = stageOf(env, opts.stage);
       const cp = createCodePipelineAdapter(deps.aws, account(env));
-      const { snapshot, details } = await loadStageSnapshot(cp, t.pipeline, stage, {
+      const { snapshot, details, recent } = await loadStageSnapshot(cp, t.pipeline, stage, {
         limit: lookback,
         ...(opts.to ? { to: opts.to } : {}),
       });
       const choice = chooseStageTarget(snapshot, opts.to);
-      if (!choice.ok) return choice;
+      if (!choice.ok) return { preview: choice };
+      const actionExecutions = new Map<string, ActionExecutionDetail[]>();
+      const known: KnownExecutions = {
+        recent,
+        succeeded: snapshot.succeeded,
+        succeededLimit: lookback,
+        details,
+        actionExecutions,
+      };
+      const base = {
+        ok: true as const,
+        kind: 'stage' as const,
+        env: env.name,
+        pipeline: t.pipeline,
+        stage,
+        current: choice.current,
+        target: choice.target,
+        byDefault: choice.byDefault,
+        lockAfterRollback: t.stages[stage]?.lockAfterRollback ?? false,
+      };
+      // A request does not show the diff: no action variables needed (the hook reads its own).
+      if (!withDiff) return { preview: { ...base, diff: NO_DIFF }, known };
       const detail = async (id: string) =>
         details.get(id) ?? (await cp.getExecution(t.pipeline, id));
       const withActionVariables = async (id: string) => {
         const [d, vars] = await Promise.all([
           detail(id),
-          cp.getActionOutputVariables(t.pipeline, id),
+          cp.listActionExecutions(t.pipeline, id).then((acts) => {
+            actionExecutions.set(id, acts);
+            return actionOutputVariables(acts);
+          }),
         ]);
         return { ...d, detail: { ...d.detail, variables: { ...d.detail.variables, ...vars } } };
       };
@@ -220,18 +282,7 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
         withActionVariables(choice.current.executionId),
         withActionVariables(choice.target.executionId),
       ]);
-      return {
-        ok: true,
-        kind: 'stage',
-        env: env.name,
-        pipeline: t.pipeline,
-        stage,
-        current: choice.current,
-        target: choice.target,
-        byDefault: choice.byDefault,
-        diff: diffReleases(cur.detail, tgt.detail),
-        lockAfterRollback: t.stages[stage]?.lockAfterRollback ?? false,
-      };
+      return { preview: { ...base, diff: diffReleases(cur.detail, tgt.detail) }, known };
     }
     const cd = createCodeDeployAdapter(deps.aws, account(env));
     const snapshot = await loadDeploymentGroupSnapshot(
@@ -241,7 +292,7 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       lookback,
     );
     const choice = chooseDeploymentTarget(snapshot, opts.to);
-    if (!choice.ok) return choice;
+    if (!choice.ok) return { preview: choice };
     const base = {
       ok: true as const,
       kind: 'deployment-group' as const,
@@ -250,14 +301,16 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       deploymentGroup: t.deploymentGroup,
     };
     if (choice.action === 'stop')
-      return { ...base, action: 'stop', current: choice.current, byDefault: true };
+      return { preview: { ...base, action: 'stop', current: choice.current, byDefault: true } };
     return {
-      ...base,
-      action: 'redeploy',
-      ...(choice.current ? { current: choice.current } : {}),
-      target: choice.target,
-      byDefault: choice.byDefault,
-      fileExists: chooseFileExistsBehavior(t.fileExistsBehavior, choice.target),
+      preview: {
+        ...base,
+        action: 'redeploy',
+        ...(choice.current ? { current: choice.current } : {}),
+        target: choice.target,
+        byDefault: choice.byDefault,
+        fileExists: chooseFileExistsBehavior(t.fileExistsBehavior, choice.target),
+      },
     };
   }
 
@@ -368,10 +421,17 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
 
     async request(input) {
       const env = environment(input.env);
-      const p = await preview(input.env, {
+      const opts = {
         ...(input.stage ? { stage: input.stage } : {}),
         ...(input.to ? { to: input.to } : {}),
-      });
+      };
+      const given = input.preview ? readsOf.get(input.preview) : undefined;
+      // Used once: a preview handed back again reads afresh.
+      if (input.preview) readsOf.delete(input.preview);
+      const { preview: p, known } =
+        given && given.key === previewKey(input.env, opts)
+          ? { preview: input.preview!, known: given.known }
+          : await shared(input.env, opts, false);
       if (!p.ok) return { outcome: 'refused', code: p.code, message: p.message };
       const target = targetFrom(p);
       // Fast answer for the common double click; the Lua lock below is what guarantees it.
@@ -399,7 +459,7 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
         now(),
       );
       emit(created, 'requested');
-      const decision = await decide({ request: created, env });
+      const decision = await decide({ request: created, env, ...(known ? { known } : {}) });
       // Only automatic requests wait out the environment's grace period; a person already chose.
       const graceMs = input.requestedBy.kind === 'auto' ? (env.autoRollbackGraceMs ?? 0) : 0;
       if (decision.kind === 'allow') return enqueue(created, 'policy', 'allow', graceMs);

@@ -21,3 +21,23 @@ it('shares concurrent identical previews, and reads again afterwards', async () 
   await e.service.preview('prod');
   expect(e.sandbox.control.calls({ operation: 'GetPipelineState' })).toHaveLength(2);
 });
+
+it('a request handed the preview it was decided on reads nothing again; once only', async () => {
+  const p = await e.service.preview('prod');
+  expect(p.ok).toBe(true);
+  e.sandbox.control.clearCalls();
+  const input = {
+    env: 'prod',
+    requestedBy: { kind: 'auto' as const, reason: 'test' },
+    source: 'auto-failure',
+    preview: p,
+  };
+  const out = await e.service.request(input);
+  expect(out.outcome).toBe('created');
+  expect(e.sandbox.control.calls({ operation: 'GetPipelineState' })).toHaveLength(0);
+  expect(e.sandbox.control.calls({ operation: 'ListActionExecutions' })).toHaveLength(0);
+
+  // Handed back a second time it is not trusted: the request reads afresh.
+  await e.service.request(input);
+  expect(e.sandbox.control.calls({ operation: 'GetPipelineState' })).toHaveLength(1);
+});

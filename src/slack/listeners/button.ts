@@ -8,6 +8,7 @@ import type {
 } from '@slack/bolt';
 import type { Logger } from '../../log.js';
 import { userFacingError } from '../user-facing-error.js';
+import { afterAck } from './after-ack.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -23,7 +24,7 @@ export function guarded(log: Logger, name: string, fn: (args: ButtonArgs) => Pro
   return async (args: ButtonArgs) => {
     await args.ack();
     // Let other requests' acks go out before this one's work starts.
-    await new Promise((resolve) => setImmediate(resolve));
+    await afterAck();
     try {
       await fn(args);
     } catch (err) {

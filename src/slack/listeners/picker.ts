@@ -16,6 +16,7 @@ import type { ModalView } from '../blocks/block-kit.js';
 import { releasePickerModal } from '../blocks/release-picker.js';
 import { startFromOffer } from '../start-from-offer.js';
 import { userFacingError } from '../user-facing-error.js';
+import { afterAck } from './after-ack.js';
 
 function loadingView(title: string, text: string): ModalView {
   return {
@@ -64,6 +65,8 @@ export function onOpenPicker(s: SlackServices, log: Logger) {
     respond,
   }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
     await ack();
+    // Let other requests' acks go out first (well within the trigger_id's 3 s).
+    await afterAck();
     let viewId: string | undefined;
     try {
       const opened = await client.views.open({
@@ -106,6 +109,7 @@ export function onPickRelease(s: SlackServices, log: Logger) {
     await ack();
     const view = body.view;
     if (!view) return;
+    await afterAck();
     try {
       const next = await pickerFor(s, view.private_metadata, action.selected_option.value);
       await client.views.update({ view_id: view.id, hash: view.hash, view: next });

@@ -7,7 +7,7 @@ import { type Outcome, outcome } from './intake-outcome.js';
 export interface EnqueueOnceDeps {
   dedupe: DedupeStore;
   /** Resolves 'duplicate' when the same occurrence was already enqueued (e.g. by the poller). */
-  enqueue: (event: DomainEvent) => Promise<void | 'duplicate'>;
+  enqueue: (event: DomainEvent) => Promise<unknown>;
   log: Logger;
   /** Time allowed for claim + enqueue together, so the answer stays inside AWS's 5 s. */
   timeoutMs: number;
@@ -46,7 +46,7 @@ export async function enqueueOnce(
   }
   if (claim.status === 'done') return outcome('duplicate', about);
   if (claim.status === 'pending') return outcome('in_progress', about);
-  let result: void | 'duplicate';
+  let result: unknown;
   try {
     result = await withTimeout(deps.enqueue(event), left());
   } catch (err) {

@@ -27,7 +27,7 @@ export interface AwsEventsHandlerDeps {
   snsTopics: string[];
   /** Durable hand-off, e.g. `createEventQueue(…).enqueue`. Resolves once the event is stored. */
   /** Resolves 'duplicate' when the occurrence was already enqueued by another path. */
-  enqueue: (event: DomainEvent) => Promise<void | 'duplicate'>;
+  enqueue: (event: DomainEvent) => Promise<unknown>;
   dedupe: DedupeStore;
   /** Fetches a checked SigningCertURL; production: `createSnsCertificateFetcher()`. */
   fetchCertificate: FetchCertificate;

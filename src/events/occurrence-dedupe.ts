@@ -35,7 +35,7 @@ export class OccurrenceInProgress extends Error {
 export function enqueueUnlessOccurred(
   dedupe: DedupeStore,
   enqueue: (event: DomainEvent) => Promise<void>,
-): (event: DomainEvent) => Promise<void | 'duplicate'> {
+): (event: DomainEvent) => Promise<'duplicate' | undefined> {
   return async (event) => {
     const ids = [occurrenceDedupeId(event)];
     const claim = await dedupe.claim(ids);

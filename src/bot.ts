@@ -142,9 +142,10 @@ export async function startBot({
   const groupQueue = createGroupQueue(redis, prefix);
   closeables.push({ name: 'group-queue', close: () => groupQueue.close() });
 
-  if (env.ROLE !== 'worker') {
-    let approvals: ApprovalFlow | undefined;
-    const service = createRollbackService({
+  // One way to build the engine service, for the web side and the worker side alike: both go
+  // through the guardrails policy; `flow` posts approval requests where one is needed.
+  const guardedService = (flow: () => ApprovalFlow | undefined) =>
+    createRollbackService({
       config,
       connection: redis,
       aws,
@@ -156,10 +157,14 @@ export async function startBot({
         freezes,
         cases,
         log,
-        onNeedsApproval: async (c) => approvals?.opened(c),
+        onNeedsApproval: async (c) => flow()?.opened(c),
         approvedGroupMember: approvedGroupMember(groupStore),
       }),
     });
+
+  if (env.ROLE !== 'worker') {
+    let approvals: ApprovalFlow | undefined;
+    const service = guardedService(() => approvals);
     closeables.push({ name: 'rollback-service', close: () => service.close() });
     const webSlack = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions);
     const principals = createPrincipalResolver(webSlack);
@@ -277,22 +282,7 @@ export async function startBot({
     const slackPoster = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions);
     // Automatic rollbacks (reactions) go through the same policy as manual ones.
     let workerFlowRef: ApprovalFlow | undefined;
-    const workerService = createRollbackService({
-      config,
-      connection: redis,
-      aws,
-      queue: { prefix },
-      store: { prefix },
-      decide: createGuardrailsDecide({
-        config,
-        aws,
-        freezes,
-        cases,
-        log,
-        onNeedsApproval: async (c) => workerFlowRef?.opened(c),
-        approvedGroupMember: approvedGroupMember(groupStore),
-      }),
-    });
+    const workerService = guardedService(() => workerFlowRef);
     closeables.push({ name: 'worker-service', close: () => workerService.close() });
     const workerFlow = createApprovalFlow({
       config,

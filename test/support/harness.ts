@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
 import { type RunningBot, startBot } from '../../src/bot.js';
-import { loadEnv } from '../../src/config/env.js';
+import { type Env, loadEnv } from '../../src/config/env.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
 import {
@@ -38,6 +38,32 @@ export interface HarnessOptions {
   events?: boolean;
 }
 
+/** The bot's environment in tests: the local Slack and AWS endpoint by URL, a fresh Redis prefix. */
+export function testBotEnv(p: {
+  botToken: string;
+  signingSecret: string;
+  slackApiUrl: string;
+  awsUrl: string;
+  prefix: string;
+  eventsSecret?: string;
+}): Env {
+  return loadEnv({
+    SLACK_BOT_TOKEN: p.botToken,
+    SLACK_SIGNING_SECRET: p.signingSecret,
+    SLACK_API_URL: p.slackApiUrl,
+    SLACK_TEAM_ID: 'T0SANDBOX',
+    SLACK_APP_ID: 'A0ROLLBACK',
+    REDIS_URL: inject('redisUrl'),
+    REDIS_PREFIX: p.prefix,
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: p.awsUrl,
+    ROLLBACK_CONFIG: 'inline',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(p.eventsSecret ? { EVENTS_SHARED_SECRET: p.eventsSecret } : {}),
+  });
+}
+
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
@@ -59,20 +85,13 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     },
     ...opts.slack,
   });
-  const env = loadEnv({
-    SLACK_BOT_TOKEN: botToken,
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_TEAM_ID: 'T0SANDBOX',
-    SLACK_APP_ID: 'A0ROLLBACK',
-    REDIS_URL: inject('redisUrl'),
-    REDIS_PREFIX: prefix,
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: aws.url,
-    ROLLBACK_CONFIG: 'inline',
-    PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    EVENTS_SHARED_SECRET: eventsSecret,
+  const env = testBotEnv({
+    botToken,
+    signingSecret,
+    slackApiUrl: slack.apiUrl,
+    awsUrl: aws.url,
+    prefix,
+    eventsSecret,
   });
   const config = parseConfig(opts.config, 'test config', 'us-east-1');
   const bot = await startBot({ env, config, log: createLogger(env.LOG_LEVEL), host: '127.0.0.1' });

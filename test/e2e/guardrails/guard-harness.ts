@@ -11,11 +11,11 @@ import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
 import { type RunningBot, startBot } from '../../../src/bot.js';
-import { loadEnv } from '../../../src/config/env.js';
 import { parseConfig } from '../../../src/config/load.js';
 import { createLogger } from '../../../src/log.js';
 import { type AwsSandbox, startAwsSandbox, type TimeMode } from '../../../src/sandbox/aws/index.js';
 import { type LocalSlack, startLocalSlack } from '../../../src/sandbox/slack/index.js';
+import { testBotEnv } from '../../support/harness.js';
 
 export const WORLD = new URL('../../../src/sandbox/aws/worlds/demo.yml', import.meta.url).pathname;
 export const ONCALL = 'U0ONCALL';
@@ -56,19 +56,12 @@ export async function startGuardHarness(opts: {
   const botToken = `xoxb-test-${randomBytes(6).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
   const slack = await startLocalSlack({ botToken, signingSecret, awsControlUrl: aws.url });
-  const env = loadEnv({
-    SLACK_BOT_TOKEN: botToken,
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_TEAM_ID: 'T0SANDBOX',
-    SLACK_APP_ID: 'A0ROLLBACK',
-    REDIS_URL: inject('redisUrl'),
-    REDIS_PREFIX: prefix,
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: aws.url,
-    ROLLBACK_CONFIG: 'inline',
-    PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  const env = testBotEnv({
+    botToken,
+    signingSecret,
+    slackApiUrl: slack.apiUrl,
+    awsUrl: aws.url,
+    prefix,
   });
   const config = parseConfig(opts.config, 'test config', 'us-east-1');
   const redis = new Redis(inject('redisUrl'));

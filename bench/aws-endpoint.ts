@@ -14,6 +14,8 @@ interface Stamp {
   at: number;
 }
 
+const PIPELINE_BY_NAME = new Set(['GetPipeline', 'GetPipelineState', 'UpdatePipeline']);
+
 const { values } = parseArgs({
   options: { world: { type: 'string' }, 'stage-ms': { type: 'string', default: '50' } },
 });
@@ -49,8 +51,15 @@ const server = createServer((req, res) => {
       if (typeof target === 'string') {
         const stamp: Stamp = { operation: target.split('.').pop() ?? target, at };
         try {
-          const input = JSON.parse(body.toString() || '{}') as { pipelineName?: unknown };
-          if (typeof input.pipelineName === 'string') stamp.pipelineName = input.pipelineName;
+          const input = JSON.parse(body.toString() || '{}') as {
+            pipelineName?: unknown;
+            name?: unknown;
+          };
+          // Most CodePipeline operations name the pipeline `pipelineName`; GetPipeline,
+          // GetPipelineState (and UpdatePipeline) call it `name`.
+          const pipeline =
+            input.pipelineName ?? (PIPELINE_BY_NAME.has(stamp.operation) ? input.name : undefined);
+          if (typeof pipeline === 'string') stamp.pipelineName = pipeline;
         } catch {
           // not JSON: the sandbox answers SerializationException; the stamp stays bare
         }

@@ -1,6 +1,9 @@
-// `npx tsx bench/profile-summary.ts <file.cpuprofile> [top]`: self time by function, and the
-// share of samples spent under frames from each package (inclusive), from a V8 CPU profile.
+// `npx tsx bench/profile-summary.ts <file.cpuprofile> [top] [--window <s>]`: self time by
+// function, the share of samples under frames from each package and under each of our functions
+// (inclusive), from a V8 CPU profile. `--window 5` looks only at the busiest 5 s (the fewest idle
+// samples), e.g. the detection phase of a whole-run profile.
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
 interface Node {
   id: number;
@@ -13,14 +16,45 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg] = process.argv.slice(2);
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { window: { type: 'string' } },
+});
+const [file, topArg] = positionals;
 if (!file) {
-  console.error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [top]');
+  console.error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [top] [--window <seconds>]');
   process.exit(2);
 }
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const isIdle = (id: number) => byId.get(id)?.callFrame.functionName === '(idle)';
+
+/** [first, last) sample indexes of the window of `seconds` with the least idle time. */
+function busiest(seconds: number): [number, number] {
+  const span = seconds * 1e6;
+  let best: [number, number] = [0, profile.samples.length];
+  let bestBusy = -1;
+  let busy = 0;
+  let time = 0;
+  let lo = 0;
+  for (let hi = 0; hi < profile.samples.length; hi++) {
+    const dt = profile.timeDeltas[hi] ?? 0;
+    time += dt;
+    if (!isIdle(profile.samples[hi]!)) busy += dt;
+    while (time - (profile.timeDeltas[lo] ?? 0) >= span && lo < hi) {
+      time -= profile.timeDeltas[lo] ?? 0;
+      if (!isIdle(profile.samples[lo]!)) busy -= profile.timeDeltas[lo] ?? 0;
+      lo += 1;
+    }
+    if (busy > bestBusy) {
+      bestBusy = busy;
+      best = [lo, hi + 1];
+    }
+  }
+  return best;
+}
+const [from, to] = values.window ? busiest(Number(values.window)) : [0, profile.samples.length];
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
@@ -34,8 +68,10 @@ const where = (url: string) => {
 
 const self = new Map<string, number>();
 const inclusivePkg = new Map<string, number>();
+const inclusiveOurs = new Map<string, number>();
 let total = 0;
 profile.samples.forEach((id, i) => {
+  if (i < from || i >= to) return;
   const dt = profile.timeDeltas[i] ?? 0;
   total += dt;
   const n = byId.get(id);
@@ -45,7 +81,15 @@ profile.samples.forEach((id, i) => {
   self.set(key, (self.get(key) ?? 0) + dt);
   const seen = new Set<string>();
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-    const pkg = where(byId.get(cur)?.callFrame.url ?? '');
+    const frame = byId.get(cur)?.callFrame;
+    const pkg = where(frame?.url ?? '');
+    if (frame && (pkg.startsWith('src/') || pkg.startsWith('commands/'))) {
+      const fn = `${frame.functionName || '(anonymous)'} ${pkg}`;
+      if (!seen.has(fn)) {
+        seen.add(fn);
+        inclusiveOurs.set(fn, (inclusiveOurs.get(fn) ?? 0) + dt);
+      }
+    }
     const short =
       pkg.startsWith('src/') || pkg.startsWith('commands/')
         ? pkg.split('/').slice(0, 2).join('/')
@@ -57,10 +101,15 @@ profile.samples.forEach((id, i) => {
   }
 });
 const pct = (us: number) => `${((us / total) * 100).toFixed(1)}%`;
-console.log(`total sampled ${(total / 1e6).toFixed(1)} s`);
+console.log(
+  `total sampled ${(total / 1e6).toFixed(1)} s${values.window ? ` (busiest ${values.window} s window)` : ''}`,
+);
 console.log('\nself time, top frames:');
 for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top))
   console.log(`  ${pct(us).padStart(6)}  ${k}`);
 console.log('\ninclusive time by package / folder:');
 for (const [k, us] of [...inclusivePkg].sort((a, b) => b[1] - a[1]).slice(0, top))
+  console.log(`  ${pct(us).padStart(6)}  ${k}`);
+console.log('\ninclusive time by our function:');
+for (const [k, us] of [...inclusiveOurs].sort((a, b) => b[1] - a[1]).slice(0, top))
   console.log(`  ${pct(us).padStart(6)}  ${k}`);

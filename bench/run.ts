@@ -44,6 +44,7 @@ const { values: flags } = parseArgs({
     'aws-latency-ms': { type: 'string', default: '2000' },
     'slack-burst': { type: 'string', default: '3' },
     profile: { type: 'string' },
+    phases: { type: 'string', default: 'ack,detect,rest' },
     out: { type: 'string', default: here('./results/latest.json') },
     help: { type: 'boolean', default: false },
   },
@@ -52,7 +53,8 @@ if (flags.help) {
   console.log(`usage: npm run bench -- [--quick] [--pipelines 200] [--channels 20]
   [--storm-events 10000] [--storm-concurrency 32] [--detect-events 200] [--detect-interval-ms 25]
   [--manual-rollbacks 100] [--ack-requests 400] [--concurrency 1,50,200] [--aws-latency-ms 2000]
-  [--slack-burst 3] [--profile <dir>  (node --cpu-prof on the bot)] [--out bench/results/latest.json]`);
+  [--slack-burst 3] [--profile <dir>  (node --cpu-prof on the bot)] [--out bench/results/latest.json]
+  [--phases ack,detect,rest  (rest: manual rollbacks, storm, footprint, AWS calls; to profile one part)]`);
   process.exit(0);
 }
 const quick = flags.quick;
@@ -71,6 +73,8 @@ const cfg = {
   awsLatencyMs: Number(flags['aws-latency-ms']),
   slackBurst: Number(flags['slack-burst']),
 };
+const phases = new Set((flags.phases ?? '').split(',').map((x) => x.trim()));
+const want = (phase: 'ack' | 'detect' | 'rest') => phases.has(phase);
 cfg.detectEvents = Math.min(cfg.detectEvents, cfg.pipelines);
 cfg.manualRollbacks = Math.min(cfg.manualRollbacks, cfg.pipelines);
 
@@ -274,152 +278,163 @@ async function main() {
     channel: p.channel,
     responseUrl: responses.url(key),
   });
-  // Offers to click: a confirmation per environment, made before AWS is slowed down.
-  const offerEnvs = fleet.pipelines.slice(0, Math.min(20, fleet.pipelines.length));
-  const offers: { p: Pipeline; offer: string }[] = [];
-  await Promise.all(
-    offerEnvs.map(async (p, i) => {
-      const body = commandBody(`${p.env} Deploy`, on(p, `offer/${p.env}`), i);
-      await post(`${botUrl}/slack/events`, body, slackHeaders(signingSecret, body));
-      const answer = await responses.waitFor(
-        `offer/${p.env}`,
-        (b) => buttonValue(b, CLICKED) !== undefined,
-        20_000,
-      );
-      const offer = buttonValue(answer, CLICKED);
-      if (offer) offers.push({ p, offer });
-    }),
-  );
-  log(
-    `ack latency: ${offers.length} offers to click; AWS slowed to ${cfg.awsLatencyMs} ms per call`,
-  );
-  for (const operation of AWS_OPERATIONS) {
-    await sandbox('faults', 'POST', { operation, latencyMs: cfg.awsLatencyMs });
-  }
-  const ack: Record<string, { bot: Summary; baseline: Summary }> = {};
-  let n = 1000;
-  for (const c of cfg.concurrency) {
-    const total = Math.max(c * 2, c === 1 ? Math.min(cfg.ackRequests, 200) : cfg.ackRequests);
-    for (const kind of ['command', 'click'] as const) {
-      if (kind === 'click' && offers.length === 0) continue;
-      const make = (i: number) => {
-        const k = n++;
-        if (kind === 'command') {
-          const p = fleet.pipelines[i % fleet.pipelines.length]!;
-          const body = commandBody(`${p.env} Deploy`, on(p, `ack/${k}`), k);
-          return { body, headers: slackHeaders(signingSecret, body) };
-        }
-        const o = offers[i % offers.length]!;
-        const body = buttonBody(CLICKED, o.offer, on(o.p, `ack/${k}`), k);
-        return { body, headers: slackHeaders(signingSecret, body) };
-      };
-      // Each pair starts once the earlier batch's AWS work (2 s a call) has drained (at most 15 s:
-      // the periodic deploy-block reconcile keeps reading AWS, so it is never fully quiet),
-      // so neither side shares the cores with it.
-      await untilQuiet(async () => (await stamps()).length, 2_500, 15_000);
-      const base = summarise(
-        await runLoad({ url: baseline.info.url, concurrency: c, total, make }),
-      );
-      const mine = summarise(
-        await runLoad({ url: `${botUrl}/slack/events`, concurrency: c, total, make }),
-      );
-      ack[`${kind}@${c}`] = { bot: mine, baseline: base };
-      log(
-        `  ${kind} ×${c}: bot p50 ${mine.p50.toFixed(1)} p99 ${mine.p99.toFixed(1)} ms (non-2xx ${mine.non2xx}, errors ${mine.errors}); baseline p99 ${base.p99.toFixed(1)} ms`,
-      );
-      rows.push({
-        figure: `ack ${kind} p99 @${c} (p50 ${mine.p50.toFixed(1)})`,
-        value: mine.p99,
-        unit: 'ms',
-        baseline: base.p99,
-        baselineNote: `bare Bolt (p50 ${base.p50.toFixed(1)})`,
-        note: mine.non2xx + mine.errors > 0 ? `${mine.non2xx + mine.errors} not acked` : '',
-      });
+  if (want('ack')) {
+    // Offers to click: a confirmation per environment, made before AWS is slowed down.
+    const offerEnvs = fleet.pipelines.slice(0, Math.min(20, fleet.pipelines.length));
+    const offers: { p: Pipeline; offer: string }[] = [];
+    await Promise.all(
+      offerEnvs.map(async (p, i) => {
+        const body = commandBody(`${p.env} Deploy`, on(p, `offer/${p.env}`), i);
+        await post(`${botUrl}/slack/events`, body, slackHeaders(signingSecret, body));
+        const answer = await responses.waitFor(
+          `offer/${p.env}`,
+          (b) => buttonValue(b, CLICKED) !== undefined,
+          20_000,
+        );
+        const offer = buttonValue(answer, CLICKED);
+        if (offer) offers.push({ p, offer });
+      }),
+    );
+    log(
+      `ack latency: ${offers.length} offers to click; AWS slowed to ${cfg.awsLatencyMs} ms per call`,
+    );
+    for (const operation of AWS_OPERATIONS) {
+      await sandbox('faults', 'POST', { operation, latencyMs: cfg.awsLatencyMs });
     }
+    const ack: Record<string, { bot: Summary; baseline: Summary }> = {};
+    let n = 1000;
+    for (const c of cfg.concurrency) {
+      const total = Math.max(c * 2, c === 1 ? Math.min(cfg.ackRequests, 200) : cfg.ackRequests);
+      for (const kind of ['command', 'click'] as const) {
+        if (kind === 'click' && offers.length === 0) continue;
+        const make = (i: number) => {
+          const k = n++;
+          if (kind === 'command') {
+            const p = fleet.pipelines[i % fleet.pipelines.length]!;
+            const body = commandBody(`${p.env} Deploy`, on(p, `ack/${k}`), k);
+            return { body, headers: slackHeaders(signingSecret, body) };
+          }
+          const o = offers[i % offers.length]!;
+          const body = buttonBody(CLICKED, o.offer, on(o.p, `ack/${k}`), k);
+          return { body, headers: slackHeaders(signingSecret, body) };
+        };
+        // Each pair starts once the earlier batch's AWS work (2 s a call) has drained (at most 15 s:
+        // the periodic deploy-block reconcile keeps reading AWS, so it is never fully quiet),
+        // so neither side shares the cores with it.
+        await untilQuiet(async () => (await stamps()).length, 2_500, 15_000);
+        const base = summarise(
+          await runLoad({ url: baseline.info.url, concurrency: c, total, make }),
+        );
+        const mine = summarise(
+          await runLoad({ url: `${botUrl}/slack/events`, concurrency: c, total, make }),
+        );
+        ack[`${kind}@${c}`] = { bot: mine, baseline: base };
+        log(
+          `  ${kind} ×${c}: bot p50 ${mine.p50.toFixed(1)} p99 ${mine.p99.toFixed(1)} ms (non-2xx ${mine.non2xx}, errors ${mine.errors}); baseline p99 ${base.p99.toFixed(1)} ms`,
+        );
+        rows.push({
+          figure: `ack ${kind} p99 @${c} (p50 ${mine.p50.toFixed(1)})`,
+          value: mine.p99,
+          unit: 'ms',
+          baseline: base.p99,
+          baselineNote: `bare Bolt (p50 ${base.p50.toFixed(1)})`,
+          note: mine.non2xx + mine.errors > 0 ? `${mine.non2xx + mine.errors} not acked` : '',
+        });
+      }
+    }
+    results.ack = ack;
+    await getJson(`${awsUrl}/_sandbox/faults`, { method: 'DELETE' });
+    log('ack latency done; waiting for the slowed-down work to drain');
+    await untilQuiet(async () => (await stamps()).length, 3_000, quick ? 60_000 : 120_000);
   }
-  results.ack = ack;
-  await getJson(`${awsUrl}/_sandbox/faults`, { method: 'DELETE' });
-  log('ack latency done; waiting for the slowed-down work to drain');
-  await untilQuiet(async () => (await stamps()).length, 3_000, quick ? 60_000 : 120_000);
 
   // ---- 2. Detection → action ---------------------------------------------------------------
   const bullBaseline = await bullmqRoundTrip(redisServer.url, cfg.detectEvents);
   await clearStamps();
   const sentAt = new Map<string, number>();
-  const detectStart = Date.now();
-  const posting: Promise<unknown>[] = [];
-  for (const p of fleet.pipelines.slice(0, cfg.detectEvents)) {
-    const ev = deployFailed(p);
-    sentAt.set(p.name, wallNow());
-    posting.push(postEvent(botUrl, eventsSecret, ev));
-    await sleep(cfg.detectIntervalMs);
-  }
-  await Promise.all(posting);
-  const detectWaitMs = quick ? 15_000 : 30_000;
   const firstRollback = new Map<string, number>();
-  while (Date.now() - detectStart < detectWaitMs + cfg.detectEvents * cfg.detectIntervalMs) {
-    for (const s of await stamps()) {
-      if (s.operation === 'RollbackStage' && s.pipelineName && !firstRollback.has(s.pipelineName))
-        firstRollback.set(s.pipelineName, s.at);
-    }
-    if (firstRollback.size >= cfg.detectEvents) break;
-    await sleep(250);
-  }
-  const detectLat = [...firstRollback].map(([name, at]) => at - (sentAt.get(name) ?? at));
-  detectLat.sort((a, b) => a - b);
   let autoCalls: number | undefined;
   let autoByOp: Record<string, number> = {};
-  if (firstRollback.size > 0) {
-    await untilQuiet(async () => (await stamps()).length, 5_000, 90_000);
-    const all = (await stamps()).filter((s) => s.pipelineName && sentAt.has(s.pipelineName));
-    autoByOp = countBy(all.map((s) => s.operation));
-    autoCalls = all.length / firstRollback.size;
+  if (want('detect')) {
+    const detectStart = Date.now();
+    const posting: Promise<unknown>[] = [];
+    for (const p of fleet.pipelines.slice(0, cfg.detectEvents)) {
+      const ev = deployFailed(p);
+      sentAt.set(p.name, wallNow());
+      posting.push(postEvent(botUrl, eventsSecret, ev));
+      await sleep(cfg.detectIntervalMs);
+    }
+    await Promise.all(posting);
+    const detectWaitMs = quick ? 15_000 : 30_000;
+    while (Date.now() - detectStart < detectWaitMs + cfg.detectEvents * cfg.detectIntervalMs) {
+      for (const s of await stamps()) {
+        if (s.operation === 'RollbackStage' && s.pipelineName && !firstRollback.has(s.pipelineName))
+          firstRollback.set(s.pipelineName, s.at);
+      }
+      if (firstRollback.size >= cfg.detectEvents) break;
+      await sleep(250);
+    }
+    const detectLat = [...firstRollback].map(([name, at]) => at - (sentAt.get(name) ?? at));
+    detectLat.sort((a, b) => a - b);
+    if (firstRollback.size > 0) {
+      await untilQuiet(async () => (await stamps()).length, 5_000, 90_000);
+      const all = (await stamps()).filter((s) => s.pipelineName && sentAt.has(s.pipelineName));
+      autoByOp = countBy(all.map((s) => s.operation));
+      autoCalls = all.length / firstRollback.size;
+    }
+    // Where the time goes for a typical event: the calls of the median pipeline up to RollbackStage.
+    const byLatency = [...firstRollback]
+      .map(([name, at]) => ({ name, ms: at - (sentAt.get(name) ?? at) }))
+      .sort((a, b) => a.ms - b.ms);
+    const median = byLatency[Math.floor(byLatency.length / 2)];
+    const timeline = median
+      ? (await stamps())
+          .filter(
+            (s) => s.pipelineName === median.name && s.at <= (firstRollback.get(median.name) ?? 0),
+          )
+          .map((s) => `${s.operation} +${(s.at - (sentAt.get(median.name) ?? 0)).toFixed(0)}ms`)
+      : [];
+    if (timeline.length) log(`  median event's AWS calls: ${timeline.join(', ')}`);
+    results.detection = {
+      timelineOfMedianEvent: timeline,
+      events: cfg.detectEvents,
+      rollbacksSeen: firstRollback.size,
+      p50: percentile(detectLat, 50),
+      p99: percentile(detectLat, 99),
+      baseline: bullBaseline,
+    };
+    log(
+      `detection → action: ${firstRollback.size}/${cfg.detectEvents} RollbackStage seen; p99 ${percentile(detectLat, 99).toFixed(1)} ms; BullMQ round trip p99 ${bullBaseline.p99.toFixed(2)} ms`,
+    );
+    const notYet =
+      firstRollback.size === 0 ? 'not available yet: no RollbackStage reached AWS' : '';
+    rows.push({
+      figure: 'detection → RollbackStage p50',
+      value: firstRollback.size ? percentile(detectLat, 50) : undefined,
+      unit: 'ms',
+      baseline: bullBaseline.p50,
+      baselineNote: 'BullMQ add→process p50',
+      note: notYet,
+    });
+    rows.push({
+      figure: 'detection → RollbackStage p99',
+      value: firstRollback.size ? percentile(detectLat, 99) : undefined,
+      unit: 'ms',
+      baseline: bullBaseline.p99,
+      baselineNote: 'BullMQ add→process p99',
+      note:
+        notYet ||
+        (firstRollback.size < cfg.detectEvents
+          ? `${cfg.detectEvents - firstRollback.size} never acted on`
+          : ''),
+    });
   }
-  // Where the time goes for a typical event: the calls of the median pipeline up to RollbackStage.
-  const byLatency = [...firstRollback]
-    .map(([name, at]) => ({ name, ms: at - (sentAt.get(name) ?? at) }))
-    .sort((a, b) => a.ms - b.ms);
-  const median = byLatency[Math.floor(byLatency.length / 2)];
-  const timeline = median
-    ? (await stamps())
-        .filter(
-          (s) => s.pipelineName === median.name && s.at <= (firstRollback.get(median.name) ?? 0),
-        )
-        .map((s) => `${s.operation} +${(s.at - (sentAt.get(median.name) ?? 0)).toFixed(0)}ms`)
-    : [];
-  if (timeline.length) log(`  median event's AWS calls: ${timeline.join(', ')}`);
-  results.detection = {
-    timelineOfMedianEvent: timeline,
-    events: cfg.detectEvents,
-    rollbacksSeen: firstRollback.size,
-    p50: percentile(detectLat, 50),
-    p99: percentile(detectLat, 99),
-    baseline: bullBaseline,
-  };
-  log(
-    `detection → action: ${firstRollback.size}/${cfg.detectEvents} RollbackStage seen; p99 ${percentile(detectLat, 99).toFixed(1)} ms; BullMQ round trip p99 ${bullBaseline.p99.toFixed(2)} ms`,
-  );
-  const notYet = firstRollback.size === 0 ? 'not available yet: no RollbackStage reached AWS' : '';
-  rows.push({
-    figure: 'detection → RollbackStage p50',
-    value: firstRollback.size ? percentile(detectLat, 50) : undefined,
-    unit: 'ms',
-    baseline: bullBaseline.p50,
-    baselineNote: 'BullMQ add→process p50',
-    note: notYet,
-  });
-  rows.push({
-    figure: 'detection → RollbackStage p99',
-    value: firstRollback.size ? percentile(detectLat, 99) : undefined,
-    unit: 'ms',
-    baseline: bullBaseline.p99,
-    baselineNote: 'BullMQ add→process p99',
-    note:
-      notYet ||
-      (firstRollback.size < cfg.detectEvents
-        ? `${cfg.detectEvents - firstRollback.size} never acted on`
-        : ''),
-  });
+  if (!want('rest')) {
+    await writeReport(rows, results, t0, redis);
+    await bot.stop();
+    if (profileDir) log(`CPU profile of the bot in ${profileDir}`);
+    return;
+  }
 
   // ---- 5a / 4b. Manual rollbacks: AWS calls each, Redis memory per audited request ----------
   await clearStamps();
@@ -659,6 +674,17 @@ async function main() {
   });
   results.automatic = { awsCallsPerRollback: autoCalls, byOperation: autoByOp };
 
+  await writeReport(rows, results, t0, redis);
+  await bot.stop();
+  if (profileDir) log(`CPU profile of the bot in ${profileDir}`);
+}
+
+async function writeReport(
+  rows: Row[],
+  results: Record<string, unknown>,
+  t0: number,
+  redis: Redis,
+) {
   const machine = {
     nproc: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -668,15 +694,13 @@ async function main() {
   const table = printTable(rows);
   process.stdout.write(`\n${table}\n`);
   process.stdout.write(
-    `machine: ${machine.nproc} × ${machine.cpu}, Node ${machine.node}, Redis ${machine.redis}; ${quick ? 'quick' : 'full'} run, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`,
+    `machine: ${machine.nproc} × ${machine.cpu}, Node ${machine.node}, Redis ${machine.redis}; ${quick ? 'quick' : 'full'} run${phases.size < 3 ? ` (phases ${[...phases].join(',')})` : ''}, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`,
   );
   writeFileSync(
     flags.out,
-    `${JSON.stringify({ at: new Date().toISOString(), quick, settings: cfg, machine, rows, results }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), quick, settings: { ...cfg, phases: [...phases] }, machine, rows, results }, null, 2)}\n`,
   );
   log(`wrote ${path.relative(process.cwd(), flags.out)}`);
-  await bot.stop();
-  if (profileDir) log(`CPU profile of the bot in ${profileDir}`);
 }
 
 function countBy(xs: string[]): Record<string, number> {

@@ -18,7 +18,7 @@ import type {
   RollbackJobName,
   RollbackQueue,
 } from './rollback-queue.js';
-import { targetActions } from './target-actions.js';
+import { type Reconciled, targetActions } from './target-actions.js';
 
 export interface ProcessorDeps {
   store: RequestStore;
@@ -103,45 +103,61 @@ export function createRollbackProcessor(deps: ProcessorDeps) {
     throw new DelayedError();
   }
 
-  async function claim(id: string): Promise<RollbackRequest | undefined> {
-    const req = await store.get(id);
-    if (!req) return undefined;
-    if (req.state === 'running') return req; // re-delivered after a crash or a lost lock
-    if (req.state !== 'queued') return undefined;
-    const res = await store.change(id, ['queued'], 'running', now(), {
+  /**
+   * Takes a queued request (queued → running, with the baseline just read), or resumes one that
+   * is running already (re-delivered after a crash or a lost lock).
+   */
+  async function claim(
+    found: RollbackRequest,
+    baseline: string | undefined,
+  ): Promise<RollbackRequest | undefined> {
+    if (found.state === 'running') {
+      if (found.awsBaseline || !baseline) return found;
+      return note(found, { by: BY, event: 'baseline', fields: { awsBaseline: baseline } });
+    }
+    const res = await store.change(found.id, ['queued'], 'running', now(), {
       by: BY,
       event: 'running',
-      fields: { startedAt: now() },
+      fields: { startedAt: now(), ...(baseline ? { awsBaseline: baseline } : {}) },
     });
     if (res.ok) return res.request;
-    return res.reason === 'wrong-state' && res.state === 'running' ? store.get(id) : undefined;
+    return res.reason === 'wrong-state' && res.state === 'running'
+      ? store.get(found.id)
+      : undefined;
   }
 
   async function execute(job: Job<RollbackJobData>, token: string | undefined): Promise<string> {
-    let req = await claim(job.data.requestId);
-    if (!req) return 'not runnable';
-    if (req.awsExecutionId || req.stoppedDeploymentId) {
+    const found = await store.get(job.data.requestId);
+    if (found?.state !== 'queued' && found?.state !== 'running') return 'not runnable';
+    if (found.awsExecutionId || found.stoppedDeploymentId) {
       // Re-delivered: start a fresh follow chain (a unique check number; old ids may linger).
-      await deps.queue.addFollow(req.id, Date.now(), deps.followDelayMs);
+      await deps.queue.addFollow(found.id, Date.now(), deps.followDelayMs);
       return 'already started';
     }
-    const actions = targetActions(deps.aws, account(req), req);
+    const actions = targetActions(deps.aws, account(found), found);
+    // Reconcile before claiming: one read (a rollback already under way, and the baseline), so
+    // the claim records the baseline in the same step. Reading is harmless if the claim loses.
+    let seen: Reconciled;
     try {
-      const existing = await actions.findExisting(req);
-      if (existing) {
+      seen = await actions.reconcile(found);
+    } catch (err) {
+      if (!(err instanceof AwsCallError)) throw err;
+      const req = await claim(found, undefined);
+      if (!req) return 'not runnable';
+      return onAwsError(req, err, job, token);
+    }
+    const req = await claim(found, seen.baseline);
+    if (!req) return 'not runnable';
+    try {
+      if (seen.existing) {
         await note(req, {
           by: BY,
           event: 'adopted',
-          fields: { awsExecutionId: existing, awsOrigin: 'adopted' },
-          audit: { awsExecutionId: existing },
+          fields: { awsExecutionId: seen.existing, awsOrigin: 'adopted' },
+          audit: { awsExecutionId: seen.existing },
         });
         await deps.queue.addFollow(req.id, 0, deps.followDelayMs);
-        return `adopted ${existing}`;
-      }
-      if (!req.awsBaseline) {
-        const baseline = await actions.baseline(req);
-        if (baseline)
-          req = await note(req, { by: BY, event: 'baseline', fields: { awsBaseline: baseline } });
+        return `adopted ${seen.existing}`;
       }
       const started = await actions.start(req);
       const awsId = started.awsExecutionId ?? started.stoppedDeploymentId;

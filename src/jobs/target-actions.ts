@@ -9,11 +9,16 @@ export type Progress =
   | { done: false; awsExecutionId?: string }
   | { done: true; succeeded: boolean; summary: string };
 
-export interface TargetActions {
+export interface Reconciled {
   /** A rollback to our target started after we queued (or before we crashed), if any. */
-  findExisting(req: RollbackRequest): Promise<string | undefined>;
+  existing?: string;
   /** The newest execution id now, recorded before the call so adoption after a crash is exact. */
-  baseline(req: RollbackRequest): Promise<string | undefined>;
+  baseline?: string;
+}
+
+export interface TargetActions {
+  /** One read: what is already under way, and the baseline to record before calling AWS. */
+  reconcile(req: RollbackRequest): Promise<Reconciled>;
   /** Calls AWS once; returns the id to follow (and, for a stop, the stopped deployment). */
   start(req: RollbackRequest): Promise<{ awsExecutionId?: string; stoppedDeploymentId?: string }>;
   /** Where it stands; may name the id to follow from now on (a stop's rollback deployment). */
@@ -31,7 +36,8 @@ export function targetActions(
   if (t.kind === 'stage') {
     const cp = createCodePipelineAdapter(aws, account);
     return {
-      async findExisting(r) {
+      async reconcile(r) {
+        // Newest first: the head of this listing is also the baseline.
         const recent = await cp.listExecutions(t.pipeline, { limit: 50 });
         const baselineAt = r.awsBaseline
           ? recent.findIndex((e) => e.executionId === r.awsBaseline)
@@ -44,10 +50,11 @@ export function targetActions(
               RUNNING_PIPELINE.has(e.status) ||
               (r.queuedAt !== undefined && e.startTime.getTime() >= r.queuedAt)),
         );
-        return found?.executionId;
-      },
-      async baseline() {
-        return (await cp.listExecutions(t.pipeline, { limit: 1 }))[0]?.executionId;
+        const baseline = recent[0]?.executionId;
+        return {
+          ...(found ? { existing: found.executionId } : {}),
+          ...(baseline ? { baseline } : {}),
+        };
       },
       async start() {
         return { awsExecutionId: await cp.rollbackStage(t.pipeline, t.stage, t.targetExecutionId) };
@@ -63,15 +70,13 @@ export function targetActions(
   const cd = createCodeDeployAdapter(aws, account);
   const tag = `rollback-bot ${req.id}`;
   return {
-    async findExisting(r) {
-      if (t.action === 'stop') return undefined;
+    async reconcile(r) {
+      if (t.action === 'stop') return {};
       const since = r.queuedAt !== undefined ? new Date(r.queuedAt - 60_000) : undefined;
       const recent = await cd.listRecent(t.application, t.deploymentGroup, 25, since);
-      // Our deployments carry the request id in their description: an exact match.
-      return recent.find((d) => d.description?.includes(tag))?.deploymentId;
-    },
-    async baseline() {
-      return undefined;
+      // Our deployments carry the request id in their description: an exact match (no baseline).
+      const existing = recent.find((d) => d.description?.includes(tag))?.deploymentId;
+      return existing ? { existing } : {};
     },
     async start() {
       if (t.action === 'stop') {

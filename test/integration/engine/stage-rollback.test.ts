@@ -77,8 +77,8 @@ describe('stage rollback through the service (real Redis, sandbox, SDK)', () => 
     expect(steps).toEqual([
       ['requested', '', 'requested', 'user:U0ONCALL'],
       ['queued', 'requested', 'queued', 'policy'],
+      // The baseline (newest execution before the call) is recorded with the claim.
       ['running', 'queued', 'running', 'worker'],
-      ['baseline', 'running', 'running', 'worker'],
       ['aws-called', 'running', 'running', 'worker'],
       ['locked', 'running', 'running', 'worker'],
       ['succeeded', 'running', 'succeeded', 'worker'],
@@ -88,8 +88,9 @@ describe('stage rollback through the service (real Redis, sandbox, SDK)', () => 
       currentExecutionId: EXEC.c,
       reason: 'errors after deploy',
     });
-    expect(audit[4]!.fields.awsExecutionId).toBe(done.awsExecutionId);
-    expect(audit[6]!.fields.awsExecutionId).toBe(done.awsExecutionId);
+    expect(done.awsBaseline).toBe(EXEC.c);
+    expect(audit[3]!.fields.awsExecutionId).toBe(done.awsExecutionId);
+    expect(audit[5]!.fields.awsExecutionId).toBe(done.awsExecutionId);
 
     await e.service.unlock('prod', 'Deploy', 'user:U0ONCALL');
     expect(e.sandbox.control.calls({ operation: 'EnableStageTransition' })).toHaveLength(1);

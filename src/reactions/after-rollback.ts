@@ -225,7 +225,7 @@ async function offerPropagation(
     const other = ctx.config.environments[c.env];
     if (!other) continue;
     const p = await ctx.service
-      .preview(c.env, c.stage ? { stage: c.stage } : {})
+      .preview(c.env, { ...(c.stage ? { stage: c.stage } : {}), diff: false })
       .catch(() => undefined);
     if (!p?.ok) continue;
     const current: SourceRevision[] =

@@ -149,7 +149,11 @@ async function run(
   let live: Preview | undefined;
   if (p.preview) preview = JSON.parse(p.preview) as PreviewFacts;
   else {
-    live = await ctx.service.preview(i.env, i.stage ? { stage: i.stage } : {});
+    // No diff: the notification shows the releases, not what changes between them.
+    live = await ctx.service.preview(i.env, {
+      ...(i.stage ? { stage: i.stage } : {}),
+      diff: false,
+    });
     preview = previewFacts(live);
     await save({ preview: JSON.stringify(preview) });
   }

@@ -1,6 +1,7 @@
 // Reads what target choice needs from AWS, in as few calls as it can.
 import type { CodeDeployAdapter } from '../aws/codedeploy-adapter.js';
 import type { CodePipelineAdapter, ExecutionDetail } from '../aws/codepipeline-adapter.js';
+import { currentRelease, whyNotTarget } from '../domain/choose-rollback-target.js';
 import type {
   DeploymentGroupSnapshot,
   PipelineRelease,
@@ -9,11 +10,19 @@ import type {
 
 const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Which succeeded executions to read in full (only GetPipelineExecution names the pipeline
+ * version, which decides what is a valid target): `all` for a list of choices or a named target;
+ * `until-target` for the default target, newest first, stopping at the first valid one (usually
+ * the first or second, where reading all would cost one call per execution looked back over).
+ */
+export type VersionReads = 'all' | 'until-target';
+
 export async function loadStageSnapshot(
   cp: CodePipelineAdapter,
   pipeline: string,
   stage: string,
-  opts: { limit: number; to?: string },
+  opts: { limit: number; to?: string; versions?: VersionReads },
 ): Promise<{
   snapshot: StageSnapshot;
   details: Map<string, ExecutionDetail>;
@@ -27,22 +36,25 @@ export async function loadStageSnapshot(
     cp.listExecutions(pipeline, { limit: 50 }),
   ]);
   const details = new Map<string, ExecutionDetail>();
-  // Only GetPipelineExecution names the pipeline version, which decides what is a valid target.
-  const succeededRead = Promise.all(
-    succeeded.map(async (r) => {
-      const d = await cp.getExecution(pipeline, r.executionId);
-      details.set(r.executionId, d);
-      if (d.pipelineVersion !== undefined) r.pipelineVersion = d.pipelineVersion;
-    }),
-  );
+  const reads = new Map<string, Promise<ExecutionDetail>>();
+  /** Each execution is read at most once, whoever asks first. */
+  const detail = (id: string): Promise<ExecutionDetail> => {
+    let read = reads.get(id);
+    if (!read) {
+      read = cp.getExecution(pipeline, id).then((d) => {
+        details.set(id, d);
+        const listed = succeeded.find((r) => r.executionId === id);
+        if (listed && d.pipelineVersion !== undefined) listed.pipelineVersion = d.pipelineVersion;
+        return d;
+      });
+      reads.set(id, read);
+    }
+    return read;
+  };
   const fromListing = async (id: string): Promise<PipelineRelease | undefined> => {
     const listed = recent.find((r) => r.executionId === id);
     try {
-      // One of the succeeded ones is being read already; any other is read alongside.
-      if (succeeded.some((r) => r.executionId === id)) await succeededRead;
-      const d = details.get(id) ?? (await cp.getExecution(pipeline, id));
-      details.set(id, d);
-      const { detail: _detail, statusSummary: _summary, ...release } = d;
+      const { detail: _detail, statusSummary: _summary, ...release } = await detail(id);
       return {
         ...release,
         ...(listed ? { startTime: listed.startTime, sourceRevisions: listed.sourceRevisions } : {}),
@@ -51,19 +63,37 @@ export async function loadStageSnapshot(
       return listed;
     }
   };
+  const latestRead = state.latestExecutionId ? fromListing(state.latestExecutionId) : undefined;
+  const base = { pipeline, stage, pipelineVersion: meta.version, stageNames: meta.stageNames };
+
+  async function readVersions(): Promise<void> {
+    if (opts.to || opts.versions !== 'until-target') {
+      await Promise.all(succeeded.map((r) => detail(r.executionId)));
+      return;
+    }
+    const latest = await latestRead;
+    const known = { ...base, succeeded, ...(latest ? { latest } : {}) };
+    const current = currentRelease(known);
+    if (!current) return;
+    for (const candidate of succeeded) {
+      // Every rule but the version needs only the listing; read the version of those left.
+      const { pipelineVersion: _unread, ...listed } = candidate;
+      if (whyNotTarget(listed, current, known, true)) continue;
+      await detail(candidate.executionId);
+      if (!whyNotTarget(candidate, current, known, true)) return;
+    }
+  }
+
   const [, latest, named] = await Promise.all([
-    succeededRead,
-    state.latestExecutionId ? fromListing(state.latestExecutionId) : undefined,
+    readVersions(),
+    latestRead,
     opts.to && EXECUTION_ID.test(opts.to) && !succeeded.some((r) => r.executionId === opts.to)
       ? fromListing(opts.to)
       : undefined,
   ]);
   return {
     snapshot: {
-      pipeline,
-      stage,
-      pipelineVersion: meta.version,
-      stageNames: meta.stageNames,
+      ...base,
       succeeded,
       ...(latest ? { latest } : {}),
       ...(named ? { named } : {}),

@@ -114,7 +114,11 @@ export type CancelAutomaticOutcome =
 export type TransitionListener = (request: RollbackRequest, from: RequestState) => void;
 
 export interface RollbackService {
-  preview(env: string, opts?: { stage?: string; to?: string }): Promise<Preview>;
+  /**
+   * What a rollback would do. `diff: false` when nobody will see the diff (an automatic
+   * rollback's notification, a propagation check): the releases' action variables are not read.
+   */
+  preview(env: string, opts?: { stage?: string; to?: string; diff?: boolean }): Promise<Preview>;
   releases(env: string, opts?: { stage?: string; limit?: number }): Promise<ReleaseChoice[]>;
   request(input: RequestInput): Promise<RequestOutcome>;
   approve(id: string, by: string): Promise<RollbackRequest>;
@@ -219,9 +223,9 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
 
   async function preview(
     envName: string,
-    opts: { stage?: string; to?: string } = {},
+    { diff = true, ...opts }: { stage?: string; to?: string; diff?: boolean } = {},
   ): Promise<Preview> {
-    const read = await shared(envName, opts, true);
+    const read = await shared(envName, opts, diff);
     readsOf.set(read.preview, {
       key: previewKey(envName, opts),
       ...(read.known ? { known: read.known } : {}),
@@ -242,6 +246,7 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       const { snapshot, details, recent } = await loadStageSnapshot(cp, t.pipeline, stage, {
         limit: lookback,
         ...(opts.to ? { to: opts.to } : {}),
+        versions: 'until-target',
       });
       const choice = chooseStageTarget(snapshot, opts.to);
       if (!choice.ok) return { preview: choice };

@@ -88,10 +88,12 @@ describe('automatic rollback on failure', () => {
       return c.waiting + c.active + c.delayed === 0;
     });
     // Seen twice (the rollback execution's StageFailed and the request's end): said once.
+    // (Matched on the escalation's own words: the live status message, once updated to its
+    // final state, reads "Rollback failed: prod …" too.)
     expect(
       h.slack.client
         .thread(PROD_CHANNEL, note.ts)
-        .filter((m) => textOf(m).includes('Rollback failed: prod')),
+        .filter((m) => textOf(m).includes('No further automatic action')),
     ).toHaveLength(1);
     expect(h.sandbox.control.calls({ operation: 'RollbackStage' })).toHaveLength(1);
     expect(await h.service.history('prod', 5)).toHaveLength(1);

@@ -4,7 +4,6 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient, type CodePipelineClientConfig } from '@aws-sdk/client-codepipeline';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { shareReadsInScope } from './read-scope.js';
 
 export interface AwsClientOptions {
   /** AWS_ENDPOINT_URL as read by the caller; undefined means the real AWS endpoints. */
@@ -58,7 +57,6 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     let client = cache.get(key) as T | undefined;
     if (!client) {
       client = make();
-      shareReadsInScope(client, key);
       cache.set(key, client);
     }
     return client;

@@ -1,67 +1,69 @@
-// A read scope: inside `inReadScope(fn)`, identical AWS reads (same client, operation and input)
-// are sent once and their answer shared, like a per-request DataLoader. One reaction to an event
-// asks about the same execution, pipeline and stage from several places (the release's facts,
-// whether AWS rolls back itself, the preview, the guardrails); within the scope each is read once.
+// A read scope: `scopeReads(aws)` gives clients on which identical AWS reads (same client,
+// operation and input) are sent once and their answer shared, like a per-request DataLoader.
+// One reaction to an event asks about the same execution, pipeline and stage from several places
+// (the release's facts, whether AWS rolls back itself, the preview); with one scope per reaction
+// each is read once.
 //
-// Only reads are shared (Get*, List*, Describe*, BatchGet*). Any other call through a scoped client
+// Only reads are shared (Get*, List*, Describe*, BatchGet*). Any other call through the scope
 // forgets everything read so far, so a scope always reads its own writes. A failed read is
-// forgotten too, so a retry reads again. Outside a scope nothing changes: the rollback worker's
-// reconcile before RollbackStage always reads AWS afresh.
-import { AsyncLocalStorage } from 'node:async_hooks';
-
-type Answer = Promise<unknown>;
-
-interface Scope {
-  reads: Map<string, Answer>;
-}
-
-const storage = new AsyncLocalStorage<Scope>();
+// forgotten too, so a retry reads again. The scope lives as long as the caller keeps it (one
+// job); the rollback worker's reconcile before RollbackStage never uses one.
+//
+// Explicit on purpose: an AsyncLocalStorage would find the scope by itself, but on Node 20 it
+// turns on promise hooks for the whole process, which cost about a tenth of the bot's CPU under load.
+import type { AwsClients } from './aws-clients.js';
 
 const READ_OPERATION = /^(Get|List|Describe|BatchGet)[A-Z]/;
-
-/** Runs `fn` in a read scope (or in the caller's, when there is one already). */
-export function inReadScope<T>(fn: () => Promise<T>): Promise<T> {
-  if (storage.getStore()) return fn();
-  return storage.run({ reads: new Map() }, fn);
-}
 
 /** Whether an operation (e.g. `GetPipelineExecution`) only reads. */
 export function isReadOperation(operation: string): boolean {
   return READ_OPERATION.test(operation);
 }
 
-/** The minimal shape of an SDK v3 client's middleware stack that this file needs. */
-interface MiddlewareStackLike {
-  add(
-    middleware: (
-      next: (args: { input: unknown }) => Answer,
-      context: { commandName?: string },
-    ) => (args: { input: unknown }) => Answer,
-    options: { step: 'initialize'; name: string; priority: 'high' },
-  ): void;
+interface Sendable {
+  send(command: { input: unknown; constructor: { name: string } }): Promise<unknown>;
 }
 
-/** Installs the scope on one SDK client; `clientKey` tells clients (service, region, role) apart. */
-export function shareReadsInScope(client: { middlewareStack: unknown }, clientKey: string): void {
-  (client.middlewareStack as MiddlewareStackLike).add(
-    (next, context) => (args) => {
-      const scope = storage.getStore();
-      if (!scope) return next(args);
-      const operation = (context.commandName ?? '').replace(/Command$/, '');
+export function scopeReads(aws: AwsClients): AwsClients {
+  const reads = new Map<string, Promise<unknown>>();
+  const views = new Map<object, object>();
+
+  /** The same client, whose `send` shares reads within this scope. */
+  function view<T extends object>(client: T, clientKey: string): T {
+    const existing = views.get(client);
+    if (existing) return existing as T;
+    const real = client as unknown as Sendable;
+    const scoped = Object.create(client) as T & Sendable;
+    scoped.send = (command) => {
+      const operation = command.constructor.name.replace(/Command$/, '');
       if (!isReadOperation(operation)) {
-        scope.reads.clear();
-        return next(args);
+        reads.clear();
+        return real.send(command);
       }
-      const key = `${clientKey}|${operation}|${JSON.stringify(args.input)}`;
-      const shared = scope.reads.get(key);
+      const key = `${clientKey}|${operation}|${JSON.stringify(command.input)}`;
+      const shared = reads.get(key);
       if (shared) return shared;
-      const answer = next(args);
-      scope.reads.set(key, answer);
+      const answer = real.send(command);
+      reads.set(key, answer);
       answer.catch(() => {
-        if (scope.reads.get(key) === answer) scope.reads.delete(key);
+        if (reads.get(key) === answer) reads.delete(key);
       });
       return answer;
+    };
+    views.set(client, scoped);
+    return scoped;
+  }
+
+  const key = (kind: string, a: { region: string; roleArn?: string }) =>
+    `${kind}|${a.region}|${a.roleArn ?? ''}`;
+  return {
+    codepipeline: (a) => view(aws.codepipeline(a), key('cp', a)),
+    codedeploy: (a) => view(aws.codedeploy(a), key('cd', a)),
+    cloudwatch: (a) => view(aws.cloudwatch(a), key('cw', a)),
+    // The clients belong to `aws`; a scope only forgets.
+    destroy: () => {
+      reads.clear();
+      views.clear();
     },
-    { step: 'initialize', name: 'rollbackBotReadScope', priority: 'high' },
-  );
+  };
 }

@@ -151,6 +151,7 @@ async function run(
   else {
     // No diff: the notification shows the releases, not what changes between them.
     live = await ctx.service.preview(i.env, {
+      reads: ctx.aws,
       ...(i.stage ? { stage: i.stage } : {}),
       diff: false,
     });

@@ -5,7 +5,7 @@
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AwsClients } from '../aws/aws-clients.js';
-import { inReadScope } from '../aws/read-scope.js';
+import { scopeReads } from '../aws/read-scope.js';
 import type { Config } from '../config/config.js';
 import { isTerminal } from '../domain/request-state.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
@@ -163,13 +163,11 @@ export function startReactionWorkers(deps: ReactionWorkersDeps): ReactionWorkers
   const events = new Worker<DomainEvent>(
     deps.eventsQueue ?? EVENTS_QUEUE,
     (job, token) =>
-      // One read scope per event: the reaction's steps share their AWS reads (src/aws/read-scope).
-      steer(job, token, () =>
-        inReadScope(async () => {
-          await deps.onEvent?.(job.data);
-          await reactToEvent(ctx, job.data);
-        }),
-      ),
+      steer(job, token, async () => {
+        await deps.onEvent?.(job.data);
+        // One read scope per event: the reaction's steps share their AWS reads.
+        await reactToEvent({ ...ctx, aws: scopeReads(deps.aws) }, job.data);
+      }),
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },
   );
   const timerWorker = new Worker(

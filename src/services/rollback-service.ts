@@ -111,6 +111,15 @@ export type CancelAutomaticOutcome =
   | { ok: false; reason: 'missing' | 'not-automatic' }
   | { ok: false; reason: 'wrong-state'; state: RequestState };
 
+export interface PreviewOptions {
+  stage?: string;
+  to?: string;
+  /** False when nobody will see the diff: the releases' action variables are not read. */
+  diff?: boolean;
+  /** Clients to read through, e.g. a caller's read scope (src/aws/read-scope.ts). */
+  reads?: AwsClients;
+}
+
 export type TransitionListener = (request: RollbackRequest, from: RequestState) => void;
 
 export interface RollbackService {
@@ -118,7 +127,7 @@ export interface RollbackService {
    * What a rollback would do. `diff: false` when nobody will see the diff (an automatic
    * rollback's notification, a propagation check): the releases' action variables are not read.
    */
-  preview(env: string, opts?: { stage?: string; to?: string; diff?: boolean }): Promise<Preview>;
+  preview(env: string, opts?: PreviewOptions): Promise<Preview>;
   releases(env: string, opts?: { stage?: string; limit?: number }): Promise<ReleaseChoice[]>;
   request(input: RequestInput): Promise<RequestOutcome>;
   approve(id: string, by: string): Promise<RollbackRequest>;
@@ -212,20 +221,21 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
     envName: string,
     opts: { stage?: string; to?: string },
     withDiff: boolean,
+    aws: AwsClients = deps.aws,
   ): Promise<Read> {
     const key = JSON.stringify([previewKey(envName, opts), withDiff]);
     const running = inFlight.get(key);
     if (running) return running;
-    const result = readPreview(envName, opts, withDiff).finally(() => inFlight.delete(key));
+    const result = readPreview(envName, opts, withDiff, aws).finally(() => inFlight.delete(key));
     inFlight.set(key, result);
     return result;
   }
 
   async function preview(
     envName: string,
-    { diff = true, ...opts }: { stage?: string; to?: string; diff?: boolean } = {},
+    { diff = true, reads, ...opts }: PreviewOptions = {},
   ): Promise<Preview> {
-    const read = await shared(envName, opts, diff);
+    const read = await shared(envName, opts, diff, reads);
     readsOf.set(read.preview, {
       key: previewKey(envName, opts),
       ...(read.known ? { known: read.known } : {}),
@@ -237,12 +247,13 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
     envName: string,
     opts: { stage?: string; to?: string },
     withDiff: boolean,
+    aws: AwsClients,
   ): Promise<Read> {
     const env = environment(envName);
     const t = env.target;
     if (t.kind === 'stage') {
       const stage = stageOf(env, opts.stage);
-      const cp = createCodePipelineAdapter(deps.aws, account(env));
+      const cp = createCodePipelineAdapter(aws, account(env));
       const { snapshot, details, recent } = await loadStageSnapshot(cp, t.pipeline, stage, {
         limit: lookback,
         ...(opts.to ? { to: opts.to } : {}),
@@ -289,7 +300,7 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       ]);
       return { preview: { ...base, diff: diffReleases(cur.detail, tgt.detail) }, known };
     }
-    const cd = createCodeDeployAdapter(deps.aws, account(env));
+    const cd = createCodeDeployAdapter(aws, account(env));
     const snapshot = await loadDeploymentGroupSnapshot(
       cd,
       t.application,

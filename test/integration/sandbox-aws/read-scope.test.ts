@@ -1,6 +1,6 @@
-// The read scope (src/aws/read-scope.ts) with the real SDK clients from createAwsClients against
-// the local endpoint: within a scope an identical read reaches AWS once; a write, a failure or
-// the end of the scope makes the next read go to AWS again; outside a scope nothing is shared.
+// The read scope (src/aws/read-scope.ts) over the real SDK clients from createAwsClients against
+// the local endpoint: through a scope an identical read reaches AWS once; a write or a failure
+// makes the next read go to AWS again; the clients themselves and other scopes share nothing.
 import {
   DisableStageTransitionCommand,
   GetPipelineExecutionCommand,
@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../../src/aws/aws-clients.js';
-import { inReadScope, isReadOperation } from '../../../src/aws/read-scope.js';
+import { isReadOperation, scopeReads } from '../../../src/aws/read-scope.js';
 import { type AwsSandbox, startAwsSandbox } from '../../../src/sandbox/aws/index.js';
 import { GOOD, testWorld } from './support.js';
 
@@ -33,67 +33,59 @@ beforeEach(() => {
   sandbox.control.clearFaults();
 });
 
-const cp = () => aws.codepipeline(account);
-const getGood = () =>
-  cp().send(
-    new GetPipelineExecutionCommand({ pipelineName: 'web-app', pipelineExecutionId: GOOD }),
-  );
+const getGood = (clients: AwsClients) =>
+  clients
+    .codepipeline(account)
+    .send(new GetPipelineExecutionCommand({ pipelineName: 'web-app', pipelineExecutionId: GOOD }));
 const callsOf = (operation: string) => sandbox.control.calls({ operation }).length;
 
 describe('read scope', () => {
-  it('sends identical reads once inside a scope, concurrent or one after another', async () => {
-    const [a, b, c] = await inReadScope(async () => {
-      const [first, second] = await Promise.all([getGood(), getGood()]);
-      return [first, second, await getGood()];
-    });
+  it('sends identical reads once through a scope, concurrent or one after another', async () => {
+    const scope = scopeReads(aws);
+    const [a, b] = await Promise.all([getGood(scope), getGood(scope)]);
+    const c = await getGood(scope);
     expect(callsOf('GetPipelineExecution')).toBe(1);
     expect(a.pipelineExecution?.pipelineExecutionId).toBe(GOOD);
     expect(b).toBe(a);
     expect(c).toBe(a);
     // Different input, different read.
-    await inReadScope(async () => {
-      await cp().send(
-        new ListPipelineExecutionsCommand({ pipelineName: 'web-app', maxResults: 1 }),
-      );
-      await cp().send(
-        new ListPipelineExecutionsCommand({ pipelineName: 'web-app', maxResults: 2 }),
-      );
-    });
+    const cp = scope.codepipeline(account);
+    await cp.send(new ListPipelineExecutionsCommand({ pipelineName: 'web-app', maxResults: 1 }));
+    await cp.send(new ListPipelineExecutionsCommand({ pipelineName: 'web-app', maxResults: 2 }));
     expect(callsOf('ListPipelineExecutions')).toBe(2);
   });
 
-  it('shares nothing outside a scope, nor between two scopes', async () => {
-    await getGood();
-    await getGood();
-    await inReadScope(getGood);
-    await inReadScope(getGood);
+  it('shares nothing through the clients themselves, nor between two scopes', async () => {
+    await getGood(aws);
+    await getGood(aws);
+    await getGood(scopeReads(aws));
+    await getGood(scopeReads(aws));
     expect(callsOf('GetPipelineExecution')).toBe(4);
   });
 
-  it('forgets every read after a write through the same clients', async () => {
-    await inReadScope(async () => {
-      await cp().send(new GetPipelineStateCommand({ name: 'web-app' }));
-      await aws.codepipeline(account).send(
-        new DisableStageTransitionCommand({
-          pipelineName: 'web-app',
-          stageName: 'Deploy',
-          transitionType: 'Inbound',
-          reason: 'read scope test',
-        }),
-      );
-      const after = await cp().send(new GetPipelineStateCommand({ name: 'web-app' }));
-      const deploy = after.stageStates?.find((s) => s.stageName === 'Deploy');
-      expect(deploy?.inboundTransitionState?.enabled).toBe(false);
-    });
+  it('forgets every read after a write through the scope', async () => {
+    const scope = scopeReads(aws);
+    const cp = scope.codepipeline(account);
+    await cp.send(new GetPipelineStateCommand({ name: 'web-app' }));
+    await cp.send(
+      new DisableStageTransitionCommand({
+        pipelineName: 'web-app',
+        stageName: 'Deploy',
+        transitionType: 'Inbound',
+        reason: 'read scope test',
+      }),
+    );
+    const after = await cp.send(new GetPipelineStateCommand({ name: 'web-app' }));
+    const deploy = after.stageStates?.find((s) => s.stageName === 'Deploy');
+    expect(deploy?.inboundTransitionState?.enabled).toBe(false);
     expect(callsOf('GetPipelineState')).toBe(2);
   });
 
   it('does not keep a failed read: the next one asks AWS again', async () => {
     sandbox.control.injectFault('GetPipelineExecution', { http500: 1 });
-    const second = await inReadScope(async () => {
-      await expect(getGood()).rejects.toBeDefined();
-      return getGood();
-    });
+    const scope = scopeReads(aws);
+    await expect(getGood(scope)).rejects.toBeDefined();
+    const second = await getGood(scope);
     expect(second.pipelineExecution?.pipelineExecutionId).toBe(GOOD);
     expect(callsOf('GetPipelineExecution')).toBe(2);
   });

@@ -132,6 +132,18 @@ async function scanCount(redis: Redis, pattern: string): Promise<number> {
   return n;
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc. */
+function cpuMsOf(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after "pid (comm) ".
+    return ((Number(fields[11]) + Number(fields[12])) / 100) * 1000;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function rssOf(pid: number | undefined): number {
   if (!pid) return Number.NaN;
   try {
@@ -354,9 +366,11 @@ async function main() {
   const sentAt = new Map<string, number>();
   const firstRollback = new Map<string, number>();
   let autoCalls: number | undefined;
-  let autoByOp: Record<string, number> = {};
+  const autoByOp: Record<string, number> = {};
   if (want('detect')) {
     const detectStart = Date.now();
+    const cpuBefore = cpuMsOf(bot.child.pid);
+    const detectSlackSince = await slackMark();
     const posting: Promise<unknown>[] = [];
     for (const p of fleet.pipelines.slice(0, cfg.detectEvents)) {
       const ev = deployFailed(p);
@@ -374,12 +388,16 @@ async function main() {
       if (firstRollback.size >= cfg.detectEvents) break;
       await sleep(250);
     }
+    const detectCpuMs = cpuMsOf(bot.child.pid) - cpuBefore;
+    log(
+      `  bot CPU until every RollbackStage: ${(detectCpuMs / cfg.detectEvents).toFixed(1)} ms per event (${detectCpuMs.toFixed(0)} ms in all)`,
+    );
     const detectLat = [...firstRollback].map(([name, at]) => at - (sentAt.get(name) ?? at));
     detectLat.sort((a, b) => a - b);
     if (firstRollback.size > 0) {
       await untilQuiet(async () => (await stamps()).length, 5_000, 90_000);
       const all = (await stamps()).filter((s) => s.pipelineName && sentAt.has(s.pipelineName));
-      autoByOp = countBy(all.map((s) => s.operation));
+      Object.assign(autoByOp, countBy(all.map((s) => s.operation)));
       autoCalls = all.length / firstRollback.size;
     }
     // Where the time goes for a typical event: the calls of the median pipeline up to RollbackStage.
@@ -387,16 +405,29 @@ async function main() {
       .map(([name, at]) => ({ name, ms: at - (sentAt.get(name) ?? at) }))
       .sort((a, b) => a.ms - b.ms);
     const median = byLatency[Math.floor(byLatency.length / 2)];
-    const timeline = median
+    const medianCalls = median
       ? (await stamps())
-          .filter(
-            (s) => s.pipelineName === median.name && s.at <= (firstRollback.get(median.name) ?? 0),
-          )
-          .map((s) => `${s.operation} +${(s.at - (sentAt.get(median.name) ?? 0)).toFixed(0)}ms`)
+          .filter((s) => s.pipelineName === median.name)
+          .map((s) => ({ ...s, ms: s.at - (sentAt.get(median.name) ?? 0) }))
       : [];
+    const timeline = medianCalls
+      .filter((s) => median && s.at <= (firstRollback.get(median.name) ?? 0))
+      .map((s) => `${s.operation} +${s.ms.toFixed(0)}ms`);
+    const afterwards = medianCalls
+      .filter((s) => median && s.at > (firstRollback.get(median.name) ?? 0))
+      .map((s) => `${s.operation} +${s.ms.toFixed(0)}ms`);
     if (timeline.length) log(`  median event's AWS calls: ${timeline.join(', ')}`);
     results.detection = {
       timelineOfMedianEvent: timeline,
+      medianEventCallsAfterRollbackStage: afterwards,
+      botCpuMsPerEvent: detectCpuMs / cfg.detectEvents,
+      slackUntilQuiet: await slackStats(detectSlackSince),
+      awsCallsPerRollback: autoCalls,
+      byOperation: autoByOp,
+      // Where the slow ones are: ms per event, in the order they were sent.
+      latencyInSendOrder: [...sentAt].map(([name, at]) =>
+        firstRollback.has(name) ? Math.round((firstRollback.get(name) ?? at) - at) : null,
+      ),
       events: cfg.detectEvents,
       rollbacksSeen: firstRollback.size,
       p50: percentile(detectLat, 50),

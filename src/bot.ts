@@ -33,6 +33,7 @@ import { createRollbackService } from './services/rollback-service.js';
 import { createSlackApp } from './slack/app.js';
 import { type ApprovalFlow, createApprovalFlow } from './slack/approval-flow.js';
 import { createAttemptAudit } from './slack/attempt-audit.js';
+import { createChannelPacer } from './slack/channel-pacer.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createPrincipalResolver } from './slack/principals.js';
 import { startStatusFollower } from './slack/status-follower.js';
@@ -259,10 +260,13 @@ export async function startBot({
     });
     closeables.push({ name: 'rollback-workers', close: () => workers.close() });
     const store = createRequestStore(workerRedis, { prefix });
+    // One line per channel for every post from jobs, shared by all replicas (channel-pacer.ts).
+    const pacer = createChannelPacer(redis, prefix);
     const statusWorker = startStatusWorker({
       connection: workerRedis,
       prefix,
       client: new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions) as never,
+      pacer,
       messages: statusMessages,
       load: (id) => store.get(id),
       log,
@@ -306,6 +310,7 @@ export async function startBot({
       service: workerService,
       aws,
       slack: slackPoster as never,
+      pacer,
       offers: createOfferStore(redis, prefix),
       statusMessages,
       statusScheduler: scheduler,

@@ -87,7 +87,7 @@ export async function escalateFailedRollback(
         detail,
         mention: env.approval.approvers,
       }),
-      thread?.ts,
+      { ...(thread ? { threadTs: thread.ts } : {}), key: `escalation|${key}` },
     );
     await ctx.store.record('escalation', key, { ts });
   } finally {
@@ -179,7 +179,10 @@ export async function checkRecovery(ctx: ReactionContext, job: RecoveryCheckJob)
               alarms: env.alarms,
               notOk: status.notOk,
             });
-      await ctx.slack.post(channel, msg, thread?.ts);
+      await ctx.slack.post(channel, msg, {
+        ...(thread ? { threadTs: thread.ts } : {}),
+        key: `recovery|${key}|${status.kind}`,
+      });
       await ctx.store.record('recovery', key, { reported: status.kind });
       ctx.log.info({ env: env.name, rollbackId: job.rollbackId, status }, 'recovery reported');
     }
@@ -257,6 +260,9 @@ async function offerPropagation(
     });
   }
   if (views.length === 0) return;
-  const ts = await ctx.slack.post(where.channel, propagationOffer(bad, views), where.ts);
+  const ts = await ctx.slack.post(where.channel, propagationOffer(bad, views), {
+    ...(where.ts ? { threadTs: where.ts } : {}),
+    key: `propagation|${env.name}|${ended.rollbackId}`,
+  });
   for (const v of views) await ctx.offers.update(v.offerId, { messageTs: ts });
 }

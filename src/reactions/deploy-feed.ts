@@ -46,11 +46,14 @@ export async function updateFeed(
     let ts = again.ts;
     if (ts) await ctx.slack.update(env.channel, ts, msg);
     else {
-      ts = await ctx.slack.post(env.channel, msg);
+      ts = await ctx.slack.post(env.channel, msg, { key: `feed|${key}` });
       await ctx.store.record(KIND, key, { ts, revisions: JSON.stringify(revisions) });
     }
     if (feedRepliesInThread(env.feed, u.step)) {
-      await ctx.slack.post(env.channel, feedStepReply(u.step), ts);
+      await ctx.slack.post(env.channel, feedStepReply(u.step), {
+        threadTs: ts,
+        key: `feed|${key}|${u.step}`,
+      });
     }
     await ctx.store.record(KIND, key, { step: u.step });
   } finally {

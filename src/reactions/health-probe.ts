@@ -91,7 +91,7 @@ export async function checkHealth(ctx: ReactionContext, job: HealthProbeJob): Pr
         afterMs: ctx.now() - Number(p.startedAt),
         ...(result.ok ? { outcome: 'healthy' } : { outcome: 'unhealthy', said: result.said }),
       }),
-      thread?.ts,
+      { ...(thread ? { threadTs: thread.ts } : {}), key: `health|${key}` },
     );
     await ctx.store.record('health', key, { done: result.ok ? 'healthy' : 'unhealthy' });
     ctx.log.info({ env: env.name, rollbackId: job.rollbackId, attempts, result }, 'health probed');

@@ -243,7 +243,7 @@ async function run(
       awsRollingBack: i.awsRollingBack,
       now: new Date(ctx.now()),
     });
-    const ts = await ctx.slack.post(env.channel, msg);
+    const ts = await ctx.slack.post(env.channel, msg, { key: `incident|${key}|notification` });
     await save({ ts });
     await ctx.offers.update(offerId, { messageTs: ts });
     const ref = { channel: env.channel, ts };
@@ -281,7 +281,7 @@ async function run(
             }
           : {}),
       }),
-      ts,
+      { threadTs: ts, key: `incident|${key}|announcement` },
     );
     await save({ announced: '1' });
   }
@@ -300,7 +300,10 @@ async function run(
         : 'message' in request
           ? request.message
           : 'the engine did not start it.';
-    await ctx.slack.post(env.channel, autoRollbackNotStarted(i.env, why), ts);
+    await ctx.slack.post(env.channel, autoRollbackNotStarted(i.env, why), {
+      threadTs: ts,
+      key: `incident|${key}|not-started`,
+    });
     await save({ notStarted: '1' });
   }
 

@@ -13,6 +13,7 @@ import type { DomainEvent } from '../events/domain-event.js';
 import { EVENTS_QUEUE } from '../events/queue.js';
 import type { Logger } from '../log.js';
 import type { RollbackService } from '../services/rollback-service.js';
+import type { ChannelPacer } from '../slack/channel-pacer.js';
 import type { StatusMessages } from '../slack/status-messages.js';
 import type { OfferStore } from '../store/offer-store.js';
 import { checkRecovery, escalateFailedRollback, rollbackSucceeded } from './after-rollback.js';
@@ -44,6 +45,8 @@ export interface ReactionWorkersDeps {
   aws: AwsClients;
   /** The WebClient (with rejectRateLimitedCalls: true), or anything with its chat methods. */
   slack: SlackChat;
+  /** Paces posts per channel; absent: posts go straight to Slack (and its 429s). */
+  pacer?: ChannelPacer;
   offers: OfferStore;
   statusMessages: StatusMessages;
   statusScheduler: { schedule(request: Pick<RollbackRequest, 'id' | 'state'>): Promise<void> };
@@ -125,7 +128,7 @@ export function startReactionWorkers(deps: ReactionWorkersDeps): ReactionWorkers
     config: deps.config,
     service: deps.service,
     aws: deps.aws,
-    slack: createSlackCalls(deps.slack),
+    slack: createSlackCalls(deps.slack, deps.pacer),
     offers: deps.offers,
     statusMessages: deps.statusMessages,
     scheduleStatus: (r) => deps.statusScheduler.schedule(r),

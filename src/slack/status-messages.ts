@@ -6,6 +6,7 @@ import { isTerminal } from '../domain/request-state.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { Logger } from '../log.js';
 import { requestStatusMessage } from './blocks/request-status.js';
+import type { ChannelPacer } from './channel-pacer.js';
 
 export interface MessageRef {
   channel: string;
@@ -94,6 +95,8 @@ export function startStatusWorker(deps: {
   connection: Redis;
   prefix: string;
   client: SlackPoster;
+  /** Paces the first post (the status message itself) in its channel; updates are not paced. */
+  pacer?: ChannelPacer;
   messages: StatusMessages;
   load: (id: string) => Promise<RollbackRequest | undefined>;
   log: Logger;
@@ -117,6 +120,12 @@ export function startStatusWorker(deps: {
           if (!request || !ref) return;
           const msg = requestStatusMessage(request, new Date(now()));
           if (!ref.ts) {
+            const wait = deps.pacer ? await deps.pacer.slot(ref.channel, `status|${id}`) : 0;
+            if (wait > 0) {
+              // Not this request's turn in the channel yet: come back at its slot.
+              await job.moveToDelayed(now() + wait, token);
+              throw new DelayedError();
+            }
             const res = await deps.client.chat.postMessage({
               channel: ref.channel,
               text: msg.text,

@@ -19,7 +19,11 @@ import { approvedGroupMember, createGroupRollbacks } from './groups/group-rollba
 import { createGroupStore } from './groups/group-store.js';
 import { createApprovalStore } from './guardrails/approval-store.js';
 import { reconcileOnBlockingAlarm } from './guardrails/blocking-alarm-hook.js';
-import { reconcileDeployBlocks, withReconcileLock } from './guardrails/deploy-block-reconciler.js';
+import {
+  reconcileDeployBlocks,
+  sweepDue,
+  withReconcileLock,
+} from './guardrails/deploy-block-reconciler.js';
 import { createFreezeStore } from './guardrails/freeze-store.js';
 import { createGuardrailsControl } from './guardrails/guardrails-control.js';
 import { createGuardrailsDecide } from './guardrails/guardrails-decide.js';
@@ -326,9 +330,10 @@ export async function startBot({
       prefix,
       log,
       handlers: {
-        async reconcile() {
-          const done = await withReconcileLock(redis, prefix, () =>
-            reconcileDeployBlocks({
+        async reconcile(why) {
+          const done = await withReconcileLock(redis, prefix, async () => {
+            const outcomes = await reconcileDeployBlocks({
+              sweep: await sweepDue(redis, prefix, why),
               config,
               aws,
               freezes,
@@ -343,8 +348,14 @@ export async function startBot({
                     blocks: m.blocks as never,
                   })),
               },
-            }),
-          );
+            });
+            for (const o of outcomes) {
+              metrics.guardrailsChecks.inc({
+                outcome: o.error ? 'failed' : o.skipped ? 'skipped' : 'read',
+              });
+            }
+            return outcomes;
+          });
           // Another replica is reconciling: look again once it is done.
           return done === undefined ? { retryInMs: 500 } : undefined;
         },

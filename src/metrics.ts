@@ -40,6 +40,12 @@ export function createMetrics() {
       labelNames: ['state'] as const,
       registers: [registry],
     }),
+    guardrailsChecks: new Counter({
+      name: 'rollback_bot_guardrails_environment_checks_total',
+      help: 'Deploy-block reconciles per environment: read (AWS was read) or skipped (nothing to enforce)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     pollerAwsCalls: new Counter({
       name: 'rollback_bot_poller_aws_calls_total',
       help: 'AWS API calls made by the event poller, by operation',

@@ -2,6 +2,12 @@
 // windows, blocking alarms) → for each guarded stage, reconcileTransitions against the inbound
 // transition AWS reports → Disable/EnableStageTransition. Never re-enables someone else's
 // block. Announces a change of block in the environment's channel once.
+//
+// AWS is read only where there is something to enforce: an environment that is blocked now, or
+// that the bot may have disabled a transition in (marked before the call, cleared once every
+// transition is open again), or whose last announcement was a block. A full sweep reads every
+// environment at start-up, on a freeze, unfreeze or alarm, and every SWEEP_EVERY_MS: 200
+// unblocked environments no longer cost 200 GetPipelineState every 30 s.
 import type { Redis } from 'ioredis';
 import type { Account, AwsClients } from '../aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
@@ -22,7 +28,12 @@ export interface Announcer {
   post(channel: string, message: { text: string; blocks: unknown[] }): Promise<void>;
 }
 
+/** Every environment is read at least this often, blocked or not. */
+export const SWEEP_EVERY_MS = 10 * 60_000;
+
 export interface ReconcileDeps {
+  /** Read every environment (else only those with something to enforce). Default true. */
+  sweep?: boolean;
   config: Config;
   aws: AwsClients;
   freezes: FreezeStore;
@@ -45,6 +56,8 @@ export interface EnvOutcome {
   reason?: string;
   stages: StageOutcome[];
   error?: string;
+  /** Not read: unblocked, and nothing of ours to undo (see the top of this file). */
+  skipped?: boolean;
 }
 
 const account = (env: EnvironmentConfig): Account => ({
@@ -101,6 +114,14 @@ async function reconcileEnv(
   // If alarms or the pipeline cannot be read, change nothing: a guess could lift a real block.
   const block = await currentDeployBlock(deps, env, at);
   const reason = block.blocked ? deployBlockTransitionReason(block.causes) : undefined;
+  const key = `${deps.prefix}:guard:announced:${env.name}`;
+  const touchedKey = `${deps.prefix}:guard:touched:${env.name}`;
+  if (!block.blocked && deps.sweep === false) {
+    const [touched, announced] = await deps.redis.mget(touchedKey, key);
+    if (touched === null && (announced === null || announced === 'clear')) {
+      return { env: env.name, blocked: false, stages: [], skipped: true };
+    }
+  }
   const actual = await readInboundTransitions(deps.aws, account(env), pipeline);
   const cp = createCodePipelineAdapter(deps.aws, account(env));
   const out: StageOutcome[] = [];
@@ -110,8 +131,11 @@ async function reconcileEnv(
       { blocked: block.blocked, ...(reason ? { reason } : {}) },
       a,
     );
-    if (action === 'disable') await cp.disableInbound(pipeline, stage, reason!);
-    else if (action === 'enable') await cp.enableInbound(pipeline, stage);
+    if (action === 'disable') {
+      // Marked first: a crash after the call still leaves the mark to look again.
+      await deps.redis.set(touchedKey, '1');
+      await cp.disableInbound(pipeline, stage, reason!);
+    } else if (action === 'enable') await cp.enableInbound(pipeline, stage);
     else if (action === 'leave-foreign' && block.blocked !== !a.enabled) {
       deps.log.info(
         { env: env.name, pipeline, stage, disabledReason: a.disabledReason },
@@ -124,8 +148,10 @@ async function reconcileEnv(
       ...(a.disabledReason ? { disabledReason: a.disabledReason } : {}),
     });
   }
+  // Nothing of ours is disabled any more: no need to read this environment until it is blocked.
+  // (Unblocked and every call above succeeded: each deploy block of ours was enabled.)
+  if (!block.blocked) await deps.redis.del(touchedKey);
   // Once per change, whichever replica sees it first.
-  const key = `${deps.prefix}:guard:announced:${env.name}`;
   const signature = reason ?? 'clear';
   const previous = await deps.redis.set(key, signature, 'GET');
   if (previous !== signature && !(previous === null && !block.blocked)) {
@@ -156,6 +182,15 @@ export async function reconcileDeployBlocks(deps: ReconcileDeps): Promise<EnvOut
     }
   }
   return results;
+}
+
+/**
+ * Whether a pass should read every environment: any pass not periodic (start-up, freeze,
+ * unfreeze, alarm), and a periodic one when no sweep ran in the last SWEEP_EVERY_MS.
+ */
+export async function sweepDue(redis: Redis, prefix: string, why: string): Promise<boolean> {
+  const marked = await redis.set(`${prefix}:guard:last-sweep`, '1', 'PX', SWEEP_EVERY_MS, 'NX');
+  return why !== 'periodic' || marked === 'OK';
 }
 
 /** Serialises passes across replicas; the loser looks again shortly. */

@@ -41,11 +41,17 @@ async function unfreeze(g: GuardHarness, target = 'prod-us') {
   return cmd.waitForResponse(/Unfroze|no freeze/, { timeoutMs: 10_000 });
 }
 
-/** A reconcile pass after `since` finished: the periodic one reads GetPipelineState each time. */
+/** Environment checks made by reconcile passes so far (AWS read or skipped). */
+async function checks(g: GuardHarness): Promise<number> {
+  const m = await g.bot.metrics.guardrailsChecks.get();
+  return m.values.reduce((n, v) => n + v.value, 0);
+}
+
+/** Two more reconcile passes finished (each checks both environments, staging and prod-us). */
 async function anotherPass(g: GuardHarness) {
-  const seen = g.aws.control.calls({ operation: 'GetPipelineState' }).length;
+  const seen = await checks(g);
   await waitFor(
-    () => g.aws.control.calls({ operation: 'GetPipelineState' }).length >= seen + 2 || undefined,
+    async () => (await checks(g)) >= seen + 4 || undefined,
     'two more reconcile passes',
   );
 }
@@ -87,6 +93,10 @@ describe('freezes enforced in AWS', () => {
     expect(enables(h)).toHaveLength(1);
     expect(disables(h)).toHaveLength(1);
     expect(await h.inbound('Deploy')).toMatchObject({ enabled: true });
+    // Nothing blocked and nothing of ours disabled: periodic passes no longer read AWS.
+    const reads = h.aws.control.calls({ operation: 'GetPipelineState' }).length;
+    await anotherPass(h);
+    expect(h.aws.control.calls({ operation: 'GetPipelineState' })).toHaveLength(reads);
     const audit = await h.audit();
     expect(audit.filter((e) => e.event === 'freeze')).toHaveLength(1);
     expect(audit.filter((e) => e.event === 'unfreeze')).toHaveLength(1);

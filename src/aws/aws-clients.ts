@@ -4,6 +4,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient, type CodePipelineClientConfig } from '@aws-sdk/client-codepipeline';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { nextTurn } from '../runtime/turns.js';
 
 export interface AwsClientOptions {
   /** AWS_ENDPOINT_URL as read by the caller; undefined means the real AWS endpoints. */
@@ -25,6 +26,60 @@ export interface AwsClients {
   destroy(): void;
 }
 
+/** The parts of an SDK client's middleware stack `takeTurns` uses. */
+interface TurnStack {
+  add(
+    mw: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+    options: { step: 'initialize' | 'deserialize'; name: string; priority: 'low' },
+  ): void;
+}
+
+/** Calls in flight per client; the rest wait before being built. Also the HTTP agent's sockets. */
+export const MAX_CALLS_IN_FLIGHT = 50;
+
+/**
+ * Each call builds, signs and sends its request in a turn of its own, and its answer is parsed in
+ * another (src/runtime/turns.ts): many calls started or answered together no longer hold the
+ * event loop while Slack requests wait for their acks.
+ *
+ * At most MAX_CALLS_IN_FLIGHT calls per client are built and sent; the others wait as a promise,
+ * not as a signed request parked in the HTTP agent's queue. When AWS is slow, hundreds of
+ * parked requests kept the garbage collector busy (long pauses, late acks), and a request signed
+ * long before it leaves is refused by AWS once its signature is five minutes old.
+ */
+function takeTurns(client: { middlewareStack: unknown }): void {
+  const stack = client.middlewareStack as TurnStack;
+  let inFlight = 0;
+  const waiting: Array<() => void> = [];
+  const release = () => {
+    const nextCall = waiting.shift();
+    if (nextCall) nextCall();
+    else inFlight -= 1;
+  };
+  stack.add(
+    (next) => async (args) => {
+      if (inFlight < MAX_CALLS_IN_FLIGHT) inFlight += 1;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      try {
+        await nextTurn();
+        return await next(args);
+      } finally {
+        release();
+      }
+    },
+    { step: 'initialize', name: 'rollbackBotTurnBeforeSend', priority: 'low' },
+  );
+  // Innermost in the deserialize step: after the HTTP answer arrives, before it is parsed.
+  stack.add(
+    (next) => async (args) => {
+      const answer = await next(args);
+      await nextTurn();
+      return answer;
+    },
+    { step: 'deserialize', name: 'rollbackBotTurnBeforeParse', priority: 'low' },
+  );
+}
+
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const cache = new Map<string, CodePipelineClient | CodeDeployClient | CloudWatchClient>();
 
@@ -43,6 +98,10 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       region: account.region,
       // One attempt: retries are the job's, so each shows in the request record.
       maxAttempts: 1,
+      requestHandler: {
+        httpAgent: { maxSockets: MAX_CALLS_IN_FLIGHT, keepAlive: true },
+        httpsAgent: { maxSockets: MAX_CALLS_IN_FLIGHT, keepAlive: true },
+      },
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(credentials ? { credentials } : {}),
     };
@@ -57,6 +116,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     let client = cache.get(key) as T | undefined;
     if (!client) {
       client = make();
+      takeTurns(client);
       cache.set(key, client);
     }
     return client;

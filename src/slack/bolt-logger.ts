@@ -7,11 +7,13 @@ export function boltLogger(log: Logger): BoltLogger {
   let level: LogLevel = LogLevel.INFO;
   const text = (msgs: unknown[]) =>
     msgs.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  // Formatted only when the level is on: Bolt and its WebClient log at debug on every request
+  // and call, and formatting those (objects as JSON) cost real time on the ack path.
   return {
-    debug: (...m) => child.debug(text(m)),
-    info: (...m) => child.info(text(m)),
-    warn: (...m) => child.warn(text(m)),
-    error: (...m) => child.error(text(m)),
+    debug: (...m) => void (child.isLevelEnabled('debug') && child.debug(text(m))),
+    info: (...m) => void (child.isLevelEnabled('info') && child.info(text(m))),
+    warn: (...m) => void (child.isLevelEnabled('warn') && child.warn(text(m))),
+    error: (...m) => void (child.isLevelEnabled('error') && child.error(text(m))),
     setLevel: (l) => {
       level = l;
     },

@@ -1,7 +1,8 @@
 // `npx tsx bench/profile-summary.ts <file.cpuprofile> [top] [--window <s>]`: self time by
 // function, the share of samples under frames from each package and under each of our functions
 // (inclusive), from a V8 CPU profile. `--window 5` looks only at the busiest 5 s (the fewest idle
-// samples), e.g. the detection phase of a whole-run profile.
+// samples), e.g. the detection phase of a whole-run profile; `--from 9 --to 12.5` looks at that
+// stretch (seconds after the profile started).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -18,11 +19,13 @@ interface Profile {
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { window: { type: 'string' } },
+  options: { window: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
 });
 const [file, topArg] = positionals;
 if (!file) {
-  console.error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [top] [--window <seconds>]');
+  console.error(
+    'usage: tsx bench/profile-summary.ts <file.cpuprofile> [top] [--window <s> | --from <s> --to <s>]',
+  );
   process.exit(2);
 }
 const top = Number(topArg ?? 25);
@@ -54,7 +57,26 @@ function busiest(seconds: number): [number, number] {
   }
   return best;
 }
-const [from, to] = values.window ? busiest(Number(values.window)) : [0, profile.samples.length];
+/** [first, last) sample indexes between `fromS` and `toS` seconds after the profile started. */
+function between(fromS: number, toS: number): [number, number] {
+  let t = 0;
+  let first = profile.samples.length;
+  let last = profile.samples.length;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i] ?? 0;
+    if (first === profile.samples.length && t >= fromS * 1e6) first = i;
+    if (t > toS * 1e6) {
+      last = i;
+      break;
+    }
+  }
+  return [first, last];
+}
+const [from, to] = values.window
+  ? busiest(Number(values.window))
+  : values.from || values.to
+    ? between(Number(values.from ?? 0), Number(values.to ?? Number.POSITIVE_INFINITY))
+    : [0, profile.samples.length];
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 

@@ -47,6 +47,7 @@ const { values: flags } = parseArgs({
     'slack-burst': { type: 'string', default: '3' },
     profile: { type: 'string' },
     phases: { type: 'string', default: 'ack,detect,rest' },
+    'ack-kinds': { type: 'string', default: 'command,click' },
     out: { type: 'string', default: here('./results/latest.json') },
     help: { type: 'boolean', default: false },
   },
@@ -56,7 +57,8 @@ if (flags.help) {
   [--storm-events 10000] [--storm-concurrency 32] [--detect-events 200] [--detect-interval-ms 25]
   [--manual-rollbacks 100] [--ack-requests 400] [--ack-requests-at-1 1000] [--concurrency 1,50,200] [--aws-latency-ms 2000]
   [--slack-burst 3] [--profile <dir>  (node --cpu-prof on the bot)] [--out bench/results/latest.json]
-  [--phases ack,detect,rest  (rest: manual rollbacks, storm, footprint, AWS calls; to profile one part)]`);
+  [--phases ack,detect,rest  (rest: manual rollbacks, storm, footprint, AWS calls; to profile one part)]
+  [--ack-kinds command,click]`);
   process.exit(0);
 }
 const quick = flags.quick;
@@ -328,6 +330,7 @@ async function main() {
       const total = c === 1 ? cfg.ackRequestsAt1 : Math.max(c * 2, cfg.ackRequests);
       for (const kind of ['command', 'click'] as const) {
         if (kind === 'click' && offers.length === 0) continue;
+        if (!flags['ack-kinds']?.split(',').includes(kind)) continue;
         const make = (i: number) => {
           const k = n++;
           if (kind === 'command') {
@@ -345,7 +348,8 @@ async function main() {
         // the background weighs on both alike; each side's latencies are pooled.
         await untilQuiet(async () => (await stamps()).length, 2_500, 15_000);
         const pooled = { bot: emptyLoad(), baseline: emptyLoad() };
-        const per = Math.ceil(total / ACK_ROUNDS);
+        // Every sub-batch keeps `c` requests in flight most of its time: at least 2c each.
+        const per = Math.max(Math.ceil(total / ACK_ROUNDS), c * 2);
         for (let round = 0; round < ACK_ROUNDS; round++) {
           addLoad(
             pooled.baseline,

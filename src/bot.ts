@@ -33,7 +33,7 @@ import { startRollbackWorkers } from './jobs/rollback-workers.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startReactionWorkers } from './reactions/reaction-workers.js';
-import { turnTakingFetch } from './runtime/turns.js';
+import { httpFetch } from './runtime/http-fetch.js';
 import { createRollbackService } from './services/rollback-service.js';
 import { createSlackApp } from './slack/app.js';
 import { type ApprovalFlow, createApprovalFlow } from './slack/approval-flow.js';
@@ -133,7 +133,7 @@ export async function startBot({
     // In jobs a 429 is handled by delaying the job, never by pausing the whole client.
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
-    fetch: turnTakingFetch,
+    fetch: httpFetch,
   };
   const statusMessages = createStatusMessages(redis, prefix);
   const scheduler = createStatusScheduler(redis, prefix);

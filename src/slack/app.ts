@@ -5,7 +5,7 @@ import type { Env } from '../config/env.js';
 import type { RouteHandler } from '../http/server.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { turnTakingFetch } from '../runtime/turns.js';
+import { httpFetch } from '../runtime/http-fetch.js';
 import { boltLogger } from './bolt-logger.js';
 import { foreignPayloadReason, futureTimestampGuard } from './request-guard.js';
 
@@ -29,7 +29,7 @@ export function createSlackApp(
     // Bounded retries: a job or listener must not hang for Slack's default ~30 minutes.
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
     // Calls and respond() take turns with incoming requests (src/runtime/turns.ts).
-    fetch: turnTakingFetch,
+    fetch: httpFetch,
   };
   let app: App;
   let httpHandler: RouteHandler | undefined;

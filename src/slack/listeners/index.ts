@@ -16,27 +16,51 @@ import {
 import { onOpenPicker, onPickerSubmit, onPickRelease } from './picker.js';
 import { rollbackCommand } from './rollback-command.js';
 
+/** A listener for one action or view id; the id decides the payload's shape. */
+// biome-ignore lint/suspicious/noExplicitAny: each listener is typed for its own payload
+type Listener = (args: any) => Promise<void>;
+
+/**
+ * One Bolt listener per kind (command, block action, view submission), dispatching by id from a
+ * map. Bolt runs every registered listener's matchers on every request before the one that acks;
+ * with nineteen listeners that was a quarter of the CPU spent on a burst of clicks. An action
+ * nobody listens for (a link button) is acked and otherwise ignored.
+ */
 export function registerListeners(app: App, s: SlackServices, log: Logger): void {
-  app.command('/rollback', rollbackCommand(s, log));
-  app.action(ACTION.rollbackOffer, onStartRollback(s, log, false));
-  app.action(ACTION.confirmRequest, onStartRollback(s, log, true));
-  app.action(ACTION.cancelDraft, onCancelDraft(s, log));
-  app.action(ACTION.viewDiff, onViewDiff(s, log));
-  app.action(ACTION.dismiss, onDismiss(s, log));
-  app.action(ACTION.cancelRequest, onCancelRequest(s, log));
-  app.action(ACTION.cancelAutomatic, onCancelAutomatic(s, log));
-  app.action(ACTION.openPicker, onOpenPicker(s, log));
-  app.action(ACTION.pickRelease, onPickRelease(s, log));
-  app.view(VIEW.picker, onPickerSubmit(s, log));
+  const actions = new Map<string, Listener>([
+    [ACTION.rollbackOffer, onStartRollback(s, log, false)],
+    [ACTION.confirmRequest, onStartRollback(s, log, true)],
+    [ACTION.cancelDraft, onCancelDraft(s, log)],
+    [ACTION.viewDiff, onViewDiff(s, log)],
+    [ACTION.dismiss, onDismiss(s, log)],
+    [ACTION.cancelRequest, onCancelRequest(s, log)],
+    [ACTION.cancelAutomatic, onCancelAutomatic(s, log)],
+    [ACTION.openPicker, onOpenPicker(s, log)],
+    [ACTION.pickRelease, onPickRelease(s, log)],
+  ]);
+  const views = new Map<string, Listener>([[VIEW.picker, onPickerSubmit(s, log)]]);
   if (s.groups) {
-    app.action(ACTION.groupConfirm, onGroupConfirm(s, log));
-    app.action(ACTION.groupCancel, onGroupCancel(s, log));
-    app.action(ACTION.groupApprove, onGroupApprove(s, log));
-    app.action(ACTION.groupReject, onGroupReject(s, log));
+    actions.set(ACTION.groupConfirm, onGroupConfirm(s, log));
+    actions.set(ACTION.groupCancel, onGroupCancel(s, log));
+    actions.set(ACTION.groupApprove, onGroupApprove(s, log));
+    actions.set(ACTION.groupReject, onGroupReject(s, log));
   }
   if (s.guardrails) {
-    app.action(ACTION.approve, onApprove(s.guardrails.approvals, log));
-    app.action(ACTION.reject, onReject(s.guardrails.approvals, log));
-    app.view(VIEW.reject, onRejectSubmit(s.guardrails.approvals, log));
+    actions.set(ACTION.approve, onApprove(s.guardrails.approvals, log));
+    actions.set(ACTION.reject, onReject(s.guardrails.approvals, log));
+    views.set(VIEW.reject, onRejectSubmit(s.guardrails.approvals, log));
   }
+
+  app.command('/rollback', rollbackCommand(s, log));
+  app.action({ type: 'block_actions' }, async (args) => {
+    const id = 'action_id' in args.action ? args.action.action_id : undefined;
+    const listener = id === undefined ? undefined : actions.get(id);
+    if (listener) return listener(args);
+    await args.ack();
+  });
+  app.view({ type: 'view_submission' }, async (args) => {
+    const listener = views.get(args.view.callback_id);
+    if (listener) return listener(args);
+    await args.ack();
+  });
 }

@@ -39,4 +39,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node runs as PID 1 and handles SIGTERM itself: it drains workers and exits 0.
-CMD ["node", "dist/main.js"]
+# --max-semi-space-size=64: fewer young-generation collections, each a pause every Slack ack
+# behind it waits out (see bench/README.md). Same flags as `npm start`.
+CMD ["node", "--max-semi-space-size=64", "dist/main.js"]

@@ -1,67 +1,39 @@
-// Stands in for Slack's response_url: the bot's private answers to the benchmark's commands and
-// clicks land here, keyed by the path, so the run can read the confirmation's offer ids.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The run's side of the response_url stand-in (responses-server.ts, a child process): where the
+// bot's private answers to the benchmark's commands and clicks go, keyed by path, so the run can
+// read the confirmation's offer ids.
+import { fileURLToPath } from 'node:url';
+import { startNodeChild } from './procs.js';
 
 export interface Responses {
   url(key: string): string;
   /** Resolves with the first answer under `key` that `match` accepts, or undefined at the deadline. */
   waitFor(key: string, match: (body: unknown) => boolean, timeoutMs: number): Promise<unknown>;
-  count(): number;
   close(): Promise<void>;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export async function startResponses(): Promise<Responses> {
-  const got = new Map<string, unknown[]>();
-  const waiters = new Set<() => void>();
-  let total = 0;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const key = decodeURIComponent((req.url ?? '/').slice(3));
-      try {
-        const list = got.get(key) ?? [];
-        list.push(JSON.parse(Buffer.concat(chunks).toString()));
-        got.set(key, list);
-        total += 1;
-      } catch {
-        // not JSON: ignored
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
-      for (const w of [...waiters]) w();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const child = await startNodeChild<{ url: string }>(
+    'response_url stand-in',
+    fileURLToPath(new URL('./responses-server.ts', import.meta.url)),
+    {},
+  );
+  const base = child.info.url;
   return {
     url: (key) => `${base}/r/${encodeURIComponent(key)}`,
-    count: () => total,
-    waitFor(key, match, timeoutMs) {
-      return new Promise((resolve) => {
-        const check = () => {
-          const hit = (got.get(key) ?? []).find(match);
-          if (hit === undefined) return false;
-          done(hit);
-          return true;
-        };
-        const timer = setTimeout(() => done(undefined), timeoutMs);
-        const done = (v: unknown) => {
-          clearTimeout(timer);
-          waiters.delete(waiter);
-          resolve(v);
-        };
-        const waiter = () => void check();
-        waiters.add(waiter);
-        check();
-      });
+    async waitFor(key, match, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const r = await fetch(`${base}/_bench/responses?key=${encodeURIComponent(key)}`);
+        const { bodies } = (await r.json()) as { bodies: unknown[] };
+        const hit = bodies.find(match);
+        if (hit !== undefined) return hit;
+        if (Date.now() >= deadline) return undefined;
+        await sleep(50);
+      }
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => child.stop(),
   };
 }
 

@@ -245,6 +245,8 @@ async function main() {
   const profileDir = flags.profile ? path.resolve(flags.profile) : undefined;
   const bot = await startNodeChild('bot', path.join(ROOT, 'src/main.ts'), {
     nodeArgs: [
+      // The flags production runs with (`npm start`, the Dockerfile's CMD).
+      ...startFlags(),
       ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
       ...(process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     ],
@@ -765,6 +767,14 @@ function addLoad(into: LoadResult, r: LoadResult): void {
   for (const [k, v] of Object.entries(r.statuses)) into.statuses[k] = (into.statuses[k] ?? 0) + v;
   into.errors += r.errors;
   into.wallMs += r.wallMs;
+}
+
+/** The node flags of package.json's `start` script (e.g. --max-semi-space-size=64). */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  return pkg.scripts.start.split(/\s+/).filter((a) => a.startsWith('--'));
 }
 
 function countBy(xs: string[]): Record<string, number> {

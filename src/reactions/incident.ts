@@ -150,10 +150,11 @@ async function run(
   if (p.preview) preview = JSON.parse(p.preview) as PreviewFacts;
   else {
     // No diff: the notification shows the releases, not what changes between them.
+    // Same options as the read started with the facts (react-to-event.ts): shared, not re-read.
     live = await ctx.service.preview(i.env, {
-      reads: ctx.aws,
       ...(i.stage ? { stage: i.stage } : {}),
       diff: false,
+      reads: ctx.aws,
     });
     preview = previewFacts(live);
     await save({ preview: JSON.stringify(preview) });

@@ -151,6 +151,12 @@ async function failed(
     trigger: 'failure',
   });
   if (existing) return handleIncident(ctx, existing);
+  // The incident's preview (the target, for the notification and the automatic rollback) reads
+  // alongside the release's facts rather than after them: the same read scope shares what both
+  // ask for, and the incident picks the preview up, in flight or read (src/aws/read-scope.ts).
+  void ctx.service
+    .preview(env.name, { ...(r.stage ? { stage: r.stage } : {}), diff: false, reads: ctx.aws })
+    .catch(() => undefined);
   const f = await facts(ctx, env, r);
   const t = env.target;
   if (f.isRollback) {

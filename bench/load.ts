@@ -153,7 +153,13 @@ export function commandBody(text: string, who: Who, n: number): string {
   }).toString();
 }
 
-export function buttonBody(actionId: string, value: string, who: Who, n: number): string {
+export function buttonBody(
+  actionId: string,
+  value: string,
+  who: Who,
+  n: number,
+  triggerId = `${n}.1000.bench${n}`,
+): string {
   const payload = {
     type: 'block_actions',
     team: { id: 'T0SANDBOX', domain: 'sandbox-corp' },
@@ -166,7 +172,7 @@ export function buttonBody(actionId: string, value: string, who: Who, n: number)
       channel_id: who.channel,
       is_ephemeral: true,
     },
-    trigger_id: `${n}.1000.bench${n}`,
+    trigger_id: triggerId,
     channel: { id: who.channel, name: 'deploys' },
     response_url: who.responseUrl,
     actions: [

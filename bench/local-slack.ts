@@ -88,6 +88,14 @@ const control = createServer((req, res) => {
     res.end(JSON.stringify({ since: slack.state.calls.length }));
     return;
   }
+  if (url.pathname === '/_bench/triggers') {
+    // trigger_ids for the benchmark's own clicks, as Slack would send them (valid 3 s).
+    const user = url.searchParams.get('user') ?? '';
+    const n = Math.min(10_000, Number(url.searchParams.get('n') ?? 1));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(Array.from({ length: n }, () => slack.issueTrigger(user))));
+    return;
+  }
   if (url.pathname === '/_bench/bot-url' && req.method === 'POST') {
     slack.setBotUrl(url.searchParams.get('url') ?? '');
     res.end('{}');

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { startNodeChild } from './procs.js';
 
 export interface Responses {
+  /** The stand-in's process id (for its CPU time). */
+  pid: number | undefined;
   url(key: string): string;
   /** Resolves with the first answer under `key` that `match` accepts, or undefined at the deadline. */
   waitFor(key: string, match: (body: unknown) => boolean, timeoutMs: number): Promise<unknown>;
@@ -21,6 +23,7 @@ export async function startResponses(): Promise<Responses> {
   );
   const base = child.info.url;
   return {
+    pid: child.child.pid,
     url: (key) => `${base}/r/${encodeURIComponent(key)}`,
     async waitFor(key, match, timeoutMs) {
       const deadline = Date.now() + timeoutMs;

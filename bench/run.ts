@@ -151,6 +151,29 @@ function cpuMsOf(pid: number | undefined): number {
   }
 }
 
+type CpuByProcess = Record<string, number>;
+const cpuZero = (): CpuByProcess => ({});
+
+/** CPU ms so far of each named process, and of this one (the load generator). */
+function cpuOfAll(procs: Record<string, number | undefined>): CpuByProcess {
+  const out: CpuByProcess = {};
+  for (const [name, pid] of Object.entries(procs)) out[name] = cpuMsOf(pid);
+  const me = process.cpuUsage();
+  out.generator = (me.user + me.system) / 1000;
+  return out;
+}
+
+function addCpu(into: CpuByProcess, before: CpuByProcess, after: CpuByProcess): void {
+  for (const [name, v] of Object.entries(after)) {
+    into[name] = (into[name] ?? 0) + (v - (before[name] ?? 0));
+  }
+}
+
+const cpuNote = (c: CpuByProcess) =>
+  Object.entries(c)
+    .map(([name, ms]) => `${name} ${Math.round(ms)}`)
+    .join(', ');
+
 function rssOf(pid: number | undefined): number {
   if (!pid) return Number.NaN;
   try {
@@ -325,7 +348,10 @@ async function main() {
     for (const operation of AWS_OPERATIONS) {
       await sandbox('faults', 'POST', { operation, latencyMs: cfg.awsLatencyMs });
     }
-    const ack: Record<string, { bot: Summary; baseline: Summary }> = {};
+    const ack: Record<
+      string,
+      { bot: Summary; baseline: Summary; cpuMs: Record<string, Record<string, number>> }
+    > = {};
     let n = 1000;
     for (const c of cfg.concurrency) {
       // One at a time, p99 is the 10th slowest of 1,000 (of 200 it was the 2nd: one GC decided it).
@@ -333,6 +359,7 @@ async function main() {
       for (const kind of ['command', 'click'] as const) {
         if (kind === 'click' && offers.length === 0) continue;
         if (!flags['ack-kinds']?.split(',').includes(kind)) continue;
+        let triggers: string[] = [];
         const make = (i: number) => {
           const k = n++;
           if (kind === 'command') {
@@ -341,7 +368,8 @@ async function main() {
             return { body, headers: slackHeaders(signingSecret, body) };
           }
           const o = offers[i % offers.length]!;
-          const body = buttonBody(CLICKED, o.offer, on(o.p, `ack/${k}`), k);
+          // A trigger_id the local Slack issued, as with a real click: views.open accepts it.
+          const body = buttonBody(CLICKED, o.offer, on(o.p, `ack/${k}`), k, triggers[i % per]);
           return { body, headers: slackHeaders(signingSecret, body) };
         };
         // Each pair starts once the earlier batch's AWS work (2 s a call) has drained, at most
@@ -350,24 +378,41 @@ async function main() {
         // the background weighs on both alike; each side's latencies are pooled.
         await untilQuiet(async () => (await stamps()).length, 2_500, 15_000);
         const pooled = { bot: emptyLoad(), baseline: emptyLoad() };
+        // CPU each process used while each side's sub-batches ran: what the machine (2 cores,
+        // shared with the generator) spent on them, the bot's own work and what it set off.
+        const cpu = { bot: cpuZero(), baseline: cpuZero() };
+        const procs = {
+          bot: bot.child.pid,
+          'bare Bolt': baseline.child.pid,
+          'local Slack': slack.child.pid,
+          'AWS endpoint': aws.child.pid,
+          response_urls: responses.pid,
+        };
         // Every sub-batch keeps `c` requests in flight most of its time: at least 2c each.
         const per = Math.max(Math.ceil(total / ACK_ROUNDS), c * 2);
+        const measured = async (side: 'bot' | 'baseline', url: string) => {
+          // Fresh for each sub-batch: a trigger_id lives 3 s.
+          if (kind === 'click') {
+            triggers = await getJson<string[]>(
+              `${slack.info.controlUrl}/_bench/triggers?n=${per}&user=U0ONCALL`,
+            );
+          }
+          const before = cpuOfAll(procs);
+          addLoad(pooled[side], await runLoad({ url, concurrency: c, total: per, make }));
+          addCpu(cpu[side], before, cpuOfAll(procs));
+        };
         for (let round = 0; round < ACK_ROUNDS; round++) {
-          addLoad(
-            pooled.baseline,
-            await runLoad({ url: baseline.info.url, concurrency: c, total: per, make }),
-          );
-          addLoad(
-            pooled.bot,
-            await runLoad({ url: `${botUrl}/slack/events`, concurrency: c, total: per, make }),
-          );
+          await measured('baseline', baseline.info.url);
+          await measured('bot', `${botUrl}/slack/events`);
         }
         const base = summarise(pooled.baseline);
         const mine = summarise(pooled.bot);
-        ack[`${kind}@${c}`] = { bot: mine, baseline: base };
+        ack[`${kind}@${c}`] = { bot: mine, baseline: base, cpuMs: cpu };
         log(
           `  ${kind} ×${c}: bot p50 ${mine.p50.toFixed(1)} p99 ${mine.p99.toFixed(1)} ms (non-2xx ${mine.non2xx}, errors ${mine.errors}); baseline p99 ${base.p99.toFixed(1)} ms`,
         );
+        log(`    CPU ms during the bot's sub-batches: ${cpuNote(cpu.bot)}`);
+        log(`    CPU ms during bare Bolt's sub-batches: ${cpuNote(cpu.baseline)}`);
         rows.push({
           figure: `ack ${kind} p99 @${c} (p50 ${mine.p50.toFixed(1)})`,
           value: mine.p99,

@@ -93,6 +93,8 @@ export interface LocalSlack {
   setBotUrl(url: string): void;
   /** The next `times` calls of `method` answer HTTP 429 with Retry-After (default 1 s). */
   force429(method: string, times: number, retryAfterSeconds?: number): void;
+  /** A trigger_id as Slack sends with an interaction of `user` (valid 3 s, exchanged once). */
+  issueTrigger(user: string): string;
   close(): Promise<void>;
 }
 
@@ -257,6 +259,7 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
     setBotUrl(url) {
       botUrl = url;
     },
+    issueTrigger: (user) => ctx.triggers.issue(user),
     force429(method, times, retryAfterSeconds = 1) {
       ctx.limiter.force(method, times, retryAfterSeconds);
     },

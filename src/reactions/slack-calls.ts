@@ -3,7 +3,7 @@
 // Posts are paced per channel first (src/slack/channel-pacer.ts): a post whose slot is more than
 // a moment away delays its job until then, rather than asking Slack and being refused.
 import type { SlackMessage } from '../slack/blocks/help-message.js';
-import type { ChannelPacer } from '../slack/channel-pacer.js';
+import { type ChannelPacer, slackRetryAfterMs } from '../slack/channel-pacer.js';
 
 /** The part of the WebClient the reactions use. */
 export interface SlackChat {
@@ -30,11 +30,8 @@ export class SlackRateLimited extends Error {
 }
 
 function rethrow(err: unknown): never {
-  const e = err as { code?: string; retryAfter?: number };
-  if (e?.code === 'slack_webapi_rate_limited_error') {
-    throw new SlackRateLimited(Math.max(1, e.retryAfter ?? 1) * 1000);
-  }
-  throw err;
+  const wait = slackRetryAfterMs(err);
+  throw wait === undefined ? err : new SlackRateLimited(wait);
 }
 
 export interface PostOptions {

@@ -6,7 +6,7 @@ import { isTerminal } from '../domain/request-state.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { Logger } from '../log.js';
 import { requestStatusMessage } from './blocks/request-status.js';
-import type { ChannelPacer } from './channel-pacer.js';
+import { type ChannelPacer, slackRetryAfterMs } from './channel-pacer.js';
 
 export interface MessageRef {
   channel: string;
@@ -84,12 +84,6 @@ export function createStatusScheduler(connection: Redis, prefix: string, delayMs
   };
 }
 
-function retryAfterMs(err: unknown): number | undefined {
-  const e = err as { code?: string; retryAfter?: number };
-  if (e.code === 'slack_webapi_rate_limited_error') return Math.max(1, e.retryAfter ?? 1) * 1000;
-  return undefined;
-}
-
 /** Worker side: renders the request's latest state and posts or updates its message. */
 export function startStatusWorker(deps: {
   connection: Redis;
@@ -145,7 +139,7 @@ export function startStatusWorker(deps: {
           if (!latest || latest.updatedAt === request.updatedAt) return;
         }
       } catch (err) {
-        const wait = retryAfterMs(err);
+        const wait = slackRetryAfterMs(err);
         if (wait !== undefined) {
           deps.log.info({ requestId: id, wait }, 'Slack rate limit: status update delayed');
           await job.moveToDelayed(now() + wait, token);

@@ -11,7 +11,7 @@ import { executeJobId, ROLLBACK_QUEUE } from '../../src/jobs/rollback-queue.js';
 import type { Message } from '../../src/sandbox/slack/state.js';
 import { createRequestStore, type RequestStore } from '../../src/store/request-store.js';
 import { reactionsWorld, SHA } from '../integration/reactions/world.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { type Harness, runUntil, startHarness } from '../support/harness.js';
 
 const PROD = 'C0DEPLOYPROD';
 const ONCALL = 'U0ONCALL';
@@ -50,22 +50,6 @@ async function start(grace: string) {
   queue = new Queue(ROLLBACK_QUEUE, { connection: { url: inject('redisUrl') }, prefix: h.prefix });
 }
 
-/** Runs the endpoint's simulated time and looks again until `check` holds. */
-async function until<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    h!.aws.control.runUntilIdle();
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const rollbackStages = () => h!.aws.control.calls({ operation: 'RollbackStage' });
 
 /** A deploy fails; resolves with the announcement (in the notification's thread) and its request. */
@@ -86,7 +70,8 @@ async function failingDeploy(): Promise<{ announcement: Message; request: Rollba
 
 /** The delayed execute job has run (or been run) to its end; resolves with what it returned. */
 function executeJobDone(requestId: string, timeoutMs = 15_000): Promise<unknown> {
-  return until(
+  return runUntil(
+    h!.aws,
     'the execute job to finish',
     async () => {
       const job = await queue!.getJob(executeJobId(requestId));
@@ -105,7 +90,7 @@ describe('automatic rollback with a grace period', () => {
     expect(JSON.stringify(announcement.blocks)).toContain('rollback.cancel_automatic');
 
     await h!.slack.client.click(announcement, 'Cancel', { user: ONCALL });
-    const cancelled = await until('the request to be cancelled', async () => {
+    const cancelled = await runUntil(h!.aws, 'the request to be cancelled', async () => {
       const r = await store.get(request.id);
       return r?.state === 'cancelled' ? r : undefined;
     });
@@ -140,7 +125,7 @@ describe('automatic rollback with a grace period', () => {
     await start('300ms');
     const { request } = await failingDeploy();
     expect(request.runAfter! - request.queuedAt!).toBe(300);
-    const done = await until('the rollback to succeed', async () => {
+    const done = await runUntil(h!.aws, 'the rollback to succeed', async () => {
       const r = await store.get(request.id);
       return r?.state === 'succeeded' ? r : undefined;
     });
@@ -151,10 +136,10 @@ describe('automatic rollback with a grace period', () => {
   it('a click after the rollback started is too late and changes nothing', async () => {
     await start('300ms');
     const { announcement, request } = await failingDeploy();
-    await until('RollbackStage to be called', () => rollbackStages().length === 1);
+    await runUntil(h!.aws, 'RollbackStage to be called', () => rollbackStages().length === 1);
     await h!.slack.client.click(announcement, 'Cancel', { user: ONCALL });
     await h!.slack.client.waitForEphemeral(ONCALL, /Too late: the rollback is already running/);
-    const r = await until('the rollback to succeed', async () => {
+    const r = await runUntil(h!.aws, 'the rollback to succeed', async () => {
       const x = await store.get(request.id);
       return x?.state === 'succeeded' ? x : undefined;
     });

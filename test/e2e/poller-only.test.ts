@@ -4,7 +4,7 @@
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { reactionsWorld } from '../integration/reactions/world.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { type Harness, runUntil, startHarness } from '../support/harness.js';
 
 const PROD = 'C0DEPLOYPROD';
 const BAD = 'ddddddd444444444444444444444444444444444';
@@ -32,28 +32,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** Runs the endpoint's simulated time and looks again until `check` holds (no event to await). */
-async function until<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    h!.aws.control.runUntilIdle();
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const polls = () => h!.aws.control.calls({ operation: 'GetPipelineState' }).length;
 
 /** The poller has looked (at least) once more after now. */
 async function nextPoll(what: string) {
   const before = polls();
-  await until(what, () => polls() >= before + 2);
+  await runUntil(h!.aws, what, () => polls() >= before + 2);
 }
 
 async function failDeploy() {
@@ -76,7 +60,7 @@ describe('poller-only mode (no events delivered)', () => {
     });
     expect(JSON.stringify(note)).toContain('ddddddd'); // the bad revision
     expect(bad).toBeTruthy();
-    await until('the rollback to be reported in the thread', () =>
+    await runUntil(h!.aws, 'the rollback to be reported in the thread', () =>
       h!.slack.client.thread(PROD, note.ts).some((m) => JSON.stringify(m).includes('Rolled back')),
     );
     const rollbacks = h.aws.control.calls({ operation: 'RollbackStage' });
@@ -139,7 +123,7 @@ describe('poller-only mode (no events delivered)', () => {
     expect(jobs.map((j) => j.name).sort()).toEqual(['StageFailed', 'StageStarted']);
     expect(jobs.every((j) => j.id?.startsWith('aws-poll-'))).toBe(true);
 
-    await until('the rollback to be reported in the thread', () =>
+    await runUntil(h!.aws, 'the rollback to be reported in the thread', () =>
       h!.slack.client.thread(PROD, note.ts).some((m) => JSON.stringify(m).includes('Rolled back')),
     );
     expect(h.aws.control.calls({ operation: 'RollbackStage' })).toHaveLength(1);

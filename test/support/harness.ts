@@ -115,3 +115,23 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     },
   };
 }
+
+/**
+ * Runs the local AWS endpoint's simulated time and looks again until `check` holds (for
+ * outcomes no event announces), or fails naming `what` after `timeoutMs`.
+ */
+export async function runUntil<T>(
+  aws: AwsSandbox,
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    aws.control.runUntilIdle();
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -7,8 +7,8 @@ import type {
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
 import type { Logger } from '../../log.js';
+import { nextTurn } from '../../runtime/turns.js';
 import { userFacingError } from '../user-facing-error.js';
-import { afterAck } from './after-ack.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -24,7 +24,7 @@ export function guarded(log: Logger, name: string, fn: (args: ButtonArgs) => Pro
   return async (args: ButtonArgs) => {
     await args.ack();
     // Let other requests' acks go out before this one's work starts.
-    await afterAck();
+    await nextTurn();
     try {
       await fn(args);
     } catch (err) {

@@ -11,12 +11,12 @@ import type {
 } from '@slack/bolt';
 import type { SlackServices } from '../../../commands/context.js';
 import type { Logger } from '../../log.js';
+import { nextTurn } from '../../runtime/turns.js';
 import { BLOCK } from '../blocks/action-ids.js';
 import type { ModalView } from '../blocks/block-kit.js';
 import { releasePickerModal } from '../blocks/release-picker.js';
 import { startFromOffer } from '../start-from-offer.js';
 import { userFacingError } from '../user-facing-error.js';
-import { afterAck } from './after-ack.js';
 
 function loadingView(title: string, text: string): ModalView {
   return {
@@ -66,7 +66,7 @@ export function onOpenPicker(s: SlackServices, log: Logger) {
   }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
     await ack();
     // Let other requests' acks go out first (well within the trigger_id's 3 s).
-    await afterAck();
+    await nextTurn();
     let viewId: string | undefined;
     try {
       const opened = await client.views.open({
@@ -109,7 +109,7 @@ export function onPickRelease(s: SlackServices, log: Logger) {
     await ack();
     const view = body.view;
     if (!view) return;
-    await afterAck();
+    await nextTurn();
     try {
       const next = await pickerFor(s, view.private_metadata, action.selected_option.value);
       await client.views.update({ view_id: view.id, hash: view.hash, view: next });

@@ -2,15 +2,15 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import type { SlackServices } from '../../../commands/context.js';
 import { dispatchCommand } from '../../../commands/dispatch.js';
 import type { Logger } from '../../log.js';
+import { nextTurn } from '../../runtime/turns.js';
 import { userFacingError } from '../user-facing-error.js';
-import { afterAck } from './after-ack.js';
 
 /** `/rollback …`: ack at once, then parse and run; every answer is private to the caller. */
 export function rollbackCommand(s: SlackServices, log: Logger) {
   return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
     // Let other requests' acks go out before this one's work starts.
-    await afterAck();
+    await nextTurn();
     const reply = async (m: { text: string; blocks: unknown[] }) => {
       await respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks as never });
     };

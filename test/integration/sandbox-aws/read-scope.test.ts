@@ -7,41 +7,28 @@ import {
   GetPipelineStateCommand,
   ListPipelineExecutionsCommand,
 } from '@aws-sdk/client-codepipeline';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AwsClients, createAwsClients } from '../../../src/aws/aws-clients.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AwsClients } from '../../../src/aws/aws-clients.js';
 import { isReadOperation, scopeReads } from '../../../src/aws/read-scope.js';
-import { type AwsSandbox, startAwsSandbox } from '../../../src/sandbox/aws/index.js';
-import { GOOD, testWorld } from './support.js';
+import { GOOD, sandboxWithBotClients } from './support.js';
 
-let sandbox: AwsSandbox;
-let aws: AwsClients;
 const account = { region: 'us-east-1' };
 
-beforeAll(async () => {
-  sandbox = await startAwsSandbox({ world: testWorld(), time: { mode: 'manual' } });
-  aws = createAwsClients({
-    endpoint: sandbox.url,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-});
-afterAll(async () => {
-  aws.destroy();
-  await sandbox.close();
-});
+const t = sandboxWithBotClients();
 beforeEach(() => {
-  sandbox.control.clearCalls();
-  sandbox.control.clearFaults();
+  t.sandbox.control.clearCalls();
+  t.sandbox.control.clearFaults();
 });
 
 const getGood = (clients: AwsClients) =>
   clients
     .codepipeline(account)
     .send(new GetPipelineExecutionCommand({ pipelineName: 'web-app', pipelineExecutionId: GOOD }));
-const callsOf = (operation: string) => sandbox.control.calls({ operation }).length;
+const callsOf = (operation: string) => t.sandbox.control.calls({ operation }).length;
 
 describe('read scope', () => {
   it('sends identical reads once through a scope, concurrent or one after another', async () => {
-    const scope = scopeReads(aws);
+    const scope = scopeReads(t.aws);
     const [a, b] = await Promise.all([getGood(scope), getGood(scope)]);
     const c = await getGood(scope);
     expect(callsOf('GetPipelineExecution')).toBe(1);
@@ -56,15 +43,15 @@ describe('read scope', () => {
   });
 
   it('shares nothing through the clients themselves, nor between two scopes', async () => {
-    await getGood(aws);
-    await getGood(aws);
-    await getGood(scopeReads(aws));
-    await getGood(scopeReads(aws));
+    await getGood(t.aws);
+    await getGood(t.aws);
+    await getGood(scopeReads(t.aws));
+    await getGood(scopeReads(t.aws));
     expect(callsOf('GetPipelineExecution')).toBe(4);
   });
 
   it('forgets every read after a write through the scope', async () => {
-    const scope = scopeReads(aws);
+    const scope = scopeReads(t.aws);
     const cp = scope.codepipeline(account);
     await cp.send(new GetPipelineStateCommand({ name: 'web-app' }));
     await cp.send(
@@ -82,8 +69,8 @@ describe('read scope', () => {
   });
 
   it('does not keep a failed read: the next one asks AWS again', async () => {
-    sandbox.control.injectFault('GetPipelineExecution', { http500: 1 });
-    const scope = scopeReads(aws);
+    t.sandbox.control.injectFault('GetPipelineExecution', { http500: 1 });
+    const scope = scopeReads(t.aws);
     await expect(getGood(scope)).rejects.toBeDefined();
     const second = await getGood(scope);
     expect(second.pipelineExecution?.pipelineExecutionId).toBe(GOOD);

@@ -1,13 +1,12 @@
 // loadStageSnapshot against the local endpoint: for the default target it reads the pipeline
 // version of succeeded executions newest first and stops at the first valid target, instead of
 // one GetPipelineExecution per execution looked back over; a list of choices still reads them all.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AwsClients, createAwsClients } from '../../../src/aws/aws-clients.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createCodePipelineAdapter } from '../../../src/aws/codepipeline-adapter.js';
 import { chooseStageTarget } from '../../../src/domain/choose-rollback-target.js';
-import { type AwsSandbox, startAwsSandbox, type World } from '../../../src/sandbox/aws/index.js';
+import type { World } from '../../../src/sandbox/aws/index.js';
 import { loadStageSnapshot } from '../../../src/services/load-snapshots.js';
-import { testWorld } from './support.js';
+import { sandboxWithBotClients, testWorld } from './support.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const rev = (n: number) => ({ id: String(n).repeat(40).slice(0, 40), message: `release ${n}` });
@@ -34,24 +33,12 @@ function world(): World {
   return { ...base, pipelines: [web] };
 }
 
-let sandbox: AwsSandbox;
-let aws: AwsClients;
-beforeAll(async () => {
-  sandbox = await startAwsSandbox({ world: world(), time: { mode: 'manual' } });
-  aws = createAwsClients({
-    endpoint: sandbox.url,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-});
-afterAll(async () => {
-  aws.destroy();
-  await sandbox.close();
-});
-beforeEach(() => sandbox.control.clearCalls());
+const t = sandboxWithBotClients(world);
+beforeEach(() => t.sandbox.control.clearCalls());
 
-const cp = () => createCodePipelineAdapter(aws, { region: 'us-east-1' });
+const cp = () => createCodePipelineAdapter(t.aws, { region: 'us-east-1' });
 const executionsRead = () =>
-  sandbox.control
+  t.sandbox.control
     .calls({ operation: 'GetPipelineExecution' })
     .map((c) => String(c.input.pipelineExecutionId));
 
@@ -71,7 +58,7 @@ describe('stage snapshot reads', () => {
     const { snapshot } = await loadStageSnapshot(cp(), 'web-app', 'Deploy', { limit: 20 });
     expect(snapshot.succeeded.every((r) => r.pipelineVersion !== undefined)).toBe(true);
     expect(executionsRead()).toHaveLength(11);
-    sandbox.control.clearCalls();
+    t.sandbox.control.clearCalls();
     const named = await loadStageSnapshot(cp(), 'web-app', 'Deploy', {
       limit: 20,
       to: id(3),

@@ -2,7 +2,9 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import type { World } from '../../../src/sandbox/aws/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { type AwsClients, createAwsClients } from '../../../src/aws/aws-clients.js';
+import { type AwsSandbox, startAwsSandbox, type World } from '../../../src/sandbox/aws/index.js';
 
 const credentials = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' };
 
@@ -184,5 +186,35 @@ export function testWorld(): World {
         metric: { namespace: 'AWS/ApplicationELB', name: 'HTTPCode_Target_5XX_Count' },
       },
     ],
+  };
+}
+
+/**
+ * For a test file: a sandbox in manual time with `world`, and the bot's own clients
+ * (createAwsClients) pointed at it; started before the file's tests, closed after.
+ */
+export function sandboxWithBotClients(world: () => World = testWorld): {
+  readonly sandbox: AwsSandbox;
+  readonly aws: AwsClients;
+} {
+  let sandbox: AwsSandbox | undefined;
+  let aws: AwsClients | undefined;
+  beforeAll(async () => {
+    sandbox = await startAwsSandbox({ world: world(), time: { mode: 'manual' } });
+    aws = createAwsClients({ endpoint: sandbox.url, credentials });
+  });
+  afterAll(async () => {
+    aws?.destroy();
+    await sandbox?.close();
+  });
+  return {
+    get sandbox() {
+      if (!sandbox) throw new Error('the sandbox starts in beforeAll');
+      return sandbox;
+    },
+    get aws() {
+      if (!aws) throw new Error('the clients are made in beforeAll');
+      return aws;
+    },
   };
 }

@@ -1,5 +1,6 @@
-// Background work waiting on nextTurn() runs in arrival order and in slices: the event loop gets
-// to its timers and I/O between slices, so a long queue of work never holds it throughout.
+// Background work waiting on nextTurn() (post-ack work, AWS and Slack calls) starts in arrival
+// order, never synchronously, and runs in slices: the event loop gets to its timers and I/O
+// between slices, so a long queue of work never holds it throughout.
 import { expect, it } from 'vitest';
 import { nextTurn, turnsWaiting } from '../../../src/runtime/turns.js';
 
@@ -30,4 +31,15 @@ it('runs waiting work in order, in slices with the event loop in between', async
   expect(doneWhenTimerRan).toBeGreaterThan(0);
   expect(doneWhenTimerRan).toBeLessThan(200);
   expect(turnsWaiting()).toBe(0);
+});
+
+it('lets waiting work start in arrival order, none of it synchronously', async () => {
+  const order: string[] = [];
+  const all = ['a', 'b', 'c'].map((name) => nextTurn().then(() => order.push(name)));
+  await Promise.resolve();
+  expect(order).toEqual([]);
+  await Promise.all(all);
+  expect(order).toEqual(['a', 'b', 'c']);
+  // The queue drained: a later caller is let through too.
+  await nextTurn();
 });

@@ -85,6 +85,28 @@ describe('requests that are not from our Slack', () => {
 });
 
 describe('clicks', () => {
+  it('acks an action nobody listens for (a link button) and does nothing else', async () => {
+    const h = await start();
+    const payload = {
+      type: 'block_actions',
+      team: { id: 'T0SANDBOX' },
+      api_app_id: 'A0ROLLBACK',
+      user: { id: ONCALL },
+      channel: { id: PROD },
+      trigger_id: '1.2.3',
+      response_url: 'http://127.0.0.1:9/never',
+      actions: [{ type: 'button', action_id: 'open-runbook', block_id: 'b', value: 'x' }],
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const now = Math.floor(Date.now() / 1000);
+    const answer = await post(h, body, {
+      'x-slack-request-timestamp': String(now),
+      'x-slack-signature': signSlackRequest(h.signingSecret, body, now),
+    });
+    expect(answer.status).toBe(200);
+    expect(h.slack.client.messages(PROD)).toHaveLength(0);
+  });
+
   it('a stale click after the rollback finished changes nothing and says so', async () => {
     const h = await start();
     const cmd = await h.slack.client.command('/rollback', 'prod-us', {

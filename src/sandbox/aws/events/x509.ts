@@ -31,6 +31,17 @@ function name(commonName: string): Buffer {
   return seq(set(seq(COMMON_NAME_OID, tlv(0x0c, Buffer.from(commonName, 'utf8')))));
 }
 
+/**
+ * A DER INTEGER body for a serial number from random bytes. DER wants it positive (top bit of the
+ * first byte clear) and minimal (no leading 0x00 before a byte below 0x80), or OpenSSL refuses
+ * the certificate with "illegal padding"; a first byte in 0x40..0x7f is both.
+ */
+export function certificateSerial(random: Buffer): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = 0x40 | (serial[0]! & 0x3f);
+  return serial;
+}
+
 export function selfSignedCertificatePem(opts: {
   commonName: string;
   publicKey: KeyObject;
@@ -38,8 +49,7 @@ export function selfSignedCertificatePem(opts: {
   notBefore: Date;
   notAfter: Date;
 }): string {
-  const serial = randomBytes(8);
-  serial[0] = serial[0]! & 0x7f; // keep the INTEGER positive
+  const serial = certificateSerial(randomBytes(8));
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([0x02]))),
     tlv(0x02, serial),

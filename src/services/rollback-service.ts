@@ -211,6 +211,7 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
   const readsOf = new WeakMap<Preview, { key: string; known?: KnownExecutions }>();
 
   const inFlight = new Map<string, Promise<Read>>();
+  const releasesInFlight = new Map<string, Promise<ReleaseChoice[]>>();
   /**
    * Identical previews running at the same time share one set of AWS reads (a burst of clicks or
    * events for one target). Only while in flight: a finished preview is never reused, so a
@@ -428,11 +429,18 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       const env = environment(envName);
       if (env.target.kind !== 'stage') return [];
       const stage = stageOf(env, opts.stage);
+      const limit = opts.limit ?? 10;
+      // Like previews: pickers opened at the same time for one stage share one listing, and
+      // only while it runs.
+      const key = JSON.stringify([env.name, stage, limit]);
+      const running = releasesInFlight.get(key);
+      if (running) return running;
       const cp = createCodePipelineAdapter(deps.aws, account(env));
-      const { snapshot } = await loadStageSnapshot(cp, env.target.pipeline, stage, {
-        limit: opts.limit ?? 10,
-      });
-      return listReleaseChoices(snapshot, opts.limit ?? 10);
+      const listing = loadStageSnapshot(cp, env.target.pipeline, stage, { limit })
+        .then(({ snapshot }) => listReleaseChoices(snapshot, limit))
+        .finally(() => releasesInFlight.delete(key));
+      releasesInFlight.set(key, listing);
+      return listing;
     },
 
     async request(input) {

@@ -86,17 +86,29 @@ export function onOpenPicker(s: SlackServices, log: Logger) {
       });
       return;
     }
+    if (!viewId) return;
+    let view: ModalView;
     try {
-      const view = await pickerFor(s, action.value ?? '');
-      if (viewId) await client.views.update({ view_id: viewId, view });
+      view = await pickerFor(s, action.value ?? '');
     } catch (err) {
       log.warn({ err }, 'picker failed');
-      if (viewId)
-        await client.views
-          .update({ view_id: viewId, view: loadingView('Choose a release', userFacingError(err)) })
-          .catch(() => undefined);
+      view = loadingView('Choose a release', userFacingError(err));
+    }
+    try {
+      await client.views.update({ view_id: viewId, view });
+    } catch (err) {
+      if (modalGone(err)) log.debug('picker closed before its releases loaded');
+      else log.warn({ err }, 'picker update failed');
     }
   };
+}
+
+/**
+ * views.update found no such view: the person closed the modal, or opened another one, while
+ * the releases loaded. Nothing to show and nothing wrong.
+ */
+export function modalGone(err: unknown): boolean {
+  return (err as { data?: { error?: string } } | undefined)?.data?.error === 'not_found';
 }
 
 export function onPickRelease(s: SlackServices, log: Logger) {
@@ -114,7 +126,8 @@ export function onPickRelease(s: SlackServices, log: Logger) {
       const next = await pickerFor(s, view.private_metadata, action.selected_option.value);
       await client.views.update({ view_id: view.id, hash: view.hash, view: next });
     } catch (err) {
-      log.warn({ err }, 'picker update failed');
+      if (modalGone(err)) log.debug('picker closed before the diff loaded');
+      else log.warn({ err }, 'picker update failed');
     }
   };
 }

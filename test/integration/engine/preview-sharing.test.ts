@@ -1,5 +1,5 @@
-// Previews of the same target running at the same time share one set of AWS reads; a finished
-// preview is never reused (a rollback that just ended must be seen).
+// Previews (and release listings) of the same target running at the same time share one set of
+// AWS reads; a finished one is never reused (a rollback that just ended must be seen).
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { type Engine, startEngine } from './harness.js';
 
@@ -40,4 +40,22 @@ it('a request handed the preview it was decided on reads nothing again; once onl
   // Handed back a second time it is not trusted: the request reads afresh.
   await e.service.request(input);
   expect(e.sandbox.control.calls({ operation: 'GetPipelineState' })).toHaveLength(1);
+});
+
+it('shares concurrent release listings for one stage, and lists again afterwards', async () => {
+  const listed = () => e.sandbox.control.calls({ operation: 'ListPipelineExecutions' }).length;
+  e.sandbox.control.clearCalls();
+  const alone = await e.service.releases('prod');
+  const perListing = listed();
+  expect(perListing).toBeGreaterThan(0);
+
+  e.sandbox.control.clearCalls();
+  const [a, b] = await Promise.all([e.service.releases('prod'), e.service.releases('prod')]);
+  expect(a).toBe(b);
+  expect(a).toEqual(alone);
+  expect(listed()).toBe(perListing);
+
+  const again = await e.service.releases('prod');
+  expect(again).not.toBe(a);
+  expect(listed()).toBe(2 * perListing);
 });

@@ -128,6 +128,23 @@ async function redisMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
 }
 
+/** Calls per Redis command so far (`INFO commandstats`). */
+async function redisCommands(redis: Redis): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+    out[m[1]!] = Number(m[2]);
+  return out;
+}
+
+function commandsSince(before: Record<string, number>, after: Record<string, number>) {
+  const diff: Record<string, number> = {};
+  for (const [cmd, n] of Object.entries(after)) {
+    const d = n - (before[cmd] ?? 0);
+    if (d > 0) diff[cmd] = d;
+  }
+  return diff;
+}
+
 async function scanCount(redis: Redis, pattern: string): Promise<number> {
   let cursor = '0';
   let n = 0;
@@ -318,6 +335,15 @@ async function main() {
   await sleep(3_000);
   const rssIdle = await metric('process_resident_memory_bytes');
   const baselineRss = rssOf(baseline.child.pid);
+  // Every process the run started, for CPU per process in a phase.
+  const procs = {
+    bot: bot.child.pid,
+    'bare Bolt': baseline.child.pid,
+    'local Slack': slack.child.pid,
+    'AWS endpoint': aws.child.pid,
+    response_urls: responses.pid,
+    Redis: redisServer.pid,
+  };
 
   // ---- 1. Ack latency ----------------------------------------------------------------------
   const on = (p: Pipeline, key: string) => ({
@@ -381,13 +407,6 @@ async function main() {
         // CPU each process used while each side's sub-batches ran: what the machine (2 cores,
         // shared with the generator) spent on them, the bot's own work and what it set off.
         const cpu = { bot: cpuZero(), baseline: cpuZero() };
-        const procs = {
-          bot: bot.child.pid,
-          'bare Bolt': baseline.child.pid,
-          'local Slack': slack.child.pid,
-          'AWS endpoint': aws.child.pid,
-          response_urls: responses.pid,
-        };
         // Every sub-batch keeps `c` requests in flight most of its time: at least 2c each.
         const per = Math.max(Math.ceil(total / ACK_ROUNDS), c * 2);
         const measured = async (side: 'bot' | 'baseline', url: string) => {
@@ -439,6 +458,8 @@ async function main() {
   if (want('detect')) {
     const detectStart = Date.now();
     const cpuBefore = cpuMsOf(bot.child.pid);
+    const allBefore = cpuOfAll(procs);
+    const redisBefore = await redisCommands(redis);
     const detectSlackSince = await slackMark();
     const posting: Promise<unknown>[] = [];
     for (const p of fleet.pipelines.slice(0, cfg.detectEvents)) {
@@ -458,6 +479,20 @@ async function main() {
       await sleep(250);
     }
     const detectCpuMs = cpuMsOf(bot.child.pid) - cpuBefore;
+    const detectCpu = cpuZero();
+    addCpu(detectCpu, allBefore, cpuOfAll(procs));
+    log(
+      `  CPU ms until every RollbackStage (${((Date.now() - detectStart) / 1000).toFixed(1)} s): ${cpuNote(detectCpu)}`,
+    );
+    const detectRedis = commandsSince(redisBefore, await redisCommands(redis));
+    const redisTotal = Object.values(detectRedis).reduce((a, b) => a + b, 0);
+    const topRedis = Object.entries(detectRedis)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([cmd, n]) => `${cmd} ${(n / cfg.detectEvents).toFixed(1)}`);
+    log(
+      `  Redis commands until every RollbackStage: ${(redisTotal / cfg.detectEvents).toFixed(1)} per event (${topRedis.join(', ')}; the bench's own INFO calls included)`,
+    );
     log(
       `  bot CPU until every RollbackStage: ${(detectCpuMs / cfg.detectEvents).toFixed(1)} ms per event (${detectCpuMs.toFixed(0)} ms in all)`,
     );
@@ -490,6 +525,8 @@ async function main() {
       timelineOfMedianEvent: timeline,
       medianEventCallsAfterRollbackStage: afterwards,
       botCpuMsPerEvent: detectCpuMs / cfg.detectEvents,
+      redisCommandsPerEvent: redisTotal / cfg.detectEvents,
+      redisCommandsByName: detectRedis,
       slackUntilQuiet: await slackStats(detectSlackSince),
       awsCallsPerRollback: autoCalls,
       byOperation: autoByOp,

@@ -1,5 +1,6 @@
-// Child processes of a benchmark run: started with `node --import tsx`, announced ready on
-// stdout, and all stopped when the run ends, fails or is interrupted (Ctrl-C).
+// Child processes of a benchmark run: started with `node --import tsx` (the bot: built, as in
+// production), announced ready on stdout, and all stopped when the run ends, fails or is
+// interrupted (Ctrl-C).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
@@ -13,13 +14,18 @@ export interface Started<T> {
   stop(): Promise<void>;
 }
 
-/** Runs `node [nodeArgs] --import tsx <script>` and resolves with the JSON of its ready line. */
+/**
+ * Runs `node [nodeArgs] --import tsx <script>` (or, with `compiled`, `node [nodeArgs] <script>`)
+ * and resolves with the JSON of its ready line.
+ */
 export function startNodeChild<T>(
   name: string,
   script: string,
   opts: {
     env?: Record<string, string>;
     nodeArgs?: string[];
+    /** The script is built JavaScript: run it as production does, without the tsx loader. */
+    compiled?: boolean;
     args?: string[];
     timeoutMs?: number;
     /** Instead of a ready line: polled every 100 ms until it answers true. */
@@ -30,7 +36,12 @@ export function startNodeChild<T>(
 ): Promise<Started<T>> {
   const child = spawn(
     process.execPath,
-    [...(opts.nodeArgs ?? []), '--import', 'tsx', script, ...(opts.args ?? [])],
+    [
+      ...(opts.nodeArgs ?? []),
+      ...(opts.compiled ? [] : ['--import', 'tsx']),
+      script,
+      ...(opts.args ?? []),
+    ],
     { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.add(child);

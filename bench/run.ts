@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick]`: Redis, the local AWS endpoint, the local Slack, the bot and a bare
 // Bolt app as separate processes on loopback; five measurements, each with a baseline from the
 // same run; one table on stdout and bench/results/latest.json. Stops by itself; Ctrl-C cleans up.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -49,6 +50,7 @@ const { values: flags } = parseArgs({
     phases: { type: 'string', default: 'ack,detect,rest' },
     'ack-kinds': { type: 'string', default: 'command,click' },
     out: { type: 'string', default: here('./results/latest.json') },
+    'from-source': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -58,7 +60,7 @@ if (flags.help) {
   [--manual-rollbacks 100] [--ack-requests 400] [--ack-requests-at-1 1000] [--concurrency 1,50,200] [--aws-latency-ms 2000]
   [--slack-burst 3] [--profile <dir>  (node --cpu-prof on the bot)] [--out bench/results/latest.json]
   [--phases ack,detect,rest  (rest: manual rollbacks, storm, footprint, AWS calls; to profile one part)]
-  [--ack-kinds command,click]`);
+  [--ack-kinds command,click] [--from-source  (run the bot with tsx instead of building it)]`);
   process.exit(0);
 }
 const quick = flags.quick;
@@ -283,7 +285,15 @@ async function main() {
   const botLog = createWriteStream(here('./results/bot.log'));
   onCleanup(async () => void botLog.end());
   const profileDir = flags.profile ? path.resolve(flags.profile) : undefined;
-  const bot = await startNodeChild('bot', path.join(ROOT, 'src/main.ts'), {
+  // The bot runs as production does: built (`npm run build`), `node <flags> dist/main.js`. From
+  // source, tsx compiles each module on first use, and the first events paid for it.
+  if (!flags['from-source']) {
+    log('building the bot (npm run build)');
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  const botEntry = flags['from-source'] ? 'src/main.ts' : 'dist/main.js';
+  const bot = await startNodeChild('bot', path.join(ROOT, botEntry), {
+    compiled: !flags['from-source'],
     nodeArgs: [
       // The flags production runs with (`npm start`, the Dockerfile's CMD).
       ...startFlags(),

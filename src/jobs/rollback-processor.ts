@@ -9,6 +9,7 @@ import type { Config } from '../config/config.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import { sanitiseTransitionReason } from '../domain/transition-reason.js';
 import type { Logger } from '../log.js';
+import { afterUrgent, urgently } from '../runtime/urgency.js';
 import { actorOf } from '../store/request-codec.js';
 import type { ChangeOptions, RequestStore } from '../store/request-store.js';
 import { backoffDelay, type RetryPolicy } from './retry-policy.js';
@@ -259,6 +260,8 @@ export function createRollbackProcessor(deps: ProcessorDeps) {
     job: Job<RollbackJobData, unknown, RollbackJobName>,
     token?: string,
   ) {
-    return job.name === 'follow' ? follow(job) : execute(job, token);
+    // Starting a rollback is urgent; following one waits for urgent work (src/runtime/urgency.ts).
+    if (job.name === 'follow') return afterUrgent().then(() => follow(job));
+    return urgently(() => execute(job, token));
   };
 }

@@ -12,6 +12,7 @@ import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { DomainEvent } from '../events/domain-event.js';
 import { EVENTS_QUEUE } from '../events/queue.js';
 import type { Logger } from '../log.js';
+import { afterUrgent, urgently } from '../runtime/urgency.js';
 import type { RollbackService } from '../services/rollback-service.js';
 import type { ChannelPacer } from '../slack/channel-pacer.js';
 import type { StatusMessages } from '../slack/status-messages.js';
@@ -82,6 +83,9 @@ type TimerJob =
   | Job<HealthProbeJob, void, 'health-probe'>;
 
 const DAY_S = 86_400;
+
+/** Events whose reaction may start a rollback: run as urgent work (src/runtime/urgency.ts). */
+const MAY_ROLL_BACK = new Set<string>(['StageFailed', 'DeploymentFailed', 'AlarmRaised']);
 
 /** Job ids may not contain ':'; ours are built from env names, UUIDs and ULIDs. */
 const jobId = (...parts: string[]) => parts.join('-').replace(/:/g, '_');
@@ -167,9 +171,14 @@ export function startReactionWorkers(deps: ReactionWorkersDeps): ReactionWorkers
     deps.eventsQueue ?? EVENTS_QUEUE,
     (job, token) =>
       steer(job, token, async () => {
-        await deps.onEvent?.(job.data);
-        // One read scope per event: the reaction's steps share their AWS reads.
-        await reactToEvent({ ...ctx, aws: scopeReads(deps.aws) }, job.data);
+        const react = async () => {
+          await deps.onEvent?.(job.data);
+          // One read scope per event: the reaction's steps share their AWS reads.
+          await reactToEvent({ ...ctx, aws: scopeReads(deps.aws) }, job.data);
+        };
+        // What may end in a rollback goes first; the feed's news waits its turn.
+        if (MAY_ROLL_BACK.has(job.data.type)) await urgently(react);
+        else await afterUrgent().then(react);
       }),
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },
   );
@@ -178,6 +187,7 @@ export function startReactionWorkers(deps: ReactionWorkersDeps): ReactionWorkers
     (job: TimerJob, token) =>
       steer(job, token, async () => {
         if (job.name === 'bake-end') return bakeEnded(ctx, job.data as BakeEndJob);
+        await afterUrgent();
         if (job.name === 'recovery-check') return checkRecovery(ctx, job.data as RecoveryCheckJob);
         if (job.name === 'health-probe') return checkHealth(ctx, job.data as HealthProbeJob);
         return followRequest(ctx, job.data as FollowRequestJob);

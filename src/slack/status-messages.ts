@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { isTerminal } from '../domain/request-state.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { Logger } from '../log.js';
+import { afterUrgent } from '../runtime/urgency.js';
 import { requestStatusMessage } from './blocks/request-status.js';
 import { type ChannelPacer, slackRetryAfterMs } from './channel-pacer.js';
 
@@ -100,6 +101,8 @@ export function startStatusWorker(deps: {
   const worker = new Worker(
     STATUS_QUEUE,
     async (job: Job<{ requestId: string }>, token?: string) => {
+      // Reporting waits while a rollback is being started (src/runtime/urgency.ts).
+      await afterUrgent();
       const id = job.data.requestId;
       if (!(await deps.messages.lock(id, 15_000))) {
         // Another job is rendering this request; look again shortly (not an attempt).

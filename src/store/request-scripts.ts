@@ -23,7 +23,8 @@ return 1
  * ARGV: 1 allowed current states (comma list), 2 new state ('' keeps the state),
  *       3 now, 4 lock mode (take | release | none), 5 audit max length,
  *       6 fields JSON (null deletes), 7 audit JSON, 8 field to increment by one ('' for none).
- * Returns { outcome, state before, lock holder }: outcome ok | wrong-state | locked | missing.
+ * Returns { outcome, state before, lock holder, and on ok the request's hash as changed (HGETALL
+ * pairs) }: outcome ok | wrong-state | locked | missing.
  * When the lock is held by another request and this one is still 'requested', it ends
  * 'blocked' (audited) so a second request for a busy target is never queued.
  */
@@ -75,5 +76,5 @@ end
 if ARGV[8] ~= '' then redis.call('HINCRBY', KEYS[1], ARGV[8], 1) end
 redis.call('HSET', KEYS[1], 'state', to, 'updatedAt', ARGV[3])
 append(to)
-return {'ok', state, ''}
+return {'ok', state, '', redis.call('HGETALL', KEYS[1])}
 `;

@@ -59,7 +59,9 @@ export type ChangeResult =
 
 interface ScriptedRedis extends Redis {
   rbCreateRequest(...args: Array<string | number>): Promise<number>;
-  rbTransitionRequest(...args: Array<string | number>): Promise<[string, string, string]>;
+  rbTransitionRequest(
+    ...args: Array<string | number>
+  ): Promise<[string, string, string, string[] | undefined]>;
 }
 
 export type RequestStore = ReturnType<typeof createRequestStore>;
@@ -140,8 +142,7 @@ export function createRequestStore(redis: Redis, options: RequestStoreOptions = 
       // A caller asking for a move the state machine does not have is a bug, not a lost race.
       throw new Error(`no transition from ${from.join(' | ')} to ${to}`);
     }
-    const tk = await redis.hget(keys.request(id), 'targetKey');
-    const env = await redis.hget(keys.request(id), 'env');
+    const [tk, env] = await redis.hmget(keys.request(id), 'targetKey', 'env');
     if (!tk || !env) return { ok: false, reason: 'missing' };
     const lockMode =
       to === 'queued'
@@ -157,7 +158,7 @@ export function createRequestStore(redis: Redis, options: RequestStoreOptions = 
     const audit: Record<string, string> = { request: id, env, by: opts.by, event: opts.event };
     for (const [k, v] of Object.entries(opts.audit ?? {}))
       if (v !== undefined) audit[k] = String(v);
-    const [outcome, before, holder] = await r.rbTransitionRequest(
+    const [outcome, before, holder, after] = await r.rbTransitionRequest(
       keys.request(id),
       keys.audit,
       keys.lock(tk),
@@ -176,7 +177,10 @@ export function createRequestStore(redis: Redis, options: RequestStoreOptions = 
     if (outcome === 'wrong-state') return { ok: false, reason: 'wrong-state', state };
     if (outcome === 'locked')
       return { ok: false, reason: 'locked', state, activeRequestId: holder };
-    const request = await get(id);
+    // The script answers with the request as it changed it: no second read.
+    const hash: Record<string, string> = {};
+    for (let i = 0; after && i + 1 < after.length; i += 2) hash[after[i]!] = after[i + 1]!;
+    const request = decodeRequest(hash);
     if (!request) return { ok: false, reason: 'missing' };
     return { ok: true, request, from: state };
   }

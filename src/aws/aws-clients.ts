@@ -98,6 +98,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       region: account.region,
       // One attempt: retries are the job's, so each shows in the request record.
       maxAttempts: 1,
+      // Resolve each command's middleware once per client, not on every call (about 8 % of a
+      // call's CPU). Safe here: every middleware of ours is added when the client is made.
+      cacheMiddleware: true,
       requestHandler: {
         httpAgent: { maxSockets: MAX_CALLS_IN_FLIGHT, keepAlive: true },
         httpsAgent: { maxSockets: MAX_CALLS_IN_FLIGHT, keepAlive: true },

@@ -52,6 +52,9 @@ export async function startAwsSandbox(opts: AwsSandboxOptions = {}): Promise<Aws
       res.end(JSON.stringify({ __type: 'InternalFailure', message: String(err) }));
     });
   });
+  // Idle keep-alive connections stay open as the real service's do (Node's default closes them
+  // after 5 s, and a client reusing one at that moment gets ECONNRESET).
+  server.keepAliveTimeout = 65_000;
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if ((req.url ?? '').startsWith('/_sandbox/')) {

@@ -239,6 +239,9 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
       else res.end();
     });
   });
+  // Idle keep-alive connections stay open as the real service's do (Node's default closes them
+  // after 5 s, and a client reusing one at that moment gets ECONNRESET).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => {

@@ -11,6 +11,7 @@ import {
   type RollbackService,
 } from '../../../src/services/rollback-service.js';
 import { createRedis } from '../../../src/store/redis.js';
+import { waitForRedisReady } from '../../../src/store/redis-wait.js';
 import { CREDENTIALS, engineConfig, FAST } from './engine-config.js';
 import { engineWorld } from './world.js';
 
@@ -43,6 +44,8 @@ export async function startEngine(
   const id = ulid();
   const names = { prefix: `{t-${id}}`, queue: `rb-${id}`, queuePrefix: `{q-${id}}` };
   const request = createRedis(redisUrl, 'request');
+  // A request connection fails commands fast while it connects (no offline queue): wait for it.
+  await waitForRedisReady(request, 10_000, 'test redis');
   const service = createRollbackService({
     config,
     connection: request,

@@ -14,6 +14,7 @@ import { createLogger } from '../../../src/log.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { startAwsSandbox } from '../../../src/sandbox/aws/index.js';
 import { createRedis } from '../../../src/store/redis.js';
+import { waitForRedisReady } from '../../../src/store/redis-wait.js';
 import { reactionsWorld } from '../reactions/world.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -58,6 +59,8 @@ async function startPolling(maxCallsPerTick: number) {
   cleanups.push(() => aws.destroy());
   const prefix = `{t-${ulid()}}`;
   const request = createRedis(inject('redisUrl'), 'request');
+  // A request connection fails commands fast while it connects (no offline queue): wait for it.
+  await waitForRedisReady(request, 10_000, 'test redis');
   const worker = createRedis(inject('redisUrl'), 'worker');
   cleanups.push(async () => {
     const keys = await request.keys(`${prefix}*`);

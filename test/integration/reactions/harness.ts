@@ -33,6 +33,7 @@ import {
 } from '../../../src/slack/status-messages.js';
 import { createOfferStore } from '../../../src/store/offer-store.js';
 import { createRedis } from '../../../src/store/redis.js';
+import { waitForRedisReady } from '../../../src/store/redis-wait.js';
 import { createRequestStore } from '../../../src/store/request-store.js';
 import { ALARM, reactionsWorld } from './world.js';
 
@@ -119,6 +120,8 @@ export async function startReactions(o: HarnessOptions = {}): Promise<ReactionsH
   );
   const closers: Array<() => Promise<unknown> | unknown> = [];
   const request = createRedis(redisUrl, 'request');
+  // A request connection fails commands fast while it connects (no offline queue): wait for it.
+  await waitForRedisReady(request, 10_000, 'test redis');
   const worker = createRedis(redisUrl, 'worker');
   closers.push(() => worker.disconnect());
   closers.push(async () => {

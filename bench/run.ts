@@ -467,7 +467,6 @@ async function main() {
   const autoByOp: Record<string, number> = {};
   if (want('detect')) {
     const detectStart = Date.now();
-    const cpuBefore = cpuMsOf(bot.child.pid);
     const allBefore = cpuOfAll(procs);
     const redisBefore = await redisCommands(redis);
     const detectSlackSince = await slackMark();
@@ -488,9 +487,9 @@ async function main() {
       if (firstRollback.size >= cfg.detectEvents) break;
       await sleep(250);
     }
-    const detectCpuMs = cpuMsOf(bot.child.pid) - cpuBefore;
     const detectCpu = cpuZero();
     addCpu(detectCpu, allBefore, cpuOfAll(procs));
+    const detectCpuMs = detectCpu.bot ?? Number.NaN;
     log(
       `  CPU ms until every RollbackStage (${((Date.now() - detectStart) / 1000).toFixed(1)} s): ${cpuNote(detectCpu)}`,
     );

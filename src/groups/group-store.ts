@@ -4,6 +4,7 @@
 // so a double click or two workers move a group (or a member) once.
 import type { Redis } from 'ioredis';
 import { ulid } from 'ulid';
+import { fieldsOf } from '../store/redis.js';
 
 export type GroupState =
   | 'proposed'
@@ -193,9 +194,7 @@ export function createGroupStore(redis: Redis, prefix: string) {
         number,
         string[],
       ];
-      const obj: Record<string, string> = {};
-      for (let i = 0; i + 1 < flat.length; i += 2) obj[flat[i]!] = flat[i + 1]!;
-      return { added: added === 1, record: parse(obj)! };
+      return { added: added === 1, record: parse(fieldsOf(flat))! };
     },
   };
 }

@@ -3,7 +3,8 @@
 // Posts are paced per channel first (src/slack/channel-pacer.ts): a post whose slot is more than
 // a moment away delays its job until then, rather than asking Slack and being refused.
 import type { SlackMessage } from '../slack/blocks/help-message.js';
-import { type ChannelPacer, slackRetryAfterMs } from '../slack/channel-pacer.js';
+import type { ChannelPacer } from '../slack/channel-pacer.js';
+import { slackRetryAfterMs } from '../slack/slack-errors.js';
 
 /** The part of the WebClient the reactions use. */
 export interface SlackChat {

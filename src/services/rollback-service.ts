@@ -26,6 +26,7 @@ import {
 import { didYouMean } from '../domain/suggest.js';
 import type { TargetRefusalCode } from '../domain/target-refusal.js';
 import { createRollbackQueue, type RollbackQueueOptions } from '../jobs/rollback-queue.js';
+import { sharedWhileRunning } from '../runtime/in-flight.js';
 import type { AuditEntry } from '../store/audit-stream.js';
 import { createRequestStore, type RequestStoreOptions } from '../store/request-store.js';
 import { loadDeploymentGroupSnapshot, loadStageSnapshot } from './load-snapshots.js';
@@ -210,8 +211,8 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
   /** Previews handed out, with what they read: a request may pass one back (RequestInput). */
   const readsOf = new WeakMap<Preview, { key: string; known?: KnownExecutions }>();
 
-  const inFlight = new Map<string, Promise<Read>>();
-  const releasesInFlight = new Map<string, Promise<ReleaseChoice[]>>();
+  const previewsRunning = sharedWhileRunning<Read>();
+  const listingsRunning = sharedWhileRunning<ReleaseChoice[]>();
   /**
    * Identical previews running at the same time share one set of AWS reads (a burst of clicks or
    * events for one target). Only while in flight: a finished preview is never reused, so a
@@ -224,12 +225,9 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
     withDiff: boolean,
     aws: AwsClients = deps.aws,
   ): Promise<Read> {
-    const key = JSON.stringify([previewKey(envName, opts), withDiff]);
-    const running = inFlight.get(key);
-    if (running) return running;
-    const result = readPreview(envName, opts, withDiff, aws).finally(() => inFlight.delete(key));
-    inFlight.set(key, result);
-    return result;
+    return previewsRunning(JSON.stringify([previewKey(envName, opts), withDiff]), () =>
+      readPreview(envName, opts, withDiff, aws),
+    );
   }
 
   async function preview(
@@ -432,15 +430,12 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       const limit = opts.limit ?? 10;
       // Like previews: pickers opened at the same time for one stage share one listing, and
       // only while it runs.
-      const key = JSON.stringify([env.name, stage, limit]);
-      const running = releasesInFlight.get(key);
-      if (running) return running;
-      const cp = createCodePipelineAdapter(deps.aws, account(env));
-      const listing = loadStageSnapshot(cp, env.target.pipeline, stage, { limit })
-        .then(({ snapshot }) => listReleaseChoices(snapshot, limit))
-        .finally(() => releasesInFlight.delete(key));
-      releasesInFlight.set(key, listing);
-      return listing;
+      const { pipeline } = env.target;
+      return listingsRunning(JSON.stringify([env.name, stage, limit]), async () => {
+        const cp = createCodePipelineAdapter(deps.aws, account(env));
+        const { snapshot } = await loadStageSnapshot(cp, pipeline, stage, { limit });
+        return listReleaseChoices(snapshot, limit);
+      });
     },
 
     async request(input) {

@@ -47,13 +47,6 @@ redis.call('SET', KEYS[2], at, 'PX', math.ceil(at - now) + keep)
 return at - now
 `;
 
-/** How long Slack asks us to wait, when `err` is the Web API client's rate-limit error. */
-export function slackRetryAfterMs(err: unknown): number | undefined {
-  const e = err as { code?: string; retryAfter?: number } | null | undefined;
-  if (e?.code !== 'slack_webapi_rate_limited_error') return undefined;
-  return Math.max(1, e.retryAfter ?? 1) * 1000;
-}
-
 /** A kept slot outlives its time this long (a job late to run still finds it). */
 const KEEP_MS = 10 * 60_000;
 

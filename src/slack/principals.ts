@@ -2,6 +2,7 @@
 // When Slack cannot answer, fail closed and say so.
 import type { WebClient } from '@slack/web-api';
 import type { Config, EnvironmentConfig } from '../config/config.js';
+import { slackErrorCode } from './slack-errors.js';
 
 export class PrincipalsUnavailableError extends Error {
   readonly code = 'APPROVERS_UNAVAILABLE';
@@ -30,7 +31,7 @@ export function createPrincipalResolver(
       cache.set(group, { at: now(), users });
       return users;
     } catch (err) {
-      const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+      const code = slackErrorCode(err) ?? (err as Error).message;
       throw new PrincipalsUnavailableError(
         `Slack could not list the members of user group ${group} (${code}), so nobody is let in through it. Try again, or ask an admin to list users directly.`,
       );

@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import type { RequestState } from '../domain/request-state.js';
 import type { Logger } from '../log.js';
+import { fieldsOf } from '../store/redis.js';
 
 const GROUP = 'slack-status';
 
@@ -54,8 +55,7 @@ export function startStatusFollower(deps: {
       // One pass over what was pending for us, then only new entries.
       cursor = '>';
       for (const [id, flat] of entries) {
-        const f: Record<string, string> = {};
-        for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
+        const f = fieldsOf(flat);
         if (f.request && f.to) {
           try {
             await deps.schedule({ id: f.request, state: f.to as RequestState });

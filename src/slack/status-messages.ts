@@ -7,7 +7,8 @@ import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { Logger } from '../log.js';
 import { afterUrgent } from '../runtime/urgency.js';
 import { requestStatusMessage } from './blocks/request-status.js';
-import { type ChannelPacer, slackRetryAfterMs } from './channel-pacer.js';
+import type { ChannelPacer } from './channel-pacer.js';
+import { slackRetryAfterMs } from './slack-errors.js';
 
 export interface MessageRef {
   channel: string;

@@ -1,6 +1,7 @@
 // The audit stream: one entry per request transition or notable step (AWS call, retry, adoption).
 // Entries are flat string maps: request, env, by, event, from, to, at, plus AWS ids.
 import type { Redis } from 'ioredis';
+import { fieldsOf } from './redis.js';
 
 export interface AuditEntry {
   /** Stream entry id (time-ordered). */
@@ -17,11 +18,7 @@ export async function readAudit(
   const raw = opts.requestId
     ? await redis.xrange(key, '-', '+')
     : await redis.xrevrange(key, '+', '-', 'COUNT', opts.count ?? 100).then((x) => x.reverse());
-  const entries = raw.map(([id, flat]) => {
-    const fields: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-    return { id, fields };
-  });
+  const entries = raw.map(([id, flat]) => ({ id, fields: fieldsOf(flat) }));
   const mine = opts.requestId
     ? entries.filter((e) => e.fields.request === opts.requestId)
     : entries;

@@ -4,6 +4,13 @@ import { Redis, type RedisOptions } from 'ioredis';
 
 export type ConnectionRole = 'worker' | 'request';
 
+/** A hash or stream entry from the flat field, value, field, value… list Redis answers with. */
+export function fieldsOf(flat: readonly string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+  return fields;
+}
+
 /**
  * worker:  retries forever while Redis is away (BullMQ requires maxRetriesPerRequest: null).
  * request: enableOfflineQueue false, so a command fails at once and visibly when Redis is down,

@@ -16,6 +16,7 @@ import {
   targetKey,
 } from '../domain/rollback-request.js';
 import { type AuditEntry, readAudit } from './audit-stream.js';
+import { fieldsOf } from './redis.js';
 import { actorOf, decodeRequest, encodeRequest } from './request-codec.js';
 import { CREATE_REQUEST, TRANSITION_REQUEST } from './request-scripts.js';
 
@@ -178,9 +179,7 @@ export function createRequestStore(redis: Redis, options: RequestStoreOptions = 
     if (outcome === 'locked')
       return { ok: false, reason: 'locked', state, activeRequestId: holder };
     // The script answers with the request as it changed it: no second read.
-    const hash: Record<string, string> = {};
-    for (let i = 0; after && i + 1 < after.length; i += 2) hash[after[i]!] = after[i + 1]!;
-    const request = decodeRequest(hash);
+    const request = decodeRequest(fieldsOf(after ?? []));
     if (!request) return { ok: false, reason: 'missing' };
     return { ok: true, request, from: state };
   }

@@ -15,6 +15,7 @@ import { nextTurn } from '../../runtime/turns.js';
 import { BLOCK } from '../blocks/action-ids.js';
 import type { ModalView } from '../blocks/block-kit.js';
 import { releasePickerModal } from '../blocks/release-picker.js';
+import { slackErrorCode } from '../slack-errors.js';
 import { startFromOffer } from '../start-from-offer.js';
 import { userFacingError } from '../user-facing-error.js';
 
@@ -75,12 +76,11 @@ export function onOpenPicker(s: SlackServices, log: Logger) {
       });
       viewId = opened.view?.id;
     } catch (err) {
-      const code = (err as { data?: { error?: string } }).data?.error;
       await respond({
         response_type: 'ephemeral',
         replace_original: false,
         text:
-          code === 'expired_trigger_id'
+          slackErrorCode(err) === 'expired_trigger_id'
             ? 'Slack timed out opening the picker. Click "Choose release…" again.'
             : `:warning: ${userFacingError(err)}`,
       });
@@ -108,7 +108,7 @@ export function onOpenPicker(s: SlackServices, log: Logger) {
  * the releases loaded. Nothing to show and nothing wrong.
  */
 export function modalGone(err: unknown): boolean {
-  return (err as { data?: { error?: string } } | undefined)?.data?.error === 'not_found';
+  return slackErrorCode(err) === 'not_found';
 }
 
 export function onPickRelease(s: SlackServices, log: Logger) {

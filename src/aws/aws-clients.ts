@@ -80,19 +80,50 @@ function takeTurns(client: { middlewareStack: unknown }): void {
   );
 }
 
+/** A failure to get credentials for an environment's role (classified in aws-errors.ts). */
+export class AssumeRoleError extends Error {
+  constructor(
+    readonly roleArn: string,
+    override readonly cause: unknown,
+  ) {
+    super(`could not assume ${roleArn}: ${(cause as Error | undefined)?.message ?? String(cause)}`);
+    this.name = 'AssumeRoleError';
+  }
+}
+
+/**
+ * The role's provider, with its failures marked as such: an STS denial then reads as "could not
+ * assume the role", not as a denial of the call the credentials were for (aws-errors.ts).
+ */
+function assumingRole(
+  roleArn: string,
+  provider: ReturnType<typeof fromTemporaryCredentials>,
+): ReturnType<typeof fromTemporaryCredentials> {
+  return async (props) => {
+    try {
+      return await provider(props);
+    } catch (err) {
+      throw new AssumeRoleError(roleArn, err);
+    }
+  };
+}
+
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const cache = new Map<string, CodePipelineClient | CodeDeployClient | CloudWatchClient>();
 
   function config(account: Account) {
     const credentials = account.roleArn
-      ? fromTemporaryCredentials({
-          params: { RoleArn: account.roleArn, RoleSessionName: 'rollback-bot' },
-          clientConfig: {
-            region: account.region,
-            ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-          },
-          ...(options.credentials ? { masterCredentials: options.credentials } : {}),
-        })
+      ? assumingRole(
+          account.roleArn,
+          fromTemporaryCredentials({
+            params: { RoleArn: account.roleArn, RoleSessionName: 'rollback-bot' },
+            clientConfig: {
+              region: account.region,
+              ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+            },
+            ...(options.credentials ? { masterCredentials: options.credentials } : {}),
+          }),
+        )
       : options.credentials;
     return {
       region: account.region,

@@ -16,7 +16,7 @@ import type {
   FileExistsBehavior,
 } from '../domain/releases.js';
 import type { Account, AwsClients } from './aws-clients.js';
-import { toAwsCallError } from './aws-errors.js';
+import { type AwsResource, toAwsCallError } from './aws-errors.js';
 
 function toRevision(r: RevisionLocation | undefined): DeployRevision | undefined {
   if (!r) return undefined;
@@ -93,10 +93,13 @@ export interface DeploymentOutcome extends DeploymentRelease {
 
 export function createCodeDeployAdapter(clients: AwsClients, account: Account) {
   const client = clients.codedeploy(account);
-  const where = (app: string, group?: string) =>
-    `CodeDeploy ${app}${group ? ` / ${group}` : ''} in ${account.region}`;
+  const where = (application: string, deploymentGroup?: string): AwsResource => ({
+    account,
+    application,
+    ...(deploymentGroup ? { deploymentGroup } : {}),
+  });
 
-  async function call<T>(op: string, context: string, run: () => Promise<T>): Promise<T> {
+  async function call<T>(op: string, context: AwsResource, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (err) {
@@ -159,10 +162,8 @@ export function createCodeDeployAdapter(clients: AwsClients, account: Account) {
     },
 
     async getDeployment(id: string): Promise<DeploymentOutcome> {
-      const out = await call(
-        'GetDeployment',
-        `CodeDeploy deployment ${id} in ${account.region}`,
-        () => client.send(new GetDeploymentCommand({ deploymentId: id })),
+      const out = await call('GetDeployment', { account, deployment: id }, () =>
+        client.send(new GetDeploymentCommand({ deploymentId: id })),
       );
       const d = out.deploymentInfo ?? {};
       const summary = d.errorInformation?.message ?? d.rollbackInfo?.rollbackMessage;
@@ -202,11 +203,8 @@ export function createCodeDeployAdapter(clients: AwsClients, account: Account) {
 
     /** Stops a deployment and asks CodeDeploy to roll the instances back. */
     async stopWithRollback(id: string): Promise<string | undefined> {
-      const out = await call(
-        'StopDeployment',
-        `CodeDeploy deployment ${id} in ${account.region}`,
-        () =>
-          client.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true })),
+      const out = await call('StopDeployment', { account, deployment: id }, () =>
+        client.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true })),
       );
       return out.status;
     },

@@ -15,7 +15,7 @@ import {
 import type { ReleaseDetail } from '../domain/release-diff.js';
 import type { ExecutionStatus, PipelineRelease, SourceRevision } from '../domain/releases.js';
 import type { Account, AwsClients } from './aws-clients.js';
-import { toAwsCallError } from './aws-errors.js';
+import { type AwsResource, toAwsCallError } from './aws-errors.js';
 import { parseRevisionSummary } from './revision-summary.js';
 
 export interface StageState {
@@ -69,10 +69,13 @@ export function actionOutputVariables(
 
 export function createCodePipelineAdapter(clients: AwsClients, account: Account) {
   const client = clients.codepipeline(account);
-  const where = (pipeline: string, stage?: string) =>
-    `pipeline ${pipeline}${stage ? ` stage ${stage}` : ''} in ${account.region}`;
+  const where = (pipeline: string, stage?: string): AwsResource => ({
+    account,
+    pipeline,
+    ...(stage ? { stage } : {}),
+  });
 
-  async function call<T>(op: string, context: string, run: () => Promise<T>): Promise<T> {
+  async function call<T>(op: string, context: AwsResource, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (err) {

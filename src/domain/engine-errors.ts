@@ -15,6 +15,8 @@ export type EngineErrorCode =
   | 'AWS_OUTDATED'
   | 'AWS_VALIDATION'
   | 'AWS_ACCESS_DENIED'
+  | 'AWS_CREDENTIALS'
+  | 'AWS_REFUSED'
   | 'AWS_NOT_FOUND'
   | 'AWS_DEPLOYMENT_LIMIT'
   | 'AWS_UNKNOWN';

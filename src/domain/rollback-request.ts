@@ -60,11 +60,11 @@ export interface RollbackRequest {
    * rollback to our target newer than this is ours, so it is adopted rather than started again.
    */
   awsBaseline?: string;
-  /** When AWS first answered "busy" (ConflictException): bounds how long we keep trying. */
-  conflictSince?: number;
-  /** Retries of AWS calls so far (throttling, 5xx, conflict). */
+  /** Retries of AWS calls so far (throttling, 5xx, network). */
   retries: number;
   lastError?: string;
+  /** For a request that failed on an AWS refusal: what a person should do next. */
+  nextStep?: string;
   /** AWS's own summary of how it ended. */
   summary?: string;
   /** Set when the stage's inbound transition was disabled after the rollback. */
@@ -82,4 +82,10 @@ export function describeTarget(target: RollbackTarget): string {
   return target.kind === 'stage'
     ? `${target.pipeline} / ${target.stage}`
     : `${target.application} / ${target.deploymentGroup}`;
+}
+
+/** Why a request failed, in one line of words a person can act on (what happened, what to do). */
+export function failureExplanation(r: RollbackRequest): string {
+  const what = r.summary ?? r.lastError ?? 'no reason given';
+  return r.nextStep ? `${what} What to do: ${r.nextStep}` : what;
 }

@@ -15,7 +15,7 @@ import {
   tallyApprovals,
 } from '../domain/guardrails/index.js';
 import { isTerminal, type RequestState } from '../domain/request-state.js';
-import type { RollbackRequest } from '../domain/rollback-request.js';
+import { failureExplanation, type RollbackRequest } from '../domain/rollback-request.js';
 import type { FreezeStore } from '../guardrails/freeze-store.js';
 import { readStageRollbackFacts, type StageRollbackFacts } from '../guardrails/rollback-facts.js';
 import type { Logger } from '../log.js';
@@ -291,7 +291,11 @@ export function createGroupRollbacks(deps: GroupRollbackDeps) {
     const ok = r?.state === 'succeeded';
     const state: MemberState = ok ? 'succeeded' : 'failed';
     if (!ok) {
-      const why = r ? `${r.state}${r.lastError ? `: ${r.lastError}` : ''}` : 'the request is gone';
+      const why = r
+        ? r.state === 'failed'
+          ? `failed: ${failureExplanation(r)}`
+          : `${r.state}${r.lastError ? `: ${r.lastError}` : ''}`
+        : 'the request is gone';
       await store.setMember(g.id, i, { detail: why });
     }
     if (!(await store.moveMember(g.id, i, ['running'], state))) return;

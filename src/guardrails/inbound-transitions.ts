@@ -19,7 +19,7 @@ export async function readInboundTransitions(
     .codepipeline(account)
     .send(new GetPipelineStateCommand({ name: pipeline }))
     .catch((err: unknown) => {
-      throw toAwsCallError(err, 'GetPipelineState', `pipeline ${pipeline} in ${account.region}`);
+      throw toAwsCallError(err, 'GetPipelineState', { account, pipeline });
     });
   const map = new Map<string, StageTransition>();
   for (const s of out.stageStates ?? []) {

@@ -6,6 +6,7 @@ import {
   ListActionExecutionsCommand,
 } from '@aws-sdk/client-codepipeline';
 import type { Account, AwsClients } from '../aws/aws-clients.js';
+import { toAwsCallError } from '../aws/aws-errors.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import {
   type ReleaseSafetyFacts,
@@ -148,13 +149,18 @@ async function actionOutputVariables(
   let nextToken: string | undefined;
   let pages = 0;
   do {
-    const page = await aws.codepipeline(account).send(
-      new ListActionExecutionsCommand({
-        pipelineName: pipeline,
-        filter: { pipelineExecutionId: executionId },
-        ...(nextToken ? { nextToken } : {}),
-      }),
-    );
+    const page = await aws
+      .codepipeline(account)
+      .send(
+        new ListActionExecutionsCommand({
+          pipelineName: pipeline,
+          filter: { pipelineExecutionId: executionId },
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      )
+      .catch((err: unknown) => {
+        throw toAwsCallError(err, 'ListActionExecutions', { account, pipeline });
+      });
     add(page.actionExecutionDetails ?? []);
     nextToken = page.nextToken;
     pages++;

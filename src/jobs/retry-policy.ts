@@ -1,21 +1,21 @@
 // How long to wait before retrying an AWS call: bounded exponential backoff with full jitter.
 
 export interface RetryPolicy {
-  /** Retries of throttled or failed (5xx) calls before the request fails. Default 8. */
+  /**
+   * Retries of throttled or unavailable (5xx, network) calls before the request fails. Default 8.
+   * Refusals (denied, invalid, not found, busy) are never retried.
+   */
   maxRetries: number;
   /** First delay. Default 1 s. */
   baseDelayMs: number;
   /** Largest delay. Default 60 s. */
   maxDelayMs: number;
-  /** How long to keep retrying while AWS says the pipeline is busy. Default 10 min. */
-  conflictTimeoutMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetries: 8,
   baseDelayMs: 1_000,
   maxDelayMs: 60_000,
-  conflictTimeoutMs: 10 * 60_000,
 };
 
 /** `random` is in [0, 1); passed in so tests can pin it. Half fixed, half jitter. */

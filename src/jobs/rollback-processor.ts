@@ -66,38 +66,36 @@ export function createRollbackProcessor(deps: ProcessorDeps) {
     });
   }
 
-  /** AWS error while starting: retry later (recorded), or fail the request for good. */
+  /**
+   * AWS error while starting: an outage or throttling is retried later (recorded, bounded); a
+   * refusal fails the request at once, with what AWS said and what to do next.
+   */
   async function onAwsError(
     req: RollbackRequest,
     err: AwsCallError,
     job: Job,
     token: string | undefined,
   ): Promise<never> {
-    const t = now();
-    let giveUp: string | undefined;
-    let conflictSince = req.conflictSince;
-    if (err.kind === 'unrecoverable') giveUp = err.message;
-    else if (err.kind === 'conflict') {
-      conflictSince ??= t;
-      if (t - conflictSince >= deps.retry.conflictTimeoutMs) {
-        giveUp = `AWS kept answering "busy" for ${Math.round((t - conflictSince) / 1000)} s, so the rollback was not started. ${err.message}`;
-      }
-    } else if (req.retries >= deps.retry.maxRetries) {
-      giveUp = `Gave up after ${req.retries} retries. ${err.message}`;
-    }
-    if (giveUp) {
-      await finish(req, false, giveUp, { lastError: err.code });
-      throw new UnrecoverableError(giveUp);
+    if (err.kind === 'unrecoverable' || req.retries >= deps.retry.maxRetries) {
+      const what =
+        err.kind === 'unrecoverable'
+          ? err.what
+          : `Gave up after ${req.retries} retries. ${err.what}`;
+      const summary = err.said ? `${what} AWS said: ${err.said}` : what;
+      await finish(req, false, summary, {
+        lastError: err.code,
+        nextStep:
+          err.nextStep ||
+          'AWS stayed unavailable or kept throttling: check the AWS Health Dashboard, then request the rollback again.',
+      });
+      throw new UnrecoverableError(summary);
     }
     const delay = backoffDelay(deps.retry, req.retries, deps.random());
     await note(req, {
       by: BY,
       event: 'retry',
       countRetry: true,
-      fields: {
-        lastError: `${err.code}: ${err.message}`,
-        ...(conflictSince ? { conflictSince } : {}),
-      },
+      fields: { lastError: `${err.code}: ${err.message}` },
       audit: { error: err.code, retryInMs: delay, attempt: req.retries + 1 },
     });
     await job.moveToDelayed(Date.now() + delay, token);
@@ -165,7 +163,7 @@ export function createRollbackProcessor(deps: ProcessorDeps) {
       await note(req, {
         by: BY,
         event: 'aws-called',
-        fields: { ...started, awsOrigin: 'called', lastError: null, conflictSince: null },
+        fields: { ...started, awsOrigin: 'called', lastError: null },
         audit: { ...started },
       });
       deps.logger?.info({ requestId: req.id, awsId }, 'rollback started in AWS');
@@ -238,12 +236,13 @@ export function createRollbackProcessor(deps: ProcessorDeps) {
     } catch (err) {
       if (!(err instanceof AwsCallError)) throw err;
       if (err.kind === 'unrecoverable') {
-        await finish(req, false, `Lost track of the rollback: ${err.message}`, {
+        await finish(req, false, `Lost track of the rollback: ${err.what} AWS said: ${err.said}`, {
           lastError: err.code,
+          nextStep: err.nextStep,
         });
         throw new UnrecoverableError(err.message);
       }
-      // Throttled or busy while only looking: look again later, and say so on the record.
+      // Throttled or unavailable while only looking: look again later, and say so on the record.
       await note(req, {
         by: BY,
         event: 'retry',

@@ -35,7 +35,7 @@ export async function describeAlarmStates(
           }),
         )
         .catch((err: unknown) => {
-          throw toAwsCallError(err, 'DescribeAlarms', `alarms in ${account.region}`);
+          throw toAwsCallError(err, 'DescribeAlarms', { account, alarms: names });
         });
       for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
         if (!a.AlarmName || !a.StateValue || !STATES.has(a.StateValue)) continue;

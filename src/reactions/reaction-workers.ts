@@ -8,7 +8,7 @@ import type { AwsClients } from '../aws/aws-clients.js';
 import { scopeReads } from '../aws/read-scope.js';
 import type { Config } from '../config/config.js';
 import { isTerminal } from '../domain/request-state.js';
-import type { RollbackRequest } from '../domain/rollback-request.js';
+import { failureExplanation, type RollbackRequest } from '../domain/rollback-request.js';
 import type { DomainEvent } from '../events/domain-event.js';
 import { EVENTS_QUEUE } from '../events/queue.js';
 import type { Logger } from '../log.js';
@@ -241,7 +241,7 @@ async function followRequest(ctx: ReactionContext, job: FollowRequestJob): Promi
       ctx,
       env,
       ended,
-      `The automatic rollback (request ${r.id}) failed: ${r.lastError ?? r.summary ?? 'no reason given'}.`,
+      `The automatic rollback (request ${r.id}) failed: ${failureExplanation(r)}`,
     );
   }
 }

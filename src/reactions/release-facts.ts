@@ -11,7 +11,7 @@ import {
   GetPipelineStateCommand,
 } from '@aws-sdk/client-codepipeline';
 import type { Account, AwsClients } from '../aws/aws-clients.js';
-import { toAwsCallError } from '../aws/aws-errors.js';
+import { type AwsResource, toAwsCallError } from '../aws/aws-errors.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import { parseRevisionSummary } from '../aws/revision-summary.js';
 import { describeDeployRevision, type SourceRevision } from '../domain/releases.js';
@@ -34,7 +34,7 @@ export interface AwsRollback {
   why?: string;
 }
 
-async function call<T>(op: string, context: string, run: () => Promise<T>): Promise<T> {
+async function call<T>(op: string, context: AwsResource, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
@@ -57,7 +57,7 @@ export async function pipelineReleaseFacts(
 ): Promise<PipelineReleaseFacts> {
   const client = clients.codepipeline(account);
   const input = { pipelineName: pipeline, pipelineExecutionId: executionId };
-  const where = `pipeline ${pipeline} in ${account.region}`;
+  const where = { account, pipeline };
   const out = await call('GetPipelineExecution', where, () =>
     client.send(new GetPipelineExecutionCommand(input)),
   );
@@ -92,7 +92,7 @@ export async function pipelineAwsRollback(
   failedExecutionId: string,
 ): Promise<AwsRollback> {
   const client = clients.codepipeline(account);
-  const where = `pipeline ${pipeline} stage ${stage} in ${account.region}`;
+  const where = { account, pipeline, stage };
   const state = await call('GetPipelineState', where, () =>
     client.send(new GetPipelineStateCommand({ name: pipeline })),
   );
@@ -187,7 +187,7 @@ export async function deploymentFacts(
   deploymentId: string,
 ): Promise<DeploymentFacts> {
   const client = clients.codedeploy(account);
-  const where = `CodeDeploy deployment ${deploymentId} in ${account.region}`;
+  const where = { account, deployment: deploymentId };
   const out = await call('BatchGetDeployments', where, () =>
     client.send(new BatchGetDeploymentsCommand({ deploymentIds: [deploymentId] })),
   );
@@ -213,7 +213,12 @@ export async function deploymentFacts(
     };
   }
   if (d.status === 'Failed' && d.applicationName && d.deploymentGroupName) {
-    const g = await call('GetDeploymentGroup', where, () =>
+    const group = {
+      account,
+      application: d.applicationName,
+      deploymentGroup: d.deploymentGroupName,
+    };
+    const g = await call('GetDeploymentGroup', group, () =>
       client.send(
         new GetDeploymentGroupCommand({
           applicationName: d.applicationName!,

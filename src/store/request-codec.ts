@@ -9,7 +9,6 @@ const NUMBER_FIELDS = [
   'runAfter',
   'startedAt',
   'endedAt',
-  'conflictSince',
 ] as const;
 const STRING_FIELDS = [
   'reason',
@@ -18,6 +17,7 @@ const STRING_FIELDS = [
   'awsBaseline',
   'stoppedDeploymentId',
   'lastError',
+  'nextStep',
   'summary',
 ] as const;
 

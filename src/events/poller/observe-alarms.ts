@@ -84,7 +84,7 @@ export async function observeAlarms(
         }),
       )
       .catch((err: unknown) => {
-        throw toAwsCallError(err, 'DescribeAlarms', `alarms in ${p.account.region}`);
+        throw toAwsCallError(err, 'DescribeAlarms', { account: p.account });
       });
     const all = [
       ...(page.MetricAlarms ?? []).map((a) => ({ a, kind: 'metric' as const })),

@@ -87,7 +87,11 @@ export async function observeDeploymentGroup(
   now: number,
 ): Promise<Observed<GroupSeen, DeploymentEvent> | undefined> {
   const client = aws.codedeploy(g.account);
-  const where = `deployment group ${g.application}/${g.deploymentGroup} in ${g.account.region}`;
+  const where = {
+    account: g.account,
+    application: g.application,
+    deploymentGroup: g.deploymentGroup,
+  };
   if (!budget.take('ListDeployments')) return undefined;
   const listed =
     (

@@ -163,11 +163,7 @@ export async function observePipeline(
   const state = await client
     .send(new GetPipelineStateCommand({ name: p.pipeline }))
     .catch((err: unknown) => {
-      throw toAwsCallError(
-        err,
-        'GetPipelineState',
-        `pipeline ${p.pipeline} in ${p.account.region}`,
-      );
+      throw toAwsCallError(err, 'GetPipelineState', { account: p.account, pipeline: p.pipeline });
     });
   const observed = p.stages.map((stage): StageObservation => {
     const s = state.stageStates?.find((x) => x.stageName === stage);
@@ -191,7 +187,10 @@ export async function observePipeline(
     const listed = await client
       .send(new ListPipelineExecutionsCommand({ pipelineName: p.pipeline, maxResults: 20 }))
       .catch((err: unknown) => {
-        throw toAwsCallError(err, 'ListPipelineExecutions', `pipeline ${p.pipeline}`);
+        throw toAwsCallError(err, 'ListPipelineExecutions', {
+          account: p.account,
+          pipeline: p.pipeline,
+        });
       });
     executions = listed.pipelineExecutionSummaries ?? [];
   }

@@ -50,16 +50,25 @@ export function requestStatusMessage(req: RollbackRequest, now: Date): SlackMess
     },
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
   ];
+  // A refusal is read first: what happened and what to do, in a section of its own.
+  const refused = req.state === 'failed' && req.nextStep !== undefined;
+  if (refused) {
+    const lines = [
+      ...(req.summary ? [`*What happened:* ${inertCode(req.summary, 1200)}`] : []),
+      `*What to do:* ${escapeMrkdwn(plainLine(req.nextStep, 1200))}`,
+    ];
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } });
+  }
   const notes: string[] = [];
   if (req.reason) notes.push(`Reason: ${inertCode(req.reason, 500)}`);
-  if (req.summary) notes.push(`AWS: ${inertCode(req.summary, 500)}`);
+  if (req.summary && !refused) notes.push(`AWS: ${inertCode(req.summary, 500)}`);
   // The record's lastError carries the policy's words while a request waits or is blocked.
   if (req.lastError) {
     const label: Partial<Record<RollbackRequest['state'], string>> = {
       awaiting_approval: 'Needs approval',
       blocked: 'Blocked',
       rejected: 'Rejected',
-      failed: 'Why',
+      failed: refused ? 'Error code' : 'Why',
       queued: 'Last error (retrying)',
       running: 'Last error (retrying)',
     };

@@ -50,5 +50,5 @@ export function engineConfig(lockAfterRollback = false): Config {
 /** Fast timings so tests run in milliseconds; the shapes are production's. */
 export const FAST = {
   followDelayMs: 50,
-  retry: { baseDelayMs: 20, maxDelayMs: 80, conflictTimeoutMs: 400, maxRetries: 5 },
+  retry: { baseDelayMs: 20, maxDelayMs: 80, maxRetries: 5 },
 };

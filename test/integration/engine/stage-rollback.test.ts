@@ -155,10 +155,8 @@ describe('stage rollback through the service (real Redis, sandbox, SDK)', () => 
     ]);
   });
 
-  it('Conflict for too long fails with a clear reason', async () => {
-    e.sandbox.control.injectFault('RollbackStage', {
-      error: { type: 'ConflictException', message: 'Pipeline web-app is busy', times: 1000 },
-    });
+  /** Requests a rollback of prod and runs it to its end. */
+  async function rollBackProd() {
     await e.startWorker();
     const out = await e.service.request({
       env: 'prod',
@@ -166,14 +164,21 @@ describe('stage rollback through the service (real Redis, sandbox, SDK)', () => 
       source: 'test',
     });
     if (out.outcome !== 'created') throw new Error(out.outcome);
-    const done = await runUntil(out.request.id, ['succeeded', 'failed']);
-    expect(done.state).toBe('failed');
-    expect(done.summary).toMatch(
-      /AWS kept answering "busy" for \d+ s, so the rollback was not started/,
-    );
+    return runUntil(out.request.id, ['succeeded', 'failed']);
+  }
+
+  it('busy (ConflictException) is a refusal: one call, the request fails with what to do', async () => {
+    e.sandbox.control.injectFault('RollbackStage', {
+      error: { type: 'ConflictException', message: 'Pipeline web-app is busy', times: 1000 },
+    });
+    const done = await rollBackProd();
+    expect(done).toMatchObject({ state: 'failed', lastError: 'AWS_CONFLICT', retries: 0 });
     expect(done.summary).toMatch(/pipeline is busy/i);
-    expect(rollbackCalls().every((c) => c.error === 'ConflictException')).toBe(true);
-    expect(done.retries).toBeGreaterThan(0);
+    expect(done.summary).toContain('AWS said: Pipeline web-app is busy');
+    expect(done.nextStep).toMatch(
+      /request the rollback again once the running execution has ended/,
+    );
+    expect(rollbackCalls()).toHaveLength(1);
     // The target is free again for the next request.
     e.sandbox.control.clearFaults();
     const next = await e.service.request({
@@ -182,6 +187,55 @@ describe('stage rollback through the service (real Redis, sandbox, SDK)', () => 
       source: 'test',
     });
     expect(next.outcome).toBe('created');
+  });
+
+  it('an IAM denial of RollbackStage: one call, failed at once, naming the action and the pipeline ARN', async () => {
+    e.sandbox.control.injectFault('RollbackStage', {
+      error: {
+        type: 'AccessDeniedException',
+        message:
+          'User: arn:aws:sts::111122223333:assumed-role/rollback-bot/i-0abc is not authorized to perform: codepipeline:RollbackStage on resource: arn:aws:codepipeline:us-east-1:111122223333:web-app because no identity-based policy allows the codepipeline:RollbackStage action',
+      },
+    });
+    const done = await rollBackProd();
+    expect(done).toMatchObject({ state: 'failed', lastError: 'AWS_ACCESS_DENIED', retries: 0 });
+    expect(done.summary).toMatch(
+      /^AWS denied codepipeline:RollbackStage on pipeline web-app stage Deploy in us-east-1/,
+    );
+    expect(done.summary).toContain('is not authorized to perform: codepipeline:RollbackStage');
+    expect(done.nextStep).toContain(
+      'Allow codepipeline:RollbackStage on arn:aws:codepipeline:us-east-1:<account>:web-app',
+    );
+    expect(done.nextStep).toContain('"AWS permissions": roll back a stage');
+    expect(rollbackCalls().map((c) => c.error)).toEqual(['AccessDeniedException']);
+    const audit = await e.service.audit(done.id);
+    expect(audit.filter((a) => a.fields.event === 'retry')).toEqual([]);
+  });
+
+  it('a ValidationException naming an ARN: one call, failed at once, naming the input', async () => {
+    e.sandbox.control.injectFault('RollbackStage', {
+      error: {
+        type: 'ValidationException',
+        message:
+          "1 validation error detected: Value 'Deploy ' at 'stageName' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9.@\\-_]+ (arn:aws:codepipeline:us-east-1:111122223333:web-app)",
+      },
+    });
+    const done = await rollBackProd();
+    expect(done).toMatchObject({ state: 'failed', lastError: 'AWS_VALIDATION', retries: 0 });
+    expect(done.summary).toMatch(/rejected the input of RollbackStage .*\(the field stageName\)/);
+    expect(done.nextStep).toMatch(/stage name \(Deploy\)/);
+    expect(rollbackCalls()).toHaveLength(1);
+  });
+
+  it('HTTP 500 twice, then success: retried with backoff, one successful call', async () => {
+    e.sandbox.control.injectFault('RollbackStage', { http500: 2 });
+    const done = await rollBackProd();
+    expect(done).toMatchObject({ state: 'succeeded', retries: 2 });
+    expect(rollbackCalls().map((c) => c.error ?? 'ok')).toEqual([
+      'InternalFailure',
+      'InternalFailure',
+      'ok',
+    ]);
   });
 
   it('an unrecoverable AWS refusal fails at once, readable and without credentials', async () => {

@@ -191,7 +191,7 @@ export async function startReactions(o: HarnessOptions = {}): Promise<ReactionsH
     queue: { prefix },
     store: { prefix },
     followDelayMs: 50,
-    retry: { baseDelayMs: 20, maxDelayMs: 80, conflictTimeoutMs: 400, maxRetries: 5 },
+    retry: { baseDelayMs: 20, maxDelayMs: 80, maxRetries: 5 },
     logger: log,
   });
   closers.push(() => rollbackWorkers.close());

@@ -230,6 +230,37 @@ describe('live status', () => {
     expect(JSON.stringify(blocked.blocks)).toContain('Blocked: `freeze denies rollbacks`');
   });
 
+  it('a request AWS refused says what happened and what to do, in a section of its own', () => {
+    const failed = requestStatusMessage(
+      {
+        ...req,
+        state: 'failed',
+        lastError: 'AWS_ACCESS_DENIED',
+        summary:
+          'AWS denied codepipeline:RollbackStage on pipeline web-app. AWS said: User: <@U1> is not authorized',
+        nextStep:
+          'Allow codepipeline:RollbackStage on arn:aws:codepipeline:us-east-1:<account>:web-app',
+      },
+      now,
+    );
+    expect(failed.blocks[2]).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: [
+          '*What happened:* `AWS denied codepipeline:RollbackStage on pipeline web-app. AWS said: User: &lt;@U1&gt; is not authorized`',
+          '*What to do:* Allow codepipeline:RollbackStage on arn:aws:codepipeline:us-east-1:&lt;account&gt;:web-app',
+        ].join('\n'),
+      },
+    });
+    const text = JSON.stringify(failed.blocks);
+    expect(text).toContain('Error code: `AWS_ACCESS_DENIED`');
+    expect(text).not.toContain('AWS: `');
+    const plain = requestStatusMessage({ ...req, state: 'failed', summary: 'Failed in AWS' }, now);
+    expect(JSON.stringify(plain.blocks)).toContain('AWS: `Failed in AWS`');
+    expect(JSON.stringify(plain.blocks)).not.toContain('What to do');
+  });
+
   it('offers Cancel only while awaiting approval', () => {
     const waiting = requestStatusMessage({ ...req, state: 'awaiting_approval' }, now);
     expect(JSON.stringify(waiting.blocks)).toContain(ACTION.cancelRequest);

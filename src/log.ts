@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import pino, { type Logger } from 'pino';
 
 /** Paths pino blanks out wherever they appear in a log object. */
@@ -60,8 +61,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         },
       },
       serializers: {
-        err: (err: Error) => {
-          const s = pino.stdSerializers.err(err);
+        err: (err: unknown) => {
+          // Not an error (a string, a plain value): a log call must never throw.
+          if (typeof err === 'string') return scrubSecrets(err);
+          const s = pino.stdSerializers.err(err as Error);
+          if (typeof s?.message !== 'string') return s;
           return {
             ...s,
             message: scrubSecrets(s.message),
@@ -72,6 +76,32 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     },
     destination,
   );
+}
+
+/**
+ * Keeps the rest of the process's output JSON: Node's warnings (the AWS SDK warns about the Node
+ * version through them), which Node prints as plain text, and console.* from libraries (BullMQ
+ * prints errors nobody listened for with console.error). Lines from console carry `console`.
+ */
+export function routeProcessOutput(log: Logger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (w) =>
+    log.warn(
+      { warning: { name: w.name, code: (w as { code?: string }).code, message: w.message } },
+      'process warning',
+    ),
+  );
+  const levels = {
+    error: 'error',
+    warn: 'warn',
+    info: 'info',
+    log: 'info',
+    debug: 'debug',
+  } as const;
+  for (const [method, level] of Object.entries(levels)) {
+    console[method as keyof typeof levels] = (...args: unknown[]) =>
+      log[level]({ console: method }, format(...args));
+  }
 }
 
 export type { Logger };

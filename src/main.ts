@@ -4,7 +4,7 @@ import { startBot } from './bot.js';
 import { loadEnv } from './config/env.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfigFile } from './config/load.js';
-import { createLogger, scrubSecrets } from './log.js';
+import { createLogger, routeProcessOutput, scrubSecrets } from './log.js';
 
 async function main(): Promise<void> {
   let env: ReturnType<typeof loadEnv>;
@@ -21,6 +21,12 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(env.LOG_LEVEL);
+  routeProcessOutput(log);
+  // A crash is logged as JSON too, then ends the process as Node would (exit code 1).
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
   // Listen for signals before anything starts: a SIGTERM during start-up must still end in a
   // clean stop (exit 0), never in the default kill.
   let bot: Awaited<ReturnType<typeof startBot>> | undefined;

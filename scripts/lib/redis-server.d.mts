@@ -11,6 +11,8 @@ export interface StartRedisOptions {
   dir?: string;
   appendonly?: boolean;
   maxmemoryPolicy?: string;
+  /** requirepass; the returned url then carries it. */
+  password?: string;
   extraArgs?: string[];
 }
 export function findRedisServer(): string | null;

@@ -69,17 +69,19 @@ export function freePort() {
   });
 }
 
-function ping(port) {
+function ping(port, password) {
   return new Promise((resolve) => {
     const sock = net.connect({ host: '127.0.0.1', port });
     let buf = '';
     sock.setTimeout(500);
-    sock.on('connect', () => sock.write('PING\r\n'));
+    sock.on('connect', () => sock.write(password ? `AUTH ${password}\r\nPING\r\n` : 'PING\r\n'));
     sock.on('data', (d) => {
       buf += d.toString();
-      if (buf.includes('\r\n')) {
+      // With a password the first answer is AUTH's +OK (or an error), then PING's.
+      const answers = buf.split('\r\n').slice(0, -1);
+      if (answers.length >= (password ? 2 : 1)) {
         sock.destroy();
-        resolve(buf.startsWith('+PONG'));
+        resolve(answers.at(-1).startsWith('+PONG'));
       }
     });
     sock.on('timeout', () => {
@@ -94,7 +96,8 @@ function ping(port) {
  * Starts a private redis-server on 127.0.0.1.
  * Options: port (default: a free one), dir (default: a fresh temp dir, removed on stop),
  * appendonly (default true: AOF with appendfsync everysec, as production runs),
- * maxmemoryPolicy (default noeviction), extraArgs.
+ * maxmemoryPolicy (default noeviction), password (default none: requirepass, and the url
+ * carries it), extraArgs.
  * Returns { url, port, dir, pid, stop(), kill() } — kill() is SIGKILL, to test crashes.
  */
 export async function startRedisServer(opts = {}) {
@@ -123,6 +126,7 @@ export async function startRedisServer(opts = {}) {
     'no',
     '--loglevel',
     'warning',
+    ...(opts.password ? ['--requirepass', opts.password] : []),
     ...(opts.extraArgs ?? []),
   ];
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -135,7 +139,7 @@ export async function startRedisServer(opts = {}) {
     exited = true;
   });
   const deadline = Date.now() + 10_000;
-  while (!(await ping(port))) {
+  while (!(await ping(port, opts.password))) {
     if (exited) throw new Error(`redis-server exited during start-up: ${stderr.trim()}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -149,7 +153,9 @@ export async function startRedisServer(opts = {}) {
       else child.once('exit', () => resolve());
     });
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: opts.password
+      ? `redis://:${encodeURIComponent(opts.password)}@127.0.0.1:${port}`
+      : `redis://127.0.0.1:${port}`,
     port,
     dir,
     pid: child.pid,

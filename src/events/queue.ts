@@ -2,6 +2,7 @@
 // (so a second add of the same event is a no-op while the job is kept).
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { reportRedisErrors } from '../store/redis-health.js';
 import type { DomainEvent } from './domain-event.js';
 
 export const EVENTS_QUEUE = 'events';
@@ -37,6 +38,7 @@ export function createEventQueue(opts: EventQueueOptions): EventQueue {
       removeOnFail: { age: 7 * DAY_S },
     },
   });
+  reportRedisErrors(queue, opts.connection, 'events-queue');
   return {
     queue,
     async enqueue(event) {

@@ -5,6 +5,7 @@
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
+import { reportRedisErrors } from '../store/redis-health.js';
 
 export const GROUP_QUEUE = 'group-rollback';
 
@@ -22,6 +23,7 @@ const common = {
 
 export function createGroupQueue(connection: Redis, prefix: string) {
   const queue = new Queue<GroupJob>(GROUP_QUEUE, { connection, prefix });
+  reportRedisErrors(queue, connection, 'group-queue');
   return {
     async step(groupId: string, member: number, check: number, delayMs = 0): Promise<void> {
       await queue.add(
@@ -101,5 +103,8 @@ export function startGroupWorker(deps: {
       'group job failed',
     );
   });
+  reportRedisErrors(worker, deps.connection, 'group-worker', (err) =>
+    deps.log.error({ err: { message: err.message } }, 'group worker error'),
+  );
   return worker;
 }

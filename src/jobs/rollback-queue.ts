@@ -1,6 +1,7 @@
 // The rollback queue: job kinds, job ids and how jobs are added. Job ids derive from the
 // request id, so adding the same request twice is a no-op while the job exists.
 import { type ConnectionOptions, Queue } from 'bullmq';
+import { reportRedisErrors } from '../store/redis-health.js';
 
 export const ROLLBACK_QUEUE = 'rollback';
 
@@ -48,6 +49,7 @@ export function createRollbackQueue(
       prefix: options.prefix ?? '{rollback-bot}',
     },
   );
+  reportRedisErrors(queue, connection, 'rollback-queue');
   return {
     queue,
     /** `delayMs` (default 0): an automatic rollback's grace period, during which it may be cancelled. */

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { RequestState } from '../domain/request-state.js';
 import type { Logger } from '../log.js';
 import { fieldsOf } from '../store/redis.js';
+import { healthOf } from '../store/redis-health.js';
 
 const GROUP = 'slack-status';
 
@@ -19,12 +20,15 @@ export function startStatusFollower(deps: {
   const key = `${deps.prefix}:audit`;
   const consumer = deps.consumer ?? `c-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let stopping = false;
-  const done = (async () => {
+  const createGroup = async (from: '$' | '0') => {
     try {
-      await deps.connection.xgroup('CREATE', key, GROUP, '$', 'MKSTREAM');
+      await deps.connection.xgroup('CREATE', key, GROUP, from, 'MKSTREAM');
     } catch (err) {
       if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
     }
+  };
+  const done = (async () => {
+    await createGroup('$');
     // First our own pending entries (after a crash), then new ones.
     let cursor: '0' | '>' = '0';
     while (!stopping) {
@@ -44,10 +48,23 @@ export function startStatusFollower(deps: {
         )) as typeof res;
       } catch (err) {
         if (stopping) break;
-        deps.log.warn(
-          { err: { message: (err as Error).message } },
-          'status follower: read failed, retrying',
-        );
+        const message = (err as Error).message;
+        if (message.startsWith('NOGROUP')) {
+          // Redis came back without its data (a restart without persistence): without the group
+          // this loop would fail every second for ever. From '0': whatever the stream holds was
+          // written since the loss, and no one has read it.
+          deps.log.warn(
+            { stream: key, group: GROUP },
+            'status follower: consumer group gone, made again',
+          );
+          await createGroup('0').catch(() => new Promise((r) => setTimeout(r, 1_000)));
+          cursor = '0';
+          continue;
+        }
+        // A lost connection is already in the outage lines (store/redis-health.ts).
+        if (!healthOf(deps.connection)?.fold(err)) {
+          deps.log.warn({ err: { message } }, 'status follower: read failed, retrying');
+        }
         await new Promise((r) => setTimeout(r, 1_000));
         continue;
       }

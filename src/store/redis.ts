@@ -1,6 +1,7 @@
 // Redis connections and the start-up guard. BullMQ needs two kinds of connection:
 // blocking workers (maxRetriesPerRequest: null) and request-path producers that fail fast.
 import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisHealth } from './redis-health.js';
 
 export type ConnectionRole = 'worker' | 'request';
 
@@ -11,12 +12,46 @@ export function fieldsOf(flat: readonly string[]): Record<string, string> {
   return fields;
 }
 
+export interface CreateRedisOptions {
+  /**
+   * Watches the connection and every copy made of it (BullMQ copies each connection a Worker
+   * is given): errors go to the log, rate-limited, as outages (redis-health.ts). The process
+   * passes one for every connection; without it the caller must listen for 'error' itself, or
+   * ioredis prints "[ioredis] Unhandled error event" as plain text.
+   */
+  health?: RedisHealth;
+  /** Names the connection in the health's bookkeeping. Default the role. */
+  label?: string;
+  /** ioredis options over the role's. */
+  redis?: RedisOptions;
+}
+
+/** A connection whose copies are watched by the same health. */
+class WatchedRedis extends Redis {
+  health!: RedisHealth;
+  label!: string;
+  override duplicate(override?: Partial<RedisOptions>): Redis {
+    return watched(new WatchedRedis({ ...this.options, ...override }), this.health, this.label);
+  }
+}
+
+function watched(redis: WatchedRedis, health: RedisHealth, label: string): WatchedRedis {
+  redis.health = health;
+  redis.label = label;
+  health.watch(redis, label);
+  return redis;
+}
+
 /**
  * worker:  retries forever while Redis is away (BullMQ requires maxRetriesPerRequest: null).
  * request: enableOfflineQueue false, so a command fails at once and visibly when Redis is down,
  *          instead of hanging a Slack ack or an AWS event answer.
  */
-export function createRedis(url: string, role: ConnectionRole, extra: RedisOptions = {}): Redis {
+export function createRedis(
+  url: string,
+  role: ConnectionRole,
+  opts: CreateRedisOptions = {},
+): Redis {
   const base: RedisOptions = {
     lazyConnect: false,
     connectionName: `rollback-bot:${role}`,
@@ -34,7 +69,9 @@ export function createRedis(url: string, role: ConnectionRole, extra: RedisOptio
           // their blocking commands must not wait behind a batch.
           enableAutoPipelining: true,
         };
-  return new Redis(url, { ...base, ...byRole, ...extra });
+  const options = { ...base, ...byRole, ...opts.redis };
+  if (!opts.health) return new Redis(url, options);
+  return watched(new WatchedRedis(url, options), opts.health, opts.label ?? role);
 }
 
 export class RedisUnsuitableError extends Error {

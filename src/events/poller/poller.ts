@@ -8,6 +8,7 @@ import type { Counter } from 'prom-client';
 import type { AwsClients } from '../../aws/aws-clients.js';
 import type { Config } from '../../config/config.js';
 import type { Logger } from '../../log.js';
+import { reportRedisErrors } from '../../store/redis-health.js';
 import type { DedupeStore } from '../dedupe.js';
 import type { DomainEvent } from '../domain-event.js';
 import { enqueueOnce } from '../enqueue-once.js';
@@ -95,6 +96,7 @@ export async function startPoller(deps: PollerDeps): Promise<Poller> {
     connection: deps.requestConnection,
     prefix: deps.prefix,
   });
+  reportRedisErrors(queue, deps.requestConnection, 'poller-queue');
   await queue.upsertJobScheduler(
     SCHEDULER_ID,
     { every: intervalMs },
@@ -108,7 +110,7 @@ export async function startPoller(deps: PollerDeps): Promise<Poller> {
   worker.on('failed', (job, err) =>
     deps.log.warn({ jobId: job?.id, err: { message: err.message } }, 'poll tick failed'),
   );
-  worker.on('error', (err) =>
+  reportRedisErrors(worker, deps.connection, 'poller-worker', (err) =>
     deps.log.error({ err: { message: err.message } }, 'poller worker error'),
   );
   deps.log.info(

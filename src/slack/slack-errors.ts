@@ -11,3 +11,12 @@ export function slackRetryAfterMs(err: unknown): number | undefined {
 export function slackErrorCode(err: unknown): string | undefined {
   return (err as { data?: { error?: string } } | null | undefined)?.data?.error;
 }
+
+/**
+ * Whether Slack answered the call (an error code or a 429): then it did nothing. A network error
+ * or a 5xx leaves open whether the call took effect.
+ */
+export function slackAnswered(err: unknown): boolean {
+  const code = (err as { code?: string } | null | undefined)?.code;
+  return code === 'slack_webapi_platform_error' || code === 'slack_webapi_rate_limited_error';
+}

@@ -1,5 +1,7 @@
 // Live status: where each request's status message lives, and a coalescing updater that runs as
 // a BullMQ job so Slack's rate limits delay an update without ever losing the final state.
+// Slack is the one home of "which message is this request's" (message metadata); the ts kept in
+// Redis is a cache that a crash can lose, so a first post looks in Slack first when it may have.
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isTerminal } from '../domain/request-state.js';
@@ -8,7 +10,13 @@ import type { Logger } from '../log.js';
 import { afterUrgent } from '../runtime/urgency.js';
 import { requestStatusMessage } from './blocks/request-status.js';
 import type { ChannelPacer } from './channel-pacer.js';
-import { slackRetryAfterMs } from './slack-errors.js';
+import { slackAnswered, slackRetryAfterMs } from './slack-errors.js';
+import {
+  type ConversationReader,
+  statusMetadata,
+  watchRedisOutages,
+} from './status-message-search.js';
+import { createStatusRecovery } from './status-recovery.js';
 
 export interface MessageRef {
   channel: string;
@@ -18,9 +26,22 @@ export interface MessageRef {
   threadTs?: string;
   /** A notification to update with a one-line outcome, when set. */
   originalTs?: string;
+  /**
+   * Set just before the first post and dropped with its ts: found set without a ts, a post may
+   * have reached Slack before its process died, so Slack is searched before posting again.
+   */
+  postingSince?: number;
+  /** When Slack was last searched for this request's message. */
+  searchedAt?: number;
 }
 
 export const STATUS_QUEUE = 'slack-status';
+
+/** Slack message metadata: how an app marks what a message is about. */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
+}
 
 export interface SlackPoster {
   chat: {
@@ -29,14 +50,21 @@ export interface SlackPoster {
       text: string;
       blocks: unknown[];
       thread_ts?: string;
+      metadata?: MessageMetadata;
     }): Promise<{ ts?: string }>;
     update(args: {
       channel: string;
       ts: string;
       text: string;
       blocks: unknown[];
+      metadata?: MessageMetadata;
     }): Promise<unknown>;
   };
+}
+
+/** The status worker's Slack: posts and updates, and the reads that find a post Redis lost. */
+export interface StatusSlack extends ConversationReader {
+  chat: SlackPoster['chat'] & { delete(args: { channel: string; ts: string }): Promise<unknown> };
 }
 
 export function createStatusMessages(redis: Redis, prefix: string) {
@@ -90,15 +118,49 @@ export function createStatusScheduler(connection: Redis, prefix: string, delayMs
 export function startStatusWorker(deps: {
   connection: Redis;
   prefix: string;
-  client: SlackPoster;
+  client: StatusSlack;
   /** Paces the first post (the status message itself) in its channel; updates are not paced. */
   pacer?: ChannelPacer;
   messages: StatusMessages;
   load: (id: string) => Promise<RollbackRequest | undefined>;
   log: Logger;
   now?: () => number;
+  /**
+   * When this process last saw Redis go away (writes before then may be lost). Default: watches
+   * `connection`'s close and ready events. This process's start counts as one too.
+   */
+  lastOutageAt?: () => number | undefined;
 }) {
   const now = deps.now ?? Date.now;
+  const recover = createStatusRecovery({
+    client: deps.client,
+    messages: deps.messages,
+    log: deps.log,
+    now,
+    lastOutageAt: deps.lastOutageAt ?? watchRedisOutages(deps.connection, now),
+  });
+
+  /** Posts the status message, marking the attempt so a crash before its ts is stored is seen. */
+  async function post(id: string, ref: MessageRef, msg: { text: string; blocks: unknown[] }) {
+    const { postingSince: _old, ...base } = ref;
+    await deps.messages.set(id, { ...base, postingSince: now() });
+    let res: { ts?: string };
+    try {
+      res = await deps.client.chat.postMessage({
+        channel: ref.channel,
+        text: msg.text,
+        blocks: msg.blocks,
+        ...(ref.threadTs ? { thread_ts: ref.threadTs } : {}),
+        metadata: statusMetadata(id),
+      });
+    } catch (err) {
+      // Slack answered, so nothing was posted: no search is needed for this attempt.
+      if (slackAnswered(err)) await deps.messages.set(id, base);
+      throw err;
+    }
+    await deps.messages.set(id, res.ts ? { ...base, ts: res.ts } : base);
+  }
+
   const worker = new Worker(
     STATUS_QUEUE,
     async (job: Job<{ requestId: string }>, token?: string) => {
@@ -114,8 +176,9 @@ export function startStatusWorker(deps: {
         // Render until what we showed is the latest: a transition during the call is not lost.
         for (let round = 0; round < 5; round++) {
           const request = await deps.load(id);
-          const ref = await deps.messages.get(id);
-          if (!request || !ref) return;
+          const stored = await deps.messages.get(id);
+          if (!request || !stored) return;
+          const ref = stored.ts ? stored : await recover(id, stored, request.createdAt);
           const msg = requestStatusMessage(request, new Date(now()));
           if (!ref.ts) {
             const wait = deps.pacer ? await deps.pacer.slot(ref.channel, `status|${id}`) : 0;
@@ -124,19 +187,14 @@ export function startStatusWorker(deps: {
               await job.moveToDelayed(now() + wait, token);
               throw new DelayedError();
             }
-            const res = await deps.client.chat.postMessage({
-              channel: ref.channel,
-              text: msg.text,
-              blocks: msg.blocks,
-              ...(ref.threadTs ? { thread_ts: ref.threadTs } : {}),
-            });
-            if (res.ts) await deps.messages.set(id, { ...ref, ts: res.ts });
+            await post(id, ref, msg);
           } else {
             await deps.client.chat.update({
               channel: ref.channel,
               ts: ref.ts,
               text: msg.text,
               blocks: msg.blocks,
+              metadata: statusMetadata(id),
             });
           }
           const latest = await deps.load(id);

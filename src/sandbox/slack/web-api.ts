@@ -2,6 +2,7 @@
 // Each handler takes already-decoded arguments and returns the JSON body Slack would send.
 import { randomBytes } from 'node:crypto';
 import { checkBlocks, checkModalView } from './block-kit-limits.js';
+import { historyPage, type Page, repliesPage } from './history.js';
 import type { ChannelRateLimiter } from './rate-limiter.js';
 import type { Message, ModalView, SlackBlock, WorkspaceState } from './state.js';
 import type { TriggerIds } from './triggers.js';
@@ -33,7 +34,16 @@ export interface ApiResponse {
 type Args = Record<string, unknown>;
 type Handler = (ctx: ApiContext, args: Args) => Record<string, unknown>;
 
-const SCOPES: Record<string, string> = {
+/** The conversations.* scopes depend on the kind of conversation, as in Slack. */
+function byConversation(kind: 'read' | 'history') {
+  return (ctx: ApiContext, args: Args): string => {
+    const channel = resolveChannel(ctx, args.channel);
+    if (channel?.isIm) return `im:${kind}`;
+    return channel?.isPrivate ? `groups:${kind}` : `channels:${kind}`;
+  };
+}
+
+const SCOPES: Record<string, string | ((ctx: ApiContext, args: Args) => string)> = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
@@ -42,11 +52,16 @@ const SCOPES: Record<string, string> = {
   'users.list': 'users:read',
   'usergroups.list': 'usergroups:read',
   'usergroups.users.list': 'usergroups:read',
-  'conversations.info': 'channels:read',
-  'conversations.members': 'channels:read',
-  'conversations.history': 'channels:history',
-  'conversations.replies': 'channels:history',
+  'conversations.info': byConversation('read'),
+  'conversations.members': byConversation('read'),
+  'conversations.history': byConversation('history'),
+  'conversations.replies': byConversation('history'),
 };
+
+function scopeNeeded(ctx: ApiContext, method: string, args: Args): string | undefined {
+  const scope = SCOPES[method];
+  return typeof scope === 'function' ? scope(ctx, args) : scope;
+}
 
 function fail(error: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { ok: false, error, ...extra };
@@ -113,7 +128,15 @@ function withBlockIds(blocks: SlackBlock[]): SlackBlock[] {
   );
 }
 
-export function apiMessage(ctx: ApiContext, m: Message): Record<string, unknown> {
+/**
+ * A message as the Web API shows it. conversations.history and .replies show metadata only when
+ * asked with include_all_metadata (`withMetadata` false otherwise).
+ */
+export function apiMessage(
+  ctx: ApiContext,
+  m: Message,
+  withMetadata = true,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     type: 'message',
     user: m.user,
@@ -129,8 +152,24 @@ export function apiMessage(ctx: ApiContext, m: Message): Record<string, unknown>
   if (m.thread_ts) out.thread_ts = m.thread_ts;
   if (m.edited) out.edited = m.edited;
   if (m.reply_count) out.reply_count = m.reply_count;
-  if (m.metadata !== undefined) out.metadata = m.metadata;
+  if (withMetadata && m.metadata !== undefined) out.metadata = m.metadata;
   return out;
+}
+
+/** Message metadata: `{ event_type, event_payload }`, checked as Slack checks it. */
+function messageMetadata(args: Args): { ok: true; value?: unknown } | { ok: false; body: Args } {
+  if (args.metadata === undefined || args.metadata === '') return { ok: true };
+  const parsed = jsonArg(args.metadata);
+  const isObject = (v: unknown): v is Args =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!parsed.ok || !isObject(parsed.value)) {
+    return { ok: false, body: fail('invalid_metadata_format') };
+  }
+  const { event_type, event_payload } = parsed.value;
+  if (typeof event_type !== 'string' || event_type === '' || !isObject(event_payload)) {
+    return { ok: false, body: fail('invalid_metadata_schema') };
+  }
+  return { ok: true, value: { event_type, event_payload } };
 }
 
 type Content = { ok: true; text: string; blocks: SlackBlock[] } | { ok: false; body: Args };
@@ -171,6 +210,8 @@ const postMessage: Handler = (ctx, args) => {
   if (!target.ok) return target.body;
   const content = messageContent(args);
   if (!content.ok) return content.body;
+  const metadata = messageMetadata(args);
+  if (!metadata.ok) return metadata.body;
   let threadTs = str(args.thread_ts);
   if (threadTs !== undefined) {
     // Replying to a reply lands in the same thread, under its parent.
@@ -187,8 +228,7 @@ const postMessage: Handler = (ctx, args) => {
     source: 'api',
   };
   if (threadTs !== undefined) message.thread_ts = threadTs;
-  const metadata = jsonArg(args.metadata);
-  if (args.metadata !== undefined && metadata.ok) message.metadata = metadata.value;
+  if (metadata.value !== undefined) message.metadata = metadata.value;
   ctx.state.addMessage(message);
   return { ok: true, channel: message.channel, ts: message.ts, message: apiMessage(ctx, message) };
 };
@@ -202,11 +242,15 @@ const update: Handler = (ctx, args) => {
   if (message.bot_id !== ctx.workspace.bot.botId) return fail('cant_update_message');
   const content = messageContent(args, false);
   if (!content.ok) return content.body;
+  const metadata = messageMetadata(args);
+  if (!metadata.ok) return metadata.body;
   const change: Partial<Message> = {
     edited: { user: ctx.workspace.bot.userId, ts: ctx.state.nextTs() },
   };
   if (args.text !== undefined) change.text = content.text;
   if (args.blocks !== undefined) change.blocks = content.blocks;
+  // Without `metadata` an update leaves the message's metadata as it was.
+  if (metadata.value !== undefined) change.metadata = metadata.value;
   if (change.text === undefined && change.blocks === undefined) return fail('no_text');
   ctx.state.replaceMessage(message, change);
   return {
@@ -443,21 +487,29 @@ const HANDLERS: Record<string, Handler> = {
     const channel = resolveChannel(ctx, args.channel);
     if (!channel) return fail('channel_not_found');
     if (!channel.botIsMember) return fail('not_in_channel');
-    const messages = ctx.state
-      .channelMessages(channel.id)
-      .reverse()
-      .map((m) => apiMessage(ctx, m));
-    return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
+    return pageBody(ctx, args, historyPage(ctx.state.channelMessages(channel.id), args));
   },
   'conversations.replies': (ctx, args) => {
     const channel = resolveChannel(ctx, args.channel);
     if (!channel) return fail('channel_not_found');
+    if (!channel.botIsMember) return fail('not_in_channel');
     const ts = str(args.ts);
-    const messages = ts ? ctx.state.thread(channel.id, ts) : [];
-    if (messages.length === 0) return fail('thread_not_found');
-    return { ok: true, messages: messages.map((m) => apiMessage(ctx, m)), has_more: false };
+    const thread = ts ? ctx.state.thread(channel.id, ts) : [];
+    if (thread.length === 0) return fail('thread_not_found');
+    return pageBody(ctx, args, repliesPage(thread, args));
   },
 };
+
+function pageBody(ctx: ApiContext, args: Args, page: Page): Record<string, unknown> {
+  if (!page.ok) return fail(page.error);
+  const withMetadata = truthy(args.include_all_metadata);
+  return {
+    ok: true,
+    messages: page.messages.map((m) => apiMessage(ctx, m, withMetadata)),
+    has_more: page.hasMore,
+    response_metadata: { next_cursor: page.nextCursor },
+  };
+}
 
 export const SUPPORTED_METHODS = Object.keys(HANDLERS);
 
@@ -469,6 +521,7 @@ export function callWebApi(
   token: string | undefined,
 ): ApiResponse {
   const handler = HANDLERS[method];
+  const needed = scopeNeeded(ctx, method, args);
   let response: ApiResponse;
   if (!handler) {
     response = { status: 200, body: fail('unknown_method', { req_method: method }) };
@@ -476,11 +529,8 @@ export function callWebApi(
     response = { status: 200, body: fail('not_authed') };
   } else if (token !== ctx.botToken) {
     response = { status: 200, body: fail('invalid_auth') };
-  } else if (SCOPES[method] && !ctx.workspace.scopes.includes(SCOPES[method])) {
-    const body = fail('missing_scope', {
-      needed: SCOPES[method],
-      provided: ctx.workspace.scopes.join(','),
-    });
+  } else if (needed && !ctx.workspace.scopes.includes(needed)) {
+    const body = fail('missing_scope', { needed, provided: ctx.workspace.scopes.join(',') });
     response = { status: 200, body };
   } else {
     const channel = resolveChannel(ctx, args.channel)?.id;

@@ -8,6 +8,7 @@ import { runFreeze, runUnfreeze } from './freeze.js';
 import { type CommandCatalog, parseCommand } from './grammar.js';
 import { runHelp } from './help.js';
 import { runHistory } from './history.js';
+import { runMark } from './mark.js';
 import { runRollback } from './rollback.js';
 import { runStatus } from './status.js';
 import { runUnlock } from './unlock.js';
@@ -48,6 +49,8 @@ export async function dispatchCommand(ctx: CommandContext, input: string): Promi
       return runFreeze(ctx, c.target, c.until, c.reason);
     case 'unfreeze':
       return runUnfreeze(ctx, c.target);
+    case 'mark':
+      return runMark(ctx, c);
     case 'rollback':
       return runRollback(ctx, c);
   }

@@ -1,62 +1,33 @@
 // /rollback freeze <env|group> <4h | until …> <reason> and /rollback unfreeze <env|group>: who
-// may is config access.freezers (and admins), resolved through the principal resolver (fails
-// closed). A freeze always has an end; both are audited, and the deploy block is reconciled
-// with AWS at once. Also the guardrails lines of /rollback status.
+// may is config access.freezers (and admins), through the one permission check (user groups
+// resolved through Slack, failing closed). A freeze always has an end; both are audited, and the
+// guarded stages are brought in line in AWS before the answer (apply-stage-locks.ts). Also the
+// guardrails lines of /rollback status: every cause that holds each guarded stage.
+import type { EnvironmentConfig } from '../src/config/config.js';
 import {
   activeFreezes,
+  causeNames,
   formatLocal,
   formatWhen,
-  isDeployBlockReason,
-  isOwnTransitionReason,
   resolveFreezeEnd,
 } from '../src/domain/guardrails/index.js';
+import type { EnvGuardStatus } from '../src/guardrails/guardrails-control.js';
+import type { StageLockView } from '../src/guardrails/lock-announcer.js';
 import { escapeMrkdwn, inertCode } from '../src/slack/blocks/inert-text.js';
-import { PrincipalsUnavailableError } from '../src/slack/principals.js';
+import { causeLine } from '../src/slack/blocks/stage-lock-messages.js';
+import { applyAndAnswer, guardedWhere, stillHolds } from './apply-stage-locks.js';
 import type { CommandContext } from './context.js';
 import { text } from './context.js';
 import type { Target } from './grammar.js';
+import { requireActor } from './require-actor.js';
 
 function membersOf(ctx: CommandContext, target: Target): string[] {
   return target.kind === 'group' ? (ctx.config.groups[target.name]?.members ?? []) : [target.name];
 }
 
-async function mayFreeze(ctx: CommandContext, action: string, target: Target): Promise<boolean> {
-  const who = [...ctx.config.access.freezers, ...ctx.config.access.admins];
-  let ok = false;
-  let detail = 'not a freezer (access.freezers)';
-  try {
-    ok = who.length > 0 && (await ctx.principals.includes(who, ctx.user));
-  } catch (err) {
-    if (!(err instanceof PrincipalsUnavailableError)) throw err;
-    detail = 'freezer groups unavailable';
-    await ctx.audit.record({
-      by: `user:${ctx.user}`,
-      event: `${action}-refused`,
-      env: target.name,
-      channel: ctx.channel,
-      detail,
-    });
-    await ctx.reply(text(`:no_entry: ${err.message}`));
-    return false;
-  }
-  if (!ok) {
-    await ctx.audit.record({
-      by: `user:${ctx.user}`,
-      event: `${action}-refused`,
-      env: target.name,
-      channel: ctx.channel,
-      detail,
-    });
-    const names = ctx.config.access.freezers.map((p) =>
-      p.startsWith('S') ? `<!subteam^${p}>` : `<@${p}>`,
-    );
-    await ctx.reply(
-      text(
-        `:no_entry: Only freezers may ${action} (${names.join(', ') || 'none configured in access.freezers'}).`,
-      ),
-    );
-  }
-  return ok;
+/** Freezers (access.freezers) and admins, through the one permission check. */
+function mayFreeze(ctx: CommandContext, act: 'freeze' | 'unfreeze', target: Target) {
+  return requireActor(ctx, { act, target: target.name }, act);
 }
 
 export async function runFreeze(
@@ -87,11 +58,23 @@ export async function runFreeze(
     channel: ctx.channel,
     detail: `until ${end.until.toISOString()}: ${reason} (${added.map((f) => f.id).join(',')})`,
   });
-  await g.control.reconcileNow(`freeze ${target.name}`);
-  await ctx.reply(
-    text(
-      `:snowflake: Froze ${escapeMrkdwn(envs.join(', '))} until ${formatLocal(end.until, tz)} ${tz}: ${inertCode(reason, 300)}. Forward deploys into the guarded stages are being blocked in AWS; \`/rollback unfreeze ${escapeMrkdwn(target.name)}\` lifts it.`,
-    ),
+  const what = `${escapeMrkdwn(envs.join(', '))} until ${formatLocal(end.until, tz)} ${tz}: ${inertCode(reason, 300)}`;
+  const lift = `\`/rollback unfreeze ${escapeMrkdwn(target.name)}\` lifts it.`;
+  const where = () => envs.map((e) => guardedWhere(ctx.config.environments[e]!)).join(', ');
+  await applyAndAnswer(
+    ctx,
+    envs,
+    { wantDisabled: true, why: `freeze ${target.name}` },
+    {
+      done: () =>
+        `:snowflake: Froze ${what}. Forward deploys into ${where()} are blocked in AWS now (inbound transition disabled); ${lift}`,
+      pending: (problems) =>
+        `:snowflake: Freezing ${what}: recorded, and being applied in AWS (${problems.join('; ')}). I will say here once the block is in force; ${lift}`,
+      late: () =>
+        `:snowflake: The freeze of ${escapeMrkdwn(envs.join(', '))} is in force in AWS now: forward deploys into ${where()} are blocked (inbound transition disabled).`,
+      failed: (problems) =>
+        `:warning: The freeze of ${escapeMrkdwn(envs.join(', '))} is recorded, but AWS has not taken the block: ${problems.join('; ')}. The bot keeps trying on every pass (every 30 s); \`/rollback status\` shows the transition.`,
+    },
   );
 }
 
@@ -111,11 +94,23 @@ export async function runUnfreeze(ctx: CommandContext, target: Target): Promise<
   if (removed.length === 0) {
     return ctx.reply(text(`${escapeMrkdwn(envs.join(', '))} had no freeze in force.`));
   }
-  await g.control.reconcileNow(`unfreeze ${target.name}`);
-  await ctx.reply(
-    text(
-      `:sunny: Unfroze ${escapeMrkdwn(envs.join(', '))}. The deploy block lifts unless a blackout, a closed window or a blocking alarm still applies.`,
-    ),
+  const names = escapeMrkdwn(envs.join(', '));
+  await applyAndAnswer(
+    ctx,
+    envs,
+    { wantDisabled: false, why: `unfreeze ${target.name}` },
+    {
+      done: (outcomes) => [`:sunny: Unfroze ${names}.`, ...stillHolds(ctx, outcomes)].join('\n'),
+      pending: (problems) =>
+        `:sunny: Unfroze ${names}: the freeze is over; AWS is being brought in line (${problems.join('; ')}). I will say here what holds once it is.`,
+      late: (outcomes) =>
+        [
+          `:sunny: AWS is in line with the unfreeze of ${names}.`,
+          ...stillHolds(ctx, outcomes),
+        ].join('\n'),
+      failed: (problems) =>
+        `:warning: The freeze of ${names} is over, but AWS has not taken the change: ${problems.join('; ')}. The bot keeps trying on every pass (every 30 s); \`/rollback status\` shows the transition.`,
+    },
   );
 }
 
@@ -158,23 +153,44 @@ export async function guardrailsStatusLines(
         `   blocking alarm ${inertCode(alarm, 100)}: ${firing ? ':red_circle: ALARM' : unknown ? 'unknown' : 'not in ALARM'}`,
       );
     }
-    lines.push(
-      st.block.blocked ? '   :octagonal_sign: forward deploys blocked' : '   forward deploys open',
-    );
   } else if (st.blockError) {
     lines.push(`   deploy block unknown: ${inertCode(st.blockError, 200)}`);
   }
-  for (const t of st.transitions) {
-    const whose = t.enabled
-      ? 'enabled'
-      : isDeployBlockReason(t.disabledReason)
-        ? 'disabled by rollback-bot (deploy block)'
-        : isOwnTransitionReason(t.disabledReason)
-          ? 'disabled by rollback-bot (lock)'
-          : `disabled by someone else${t.disabledReason ? `: ${inertCode(t.disabledReason, 200)}` : ''}`;
-    lines.push(`   inbound transition of ${escapeMrkdwn(t.stage)}: ${whose}`);
+  for (const s of st.stages) {
+    lines.push(`   inbound transition of ${escapeMrkdwn(s.stage)}: ${transitionState(s)}`);
+    for (const c of s.causes) lines.push(`      ${causeLine(c, env, s.stage, at)}`);
   }
   if (st.transitionsError)
     lines.push(`   transitions unknown: ${inertCode(st.transitionsError, 200)}`);
+  lines.push(`   ${forwardDeploys(env, st)}`);
   return lines;
+}
+
+/** One transition as status says it: who disabled it, for which causes. */
+function transitionState(s: StageLockView): string {
+  const own = causeNames(s.causes.filter((c) => c.kind !== 'foreign'));
+  const foreign = s.causes.find((c) => c.kind === 'foreign');
+  if (s.enabled) return own.length > 0 ? `enabled; being disabled (${own.join(', ')})` : 'enabled';
+  if (foreign) {
+    const also = own.length > 0 ? `; rollback-bot also holds it (${own.join(', ')})` : '';
+    return `disabled by someone else${s.disabledReason ? `: ${inertCode(s.disabledReason, 200)}` : ''}${also}`;
+  }
+  return own.length > 0
+    ? `disabled by rollback-bot (${own.join(', ')})`
+    : 'disabled by rollback-bot; nothing holds it any more, being re-enabled';
+}
+
+/** The summary: open only when no cause holds and every transition is enabled. */
+function forwardDeploys(env: EnvironmentConfig, st: EnvGuardStatus): string {
+  if (env.target.kind !== 'stage') {
+    if (!st.block) return 'forward deploys unknown';
+    return st.block.blocked
+      ? `:octagonal_sign: forward deploys blocked by: ${causeNames(st.block.causes).join(', ')} (a CodeDeploy group: not enforced in AWS)`
+      : 'forward deploys open';
+  }
+  const names = causeNames(st.stages.flatMap((s) => s.causes));
+  if (names.length > 0) return `:octagonal_sign: forward deploys blocked by: ${names.join(', ')}`;
+  if (st.stages.some((s) => !s.enabled)) return ':octagonal_sign: forward deploys blocked';
+  if (st.transitionsError || st.blockError) return 'forward deploys unknown';
+  return 'forward deploys open';
 }

@@ -2,6 +2,7 @@
 //   /rollback <env|group> [stage] [to <execution-id|commit-sha>] [because <reason…>]
 //   /rollback status [env] | history [env] [n] | diff <env> [stage] [to X] | unlock <env> [stage]
 //   /rollback freeze <env|group> <duration | until <date-time>> <reason…> | unfreeze <env|group>
+//   /rollback mark-bad <env> [stage] <release> [because <reason…>] | mark-good <env> [stage] <release>
 //   /rollback cancel <request-id> | help
 import ms from 'ms';
 import { didYouMean } from '../src/domain/suggest.js';
@@ -28,6 +29,14 @@ export type Command =
     }
   | { kind: 'unfreeze'; target: Target }
   | { kind: 'cancel'; requestId: string }
+  | {
+      kind: 'mark';
+      standing: 'bad' | 'good';
+      environment: string;
+      stage?: string;
+      release: string;
+      reason?: string;
+    }
   | { kind: 'rollback'; target: Target; stage?: string; to?: string; reason?: string };
 
 export type ParseResult =
@@ -42,6 +51,8 @@ export const SUBCOMMANDS = [
   'freeze',
   'unfreeze',
   'cancel',
+  'mark-bad',
+  'mark-good',
   'help',
 ];
 const MAX_HISTORY = 50;
@@ -174,6 +185,47 @@ function parseFreeze(rest: string[], cat: CommandCatalog): Command {
   return { kind: 'freeze', target, until, reason };
 }
 
+/** `mark-bad <env> [stage] <release> [because …]`, `mark-good <env> [stage] <release>`. */
+function parseMark(standing: 'bad' | 'good', rest: string[], cat: CommandCatalog): Command {
+  const verb = `mark-${standing}`;
+  const environment = resolveEnvironment(rest[0], cat, `to ${verb} a release in`);
+  let i = 1;
+  const maybeStage = rest[i] ? matchStage(rest[i]!, environment, cat) : undefined;
+  if (maybeStage) i++;
+  const release = rest[i];
+  if (!release || release.toLowerCase() === 'because') {
+    throw new GrammarError(
+      `say which release: ${verb} ${environment} <commit or execution id, as the bot shows it>`,
+    );
+  }
+  if (!REF.test(release)) {
+    throw new GrammarError(
+      `'${release.slice(0, 80)}' is not an execution id or commit sha (4–64 letters, digits or -)`,
+    );
+  }
+  i++;
+  let reason: string | undefined;
+  if (rest[i]?.toLowerCase() === 'because') {
+    reason = rest.slice(i + 1).join(' ');
+    if (!reason)
+      throw new GrammarError("'because' needs a reason, e.g. because it breaks checkout");
+    i = rest.length;
+  }
+  if (i < rest.length) {
+    throw new GrammarError(
+      `did not understand '${rest[i]!.slice(0, 80)}': ${verb} <env> [stage] <release>${standing === 'bad' ? ' [because <reason>]' : ''}`,
+    );
+  }
+  return {
+    kind: 'mark',
+    standing,
+    environment,
+    ...(maybeStage ? { stage: maybeStage } : {}),
+    release,
+    ...(reason ? { reason } : {}),
+  };
+}
+
 function parseTokens(tokens: string[], cat: CommandCatalog): Command {
   const [first, ...rest] = tokens;
   if (!first) return { kind: 'help' };
@@ -219,6 +271,9 @@ function parseTokens(tokens: string[], cat: CommandCatalog): Command {
       if (rest.length !== 1) throw new GrammarError('unfreeze takes one environment or group');
       return { kind: 'unfreeze', target: resolveTarget(rest[0], cat) };
     }
+    case 'mark-bad':
+    case 'mark-good':
+      return parseMark(sub === 'mark-bad' ? 'bad' : 'good', rest, cat);
     case 'cancel': {
       const id = rest[0];
       if (!id || rest.length > 1 || !/^[0-9A-Za-z]{26}$/.test(id)) {

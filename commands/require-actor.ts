@@ -1,30 +1,25 @@
-// Commands that act are accepted only from the environment's channel or from allowed users.
-// A refusal is answered privately and audited.
-import type { EnvironmentConfig } from '../src/config/config.js';
-import { mayActOn } from '../src/slack/principals.js';
+// Commands that act ask the one permission check (src/slack/authorize.ts) first. A refusal is
+// answered privately, names who may instead, and is audited.
+import type { Act } from '../src/domain/permissions.js';
+import { authorize } from '../src/slack/authorize.js';
 import type { CommandContext } from './context.js';
 import { text } from './context.js';
 
-/** True when the caller may act on `env`; otherwise replies, audits `<action>-refused`, false. */
+/** True when the caller may do `scope`; otherwise replies, audits `<event>-refused`, false. */
 export async function requireActor(
   ctx: CommandContext,
-  env: EnvironmentConfig,
-  action: string,
+  scope: Act,
+  event: string,
+  request?: string,
 ): Promise<boolean> {
-  const allowed = await mayActOn(
-    env,
-    { user: ctx.user, channel: ctx.channel },
-    ctx.config,
-    ctx.principals,
-  );
-  if (allowed.ok) return true;
-  await ctx.audit.record({
-    by: `user:${ctx.user}`,
-    event: `${action}-refused`,
-    env: env.name,
+  const allowed = await authorize(ctx, {
+    scope,
+    user: ctx.user,
     channel: ctx.channel,
-    detail: allowed.reason,
+    event,
+    ...(request ? { request } : {}),
   });
-  await ctx.reply(text(`:no_entry: ${allowed.reason}`));
+  if (allowed.ok) return true;
+  await ctx.reply(text(`:no_entry: ${allowed.message}`));
   return false;
 }

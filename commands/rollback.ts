@@ -1,8 +1,8 @@
 // `/rollback <env> [stage] [to X] [because …]`: check who asks and where, preview, then a private
 // confirmation whose button carries only the offer id.
-import { confirmationMessage } from '../src/slack/blocks/confirmation.js';
 import { groupConfirmationMessage } from '../src/slack/blocks/group-messages.js';
 import { escapeMrkdwn } from '../src/slack/blocks/inert-text.js';
+import { reviewRollback } from '../src/slack/review-rollback.js';
 import type { CommandContext } from './context.js';
 import { text } from './context.js';
 import type { Target } from './grammar.js';
@@ -18,53 +18,16 @@ export async function runRollback(
   }
   const envName = cmd.target.name;
   const env = ctx.config.environments[envName]!;
-  if (!(await requireActor(ctx, env, 'rollback'))) return;
-  const preview = await ctx.service.preview(envName, {
+  if (!(await requireActor(ctx, { act: 'request', env }, 'rollback'))) return;
+  // The review asks the policy exactly what the click will do (same decide, same facts).
+  const review = await reviewRollback(ctx, {
+    env: envName,
     ...(cmd.stage ? { stage: cmd.stage } : {}),
     ...(cmd.to ? { to: cmd.to } : {}),
+    ...(cmd.reason ? { reason: cmd.reason } : {}),
+    user: ctx.user,
   });
-  if (!preview.ok) {
-    await ctx.audit.record({
-      by: `user:${ctx.user}`,
-      event: 'rollback-refused',
-      env: envName,
-      detail: preview.message,
-    });
-    await ctx.reply(
-      text(
-        `:no_entry_sign: Can't roll back ${escapeMrkdwn(envName)}: ${escapeMrkdwn(preview.message)}`,
-      ),
-    );
-    return;
-  }
-  const offer = await ctx.offers.create(
-    {
-      kind: 'manual',
-      env: envName,
-      ...(preview.kind === 'stage'
-        ? {
-            stage: preview.stage,
-            currentId: preview.current.executionId,
-            to: preview.target.executionId,
-          }
-        : {}),
-      ...(preview.kind === 'deployment-group' && preview.target
-        ? { to: preview.target.deploymentId }
-        : {}),
-      ...(cmd.reason ? { reason: cmd.reason } : {}),
-      createdBy: ctx.user,
-      channel: env.channel,
-    },
-    ctx.now(),
-  );
-  await ctx.reply(
-    confirmationMessage({
-      preview,
-      offerId: offer.id,
-      ...(cmd.reason ? { reason: cmd.reason } : {}),
-      now: new Date(ctx.now()),
-    }),
-  );
+  await ctx.reply(review.ok ? review.message : text(review.message));
 }
 
 /**
@@ -93,8 +56,10 @@ async function runGroupRollback(
     );
     return;
   }
+  // The person must be allowed on every member: one refusal refuses the group.
   for (const member of group.members) {
-    if (!(await requireActor(ctx, ctx.config.environments[member]!, 'rollback'))) return;
+    const env = ctx.config.environments[member]!;
+    if (!(await requireActor(ctx, { act: 'request', env }, 'rollback'))) return;
   }
   const proposal = await ctx.groups.propose({
     group: name,

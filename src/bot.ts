@@ -20,14 +20,20 @@ import { createGroupStore } from './groups/group-store.js';
 import { createApprovalStore } from './guardrails/approval-store.js';
 import { reconcileOnBlockingAlarm } from './guardrails/blocking-alarm-hook.js';
 import {
+  type EnvOutcome,
   reconcileDeployBlocks,
   sweepDue,
   withReconcileLock,
 } from './guardrails/deploy-block-reconciler.js';
 import { createFreezeStore } from './guardrails/freeze-store.js';
-import { createGuardrailsControl } from './guardrails/guardrails-control.js';
+import {
+  createGuardrailsControl,
+  type GuardrailsControl,
+  type StageLockDeps,
+} from './guardrails/guardrails-control.js';
 import { createGuardrailsDecide } from './guardrails/guardrails-decide.js';
 import { createGuardrailsQueue, startGuardrailsWorker } from './guardrails/guardrails-jobs.js';
+import { reconcileOnReleaseArrival } from './guardrails/release-arrival-hook.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
 import { startRollbackWorkers } from './jobs/rollback-workers.js';
 import type { Logger } from './log.js';
@@ -41,6 +47,7 @@ import { createAttemptAudit } from './slack/attempt-audit.js';
 import { createChannelPacer } from './slack/channel-pacer.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createPrincipalResolver } from './slack/principals.js';
+import { createStageLockAnnouncer } from './slack/stage-lock-announcer.js';
 import { startStatusFollower } from './slack/status-follower.js';
 import {
   createStatusMessages,
@@ -49,8 +56,11 @@ import {
 } from './slack/status-messages.js';
 import { createOfferStore } from './store/offer-store.js';
 import { checkRedisSuitable, createRedis } from './store/redis.js';
+import { createRedisHealth, reportRedisErrors } from './store/redis-health.js';
 import { redactRedisUrl, waitForRedisReady } from './store/redis-wait.js';
 import { createRequestStore } from './store/request-store.js';
+import { createStageLockStore } from './store/stage-lock-store.js';
+import { createWaitingReleaseStore } from './store/waiting-release-store.js';
 
 export interface Closeable {
   name: string;
@@ -88,9 +98,10 @@ export async function startBot({
   const shownUrl = redactRedisUrl(env.REDIS_URL);
   const closeables: Closeable[] = [];
 
+  // Every connection below is made with it: outages are logged once, not per reconnect attempt.
+  const health = createRedisHealth({ log, target: shownUrl });
   // Request-path connection: fails fast while Redis is down (readiness, producers).
-  const redis = createRedis(env.REDIS_URL, 'request');
-  redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'Redis connection error'));
+  const redis = createRedis(env.REDIS_URL, 'request', { health });
   closeables.push({ name: 'redis', close: async () => void redis.disconnect() });
   try {
     await waitForRedisReady(redis, REDIS_START_TIMEOUT_MS, shownUrl);
@@ -137,11 +148,24 @@ export async function startBot({
   };
   const statusMessages = createStatusMessages(redis, prefix);
   const scheduler = createStatusScheduler(redis, prefix);
+  reportRedisErrors(scheduler.queue, redis, 'status-queue');
   closeables.push({ name: 'status-scheduler', close: () => scheduler.close() });
   // Guardrails (issue 7): freezes, approvals, the deploy block in AWS.
   const guardQueue = createGuardrailsQueue(redis, prefix);
   closeables.push({ name: 'guardrails-queue', close: () => guardQueue.close() });
   const freezes = createFreezeStore(redis, prefix);
+  // Stage locks: every cause holding a guarded stage, enforced in AWS and said in its channel.
+  const stageLocking = (poster: WebClient): StageLockDeps => ({
+    config,
+    aws,
+    freezes,
+    locks: createStageLockStore(redis, prefix),
+    waiting: createWaitingReleaseStore(redis, prefix),
+    redis,
+    prefix,
+    log,
+    announcer: createStageLockAnnouncer(poster),
+  });
   const cases = createApprovalStore(redis, prefix);
   const audit = createAttemptAudit(redis, prefix);
   // Group rollbacks: one record per group, a queue that runs members in order.
@@ -151,7 +175,7 @@ export async function startBot({
 
   // One way to build the engine service, for the web side and the worker side alike: both go
   // through the guardrails policy; `flow` posts approval requests where one is needed.
-  const guardedService = (flow: () => ApprovalFlow | undefined) =>
+  const guardedService = (flow: () => ApprovalFlow | undefined, control: GuardrailsControl) =>
     createRollbackService({
       config,
       connection: redis,
@@ -167,13 +191,18 @@ export async function startBot({
         onNeedsApproval: async (c) => flow()?.opened(c),
         approvedGroupMember: approvedGroupMember(groupStore),
       }),
+      unlockStage: (input) => control.unlock(input),
     });
 
   if (env.ROLE !== 'worker') {
     let approvals: ApprovalFlow | undefined;
-    const service = guardedService(() => approvals);
-    closeables.push({ name: 'rollback-service', close: () => service.close() });
     const webSlack = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions);
+    const control = createGuardrailsControl({
+      locking: stageLocking(webSlack),
+      queue: guardQueue,
+    });
+    const service = guardedService(() => approvals, control);
+    closeables.push({ name: 'rollback-service', close: () => service.close() });
     const principals = createPrincipalResolver(webSlack);
     approvals = createApprovalFlow({
       config,
@@ -207,10 +236,7 @@ export async function startBot({
         scheduleStatus: (r) => scheduler.schedule(r),
         audit,
         now: Date.now,
-        guardrails: {
-          control: createGuardrailsControl({ config, aws, freezes, queue: guardQueue }),
-          approvals,
-        },
+        guardrails: { control, approvals },
         groups: createGroupRollbacks({
           config,
           service,
@@ -252,7 +278,7 @@ export async function startBot({
   }
 
   if (env.ROLE !== 'web') {
-    const workerRedis = createRedis(env.REDIS_URL, 'worker');
+    const workerRedis = createRedis(env.REDIS_URL, 'worker', { health });
     closeables.push({ name: 'worker-redis', close: async () => void workerRedis.disconnect() });
     const workers = await startRollbackWorkers({
       connection: workerRedis,
@@ -277,9 +303,10 @@ export async function startBot({
       load: (id) => store.get(id),
       log,
     });
+    reportRedisErrors(statusWorker, workerRedis, 'status-worker');
     closeables.push({ name: 'status-worker', close: () => statusWorker.close() });
     const follower = startStatusFollower({
-      connection: createRedis(env.REDIS_URL, 'worker'),
+      connection: createRedis(env.REDIS_URL, 'worker', { health, label: 'status-follower' }),
       prefix,
       schedule: async (r) => {
         if (isTerminal(r.state)) metrics.rollbacks.inc({ state: r.state });
@@ -292,7 +319,11 @@ export async function startBot({
     const slackPoster = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions);
     // Automatic rollbacks (reactions) go through the same policy as manual ones.
     let workerFlowRef: ApprovalFlow | undefined;
-    const workerService = guardedService(() => workerFlowRef);
+    const workerLocking = stageLocking(slackPoster);
+    const workerService = guardedService(
+      () => workerFlowRef,
+      createGuardrailsControl({ locking: workerLocking, queue: guardQueue }),
+    );
     closeables.push({ name: 'worker-service', close: () => workerService.close() });
     const workerFlow = createApprovalFlow({
       config,
@@ -308,6 +339,8 @@ export async function startBot({
       now: Date.now,
     });
     workerFlowRef = workerFlow;
+    const onBlockingAlarm = reconcileOnBlockingAlarm(config, guardQueue);
+    const onReleaseArrival = reconcileOnReleaseArrival(config, guardQueue);
     const reactions = startReactionWorkers({
       connection: workerRedis,
       requestConnection: redis,
@@ -321,7 +354,10 @@ export async function startBot({
       statusMessages,
       statusScheduler: scheduler,
       log,
-      onEvent: reconcileOnBlockingAlarm(config, guardQueue),
+      onEvent: async (event) => {
+        await onBlockingAlarm(event);
+        await onReleaseArrival(event);
+      },
       // Reactions mostly wait on AWS and Slack: run many at once so a burst of failures is acted
       // on in parallel (4 at a time queued detection → action for seconds in the benchmark).
       concurrency: 32,
@@ -332,32 +368,28 @@ export async function startBot({
       prefix,
       log,
       handlers: {
-        async reconcile(why) {
-          const done = await withReconcileLock(redis, prefix, async () => {
-            const outcomes = await reconcileDeployBlocks({
-              sweep: await sweepDue(redis, prefix, why),
-              config,
-              aws,
-              freezes,
-              redis,
-              prefix,
-              log,
-              announcer: {
-                post: async (channel, m) =>
-                  void (await slackPoster.chat.postMessage({
-                    channel,
-                    text: m.text,
-                    blocks: m.blocks as never,
-                  })),
-              },
-            });
+        async reconcile(why, envs) {
+          const counted = (outcomes: EnvOutcome[]) => {
             for (const o of outcomes) {
               metrics.guardrailsChecks.inc({
                 outcome: o.error ? 'failed' : o.skipped ? 'skipped' : 'read',
               });
             }
             return outcomes;
-          });
+          };
+          // A few environments (a release arrived): their own locks suffice, no full pass.
+          if (envs) {
+            counted(await reconcileDeployBlocks({ ...workerLocking, sweep: true, only: envs }));
+            return undefined;
+          }
+          const done = await withReconcileLock(redis, prefix, async () =>
+            counted(
+              await reconcileDeployBlocks({
+                ...workerLocking,
+                sweep: await sweepDue(redis, prefix, why),
+              }),
+            ),
+          );
           // Another replica is reconciling: look again once it is done.
           return done === undefined ? { retryInMs: 500 } : undefined;
         },

@@ -1,5 +1,6 @@
 // The normalised configuration: defaults applied, durations in milliseconds.
 // Everything downstream reads this shape, never the raw YAML.
+import { DEFAULT_CANCEL, DEFAULT_REQUEST } from '../domain/permissions.js';
 import type { ApprovalRule, AutoRollbackPolicy, RawConfig } from './schema.js';
 
 export type FreezeRollbackPolicy = 'allow' | 'require-approval' | 'deny';
@@ -33,6 +34,17 @@ export interface WindowsPolicy {
   rollbacksDuringFreeze: FreezeRollbackPolicy;
 }
 
+/**
+ * Who may act (src/domain/permissions.ts). Entries are Slack user ids (U…/W…), user-group ids
+ * (S…), or the keywords `channel`, `requester`, `approvers`. Admins always may, besides these.
+ */
+export interface PermissionsPolicy {
+  /** Request a rollback: command, notification buttons, picker, group. Default [channel]. */
+  request: string[];
+  /** Cancel a request (also an automatic one in its grace period) or unlock a stage. Default [requester, approvers]. */
+  cancel: string[];
+}
+
 export interface EnvironmentConfig {
   name: string;
   channel: string;
@@ -47,7 +59,7 @@ export interface EnvironmentConfig {
   blockOnAlarms: string[];
   approval: ApprovalPolicy;
   windows: WindowsPolicy;
-  allowedUsers: string[];
+  permissions: PermissionsPolicy;
   healthUrl?: string;
   feed: 'off' | 'quiet' | 'verbose';
 }
@@ -115,7 +127,10 @@ export function normaliseConfig(raw: RawConfig, fallbackRegion: string | undefin
         blackout: e.windows?.blackout ?? [],
         rollbacksDuringFreeze: e.windows?.rollbacksDuringFreeze ?? 'require-approval',
       },
-      allowedUsers: e.allowedUsers ?? [],
+      permissions: {
+        request: [...(e.permissions?.request ?? d.permissions?.request ?? DEFAULT_REQUEST)],
+        cancel: [...(e.permissions?.cancel ?? d.permissions?.cancel ?? DEFAULT_CANCEL)],
+      },
       ...(e.healthUrl ? { healthUrl: e.healthUrl } : {}),
       feed: e.feed ?? d.feed ?? 'quiet',
     };

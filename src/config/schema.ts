@@ -2,6 +2,7 @@
 // Parsed once at start-up; every problem is reported with its key path.
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { PERMISSION_KEYWORDS } from '../domain/permissions.js';
 import { didYouMean } from '../domain/suggest.js';
 import { duration } from './duration.js';
 
@@ -14,6 +15,51 @@ const slackPrincipal = z
     /^[UWS][A-Z0-9]{2,}$/,
     'must be a Slack user id (U…/W…) or user-group id (S…), not a name or @handle',
   );
+/**
+ * One entry of a permission list: a Slack user (U…/W…) or user group (S…), or a keyword
+ * (`channel`, `requester`, `approvers`; see src/domain/permissions.ts).
+ */
+const permissionEntry = z.string().superRefine((entry, ctx) => {
+  if ((PERMISSION_KEYWORDS as readonly string[]).includes(entry)) return;
+  if (/^[UWS][A-Z0-9]{2,}$/.test(entry)) return;
+  const words = PERMISSION_KEYWORDS.join(', ');
+  ctx.addIssue({
+    code: 'custom',
+    message: /^[CGD][A-Z0-9]{2,}$/.test(entry)
+      ? `"${entry}" is a channel id; permissions name people (U…/W… users, S… user groups) or ${words} ("channel" is the environment's own channel)`
+      : `"${entry}" must be a Slack user id (U…/W…), a user-group id (S…), or one of ${words}; not a name or @handle${didYouMean(entry, [...PERMISSION_KEYWORDS])}`,
+  });
+});
+
+function permissionList(key: 'request' | 'cancel') {
+  return z.array(permissionEntry).superRefine((entries, ctx) => {
+    entries.forEach((entry, i) => {
+      if (entries.indexOf(entry) !== i) {
+        ctx.addIssue({ code: 'custom', path: [i], message: `"${entry}" is listed twice` });
+      }
+      if (key === 'request' && entry === 'requester') {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message:
+            '"requester" applies to cancel only: a rollback has no requester before it is requested',
+        });
+      }
+    });
+  });
+}
+
+/**
+ * Who may act on an environment, besides access.admins (who always may). An empty list: admins
+ * only. Read-only commands (status, history, diff, help) are open to everyone.
+ */
+const permissionsSettings = z.strictObject({
+  /** Who may request a rollback (command, buttons, picker, group). Default [channel]. */
+  request: permissionList('request').optional(),
+  /** Who may cancel a request (also in its grace period) or unlock a stage. Default [requester, approvers]. */
+  cancel: permissionList('cancel').optional(),
+});
+
 const awsName = z
   .string()
   .min(1)
@@ -64,6 +110,7 @@ export const approvalRule = z.enum([
   'during-freeze',
   'group-rollback',
   'crosses-unsafe-release',
+  'target-is-bad',
 ]);
 export type ApprovalRule = z.infer<typeof approvalRule>;
 
@@ -144,8 +191,19 @@ const environment = z.strictObject({
   blockOnAlarms: z.array(z.string().min(1).max(255)).optional(),
   approval: approvalSettings.optional(),
   windows: windowsSettings.optional(),
-  /** Users who may act on this environment from any channel. */
-  allowedUsers: z.array(slackPrincipal).optional(),
+  /** Who may request, cancel and unlock. Default: defaults.permissions. */
+  permissions: permissionsSettings.optional(),
+  /** Replaced by permissions.request: kept in the schema only to say so, at its key. */
+  allowedUsers: z
+    .unknown()
+    .superRefine((_, ctx) => {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'was replaced by permissions.request: write `permissions: { request: [channel, U…] }` for what allowedUsers meant (anyone in the channel, plus these users from anywhere); cancel and unlock are permissions.cancel',
+      });
+    })
+    .optional(),
   /** Probed after a rollback until it answers 200. */
   healthUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Deploy feed in the channel: off, quiet (one updated message per release) or verbose. */
@@ -172,11 +230,13 @@ export const rawConfigSchema = z
         bake: duration.optional(),
         autoRollback: autoRollbackPolicy.optional(),
         feed: z.enum(['off', 'quiet', 'verbose']).optional(),
+        /** Permissions for environments that set none. */
+        permissions: permissionsSettings.optional(),
       })
       .optional(),
     access: z
       .strictObject({
-        /** May act on any environment from any channel. */
+        /** May request, cancel, unlock, freeze and unfreeze on any environment, from any channel (not approve). */
         admins: z.array(slackPrincipal).optional(),
         /** May freeze and unfreeze. Default: admins and approvers. */
         freezers: z.array(slackPrincipal).optional(),

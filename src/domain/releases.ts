@@ -34,6 +34,22 @@ export interface PipelineRelease {
   pipelineVersion?: number;
 }
 
+/** One reason a release is bad in a stage. */
+export interface BadReason {
+  why: string;
+  /** When it became bad (ms since epoch). */
+  at: number;
+  /** Who said so: `aws`, `rollback-bot`, `user:U…`. */
+  by: string;
+}
+
+/** What Redis keeps of a release's standing in one stage (src/store/standing-store.ts; domain/stage-releases.ts reads it). */
+export interface StoredStanding {
+  bad: BadReason[];
+  /** A person marked it good: every bad reason older than this no longer counts. */
+  good?: { at: number; by: string };
+}
+
 /** Everything target choice needs about one stage, fetched by the caller in one go. */
 export interface StageSnapshot {
   pipeline: string;
@@ -48,6 +64,10 @@ export interface StageSnapshot {
   succeeded: PipelineRelease[];
   /** An explicitly named execution that is not among `succeeded` (looked up by id), if found. */
   named?: PipelineRelease;
+  /** The pipeline's most recent executions of any kind and status, newest first, when listed. */
+  recent?: PipelineRelease[];
+  /** What the bot keeps of each release's standing in this stage, by release (execution) id. */
+  standing?: ReadonlyMap<string, StoredStanding>;
 }
 
 export type DeploymentStatus =

@@ -10,9 +10,20 @@ export type RollbackTarget =
       kind: 'stage';
       pipeline: string;
       stage: string;
-      /** The release being rolled back (deployed or failing now). */
+      /** The execution in the stage now (a release, or a rollback execution that redeployed one). */
       currentExecutionId: string;
+      /**
+       * The release being rolled back away from: `currentExecutionId`, or for a rollback
+       * execution the release it redeployed. Absent on records made before releases were told
+       * apart from executions.
+       */
+      currentReleaseId?: string;
+      /** A release (a STANDARD execution), never a rollback execution. */
       targetExecutionId: string;
+      /** Facts of the choice the decision uses: the target is older than the previous release. */
+      olderThanPrevious?: boolean;
+      /** Facts of the choice: the target is bad in this stage, and why. */
+      targetBad?: string[];
       /** Lock the stage's inbound transition after a successful rollback. */
       lockAfterRollback: boolean;
     }
@@ -71,11 +82,26 @@ export interface RollbackRequest {
   lockedTransition?: boolean;
 }
 
+/** The key of one stage or deployment group: its "one active rollback" lock, its standings. */
+export function placeKey(
+  region: string,
+  place: { pipeline: string; stage: string } | { application: string; deploymentGroup: string },
+): string {
+  return 'pipeline' in place
+    ? `stage/${region}/${place.pipeline}/${place.stage}`
+    : `dg/${region}/${place.application}/${place.deploymentGroup}`;
+}
+
 /** The key of the "one active rollback per target" lock. */
 export function targetKey(region: string, target: RollbackTarget): string {
+  return placeKey(region, target);
+}
+
+/** The release a stage rollback goes away from. */
+export function releaseRolledBack(target: RollbackTarget): string | undefined {
   return target.kind === 'stage'
-    ? `stage/${region}/${target.pipeline}/${target.stage}`
-    : `dg/${region}/${target.application}/${target.deploymentGroup}`;
+    ? (target.currentReleaseId ?? target.currentExecutionId)
+    : target.currentDeploymentId;
 }
 
 export function describeTarget(target: RollbackTarget): string {

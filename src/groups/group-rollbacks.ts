@@ -21,6 +21,7 @@ import { readStageRollbackFacts, type StageRollbackFacts } from '../guardrails/r
 import type { Logger } from '../log.js';
 import type { Preview, RollbackService } from '../services/rollback-service.js';
 import type { AttemptAudit } from '../slack/attempt-audit.js';
+import { mention } from '../slack/blocks/format.js';
 import {
   groupApprovalMessage,
   groupStatusMessage,
@@ -87,6 +88,12 @@ function describePreview(p: OkPreview): Pick<GroupMemberPlan, 'current' | 'targe
     current: `${p.application} / ${p.deploymentGroup}: ${p.current?.deploymentId ?? 'none'}`,
     target: `redeploy the revision of ${p.target?.deploymentId ?? '?'}`,
   };
+}
+
+/** Who may approve instead, as mentions, after a refusal that is about the person. */
+function approversOf(code: string, set: readonly string[]): string {
+  if (code !== 'not-an-approver' && code !== 'self-approval') return '';
+  return ` Approvers: ${set.map(mention).join(', ') || 'none configured'}.`;
 }
 
 export function createGroupRollbacks(deps: GroupRollbackDeps) {
@@ -463,7 +470,7 @@ export function createGroupRollbacks(deps: GroupRollbackDeps) {
         if (!who.ok)
           return refuse(
             who.code,
-            who.message.replace('this environment', 'every environment in this group'),
+            `${who.message.replace('this environment', 'every environment in this group')}${approversOf(who.code, set)}`,
           );
       }
       const { added, record: after } = await store.addApproval(id, user, deps.now());
@@ -515,7 +522,7 @@ export function createGroupRollbacks(deps: GroupRollbackDeps) {
             event: 'group-approval-refused',
             detail: `${id} ${who.code}`,
           });
-          return `:no_entry: ${who.message}`;
+          return `:no_entry: ${who.message}${approversOf(who.code, set)}`;
         }
       }
       if (!(await store.moveGroup(id, ['awaiting_approval'], 'rejected')))

@@ -1,68 +1,83 @@
-// Enforces the deploy block in AWS: per environment, deployBlock (freezes, blackouts, closed
-// windows, blocking alarms) → for each guarded stage, reconcileTransitions against the inbound
-// transition AWS reports → Disable/EnableStageTransition. Never re-enables someone else's
-// block. Announces a change of block in the environment's channel once.
+// Enforces stage locks in AWS. Per environment: deployBlock (freezes, blackouts, closed windows,
+// blocking alarms) + the post-rollback lock of each guarded stage → decideStageLock against the
+// inbound transition AWS reports → Disable/EnableStageTransition. Never touches someone else's
+// disable. Announces a change of what holds once, and a release waiting at a held stage once.
 //
-// AWS is read only where there is something to enforce: an environment that is blocked now, or
-// that the bot may have disabled a transition in (marked before the call, cleared once every
-// transition is open again), or whose last announcement was a block. A full sweep reads every
-// environment at start-up, on a freeze, unfreeze or alarm, and every SWEEP_EVERY_MS: 200
-// unblocked environments no longer cost 200 GetPipelineState every 30 s.
+// One environment at a time holds `guard:reconcile-lock:<env>`, so a full sweep and a freeze's
+// own pass never act on the same transitions at once; a freeze, an unfreeze or an unlock reconciles
+// only its own environments and waits for nothing else (it used to queue a pass behind the
+// start-up sweep, which reads every environment in turn, and then sweep them all again itself).
+//
+// AWS is read only where there is something to enforce: an environment with a cause of the bot's
+// now, or that the bot may have disabled a transition in (marked before the call, cleared once
+// every transition is open again), or whose last announcement was not `clear`. A full sweep reads
+// every environment at start-up, on a freeze, unfreeze, alarm or release, and every SWEEP_EVERY_MS.
 import type { Redis } from 'ioredis';
 import type { Account, AwsClients } from '../aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import {
+  type BlockCause,
   type DeployBlock,
+  decideStageLock,
   deployBlock,
-  deployBlockTransitionReason,
-  reconcileTransitions,
-  type TransitionAction,
+  lockSignature,
+  type StageLock,
 } from '../domain/guardrails/index.js';
 import type { Logger } from '../log.js';
+import type { StageLockStore, StagePlace, StoredLock } from '../store/stage-lock-store.js';
+import type { WaitingReleaseStore } from '../store/waiting-release-store.js';
 import { readAlarmStates, statesOnly } from './alarm-states.js';
 import type { FreezeStore } from './freeze-store.js';
-import { readInboundTransitions } from './inbound-transitions.js';
-
-export interface Announcer {
-  post(channel: string, message: { text: string; blocks: unknown[] }): Promise<void>;
-}
+import { readInboundTransitions, type StageTransition } from './inbound-transitions.js';
+import type { EnvLockView, LockAnnouncer, StageLockView } from './lock-announcer.js';
+import { announceWaitingReleases } from './waiting-releases.js';
 
 /** Every environment is read at least this often, blocked or not. */
 export const SWEEP_EVERY_MS = 10 * 60_000;
+/** How long a pass waits for another one working on the same environment. */
+export const ENV_LOCK_WAIT_MS = 5_000;
 
 export interface ReconcileDeps {
   /** Read every environment (else only those with something to enforce). Default true. */
   sweep?: boolean;
+  /** Only these environments. Default every one. */
+  only?: readonly string[];
   config: Config;
   aws: AwsClients;
   freezes: FreezeStore;
+  locks: StageLockStore;
+  waiting: WaitingReleaseStore;
   redis: Redis;
   prefix: string;
-  announcer: Announcer;
+  announcer: LockAnnouncer;
   log: Logger;
   now?: () => number;
+  /** How long to wait for another pass on the same environment. Default ENV_LOCK_WAIT_MS. */
+  envLockWaitMs?: number;
 }
 
-export interface StageOutcome {
-  stage: string;
-  action: TransitionAction;
-  disabledReason?: string;
-}
+export type StageOutcome = StageLockView;
 
 export interface EnvOutcome {
   env: string;
+  /** Some cause holds on a guarded stage (the bot's or someone else's). */
   blocked: boolean;
-  reason?: string;
   stages: StageOutcome[];
   error?: string;
-  /** Not read: unblocked, and nothing of ours to undo (see the top of this file). */
+  /** Not read: nothing holds, and nothing of ours to undo (see the top of this file). */
   skipped?: boolean;
 }
 
-const account = (env: EnvironmentConfig): Account => ({
+export const accountOf = (env: EnvironmentConfig): Account => ({
   region: env.region,
   ...(env.roleArn ? { roleArn: env.roleArn } : {}),
+});
+
+export const placeOf = (env: EnvironmentConfig, stage: string): StagePlace => ({
+  region: env.region,
+  pipeline: env.target.kind === 'stage' ? env.target.pipeline : '',
+  stage,
 });
 
 /** The block as it stands now for one environment (reads alarms when it has blocking ones). */
@@ -74,33 +89,39 @@ export async function currentDeployBlock(
   const [freezes, alarms] = await Promise.all([
     deps.freezes.list(at),
     env.blockOnAlarms.length > 0
-      ? readAlarmStates(deps.aws, account(env), env.blockOnAlarms)
+      ? readAlarmStates(deps.aws, accountOf(env), env.blockOnAlarms)
       : Promise.resolve({}),
   ]);
   return deployBlock({ env, now: new Date(at), freezes, alarmStates: statesOnly(alarms) });
 }
 
-function announcement(env: EnvironmentConfig, block: DeployBlock, stages: string[]) {
-  const where = env.target.kind === 'stage' ? `${env.target.pipeline} / ${stages.join(', ')}` : '';
-  const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  if (block.blocked) {
-    const causes = block.causes.map((c) => `• ${esc(c.reason.slice(0, 300))}`).join('\n');
-    const text = `:octagonal_sign: Forward deploys into ${env.name} are blocked. The inbound transition of ${where} is disabled until the block lifts.`;
-    const rollbacks = {
-      allow: 'Rollbacks are still allowed.',
-      'require-approval': 'Rollbacks need approval while it lasts.',
-      deny: 'Rollbacks are denied while a freeze lasts.',
-    }[env.windows.rollbacksDuringFreeze];
+export interface StageReading {
+  decision: StageLock;
+  actual: StageTransition;
+}
+
+/** Every guarded stage's causes and what to do, from what AWS and Redis say now. Reads only. */
+export function decideStages(
+  env: EnvironmentConfig,
+  block: readonly BlockCause[],
+  recorded: ReadonlyArray<StoredLock | undefined>,
+  actual: ReadonlyMap<string, StageTransition>,
+): StageReading[] {
+  const stages = env.target.kind === 'stage' ? Object.keys(env.target.stages) : [];
+  return stages.map((stage, i) => {
+    const a = actual.get(stage) ?? { stage, enabled: true };
+    const rec = recorded[i];
     return {
-      text,
-      blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text: `${esc(text)}\n${causes}` } },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: rollbacks }] },
-      ],
+      actual: a,
+      decision: decideStageLock({
+        env: env.name,
+        stage,
+        block,
+        ...(rec ? { recorded: rec } : {}),
+        actual: a,
+      }),
     };
-  }
-  const text = `:white_check_mark: Forward deploys into ${env.name} are open again: the inbound transition of ${where} is re-enabled.`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: esc(text) } }] };
+  });
 }
 
 async function reconcileEnv(
@@ -113,66 +134,137 @@ async function reconcileEnv(
   const stages = Object.keys(env.target.stages);
   // If alarms or the pipeline cannot be read, change nothing: a guess could lift a real block.
   const block = await currentDeployBlock(deps, env, at);
-  const reason = block.blocked ? deployBlockTransitionReason(block.causes) : undefined;
+  const recorded = await Promise.all(stages.map((s) => deps.locks.get(placeOf(env, s))));
   const key = `${deps.prefix}:guard:announced:${env.name}`;
   const touchedKey = `${deps.prefix}:guard:touched:${env.name}`;
-  if (!block.blocked && deps.sweep === false) {
+  if (!block.blocked && deps.sweep === false && !recorded.some((r) => r?.state === 'locked')) {
     const [touched, announced] = await deps.redis.mget(touchedKey, key);
     if (touched === null && (announced === null || announced === 'clear')) {
       return { env: env.name, blocked: false, stages: [], skipped: true };
     }
   }
-  const actual = await readInboundTransitions(deps.aws, account(env), pipeline);
-  const cp = createCodePipelineAdapter(deps.aws, account(env));
+  const actual = await readInboundTransitions(deps.aws, accountOf(env), pipeline);
+  const cp = createCodePipelineAdapter(deps.aws, accountOf(env));
   const out: StageOutcome[] = [];
-  for (const stage of stages) {
-    const a = actual.get(stage) ?? { stage, enabled: true };
-    const action = reconcileTransitions(
-      { blocked: block.blocked, ...(reason ? { reason } : {}) },
-      a,
-    );
-    if (action === 'disable') {
+  for (const { decision: d, actual: a } of decideStages(env, block.causes, recorded, actual)) {
+    const place = placeOf(env, d.stage);
+    // Redis lost the lock; AWS's reason still names it: keep it.
+    if (d.recovered) await deps.locks.lock(place, d.recovered, at);
+    if (d.action === 'disable') {
       // Marked first: a crash after the call still leaves the mark to look again.
       await deps.redis.set(touchedKey, '1');
-      await cp.disableInbound(pipeline, stage, reason!);
-    } else if (action === 'enable') await cp.enableInbound(pipeline, stage);
-    else if (action === 'leave-foreign' && block.blocked !== !a.enabled) {
+      await cp.disableInbound(pipeline, d.stage, d.reason!);
+    } else if (d.action === 'enable') await cp.enableInbound(pipeline, d.stage);
+    else if (d.action === 'leave-foreign' && d.causes.length > 1) {
       deps.log.info(
-        { env: env.name, pipeline, stage, disabledReason: a.disabledReason },
+        { env: env.name, pipeline, stage: d.stage, disabledReason: a.disabledReason },
         'guardrails: inbound transition disabled by someone else; left alone',
       );
     }
+    const enabled = d.action === 'enable' ? true : d.action === 'disable' ? false : a.enabled;
+    const disabledReason =
+      d.action === 'disable' ? d.reason : enabled ? undefined : a.disabledReason;
     out.push({
-      stage,
-      action,
-      ...(a.disabledReason ? { disabledReason: a.disabledReason } : {}),
+      stage: d.stage,
+      causes: d.causes,
+      enabled,
+      action: d.action,
+      ...(disabledReason ? { disabledReason } : {}),
+      ...(a.waitingExecutionId ? { waitingExecutionId: a.waitingExecutionId } : {}),
     });
   }
   // Nothing of ours is disabled any more: no need to read this environment until it is blocked.
-  // (Unblocked and every call above succeeded: each deploy block of ours was enabled.)
-  if (!block.blocked) await deps.redis.del(touchedKey);
+  if (out.every((s) => s.enabled)) await deps.redis.del(touchedKey);
   // Once per change, whichever replica sees it first.
-  const signature = reason ?? 'clear';
+  const signature = lockSignature(out);
   const previous = await deps.redis.set(key, signature, 'GET');
-  if (previous !== signature && !(previous === null && !block.blocked)) {
+  // Saying so is not enforcing it: AWS is in line whether or not Slack took the message, and a
+  // message Slack refused (rate limit, outage) is tried again by the next pass.
+  if (previous !== signature && !(previous === null && signature === 'clear')) {
+    const view: EnvLockView = { env, pipeline, block, stages: out };
     try {
-      await deps.announcer.post(env.channel, announcement(env, block, stages));
+      await deps.announcer.changed(view);
     } catch (err) {
       if (previous === null) await deps.redis.del(key);
       else await deps.redis.set(key, previous);
-      throw err;
+      notAnnounced(deps, env, err);
     }
   }
-  return { env: env.name, blocked: block.blocked, ...(reason ? { reason } : {}), stages: out };
+  await announceWaitingReleases(deps, env, out, at).catch((err: unknown) =>
+    notAnnounced(deps, env, err),
+  );
+  return { env: env.name, blocked: out.some((s) => s.causes.length > 0), stages: out };
 }
 
-/** One pass over every environment; an environment that fails does not stop the others. */
+function notAnnounced(deps: ReconcileDeps, env: EnvironmentConfig, err: unknown): void {
+  deps.log.warn(
+    { env: env.name, err: { message: (err as Error).message } },
+    'guardrails: could not announce a stage-lock change; the next pass tries again',
+  );
+}
+
+/**
+ * Runs `run` holding the environment's reconcile lock, waiting up to `waitMs` for another pass
+ * on it to finish; throws when it does not.
+ */
+export async function withEnvLock<T>(
+  redis: Redis,
+  prefix: string,
+  env: string,
+  waitMs: number,
+  run: () => Promise<T>,
+): Promise<T> {
+  const key = `${prefix}:guard:reconcile-lock:${env}`;
+  const token = `${process.pid}-${Math.random()}`;
+  const deadline = Date.now() + waitMs;
+  while ((await redis.set(key, token, 'PX', 60_000, 'NX')) !== 'OK') {
+    if (Date.now() >= deadline) {
+      throw new Error(`another pass is still working on ${env}; it is looked at again shortly`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try {
+    return await run();
+  } finally {
+    await releaseLock(redis, key, token);
+  }
+}
+
+/** Compare-and-delete in one step: never drop a lock another replica took after ours lapsed. */
+async function releaseLock(redis: Redis, key: string, token: string): Promise<void> {
+  await redis.eval(
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+    1,
+    key,
+    token,
+  );
+}
+
+/**
+ * Reconciles one environment holding its lock; `first` runs inside the lock before anything is
+ * read (an unlock lifts the lock there, so no other pass acts on the old state in between).
+ */
+export function reconcileEnvironment(
+  deps: ReconcileDeps,
+  env: EnvironmentConfig,
+  at: number,
+  first?: () => Promise<void>,
+): Promise<EnvOutcome> {
+  const wait = deps.envLockWaitMs ?? ENV_LOCK_WAIT_MS;
+  return withEnvLock(deps.redis, deps.prefix, env.name, wait, async () => {
+    await first?.();
+    return reconcileEnv(deps, env, at);
+  });
+}
+
+/** One pass over the environments; an environment that fails does not stop the others. */
 export async function reconcileDeployBlocks(deps: ReconcileDeps): Promise<EnvOutcome[]> {
   const at = (deps.now ?? Date.now)();
   const results: EnvOutcome[] = [];
   for (const env of Object.values(deps.config.environments)) {
+    if (deps.only && !deps.only.includes(env.name)) continue;
     try {
-      results.push(await reconcileEnv(deps, env, at));
+      results.push(await reconcileEnvironment(deps, env, at));
     } catch (err) {
       deps.log.warn(
         { env: env.name, err: { message: (err as Error).message } },
@@ -193,7 +285,7 @@ export async function sweepDue(redis: Redis, prefix: string, why: string): Promi
   return why !== 'periodic' || marked === 'OK';
 }
 
-/** Serialises passes across replicas; the loser looks again shortly. */
+/** Serialises full passes across replicas; the loser looks again shortly. */
 export async function withReconcileLock<T>(
   redis: Redis,
   prefix: string,
@@ -205,12 +297,6 @@ export async function withReconcileLock<T>(
   try {
     return await run();
   } finally {
-    // Compare-and-delete in one step: never drop a lock another replica took after ours lapsed.
-    await redis.eval(
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-      1,
-      key,
-      token,
-    );
+    await releaseLock(redis, key, token);
   }
 }

@@ -1,57 +1,148 @@
-// What the Slack surface asks of the guardrails: freezes, an immediate reconcile, and the state
-// shown by /rollback status (block causes, windows, blocking alarms, transition states).
-import type { AwsClients } from '../aws/aws-clients.js';
-import type { Config, EnvironmentConfig } from '../config/config.js';
-import type { DeployBlock } from '../domain/guardrails/index.js';
-import { currentDeployBlock } from './deploy-block-reconciler.js';
+// What the Slack surface asks of the guardrails: freezes, applying them in AWS now (a freeze's
+// answer says "Froze" only once AWS has the block), unlocking a post-rollback lock, and the state
+// shown by /rollback status (every cause that holds on each guarded stage).
+import type { EnvironmentConfig } from '../config/config.js';
+import {
+  type DeployBlock,
+  decideStageLock,
+  type PostRollbackLock,
+  type UnlockOutcome,
+} from '../domain/guardrails/index.js';
+import type { StoredLock } from '../store/stage-lock-store.js';
+import type { WaitingNotice } from '../store/waiting-release-store.js';
+import {
+  accountOf,
+  currentDeployBlock,
+  decideStages,
+  type EnvOutcome,
+  placeOf,
+  type ReconcileDeps,
+  reconcileDeployBlocks,
+  reconcileEnvironment,
+} from './deploy-block-reconciler.js';
 import type { FreezeStore } from './freeze-store.js';
 import type { GuardrailsQueue } from './guardrails-jobs.js';
-import { readInboundTransitions, type StageTransition } from './inbound-transitions.js';
+import { readInboundTransitions } from './inbound-transitions.js';
+import type { StageLockView } from './lock-announcer.js';
 
 export interface EnvGuardStatus {
   block?: DeployBlock;
   /** Why the block could not be computed (alarms unreadable). */
   blockError?: string;
-  transitions: StageTransition[];
+  /** Each guarded stage: what holds it and its transition as AWS reports it now. */
+  stages: StageLockView[];
   transitionsError?: string;
 }
 
 export interface GuardrailsControl {
   freezes: FreezeStore;
   reconcileNow(why: string): Promise<void>;
+  /** Brings these environments' guarded stages in line with their causes now, in this process. */
+  apply(envs: readonly string[]): Promise<EnvOutcome[]>;
+  /** Lifts the stage's post-rollback lock; enables only when no other cause holds. */
+  unlock(input: { env: string; stage: string; by: string }): Promise<UnlockOutcome>;
   status(env: EnvironmentConfig, at: number): Promise<EnvGuardStatus>;
+  /** A waiting-release announcement, by the id its Unlock button carries. */
+  waitingNotice(id: string): Promise<WaitingNotice | undefined>;
+  /** The announcement's message no longer offers Unlock. */
+  settleNotice(notice: WaitingNotice): Promise<void>;
+  /** The post-rollback lock Redis holds for a stage (who asked for that rollback). */
+  recordedLock(env: EnvironmentConfig, stage: string): Promise<StoredLock | undefined>;
 }
 
+export type StageLockDeps = Omit<ReconcileDeps, 'sweep' | 'only'>;
+
 export function createGuardrailsControl(deps: {
-  config: Config;
-  aws: AwsClients;
-  freezes: FreezeStore;
+  locking: StageLockDeps;
   queue: GuardrailsQueue;
 }): GuardrailsControl {
+  const d = deps.locking;
+  const now = d.now ?? Date.now;
+  async function status(env: EnvironmentConfig, at: number): Promise<EnvGuardStatus> {
+    const out: EnvGuardStatus = { stages: [] };
+    try {
+      out.block = await currentDeployBlock(d, env, at);
+    } catch (err) {
+      out.blockError = (err as Error).message;
+    }
+    if (env.target.kind !== 'stage') return out;
+    const stages = Object.keys(env.target.stages);
+    try {
+      const [actual, recorded] = await Promise.all([
+        readInboundTransitions(d.aws, accountOf(env), env.target.pipeline),
+        Promise.all(stages.map((s) => d.locks.get(placeOf(env, s)))),
+      ]);
+      // Unknown block (alarms unreadable): the lock and someone else's disable are still known.
+      out.stages = decideStages(env, out.block?.causes ?? [], recorded, actual).map(
+        ({ decision, actual: a }) => ({
+          stage: decision.stage,
+          causes: decision.causes,
+          enabled: a.enabled,
+          action: decision.action,
+          ...(a.disabledReason ? { disabledReason: a.disabledReason } : {}),
+          ...(a.waitingExecutionId ? { waitingExecutionId: a.waitingExecutionId } : {}),
+        }),
+      );
+    } catch (err) {
+      out.transitionsError = (err as Error).message;
+    }
+    return out;
+  }
+
   return {
-    freezes: deps.freezes,
+    freezes: d.freezes,
     reconcileNow: (why) => deps.queue.reconcileNow(why),
-    async status(env, at) {
-      const out: EnvGuardStatus = { transitions: [] };
+    apply: (envs) => reconcileDeployBlocks({ ...d, sweep: true, only: envs }),
+
+    async unlock({ env: name, stage, by }) {
+      const env = d.config.environments[name]!;
+      const pipeline = env.target.kind === 'stage' ? env.target.pipeline : '';
+      const place = placeOf(env, stage);
+      const at = now();
+      let lifted: PostRollbackLock | undefined;
       try {
-        out.block = await currentDeployBlock(deps, env, at);
+        const outcome = await reconcileEnvironment({ ...d, sweep: true }, env, at, async () => {
+          const [recorded, actual] = await Promise.all([
+            d.locks.get(place),
+            readInboundTransitions(d.aws, accountOf(env), pipeline),
+          ]);
+          const { lock } = decideStageLock({
+            env: name,
+            stage,
+            block: [],
+            ...(recorded ? { recorded } : {}),
+            actual: actual.get(stage) ?? { enabled: true },
+          });
+          if (lock && (await d.locks.lift(place, lock.requestId, by, at))) lifted = lock;
+        });
+        const s = outcome.stages.find((x) => x.stage === stage);
+        return {
+          env: name,
+          pipeline,
+          stage,
+          ...(lifted ? { lifted } : {}),
+          causes: s?.causes ?? [],
+          enabled: s?.enabled ?? true,
+        };
       } catch (err) {
-        out.blockError = (err as Error).message;
+        const st = await status(env, now()).catch(() => undefined);
+        const s = st?.stages.find((x) => x.stage === stage);
+        return {
+          env: name,
+          pipeline,
+          stage,
+          ...(lifted ? { lifted } : {}),
+          causes: s?.causes ?? [],
+          enabled: s?.enabled ?? false,
+          error: (err as Error).message,
+        };
       }
-      if (env.target.kind === 'stage') {
-        const stages = Object.keys(env.target.stages);
-        try {
-          const all = await readInboundTransitions(
-            deps.aws,
-            { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) },
-            env.target.pipeline,
-          );
-          out.transitions = stages.map((s) => all.get(s) ?? { stage: s, enabled: true });
-        } catch (err) {
-          out.transitionsError = (err as Error).message;
-        }
-      }
-      return out;
     },
+
+    status,
+
+    waitingNotice: (id) => d.waiting.get(id),
+    settleNotice: (notice) => d.waiting.settle(notice),
+    recordedLock: (env, stage) => d.locks.get(placeOf(env, stage)),
   };
 }

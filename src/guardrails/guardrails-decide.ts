@@ -87,7 +87,7 @@ function needsApprovalWords(d: Extract<RollbackDecision, { decision: 'needs-appr
 
 export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollback {
   const now = deps.now ?? Date.now;
-  return async ({ request, env, known }): Promise<PolicyDecision> => {
+  return async ({ request, env, known, dryRun }): Promise<PolicyDecision> => {
     const at = new Date(now());
     const groupId = GROUP_MEMBER_SOURCE.exec(request.source)?.[1];
     const [facts, freezes] = await Promise.all([
@@ -102,6 +102,9 @@ export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollba
       isGroupRollback: request.source === GROUP_ROLLBACK_SOURCE || groupId !== undefined,
       targetIsOlderThanPrevious: facts.targetIsOlderThanPrevious,
       unsafeCrossed: facts.unsafeCrossed,
+      ...(request.target.kind === 'stage' && request.target.targetBad
+        ? { targetBad: request.target.targetBad }
+        : {}),
     };
     const decision = decideRollback({
       env,
@@ -129,6 +132,9 @@ export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollba
     if (groupId && (await deps.approvedGroupMember?.(groupId, request))) {
       return { kind: 'allow', note: `approved as part of group rollback ${groupId}` };
     }
+    const detail = needsApprovalWords(decision);
+    const rule = decision.rules.map((r) => r.rule).join(', ');
+    if (dryRun) return { kind: 'needs-approval', rule, detail };
     const t = request.target;
     const c: ApprovalCase = {
       requestId: request.id,
@@ -158,10 +164,6 @@ export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollba
     };
     await deps.cases.saveCase(c);
     await deps.onNeedsApproval?.(c);
-    return {
-      kind: 'needs-approval',
-      rule: decision.rules.map((r) => r.rule).join(', '),
-      detail: needsApprovalWords(decision),
-    };
+    return { kind: 'needs-approval', rule, detail };
   };
 }

@@ -4,27 +4,34 @@
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
+import { reportRedisErrors } from '../store/redis-health.js';
 
 export const GUARDRAILS_QUEUE = 'guardrails';
 /** How often the deploy block is reconciled with AWS. */
 export const RECONCILE_EVERY_MS = 30_000;
 
 type GuardJob =
-  | { kind: 'reconcile'; why: string }
+  /** `envs`: only these environments (a release reached one of their pipelines' stages). */
+  | { kind: 'reconcile'; why: string; envs?: string[] }
   | { kind: 'approval-render'; requestId: string }
   | { kind: 'approval-expire'; requestId: string };
 
 export function createGuardrailsQueue(connection: Redis, prefix: string) {
   const queue = new Queue<GuardJob>(GUARDRAILS_QUEUE, { connection, prefix });
+  reportRedisErrors(queue, connection, 'guardrails-queue');
   const common = { removeOnComplete: true, removeOnFail: 1000, attempts: 5 } as const;
   return {
-    /** Reconcile soon; never coalesced with one already running, so no change is missed. */
-    async reconcileNow(why: string): Promise<void> {
+    /**
+     * Reconcile soon; never coalesced with one already running, so no change is missed. With
+     * `envs`, only those environments, after `delayMs` (default 0).
+     */
+    async reconcileNow(why: string, only?: { envs: string[]; delayMs?: number }): Promise<void> {
       await queue.add(
         'reconcile',
-        { kind: 'reconcile', why },
+        { kind: 'reconcile', why, ...(only ? { envs: only.envs } : {}) },
         {
           ...common,
+          ...(only?.delayMs ? { delay: only.delayMs } : {}),
           backoff: { type: 'exponential', delay: 1_000 },
         },
       );
@@ -76,7 +83,7 @@ export interface RetryLater {
 }
 
 export interface GuardrailsHandlers {
-  reconcile(why: string): Promise<undefined | RetryLater>;
+  reconcile(why: string, envs?: string[]): Promise<undefined | RetryLater>;
   render(requestId: string, firstTriedAt: number): Promise<undefined | RetryLater>;
   expire(requestId: string): Promise<void>;
 }
@@ -94,7 +101,7 @@ export function startGuardrailsWorker(deps: {
     async (job: Job<GuardJob>, token?: string) => {
       const d = job.data;
       let out: undefined | RetryLater;
-      if (d.kind === 'reconcile') out = await deps.handlers.reconcile(d.why);
+      if (d.kind === 'reconcile') out = await deps.handlers.reconcile(d.why, d.envs);
       else if (d.kind === 'approval-render')
         out = await deps.handlers.render(d.requestId, job.timestamp);
       else await deps.handlers.expire(d.requestId);
@@ -110,6 +117,9 @@ export function startGuardrailsWorker(deps: {
       { job: job?.name, data: job?.data, err: { message: err.message } },
       'guardrails job failed',
     ),
+  );
+  reportRedisErrors(worker, deps.connection, 'guardrails-worker', (err) =>
+    deps.log.error({ err: { message: err.message } }, 'guardrails worker error'),
   );
   return worker;
 }

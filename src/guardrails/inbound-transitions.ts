@@ -8,6 +8,11 @@ import type { ActualTransition } from '../domain/guardrails/index.js';
 export interface StageTransition extends ActualTransition {
   stage: string;
   latestExecutionId?: string;
+  /**
+   * The release waiting at the inbound transition (inboundExecution, else the last of
+   * inboundExecutions: the one AWS lets in when the transition is enabled). Rollback executions are not releases.
+   */
+  waitingExecutionId?: string;
 }
 
 export async function readInboundTransitions(
@@ -25,6 +30,11 @@ export async function readInboundTransitions(
   for (const s of out.stageStates ?? []) {
     if (!s.stageName) continue;
     const t = s.inboundTransitionState;
+    const inbound = s.inboundExecution ?? s.inboundExecutions?.[s.inboundExecutions.length - 1];
+    const waiting =
+      inbound?.pipelineExecutionId && inbound.type !== 'ROLLBACK'
+        ? inbound.pipelineExecutionId
+        : undefined;
     map.set(s.stageName, {
       stage: s.stageName,
       enabled: t?.enabled ?? true,
@@ -33,6 +43,7 @@ export async function readInboundTransitions(
       ...(s.latestExecution?.pipelineExecutionId
         ? { latestExecutionId: s.latestExecution.pipelineExecutionId }
         : {}),
+      ...(waiting ? { waitingExecutionId: waiting } : {}),
     });
   }
   return map;

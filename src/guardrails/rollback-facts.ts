@@ -58,9 +58,17 @@ export async function readStageRollbackFacts(
   account: Account,
   pipeline: string,
   stage: string,
-  ids: { currentExecutionId: string; targetExecutionId: string },
+  ids: {
+    currentExecutionId: string;
+    /** The live release (differs from the execution when a rollback deployed it). */
+    currentReleaseId?: string;
+    targetExecutionId: string;
+    /** The choice's own answer, when the request carries it (domain/choose-rollback-target.ts). */
+    olderThanPrevious?: boolean;
+  },
   known?: KnownExecutions,
 ): Promise<StageRollbackFacts> {
+  const currentId = ids.currentReleaseId ?? ids.currentExecutionId;
   const cp = createCodePipelineAdapter(aws, account);
   const listed = async () => {
     const [all, succeeded] = await Promise.all([
@@ -69,10 +77,11 @@ export async function readStageRollbackFacts(
     ]);
     return { all, succeeded };
   };
-  const { all, succeeded } = listingsFrom(known, ids) ?? (await listed());
+  const { all, succeeded } =
+    listingsFrom(known, { ...ids, currentExecutionId: currentId }) ?? (await listed());
   const byId = new Map<string, PipelineRelease>();
   for (const r of [...all, ...succeeded]) byId.set(r.executionId, r);
-  const current = byId.get(ids.currentExecutionId);
+  const current = byId.get(currentId);
   const target = byId.get(ids.targetExecutionId);
 
   let targetIsOlderThanPrevious = true; // unknown → ask
@@ -84,9 +93,12 @@ export async function readStageRollbackFacts(
         r.executionId !== current.executionId &&
         r.startTime < current.startTime,
     );
-    targetIsOlderThanPrevious = previous ? target.startTime < previous.startTime : false;
+    targetIsOlderThanPrevious =
+      ids.olderThanPrevious ?? (previous ? target.startTime < previous.startTime : false);
+    // Releases only: a rollback execution between them redeployed one of these.
     between = succeeded.filter(
       (r) =>
+        r.executionType === 'STANDARD' &&
         r.startTime > target.startTime &&
         r.startTime < current.startTime &&
         r.executionId !== current.executionId &&
@@ -108,7 +120,7 @@ export async function readStageRollbackFacts(
     };
   };
   const [cur, tgt, ...mid] = await Promise.all([
-    safety(ids.currentExecutionId),
+    safety(currentId),
     safety(ids.targetExecutionId, false),
     ...between.map((r) => safety(r.executionId)),
   ]);

@@ -6,12 +6,17 @@ import type { Account, AwsClients } from '../aws/aws-clients.js';
 import { AwsCallError } from '../aws/aws-errors.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import type { Config } from '../config/config.js';
-import type { RollbackRequest } from '../domain/rollback-request.js';
-import { sanitiseTransitionReason } from '../domain/transition-reason.js';
+import {
+  isForeignDisable,
+  type PostRollbackLock,
+  reasonWithLock,
+} from '../domain/guardrails/index.js';
+import { type RollbackRequest, releaseRolledBack, targetKey } from '../domain/rollback-request.js';
 import type { Logger } from '../log.js';
 import { afterUrgent, urgently } from '../runtime/urgency.js';
-import { actorOf } from '../store/request-codec.js';
 import type { ChangeOptions, RequestStore } from '../store/request-store.js';
+import type { StageLockStore } from '../store/stage-lock-store.js';
+import type { StandingStore } from '../store/standing-store.js';
 import { backoffDelay, type RetryPolicy } from './retry-policy.js';
 import type {
   FollowJobData,
@@ -23,6 +28,10 @@ import { type Reconciled, targetActions } from './target-actions.js';
 
 export interface ProcessorDeps {
   store: RequestStore;
+  /** Where the post-rollback lock of a stage is recorded. */
+  locks: StageLockStore;
+  /** Where a release rolled back away from is recorded as bad. */
+  standing?: StandingStore;
   queue: RollbackQueue;
   aws: AwsClients;
   config: Config;
@@ -175,18 +184,49 @@ export function createRollbackProcessor(deps: ProcessorDeps) {
     }
   }
 
+  /**
+   * After a successful rollback, the stage is locked so the bad release does not roll forward
+   * again: recorded in Redis first (the guardrails' pass enforces it from there, and AWS keeps
+   * it in the reason, so neither alone loses it), then disabled with a reason that adds the lock
+   * to whatever the bot's own reason holds. Someone else's disable is left as it is: the lock
+   * holds behind it and is applied once they lift theirs.
+   */
   async function lockStage(req: RollbackRequest): Promise<ChangeOptions['fields']> {
     const t = req.target;
     if (t.kind !== 'stage' || !t.lockAfterRollback) return {};
-    const reason = sanitiseTransitionReason(
-      `Locked by rollback-bot after rollback ${req.id} requested by ${actorOf(req)}. Unlock with rollback unlock ${req.env} ${t.stage}`,
-    );
+    const lock: PostRollbackLock = {
+      requestId: req.id,
+      by: req.requestedBy.kind === 'user' ? req.requestedBy.id : 'automatic rollback',
+    };
+    const place = { region: req.region, pipeline: t.pipeline, stage: t.stage };
+    let recorded = false;
     try {
-      await createCodePipelineAdapter(deps.aws, account(req)).disableInbound(
-        t.pipeline,
-        t.stage,
-        reason,
-      );
+      await deps.locks.lock(place, lock, now(), req.requestedBy);
+      recorded = true;
+      const cp = createCodePipelineAdapter(deps.aws, account(req));
+      const st = await cp.getStageState(t.pipeline, t.stage);
+      const actual = {
+        enabled: st.inboundEnabled,
+        ...(st.disabledReason ? { disabledReason: st.disabledReason } : {}),
+      };
+      if (isForeignDisable(actual)) {
+        await note(req, {
+          by: BY,
+          event: 'locked',
+          audit: {
+            pipeline: t.pipeline,
+            stage: t.stage,
+            behind: `disabled by someone else: ${st.disabledReason ?? ''}`,
+          },
+        });
+        return { lockedTransition: true };
+      }
+      const reason = reasonWithLock(actual.enabled ? undefined : st.disabledReason, {
+        lock,
+        env: req.env,
+        stage: t.stage,
+      });
+      await cp.disableInbound(t.pipeline, t.stage, reason);
       await note(req, {
         by: BY,
         event: 'locked',
@@ -195,11 +235,34 @@ export function createRollbackProcessor(deps: ProcessorDeps) {
       return { lockedTransition: true };
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      await note(req, { by: BY, event: 'lock-failed', audit: { error: msg } });
+      await note(req, {
+        by: BY,
+        event: 'lock-failed',
+        audit: { error: msg, recorded: String(recorded) },
+      });
       return {
         lockedTransition: false,
-        lastError: `Rolled back, but the stage could not be locked: ${msg}`,
+        lastError: recorded
+          ? `Rolled back; the stage lock is recorded, but AWS did not disable the transition yet (${msg}). The guardrails' next pass tries again.`
+          : `Rolled back, but the stage could not be locked: ${msg}`,
       };
+    }
+  }
+
+  /** The release this rollback went away from is bad in that place from now on. */
+  async function markRolledBack(req: RollbackRequest): Promise<void> {
+    const released = releaseRolledBack(req.target);
+    if (!deps.standing || !released) return;
+    const how = req.requestedBy.kind === 'user' ? '' : `, automatically: ${req.requestedBy.reason}`;
+    try {
+      await deps.standing.markBad(targetKey(req.region, req.target), released, 'rolled-back', {
+        why: `rolled back (request ${req.id}${how})`,
+        at: now(),
+        by: req.requestedBy.kind === 'user' ? `user:${req.requestedBy.id}` : 'rollback-bot',
+      });
+    } catch (err) {
+      // AWS history still shows the rollback (domain/stage-releases.ts derives it again).
+      deps.logger?.warn({ err, requestId: req.id }, 'could not record the release as bad');
     }
   }
 
@@ -231,6 +294,7 @@ export function createRollbackProcessor(deps: ProcessorDeps) {
         return 'in progress';
       }
       const extra = progress.succeeded ? await lockStage(req) : {};
+      if (progress.succeeded) await markRolledBack(req);
       await finish(req, progress.succeeded, progress.summary, extra);
       return progress.summary;
     } catch (err) {

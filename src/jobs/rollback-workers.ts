@@ -6,7 +6,10 @@ import type { Redis } from 'ioredis';
 import type { AwsClients } from '../aws/aws-clients.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log.js';
+import { reportRedisErrors } from '../store/redis-health.js';
 import { createRequestStore, type RequestStoreOptions } from '../store/request-store.js';
+import { createStageLockStore } from '../store/stage-lock-store.js';
+import { createStandingStore } from '../store/standing-store.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { createRollbackProcessor } from './rollback-processor.js';
 import {
@@ -54,6 +57,8 @@ export async function startRollbackWorkers(opts: RollbackWorkersOptions): Promis
   const followDelayMs = opts.followDelayMs ?? 5_000;
   const processor = createRollbackProcessor({
     store,
+    standing: createStandingStore(opts.connection, opts.store?.prefix ?? '{rollback}'),
+    locks: createStageLockStore(opts.connection, opts.store?.prefix ?? '{rollback}'),
     queue,
     aws: opts.aws,
     config: opts.config,
@@ -78,7 +83,9 @@ export async function startRollbackWorkers(opts: RollbackWorkersOptions): Promis
   worker.on('failed', (job, err) =>
     opts.logger?.warn({ jobId: job?.id, err }, 'rollback job failed'),
   );
-  worker.on('error', (err) => opts.logger?.error({ err }, 'rollback worker error'));
+  reportRedisErrors(worker, opts.connection, 'rollback-worker', (err) =>
+    opts.logger?.error({ err }, 'rollback worker error'),
+  );
 
   for (const env of Object.keys(opts.config.environments)) {
     for (const req of await store.listByEnv(env, 50)) {

@@ -6,7 +6,10 @@ import type { EnvironmentConfig } from '../config/config.js';
 import { describeDeployRevision, type SourceRevision } from '../domain/releases.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { Preview, RequestOutcome } from '../services/rollback-service.js';
-import { failureNotification } from '../slack/blocks/failure-notification.js';
+import {
+  failureNotification,
+  type NotificationOutcome,
+} from '../slack/blocks/failure-notification.js';
 import { describeAlarmStates } from './alarm-states.js';
 import { accountOf, ReactionBusy, type ReactionContext, whereOf } from './context.js';
 import { updateFeed } from './deploy-feed.js';
@@ -66,6 +69,84 @@ export async function loadIncident(
 ): Promise<Incident | undefined> {
   const p = await ctx.store.progress(KIND, incidentKey(key));
   return p.incident ? (JSON.parse(p.incident) as Incident) : undefined;
+}
+
+/** The failure notification of an incident, as first posted or with how it ended. */
+async function notificationFor(
+  ctx: ReactionContext,
+  env: EnvironmentConfig,
+  i: Incident,
+  preview: PreviewFacts,
+  offerId: string,
+  outcome?: NotificationOutcome,
+) {
+  const alarms = await describeAlarmStates(ctx.aws, accountOf(env), env.alarms).catch(
+    (err: unknown) => {
+      ctx.log.warn(
+        { env: env.name, err: { message: (err as Error).message } },
+        'alarms unreadable',
+      );
+      return [];
+    },
+  );
+  return failureNotification({
+    env: i.env,
+    kind: i.kind,
+    where: whereOf(env, i.stage),
+    failing: { id: i.releaseId, sourceRevisions: i.sourceRevisions },
+    ...(preview.lastGood
+      ? {
+          lastGood: {
+            id: preview.lastGood.id,
+            startTime: new Date(preview.lastGood.startTime),
+            sourceRevisions: preview.lastGood.sourceRevisions,
+          },
+        }
+      : {}),
+    alarms: alarms.map((a) => ({
+      name: a.name,
+      state: a.state,
+      ...(a.reason ? { reason: a.reason } : {}),
+    })),
+    offerId,
+    awsRollingBack: i.awsRollingBack,
+    ...(outcome ? { outcome } : {}),
+    now: new Date(ctx.now()),
+  });
+}
+
+/**
+ * The notification ends in the truth: once the automatic rollback it started has ended, it says
+ * how, and its "Roll back" button is gone (src/slack/blocks/failure-notification.ts).
+ */
+export async function settleNotification(ctx: ReactionContext, r: RollbackRequest): Promise<void> {
+  const trigger =
+    r.source === 'auto-failure' ? 'failure' : r.source === 'auto-alarm' ? 'alarm' : undefined;
+  const env = ctx.config.environments[r.env];
+  const t = r.target;
+  const releaseId = t.kind === 'stage' ? t.currentExecutionId : t.currentDeploymentId;
+  if (!trigger || !env || !releaseId) return;
+  const key = incidentKey({ env: r.env, releaseId, trigger });
+  const p = await ctx.store.progress(KIND, key);
+  if (!p.ts || !p.offerId || !p.preview || !p.incident || p.settled === r.state) return;
+  const i = JSON.parse(p.incident) as Incident;
+  const preview = JSON.parse(p.preview) as PreviewFacts;
+  const outcome: NotificationOutcome =
+    r.state === 'succeeded'
+      ? {
+          kind: 'rolled-back',
+          text: `Rolled back automatically (request ${r.id}). Details in the thread.`,
+        }
+      : {
+          kind: 'rollback-failed',
+          text: `The automatic rollback ${r.state === 'failed' ? 'failed' : `ended ${r.state}`} (request ${r.id}); a person has to look. Details in the thread.`,
+        };
+  await ctx.slack.update(
+    env.channel,
+    p.ts,
+    await notificationFor(ctx, env, i, preview, p.offerId, outcome),
+  );
+  await ctx.store.record(KIND, key, { settled: r.state });
 }
 
 function previewFacts(p: Preview): PreviewFacts {
@@ -143,6 +224,19 @@ async function run(
     return ctx.store.record(KIND, key, fields);
   };
 
+  // 0. The release is bad here from now on: never offered as "last good" again.
+  if (!p.standing) {
+    await ctx.service.recordBad({
+      env: i.env,
+      ...(i.stage ? { stage: i.stage } : {}),
+      releaseId: i.releaseId,
+      kind: i.trigger === 'alarm' ? 'alarm' : 'failed',
+      why: i.why,
+      by: 'aws',
+    });
+    await save({ standing: 'recorded' });
+  }
+
   // 1. What a rollback would do (for the notification, and to check it still targets this release).
   let preview: PreviewFacts;
   // Read in this run: the request below uses the same reads rather than reading AWS again.
@@ -210,40 +304,21 @@ async function run(
   }
   const offerId = p.offerId!;
 
-  // 4. The notification.
+  // 4. The notification. With a rollback under way it says so, with no live "Roll back" button.
   if (!p.ts) {
-    const alarms = await describeAlarmStates(ctx.aws, accountOf(env), env.alarms).catch(
-      (err: unknown) => {
-        ctx.log.warn(
-          { env: env.name, err: { message: (err as Error).message } },
-          'alarms unreadable',
-        );
-        return [];
-      },
-    );
-    const msg = failureNotification({
-      env: i.env,
-      kind: i.kind,
-      where: whereOf(env, i.stage),
-      failing: { id: i.releaseId, sourceRevisions: i.sourceRevisions },
-      ...(preview.lastGood
-        ? {
-            lastGood: {
-              id: preview.lastGood.id,
-              startTime: new Date(preview.lastGood.startTime),
-              sourceRevisions: preview.lastGood.sourceRevisions,
-            },
-          }
-        : {}),
-      alarms: alarms.map((a) => ({
-        name: a.name,
-        state: a.state,
-        ...(a.reason ? { reason: a.reason } : {}),
-      })),
+    const msg = await notificationFor(
+      ctx,
+      env,
+      i,
+      preview,
       offerId,
-      awsRollingBack: i.awsRollingBack,
-      now: new Date(ctx.now()),
-    });
+      requestId
+        ? {
+            kind: 'rolling-back',
+            text: `Rolling back automatically (request ${requestId}); the live status is in the thread.`,
+          }
+        : undefined,
+    );
     const ts = await ctx.slack.post(env.channel, msg, { key: `incident|${key}|notification` });
     await save({ ts });
     await ctx.offers.update(offerId, { messageTs: ts });

@@ -17,6 +17,7 @@ import type { RollbackService } from '../services/rollback-service.js';
 import type { ChannelPacer } from '../slack/channel-pacer.js';
 import type { StatusMessages } from '../slack/status-messages.js';
 import type { OfferStore } from '../store/offer-store.js';
+import { reportRedisErrors } from '../store/redis-health.js';
 import { checkRecovery, escalateFailedRollback, rollbackSucceeded } from './after-rollback.js';
 import {
   type BakeEndJob,
@@ -28,6 +29,7 @@ import {
   type Timers,
 } from './context.js';
 import { checkHealth, DEFAULT_HEALTH_PROBE, type HealthProbeTimings } from './health-probe.js';
+import { settleNotification } from './incident.js';
 import { bakeEnded, reactToEvent } from './react-to-event.js';
 import { createReactionStore } from './reaction-store.js';
 import { createSlackCalls, type SlackChat, SlackRateLimited } from './slack-calls.js';
@@ -102,6 +104,7 @@ export function startReactionWorkers(deps: ReactionWorkersDeps): ReactionWorkers
       removeOnFail: { age: 7 * DAY_S },
     },
   });
+  reportRedisErrors(timersQueue, deps.requestConnection, 'timers-queue');
   const timers: Timers = {
     async bakeEnd(data, delayMs) {
       await timersQueue.add('bake-end', data, {
@@ -204,7 +207,7 @@ export function startReactionWorkers(deps: ReactionWorkersDeps): ReactionWorkers
         'reaction failed',
       ),
     );
-    w.on('error', (err) =>
+    reportRedisErrors(w, deps.connection, `reaction-worker-${name}`, (err) =>
       deps.log.error({ worker: name, err: { message: err.message } }, 'reaction worker error'),
     );
   }
@@ -235,6 +238,7 @@ async function followRequest(ctx: ReactionContext, job: FollowRequestJob): Promi
     ...(bad ? { badReleaseId: bad } : {}),
     requestId: r.id,
   };
+  await settleNotification(ctx, r);
   if (r.state === 'succeeded') await rollbackSucceeded(ctx, env, ended);
   else if (r.state === 'failed') {
     await escalateFailedRollback(

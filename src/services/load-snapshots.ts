@@ -1,12 +1,14 @@
 // Reads what target choice needs from AWS, in as few calls as it can.
 import type { CodeDeployAdapter } from '../aws/codedeploy-adapter.js';
 import type { CodePipelineAdapter, ExecutionDetail } from '../aws/codepipeline-adapter.js';
-import { currentRelease, whyNotTarget } from '../domain/choose-rollback-target.js';
+import { whyNotTarget } from '../domain/choose-rollback-target.js';
 import type {
   DeploymentGroupSnapshot,
   PipelineRelease,
   StageSnapshot,
+  StoredStanding,
 } from '../domain/releases.js';
+import { stageReleases } from '../domain/stage-releases.js';
 
 const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,7 +24,13 @@ export async function loadStageSnapshot(
   cp: CodePipelineAdapter,
   pipeline: string,
   stage: string,
-  opts: { limit: number; to?: string; versions?: VersionReads },
+  opts: {
+    limit: number;
+    to?: string;
+    versions?: VersionReads;
+    /** What the bot keeps of the releases' standing in this stage (src/store/standing-store.ts). */
+    standing?: ReadonlyMap<string, StoredStanding>;
+  },
 ): Promise<{
   snapshot: StageSnapshot;
   details: Map<string, ExecutionDetail>;
@@ -64,7 +72,14 @@ export async function loadStageSnapshot(
     }
   };
   const latestRead = state.latestExecutionId ? fromListing(state.latestExecutionId) : undefined;
-  const base = { pipeline, stage, pipelineVersion: meta.version, stageNames: meta.stageNames };
+  const base = {
+    pipeline,
+    stage,
+    pipelineVersion: meta.version,
+    stageNames: meta.stageNames,
+    recent,
+    ...(opts.standing ? { standing: opts.standing } : {}),
+  };
 
   async function readVersions(): Promise<void> {
     if (opts.to || opts.versions !== 'until-target') {
@@ -73,14 +88,16 @@ export async function loadStageSnapshot(
     }
     const latest = await latestRead;
     const known = { ...base, succeeded, ...(latest ? { latest } : {}) };
-    const current = currentRelease(known);
-    if (!current) return;
-    for (const candidate of succeeded) {
-      // Every rule but the version needs only the listing; read the version of those left.
+    const sr = stageReleases(known);
+    if (!sr) return;
+    for (const { release: candidate, bad } of sr.releases) {
+      // Bad releases are never the default; every other rule but the version needs only the
+      // listing: read the version of those left, newest first, until one passes.
+      if (bad.length > 0) continue;
       const { pipelineVersion: _unread, ...listed } = candidate;
-      if (whyNotTarget(listed, current, known, true)) continue;
+      if (whyNotTarget(listed, sr.current, known, true)) continue;
       await detail(candidate.executionId);
-      if (!whyNotTarget(candidate, current, known, true)) return;
+      if (!whyNotTarget(candidate, sr.current, known, true)) return;
     }
   }
 

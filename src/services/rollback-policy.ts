@@ -33,6 +33,11 @@ export type DecideRollback = (ctx: {
   env: EnvironmentConfig;
   /** Stage targets: the executions the request's preview read. */
   known?: KnownExecutions;
+  /**
+   * The review's question, "what would the click do?": decide exactly as for the request, with
+   * the same facts, but record nothing and post nothing.
+   */
+  dryRun?: boolean;
 }) => PolicyDecision | Promise<PolicyDecision>;
 
 export const allowAll: DecideRollback = () => ({ kind: 'allow' });

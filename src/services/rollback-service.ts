@@ -11,13 +11,15 @@ import {
   chooseFileExistsBehavior,
   type FileExistsChoice,
 } from '../domain/choose-deployment-target.js';
-import { chooseStageTarget } from '../domain/choose-rollback-target.js';
+import { chooseStageTarget, findStageRelease } from '../domain/choose-rollback-target.js';
 import { EngineError } from '../domain/engine-errors.js';
+import { causeNames, decideStageLock, type UnlockOutcome } from '../domain/guardrails/index.js';
 import { diffReleases, type ReleaseDiff } from '../domain/release-diff.js';
 import { listReleaseChoices, type ReleaseChoice } from '../domain/release-list.js';
-import type { DeploymentRelease, PipelineRelease } from '../domain/releases.js';
+import type { BadReason, DeploymentRelease, PipelineRelease } from '../domain/releases.js';
 import type { RequestState } from '../domain/request-state.js';
 import {
+  placeKey,
   type Requester,
   type RollbackRequest,
   type RollbackTarget,
@@ -29,8 +31,14 @@ import { createRollbackQueue, type RollbackQueueOptions } from '../jobs/rollback
 import { sharedWhileRunning } from '../runtime/in-flight.js';
 import type { AuditEntry } from '../store/audit-stream.js';
 import { createRequestStore, type RequestStoreOptions } from '../store/request-store.js';
+import { createStandingStore } from '../store/standing-store.js';
 import { loadDeploymentGroupSnapshot, loadStageSnapshot } from './load-snapshots.js';
-import { allowAll, type DecideRollback, type KnownExecutions } from './rollback-policy.js';
+import {
+  allowAll,
+  type DecideRollback,
+  type KnownExecutions,
+  type PolicyDecision,
+} from './rollback-policy.js';
 
 /** The diff of a preview made for a request: it is never shown, so it is not read. */
 const NO_DIFF: ReleaseDiff = { sources: [], artifacts: [], variables: [], same: false };
@@ -46,6 +54,11 @@ export interface RollbackServiceDeps {
   decide?: DecideRollback;
   /** How many releases to look back through. Default 20. */
   lookback?: number;
+  /**
+   * Guardrails: lifts a post-rollback lock and brings the transition in line with every cause
+   * that still holds. Without it (a process with no guardrails) only the lock itself is known.
+   */
+  unlockStage?: (input: { env: string; stage: string; by: string }) => Promise<UnlockOutcome>;
 
   now?: () => number;
 }
@@ -57,9 +70,17 @@ export type Preview =
       env: string;
       pipeline: string;
       stage: string;
+      /** The live release (for a stage last deployed by a rollback, the release it redeployed). */
       current: PipelineRelease;
+      /** The execution in the stage now, when it is not the release itself (a rollback). */
+      deployed: PipelineRelease;
       target: PipelineRelease;
       byDefault: boolean;
+      /** The target is bad in this stage: why. Choosing it needs approval. */
+      targetBad?: BadReason[];
+      /** The live release is bad (failed, alarm, marked): why. */
+      currentBad: BadReason[];
+      olderThanPrevious: boolean;
       diff: ReleaseDiff;
       lockAfterRollback: boolean;
     }
@@ -94,6 +115,16 @@ export interface RequestInput {
   preview?: Preview;
 }
 
+export type ReviewInput = Omit<RequestInput, 'preview'> & { reads?: AwsClients };
+
+export interface Review {
+  preview: Preview;
+  /** What the click would do; absent when the preview refused. */
+  decision?: PolicyDecision;
+  /** A rollback of this target already under way: the click would point at it. */
+  active?: ActiveRollback;
+}
+
 export interface ActiveRollback {
   requestId: string;
   requestedBy: Requester;
@@ -121,6 +152,10 @@ export interface PreviewOptions {
   reads?: AwsClients;
 }
 
+export type MarkOutcome =
+  | { ok: true; releaseId: string; label: string; where: string }
+  | { ok: false; message: string };
+
 export type TransitionListener = (request: RollbackRequest, from: RequestState) => void;
 
 export interface RollbackService {
@@ -129,6 +164,11 @@ export interface RollbackService {
    * rollback's notification, a propagation check): the releases' action variables are not read.
    */
   preview(env: string, opts?: PreviewOptions): Promise<Preview>;
+  /**
+   * The review: the preview and exactly what a request made from it now would do (roll back,
+   * wait for approval, be blocked), decided by the same policy with the same facts.
+   */
+  review(input: ReviewInput): Promise<Review>;
   releases(env: string, opts?: { stage?: string; limit?: number }): Promise<ReleaseChoice[]>;
   request(input: RequestInput): Promise<RequestOutcome>;
   approve(id: string, by: string): Promise<RollbackRequest>;
@@ -144,7 +184,33 @@ export interface RollbackService {
   history(env: string, limit?: number): Promise<RollbackRequest[]>;
   get(id: string): Promise<RollbackRequest | undefined>;
   audit(id: string): Promise<AuditEntry[]>;
-  unlock(env: string, stage: string | undefined, by: string): Promise<void>;
+  /**
+   * Lifts the stage's post-rollback lock. The transition is enabled only when nothing else holds
+   * it (a freeze, blackout, closed window, blocking alarm, someone else's disable); the outcome
+   * says what still does.
+   */
+  unlock(env: string, stage: string | undefined, by: string): Promise<UnlockOutcome>;
+  /**
+   * Records that a release is bad in the environment's stage (or deployment group): a failure or
+   * an alarm the bot saw. `kind` names the reason; marking the same kind again replaces it.
+   */
+  recordBad(input: {
+    env: string;
+    stage?: string;
+    releaseId: string;
+    kind: 'failed' | 'alarm' | 'rolled-back';
+    why: string;
+    by: string;
+  }): Promise<void>;
+  /** A person marks a release bad or good, named as the bot shows it (commit or execution id). */
+  mark(input: {
+    env: string;
+    stage?: string;
+    release: string;
+    standing: 'bad' | 'good';
+    by: string;
+    why?: string;
+  }): Promise<MarkOutcome>;
   onTransition(listener: TransitionListener): () => void;
   close(): Promise<void>;
 }
@@ -152,6 +218,7 @@ export interface RollbackService {
 export function createRollbackService(deps: RollbackServiceDeps): RollbackService {
   const now = deps.now ?? Date.now;
   const store = createRequestStore(deps.connection, deps.store);
+  const standing = createStandingStore(deps.connection, deps.store?.prefix ?? '{rollback}');
   const queue = createRollbackQueue(deps.connection, deps.queue);
   const decide = deps.decide ?? allowAll;
   const lookback = deps.lookback ?? 20;
@@ -199,6 +266,87 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       );
     }
     return stage;
+  }
+
+  /** The standing key of the environment's stage or deployment group. */
+  function placeOf(env: EnvironmentConfig, stage?: string): string {
+    const t = env.target;
+    return t.kind === 'stage'
+      ? placeKey(env.region, { pipeline: t.pipeline, stage: stageOf(env, stage) })
+      : placeKey(env.region, t);
+  }
+
+  /** A release named as the bot shows it: commit prefix or (prefix of an) execution id. */
+  async function findRelease(
+    env: EnvironmentConfig,
+    stage: string | undefined,
+    name: string,
+  ): Promise<MarkOutcome> {
+    const t = env.target;
+    const wanted = name.trim().toLowerCase();
+    if (t.kind !== 'stage') {
+      const cd = createCodeDeployAdapter(deps.aws, account(env));
+      const snap = await loadDeploymentGroupSnapshot(
+        cd,
+        t.application,
+        t.deploymentGroup,
+        lookback,
+      );
+      const hits = snap.deployments.filter((d) => d.deploymentId.toLowerCase().startsWith(wanted));
+      if (hits.length !== 1 || wanted.length < 4) {
+        return {
+          ok: false,
+          message: `${hits.length > 1 ? 'Several' : 'No'} recent deployments of ${t.application} / ${t.deploymentGroup} start with ${name.trim()}; give the deployment id (d-…).`,
+        };
+      }
+      const d = hits[0]!;
+      return {
+        ok: true,
+        releaseId: d.deploymentId,
+        label: d.deploymentId,
+        where: `${t.application} / ${t.deploymentGroup}`,
+      };
+    }
+    const s = stageOf(env, stage);
+    const cp = createCodePipelineAdapter(deps.aws, account(env));
+    const { snapshot } = await loadStageSnapshot(cp, t.pipeline, s, { limit: lookback });
+    const found = findStageRelease(snapshot, name);
+    if (!found.ok) return found;
+    return { ...found, where: `${t.pipeline} / ${s}` };
+  }
+
+  /**
+   * Unlock with no guardrails wired (tests): the post-rollback lock and someone else's disable are
+   * all that is known, read from the transition AWS reports.
+   */
+  async function unlockLockOnly(
+    env: EnvironmentConfig,
+    pipeline: string,
+    stage: string,
+    by: string,
+  ): Promise<UnlockOutcome> {
+    const cp = createCodePipelineAdapter(deps.aws, account(env));
+    const st = await cp.getStageState(pipeline, stage);
+    const actual = {
+      enabled: st.inboundEnabled,
+      ...(st.disabledReason ? { disabledReason: st.disabledReason } : {}),
+    };
+    const input = { env: env.name, stage, block: [], actual };
+    const { lock } = decideStageLock(input);
+    const after = decideStageLock({
+      ...input,
+      ...(lock ? { recorded: { state: 'lifted', requestId: lock.requestId, by, at: now() } } : {}),
+    });
+    if (after.action === 'enable') await cp.enableInbound(pipeline, stage);
+    else if (after.action === 'disable') await cp.disableInbound(pipeline, stage, after.reason!);
+    return {
+      env: env.name,
+      pipeline,
+      stage,
+      ...(lock ? { lifted: lock } : {}),
+      causes: after.causes,
+      enabled: after.action === 'enable' || (after.action === 'none' && actual.enabled),
+    };
   }
 
   interface Read {
@@ -257,6 +405,7 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
         limit: lookback,
         ...(opts.to ? { to: opts.to } : {}),
         versions: 'until-target',
+        standing: await standing.read(placeKey(env.region, { pipeline: t.pipeline, stage })),
       });
       const choice = chooseStageTarget(snapshot, opts.to);
       if (!choice.ok) return { preview: choice };
@@ -275,8 +424,12 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
         pipeline: t.pipeline,
         stage,
         current: choice.current,
+        deployed: choice.deployed,
         target: choice.target,
         byDefault: choice.byDefault,
+        ...(choice.targetBad ? { targetBad: choice.targetBad } : {}),
+        currentBad: choice.currentBad,
+        olderThanPrevious: choice.olderThanPrevious,
         lockAfterRollback: t.stages[stage]?.lockAfterRollback ?? false,
       };
       // A request does not show the diff: no action variables needed (the hook reads its own).
@@ -335,9 +488,12 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
         kind: 'stage',
         pipeline: p.pipeline,
         stage: p.stage,
-        currentExecutionId: p.current.executionId,
+        currentExecutionId: p.deployed.executionId,
+        currentReleaseId: p.current.executionId,
         targetExecutionId: p.target.executionId,
         lockAfterRollback: p.lockAfterRollback,
+        olderThanPrevious: p.olderThanPrevious,
+        ...(p.targetBad ? { targetBad: p.targetBad.map((b) => b.why) } : {}),
       };
     }
     return {
@@ -423,6 +579,51 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
   return {
     preview,
 
+    async review(input) {
+      const env = environment(input.env);
+      const p = await preview(input.env, {
+        ...(input.stage ? { stage: input.stage } : {}),
+        ...(input.to ? { to: input.to } : {}),
+        ...(input.reads ? { reads: input.reads } : {}),
+      });
+      if (!p.ok) return { preview: p };
+      const target = targetFrom(p);
+      const holder = await store.activeFor(targetKey(env.region, target));
+      if (holder) {
+        return {
+          preview: p,
+          active: {
+            requestId: holder.id,
+            requestedBy: holder.requestedBy,
+            since: holder.queuedAt ?? holder.createdAt,
+            state: holder.state,
+          },
+        };
+      }
+      const t = now();
+      const provisional: RollbackRequest = {
+        id: 'review',
+        env: env.name,
+        region: env.region,
+        state: 'requested',
+        target,
+        requestedBy: input.requestedBy,
+        source: input.source,
+        ...(input.reason ? { reason: input.reason } : {}),
+        createdAt: t,
+        updatedAt: t,
+        retries: 0,
+      };
+      const known = readsOf.get(p)?.known;
+      const decision = await decide({
+        request: provisional,
+        env,
+        ...(known ? { known } : {}),
+        dryRun: true,
+      });
+      return { preview: p, decision };
+    },
+
     async releases(envName, opts = {}) {
       const env = environment(envName);
       if (env.target.kind !== 'stage') return [];
@@ -433,7 +634,10 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       const { pipeline } = env.target;
       return listingsRunning(JSON.stringify([env.name, stage, limit]), async () => {
         const cp = createCodePipelineAdapter(deps.aws, account(env));
-        const { snapshot } = await loadStageSnapshot(cp, pipeline, stage, { limit });
+        const { snapshot } = await loadStageSnapshot(cp, pipeline, stage, {
+          limit,
+          standing: await standing.read(placeKey(env.region, { pipeline, stage })),
+        });
         return listReleaseChoices(snapshot, limit);
       });
     },
@@ -576,11 +780,60 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
         );
       }
       const s = stageOf(env, stage);
-      await createCodePipelineAdapter(deps.aws, account(env)).enableInbound(env.target.pipeline, s);
+      const out = deps.unlockStage
+        ? await deps.unlockStage({ env: env.name, stage: s, by })
+        : await unlockLockOnly(env, env.target.pipeline, s, by);
       await store.appendAudit(
-        { env: env.name, by, event: 'unlocked', pipeline: env.target.pipeline, stage: s },
+        {
+          env: env.name,
+          by,
+          event: 'unlocked',
+          pipeline: env.target.pipeline,
+          stage: s,
+          lifted: out.lifted ? out.lifted.requestId || 'unknown' : 'none',
+          stillHeldBy: causeNames(out.causes).join(', ') || 'nothing',
+          ...(out.error ? { error: out.error } : {}),
+        },
         now(),
       );
+      return out;
+    },
+
+    async recordBad(input) {
+      const env = environment(input.env);
+      await standing.markBad(placeOf(env, input.stage), input.releaseId, input.kind, {
+        why: input.why,
+        at: now(),
+        by: input.by,
+      });
+    },
+
+    async mark(input) {
+      const env = environment(input.env);
+      const place = placeOf(env, input.stage);
+      const found = await findRelease(env, input.stage, input.release);
+      if (!found.ok) return found;
+      if (input.standing === 'bad') {
+        await standing.markBad(place, found.releaseId, `marked:${input.by}`, {
+          why: `marked bad by a person${input.why ? `: ${input.why}` : ''}`,
+          at: now(),
+          by: input.by,
+        });
+      } else {
+        await standing.markGood(place, found.releaseId, input.by, now());
+      }
+      await store.appendAudit(
+        {
+          env: env.name,
+          by: input.by,
+          event: input.standing === 'bad' ? 'marked-bad' : 'marked-good',
+          release: found.releaseId,
+          place,
+          ...(input.why ? { reason: input.why } : {}),
+        },
+        now(),
+      );
+      return found;
     },
 
     onTransition(listener) {

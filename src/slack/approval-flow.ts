@@ -20,6 +20,7 @@ import type { Logger } from '../log.js';
 import type { RollbackService } from '../services/rollback-service.js';
 import type { AttemptAudit } from './attempt-audit.js';
 import { type ApprovalRequestView, approvalRequestMessage } from './blocks/approval-request.js';
+import { mention } from './blocks/format.js';
 import { escapeMrkdwn, inertCode } from './blocks/inert-text.js';
 import { type PrincipalResolver, PrincipalsUnavailableError } from './principals.js';
 import type { SlackPoster, StatusMessages } from './status-messages.js';
@@ -167,7 +168,14 @@ export function createApprovalFlow(deps: ApprovalFlowDeps) {
         approverMembers: members,
       });
     }
-    if (!who.ok) return refuse(user, id, request.env, who.code, who.message);
+    if (!who.ok) {
+      // Say who may instead (the case's approvers), as mentions.
+      const instead =
+        who.code === 'not-an-approver' || who.code === 'self-approval'
+          ? ` Approvers: ${c.approvers.map(mention).join(', ') || 'none configured'}.`
+          : '';
+      return refuse(user, id, request.env, who.code, `${who.message}${instead}`);
+    }
     const valid = await stillValid(request, c, env);
     if (!valid.ok) {
       if (valid.code === 'expired' && request.state === 'awaiting_approval') await expireNow(id);

@@ -4,8 +4,8 @@
 // privately.
 import type { SlackServices } from '../../commands/context.js';
 import type { Logger } from '../log.js';
+import { authorize } from './authorize.js';
 import { guarded, say } from './listeners/button.js';
-import { mayActOn } from './principals.js';
 
 export function onGroupConfirm(s: SlackServices, log: Logger) {
   return guarded(log, 'group-confirm', async ({ action, body, respond }) => {
@@ -13,25 +13,17 @@ export function onGroupConfirm(s: SlackServices, log: Logger) {
     const id = action.value ?? '';
     const g = await s.groups.store.get(id);
     if (g) {
+      // The person must be allowed on every member.
       for (const member of g.plan.members) {
         const env = s.config.environments[member.env];
-        const allowed = env
-          ? await mayActOn(
-              env,
-              { user: body.user.id, ...(body.channel?.id ? { channel: body.channel.id } : {}) },
-              s.config,
-              s.principals,
-            )
-          : { ok: false as const, reason: `${member.env} is no longer configured.` };
-        if (!allowed.ok) {
-          await s.audit.record({
-            by: `user:${body.user.id}`,
-            event: 'click-refused',
-            env: member.env,
-            detail: allowed.reason,
-          });
-          return void (await respond(say(`:no_entry: ${allowed.reason}`)));
-        }
+        if (!env) return void (await respond(say(`${member.env} is no longer configured.`)));
+        const allowed = await authorize(s, {
+          scope: { act: 'request', env },
+          user: body.user.id,
+          ...(body.channel?.id ? { channel: body.channel.id } : {}),
+          event: 'group-confirm',
+        });
+        if (!allowed.ok) return void (await respond(say(`:no_entry: ${allowed.message}`)));
       }
     }
     const answer = await s.groups.start(id, body.user.id);

@@ -1,7 +1,7 @@
-// Who may act: user ids directly, user groups (S…) through usergroups.users.list, cached briefly.
-// When Slack cannot answer, fail closed and say so.
+// Who is in a list of principals: user ids directly, user groups (S…) through
+// usergroups.users.list, cached briefly. When Slack cannot answer, fail closed and say so.
+// Who may act is decided by src/slack/authorize.ts, which asks this.
 import type { WebClient } from '@slack/web-api';
-import type { Config, EnvironmentConfig } from '../config/config.js';
 import { slackErrorCode } from './slack-errors.js';
 
 export class PrincipalsUnavailableError extends Error {
@@ -54,26 +54,5 @@ export function createPrincipalResolver(
       }
       return false;
     },
-  };
-}
-
-export type ActCheck = { ok: true } | { ok: false; reason: string };
-
-/**
- * Commands and clicks that act are accepted from the environment's channel (by id), or from users
- * the config allows for that environment, or admins.
- */
-export async function mayActOn(
-  env: EnvironmentConfig,
-  who: { user: string; channel?: string },
-  config: Config,
-  principals: PrincipalResolver,
-): Promise<ActCheck> {
-  if (who.channel && who.channel === env.channel) return { ok: true };
-  const allowed = [...env.allowedUsers, ...config.access.admins];
-  if (allowed.length > 0 && (await principals.includes(allowed, who.user))) return { ok: true };
-  return {
-    ok: false,
-    reason: `${env.name} can be rolled back only from its channel <#${env.channel}>, or by the users its config allows. Run the command there.`,
   };
 }

@@ -1,10 +1,11 @@
 // The one path from a click (confirm, failure notification, picker) to a rollback request.
-// Loads the offer, checks permission again on the server, claims the offer so a double click
+// Loads the offer, checks permission (request) again on the server, claims the offer so a double click
 // starts one rollback, and asks the engine.
 import type { SlackServices } from '../../commands/context.js';
+import type { Offer } from '../store/offer-store.js';
+import { authorize } from './authorize.js';
 import type { SlackMessage } from './blocks/help-message.js';
 import { escapeMrkdwn } from './blocks/inert-text.js';
-import { mayActOn } from './principals.js';
 
 function msg(text: string, settled = false): StartAnswer {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }], settled };
@@ -27,6 +28,27 @@ export interface StartAnswer extends SlackMessage {
   startedBy?: string;
 }
 
+/** Audit names of the refusals, by where the click came from. */
+const EVENT: Record<StartInput['source'], string> = {
+  button: 'click',
+  'slash-command': 'confirm',
+  picker: 'picker',
+};
+
+/** What a click on an offer that already led somewhere is told: never an invitation to redo it. */
+function usedAnswer(used: NonNullable<Offer['usedBy']>, channel: string): string {
+  if (used.requestId) {
+    return `Already started: this button led to request \`${used.requestId}\`. Its live status is in <#${channel}> (in the notification's thread when it came from one).`;
+  }
+  if (used.dismissedBy) {
+    return `<@${used.dismissedBy}> dismissed this notification; nothing was rolled back from it. Use \`/rollback\` if a rollback is still needed.`;
+  }
+  const who = used.startingBy
+    ? `<@${used.startingBy}> just clicked this`
+    : 'Someone just clicked this';
+  return `${who}: the rollback is starting, once. Its live status will appear in <#${channel}>; there is no need to click again.`;
+}
+
 export async function startFromOffer(s: SlackServices, input: StartInput): Promise<StartAnswer> {
   const offer = await s.offers.get(input.offerId);
   if (!offer)
@@ -35,6 +57,13 @@ export async function startFromOffer(s: SlackServices, input: StartInput): Promi
     );
   const env = s.config.environments[offer.env];
   if (!env) return msg(`Environment ${escapeMrkdwn(offer.env)} is no longer configured.`);
+  const allowed = await authorize(s, {
+    scope: { act: 'request', env },
+    user: input.user,
+    ...(input.channel ? { channel: input.channel } : {}),
+    event: EVENT[input.source],
+  });
+  if (!allowed.ok) return msg(`:no_entry: ${allowed.message}`);
   if (offer.kind === 'manual' && offer.createdBy !== input.user) {
     await s.audit.record({
       by: `user:${input.user}`,
@@ -44,34 +73,13 @@ export async function startFromOffer(s: SlackServices, input: StartInput): Promi
     });
     return msg(`Only <@${offer.createdBy}>, who asked for this rollback, can confirm it.`);
   }
-  const allowed = await mayActOn(
-    env,
-    { user: input.user, ...(input.channel ? { channel: input.channel } : {}) },
-    s.config,
-    s.principals,
-  );
-  if (!allowed.ok) {
-    await s.audit.record({
-      by: `user:${input.user}`,
-      event: 'click-refused',
-      env: env.name,
-      detail: allowed.reason,
-    });
-    return msg(`:no_entry: ${allowed.reason}`);
+  if (offer.usedBy) return msg(usedAnswer(offer.usedBy, env.channel), true);
+  const claimed = await s.offers.claim(offer.id, { startingBy: input.user, at: s.now() });
+  if (!claimed) {
+    // A click that raced the first one: it is starting (the claim comes before the request).
+    const used = (await s.offers.get(offer.id))?.usedBy ?? (await s.offers.claimedBy(offer.id));
+    return msg(usedAnswer(used ?? { at: s.now() }, env.channel), true);
   }
-  if (offer.usedBy) {
-    return msg(
-      offer.usedBy.requestId
-        ? `Already done: this started request \`${offer.usedBy.requestId}\`. Follow it in <#${env.channel}>.`
-        : 'This notification was dismissed; start a rollback with `/rollback` if you still need one.',
-      true,
-    );
-  }
-  const claimed = await s.offers.claim(offer.id, { at: s.now() });
-  if (!claimed)
-    return msg(
-      'Someone just clicked this; the rollback is starting once. Follow it in the channel.',
-    );
   try {
     const to = input.to ?? offer.to;
     const reason = input.reason ?? offer.reason;

@@ -23,7 +23,13 @@ export interface Offer {
   messageTs?: string;
   threadTs?: string;
   /** Set once the offer led to a request, or was dismissed: later clicks are stale. */
-  usedBy?: { requestId?: string; dismissedBy?: string; at: number };
+  usedBy?: {
+    requestId?: string;
+    dismissedBy?: string;
+    /** Claimed by this click: the request is being made (no id yet). */
+    startingBy?: string;
+    at: number;
+  };
 }
 
 const DAY = 86_400;
@@ -61,6 +67,11 @@ export function createOfferStore(redis: Redis, prefix: string, ttlSeconds = 7 * 
       if (claimed !== 'OK') return false;
       await this.update(id, { usedBy });
       return true;
+    },
+    /** Who claimed the offer (the first click), even before the offer itself says so. */
+    async claimedBy(id: string): Promise<Offer['usedBy'] | undefined> {
+      const raw = await redis.get(`${key(id)}:claim`);
+      return raw ? (JSON.parse(raw) as NonNullable<Offer['usedBy']>) : undefined;
     },
     async release(id: string): Promise<void> {
       await redis.del(`${key(id)}:claim`);

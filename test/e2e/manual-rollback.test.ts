@@ -43,13 +43,17 @@ describe('manual rollback from Slack', () => {
     );
   });
 
-  it('refuses a rollback typed in the wrong channel, and audits the attempt', async () => {
-    const cmd = await h.slack.client.command('/rollback', 'prod-us', {
-      user: 'U0OUTSIDER',
-      channel: 'C0GENERAL',
-    });
-    const answer = await cmd.waitForResponse(/can be rolled back only from its channel/);
-    expect(answer.visible_to).toBe('U0OUTSIDER');
+  it('refuses the outsider, in any channel, saying who may', async () => {
+    // The sandbox restricts prod-us requests to on-call (S0ONCALL); U0RELEASE is an admin.
+    for (const channel of ['C0GENERAL', PROD]) {
+      const cmd = await h.slack.client.command('/rollback', 'prod-us', {
+        user: 'U0OUTSIDER',
+        channel,
+      });
+      const answer = await cmd.waitForResponse(/can be rolled back only by/);
+      expect(answer.visible_to).toBe('U0OUTSIDER');
+      expect(answer.text).toContain('<!subteam^S0ONCALL> or an admin (<@U0RELEASE>)');
+    }
     expect(h.aws.control.calls({ operation: 'RollbackStage' })).toHaveLength(0);
   });
 

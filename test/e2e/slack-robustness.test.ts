@@ -123,7 +123,7 @@ describe('clicks', () => {
     expect(again.status).toBe(200);
     const answer = await h.slack.client.waitForEphemeral(
       ONCALL,
-      'Already done: this started request',
+      'Already started: this button led to request',
     );
     expect(answer.visible_to).toBe(ONCALL);
     expect(h.aws.control.calls({ operation: 'RollbackStage' })).toHaveLength(1);
@@ -183,10 +183,25 @@ describe('clicks', () => {
       { 'picker.release': older, reason: 'bad deploy, going further back' },
       { user: ONCALL },
     );
-    // The sandbox config asks for approval when the target is older than the previous release.
+    // "Review rollback" shows the review first; nothing happens before its own button. The
+    // sandbox config asks for approval when the target is older than the previous release, and
+    // the review says so before the click.
+    const review = await h.slack.client.waitForEphemeral(
+      ONCALL,
+      (m) =>
+        JSON.stringify(m.blocks).includes('Review this rollback') &&
+        JSON.stringify(m.blocks).includes('going further back'),
+      { timeoutMs: 10_000 },
+    );
+    expect(h.aws.control.calls({ operation: 'RollbackStage' })).toHaveLength(0);
+    expect(JSON.stringify(review.blocks)).toContain('Needs approval');
+    expect(JSON.stringify(review.blocks)).toContain('bad deploy, going further back');
+    await h.slack.client.click(review, 'rollback.confirm', { user: ONCALL });
     const approval = await h.slack.client.waitForMessage(PROD, 'Approval needed', {
       timeoutMs: 10_000,
     });
+    // The reason typed in the picker is kept on the approval path.
+    expect(JSON.stringify(approval.blocks)).toContain('bad deploy, going further back');
     await h.slack.client.click(approval, 'Approve', { user: 'U0MANAGER' });
     await h.slack.client.waitForMessage(PROD, 'Rolled back', { timeoutMs: 20_000 });
     const calls = h.aws.control.calls({ operation: 'RollbackStage' });

@@ -6,6 +6,8 @@
 // - during-freeze: when listed, or when `windows.rollbacksDuringFreeze` is require-approval;
 //   a blackout counts as a freeze for rollbacks;
 // - crosses-unsafe-release: always, listed or not: undoing a migration needs a second pair of eyes.
+// - target-is-bad: always, listed or not: the chosen release failed, tripped an alarm, was rolled
+//   back from or was marked bad in this place (domain/stage-releases.ts).
 // `rollbacksDuringFreeze: deny` blocks every rollback, automatic ones too, and names who can
 // lift the freeze. Automatic rollbacks are otherwise not held unless `holdAutomatic`: then the
 // same rules apply to them as to manual ones.
@@ -27,6 +29,8 @@ export interface RollbackFacts {
   targetIsOlderThanPrevious: boolean;
   /** From unsafeReleasesCrossed(). */
   unsafeCrossed: readonly UnsafeRelease[];
+  /** The target is bad in this stage or group: why. */
+  targetBad?: readonly string[];
 }
 
 export interface FreezeState {
@@ -141,6 +145,12 @@ export function decideRollback({
     rules.push({
       rule: 'group-rollback',
       why: 'it rolls back several environments of a group together',
+    });
+  }
+  if (request.targetBad && request.targetBad.length > 0) {
+    rules.push({
+      rule: 'target-is-bad',
+      why: `the chosen release is bad here: ${request.targetBad.join('; ')}`,
     });
   }
   if (request.unsafeCrossed.length > 0) {

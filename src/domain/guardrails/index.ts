@@ -5,6 +5,7 @@ export * from './approvals.js';
 export * from './deploy-block.js';
 export * from './deploy-windows.js';
 export * from './freezes.js';
+export * from './lock-causes.js';
 export * from './rollback-safety.js';
 export * from './stage-transition.js';
 export * from './zoned-time.js';

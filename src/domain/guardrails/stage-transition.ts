@@ -1,18 +1,37 @@
-// The deploy block as AWS sees it: the inbound transition of each guarded stage, disabled with a
-// reason that starts with a marker so the bot knows its own blocks from anyone else's.
+// The stage lock as AWS sees it: the inbound transition of each guarded stage, disabled with a
+// reason that starts with a marker so the bot knows its own disables from anyone else's, and can
+// read back the post-rollback lock it holds even when Redis has lost its record.
 //
-// Reason grammar: `rollback-bot block <causes…>`, sanitised to [a-zA-Z0-9!@ ().*?-], ≤300 chars.
-// Any reason starting with `rollback-bot` is the bot's; only `rollback-bot block` is the deploy
-// block, which is the only one reconcile ever lifts (a post-rollback lock, for instance, is the
-// bot's but is lifted by a person, not by a freeze ending).
+// Reason grammar, sanitised to [a-zA-Z0-9!@ ().*?-], ≤300 chars:
+//
+//   rollback-bot block [(lock after rollback <request> by <who> - rollback unlock <env> <stage> lifts it)] (<cause>)…
+//
+// The post-rollback lock comes first, straight after the header: no outside text (a freeze
+// reason) can stand where it is read, and the cut at 300 characters never reaches it. What
+// follows is one `(…)` per deploy-block cause (freeze, blackout, closed window, alarm), which
+// the bot recomputes on every pass rather than reads back.
 import { sanitiseTransitionReason } from '../transition-reason.js';
 import type { BlockCause } from './deploy-block.js';
 import { formatUtcForTransition } from './zoned-time.js';
 
 /** What every reason the bot writes on a transition starts with. */
 export const BOT_TRANSITION_MARKER = 'rollback-bot';
-/** What a deploy-block reason starts with. */
+/** The header of every reason the bot writes now (its causes follow). */
 export const DEPLOY_BLOCK_MARKER = `${BOT_TRANSITION_MARKER} block`;
+
+/** The lock the bot holds on a stage after a rollback, until a person lifts it. */
+export interface PostRollbackLock {
+  /** The rollback request that locked it; '' when read back from a reason that does not say. */
+  requestId: string;
+  /** Who asked for that rollback, as written in the reason (a Slack user id, `automatic rollback`). */
+  by?: string;
+}
+
+const LOCK_GROUP = /^rollback-bot block \(lock after rollback ([A-Za-z0-9-]+)/;
+const LOCK_BY =
+  /^rollback-bot block \(lock after rollback [A-Za-z0-9-]+ by ([A-Za-z0-9@. -]+?)(?: - |\))/;
+/** What the rollback worker wrote before the marker came first. */
+const LEGACY_LOCK = /^Locked by rollback-bot after rollback ([A-Za-z0-9-]+)/;
 
 function causeText(cause: BlockCause): string {
   switch (cause.kind) {
@@ -29,30 +48,88 @@ function causeText(cause: BlockCause): string {
   }
 }
 
-/** The DisableStageTransition reason for a deploy block: marker, then each cause, ≤300 chars. */
+/** Text that may stand inside the lock group: no parentheses, nothing AWS refuses. */
+const token = (text: string) => text.replace(/[^A-Za-z0-9@.-]+/g, '-');
+
+export interface StageReasonInput {
+  /** The post-rollback lock that holds, if any. */
+  lock?: PostRollbackLock;
+  /** The environment and stage, for the unlock hint. */
+  env: string;
+  stage: string;
+  /** The deploy-block causes that hold. */
+  causes: readonly BlockCause[];
+}
+
+/** The DisableStageTransition reason for every cause of the bot's that holds on one stage. */
+export function stageLockTransitionReason({ lock, env, stage, causes }: StageReasonInput): string {
+  const groups: string[] = [];
+  if (lock) {
+    const by = lock.by ? ` by ${lock.by.replace(/[^A-Za-z0-9@. -]+/g, ' ').trim()}` : '';
+    groups.push(
+      `(lock after rollback ${token(lock.requestId) || 'unknown'}${by} - rollback unlock ${token(env)} ${token(stage)} lifts it)`,
+    );
+  }
+  groups.push(...causes.map(causeText));
+  return sanitiseTransitionReason([DEPLOY_BLOCK_MARKER, ...groups].join(' '));
+}
+
+/** The DisableStageTransition reason for a deploy block alone: marker, then each cause. */
 export function deployBlockTransitionReason(causes: readonly BlockCause[]): string {
-  const text = [DEPLOY_BLOCK_MARKER, ...causes.map(causeText)].join(' ');
-  return sanitiseTransitionReason(text);
+  return sanitiseTransitionReason([DEPLOY_BLOCK_MARKER, ...causes.map(causeText)].join(' '));
+}
+
+/**
+ * The reason once a post-rollback lock is added to what the transition says now: the deploy-block
+ * causes of an own reason are kept (the next pass rewrites them anyway), an older lock is replaced.
+ */
+export function reasonWithLock(
+  existing: string | undefined,
+  input: { lock: PostRollbackLock; env: string; stage: string },
+): string {
+  const head = stageLockTransitionReason({ ...input, causes: [] });
+  const rest =
+    existing && isDeployBlockReason(existing)
+      ? existing
+          .slice(DEPLOY_BLOCK_MARKER.length)
+          .trim()
+          .replace(/^\(lock after rollback [^()]*\)\s*/, '')
+      : '';
+  return sanitiseTransitionReason(rest ? `${head} ${rest}` : head);
 }
 
 function startsWithWord(text: string, prefix: string): boolean {
   return text === prefix || text.startsWith(`${prefix} `);
 }
 
-/** True when the bot wrote this reason (any of its blocks or locks). */
+/** True when the bot wrote this reason (any of its blocks or locks, also the old lock text). */
 export function isOwnTransitionReason(reason: string | undefined): boolean {
-  return reason !== undefined && startsWithWord(reason, BOT_TRANSITION_MARKER);
+  return (
+    reason !== undefined &&
+    (startsWithWord(reason, BOT_TRANSITION_MARKER) || LEGACY_LOCK.test(reason))
+  );
 }
 
-/** True when this reason is the bot's deploy block. */
+/** True when this reason has the header the bot writes now. */
 export function isDeployBlockReason(reason: string | undefined): boolean {
   return reason !== undefined && startsWithWord(reason, DEPLOY_BLOCK_MARKER);
 }
 
-export interface DesiredTransition {
-  blocked: boolean;
-  /** The reason the bot would write now; when given, a stale own reason is rewritten. */
-  reason?: string;
+/**
+ * The post-rollback lock an own reason records, if any. A reason of the bot's it cannot read
+ * (`rollback-bot lock …`, a bare marker) counts as a lock too: the bot never lifts on its own
+ * what it does not understand; a person does, with /rollback unlock.
+ */
+export function lockInReason(reason: string | undefined): PostRollbackLock | undefined {
+  if (reason === undefined || !isOwnTransitionReason(reason)) return undefined;
+  const group = LOCK_GROUP.exec(reason);
+  if (group) {
+    const by = LOCK_BY.exec(reason)?.[1]?.trim();
+    return { requestId: group[1]!, ...(by ? { by } : {}) };
+  }
+  const legacy = LEGACY_LOCK.exec(reason);
+  if (legacy) return { requestId: legacy[1]! };
+  return isDeployBlockReason(reason) ? undefined : { requestId: '' };
 }
 
 /** GetPipelineState's inboundTransitionState. */
@@ -66,34 +143,22 @@ export interface ReconcileOptions {
   /**
    * The identity AWS reports as lastChangedBy for the bot's own calls (e.g. its role ARN or
    * `assumed-role/rollback-bot`). When given and AWS names someone else, a marker alone does
-   * not make the block the bot's: someone copied the text.
+   * not make the disable the bot's: someone copied the text.
    */
   botPrincipal?: string;
 }
 
-export type TransitionAction = 'disable' | 'enable' | 'none' | 'leave-foreign';
-
-/**
- * What to do to one inbound transition so AWS matches the desired block. Never enables a
- * transition the bot did not disable as a deploy block.
- */
-export function reconcileTransitions(
-  desired: DesiredTransition,
+/** True when someone else disabled this transition: the bot never touches it. */
+export function isForeignDisable(
   actual: ActualTransition,
   options: ReconcileOptions = {},
-): TransitionAction {
-  if (actual.enabled) return desired.blocked ? 'disable' : 'none';
-
+): boolean {
+  if (actual.enabled) return false;
   const byOtherIdentity =
     options.botPrincipal !== undefined &&
     actual.lastChangedBy !== undefined &&
     !actual.lastChangedBy.includes(options.botPrincipal);
-  if (byOtherIdentity || !isOwnTransitionReason(actual.disabledReason)) return 'leave-foreign';
-  // The bot's, but not a deploy block (a post-rollback lock): a person lifts it.
-  if (!isDeployBlockReason(actual.disabledReason)) return 'none';
-
-  if (!desired.blocked) return 'enable';
-  return desired.reason !== undefined && desired.reason !== actual.disabledReason
-    ? 'disable'
-    : 'none';
+  return byOtherIdentity || !isOwnTransitionReason(actual.disabledReason);
 }
+
+export type TransitionAction = 'disable' | 'enable' | 'none' | 'leave-foreign';

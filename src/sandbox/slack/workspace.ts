@@ -54,6 +54,7 @@ export const DEFAULT_BOT_SCOPES = [
   'channels:read',
   'groups:read',
   'channels:history',
+  'groups:history',
 ];
 
 export function demoWorkspace(): Workspace {

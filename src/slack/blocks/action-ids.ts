@@ -17,6 +17,7 @@ export const ACTION = {
   groupCancel: 'group.cancel', // value: group id
   groupApprove: 'group.approve', // value: group id (the group's one approval post)
   groupReject: 'group.reject', // value: group id
+  unlockStage: 'guard.unlock', // value: waiting-release notice id (a release waiting at a locked stage)
 } as const;
 
 export const VIEW = {

@@ -6,7 +6,7 @@ import type { RequestState } from '../../domain/request-state.js';
 import { describeTarget, type RollbackTarget } from '../../domain/rollback-request.js';
 import { ACTION, BLOCK, VIEW } from './action-ids.js';
 import type { KnownBlock, ModalView } from './block-kit.js';
-import { STATE_LABEL } from './format.js';
+import { mention, STATE_LABEL } from './format.js';
 import type { SlackMessage } from './help-message.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 
@@ -33,10 +33,6 @@ export interface ApprovalRequestView {
   state: RequestState;
   /** Who decided and how, once it is no longer waiting (e.g. the reject reason). */
   outcome?: string;
-}
-
-function principal(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
 }
 
 function change(v: ApprovalRequestView): string {
@@ -82,7 +78,7 @@ export function approvalRequestMessage(v: ApprovalRequestView): SlackMessage {
         },
         {
           type: 'mrkdwn',
-          text: `*Needs*\n${count} from ${v.approvers.map(principal).join(', ')}`,
+          text: `*Needs*\n${count} from ${v.approvers.map(mention).join(', ')}`,
         },
       ],
     },

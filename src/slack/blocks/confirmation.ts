@@ -1,7 +1,8 @@
 // Shown (privately) before a manual rollback: current → target, the commits that go away,
 // whether approval will be needed and why, and Roll back / Cancel buttons carrying the offer id.
 import { describeDeployRevision, shortRevision } from '../../domain/releases.js';
-import type { Preview } from '../../services/rollback-service.js';
+import type { PolicyDecision } from '../../services/rollback-policy.js';
+import type { ActiveRollback, Preview } from '../../services/rollback-service.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock } from './block-kit.js';
 import { diffBlocks } from './diff-blocks.js';
@@ -16,23 +17,64 @@ export interface ConfirmationInput {
   preview: OkPreview;
   offerId: string;
   reason?: string;
-  /** What the policy will ask for, in words; undefined = no approval needed. */
-  approvalNote?: string;
+  /** What the click will do, decided by the same policy as the request (service.review). */
+  decision?: PolicyDecision;
+  /** A rollback of this target is already under way: the click would point at it. */
+  active?: ActiveRollback;
   now: Date;
+}
+
+/** The review's promise: exactly what the click does. */
+function promise(input: ConfirmationInput): string {
+  if (input.active) {
+    const a = input.active;
+    const who = a.requestedBy.kind === 'user' ? `<@${a.requestedBy.id}>` : 'an automatic rollback';
+    return `:hourglass: A rollback of this target is already ${a.state.replace('_', ' ')} (request \`${escapeMrkdwn(a.requestId)}\`, by ${who}); clicking will not start a second one.`;
+  }
+  const d = input.decision;
+  if (!d || d.kind === 'allow') {
+    return `:white_check_mark: No approval needed: the rollback starts when you click.${d?.kind === 'allow' && d.note ? ` ${escapeMrkdwn(d.note)}` : ''}`;
+  }
+  if (d.kind === 'needs-approval') {
+    return `:raised_hand: *Needs approval* — clicking asks for it in the thread. ${escapeMrkdwn(d.detail)}`;
+  }
+  return `:no_entry: *Blocked* — clicking will not roll back. ${escapeMrkdwn(d.reason)}`;
 }
 
 export function previewSummary(p: OkPreview, now: Date): KnownBlock[] {
   if (p.kind === 'stage') {
     const cur = `*Now:* ${releaseLine(p.current.sourceRevisions)} (${age(p.current.startTime, now)})`;
-    const tgt = `*After:* ${releaseLine(p.target.sourceRevisions)} (${age(p.target.startTime, now)}, execution \`${p.target.executionId.slice(0, 8)}\`${p.byDefault ? ', the last good release' : ''})`;
+    const tgt = `*After:* ${releaseLine(p.target.sourceRevisions)} (${age(p.target.startTime, now)}${p.byDefault ? ', the last good release' : ''})`;
+    const ids = [
+      `Now: execution ${p.current.executionId}${p.deployed.executionId !== p.current.executionId ? ` (redeployed by rollback ${p.deployed.executionId})` : ''}`,
+      `after: execution ${p.target.executionId}`,
+    ].join(', ');
+    const standing = [
+      ...(p.currentBad.length > 0
+        ? [
+            `:red_circle: The live release is bad: ${escapeMrkdwn(plainLine(p.currentBad.map((b) => b.why).join('; '), 400))}`,
+          ]
+        : []),
+      ...(p.targetBad
+        ? [
+            `:warning: *The chosen release is bad here:* ${escapeMrkdwn(plainLine(p.targetBad.map((b) => b.why).join('; '), 400))}. Rolling back to it needs approval.`,
+          ]
+        : []),
+    ];
     const blocks: KnownBlock[] = [
       {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `*${escapeMrkdwn(p.env)}* · ${escapeMrkdwn(p.pipeline)} / ${escapeMrkdwn(p.stage)}\n${cur}\n${tgt}`,
+          text: [
+            `*${escapeMrkdwn(p.env)}* · ${escapeMrkdwn(p.pipeline)} / ${escapeMrkdwn(p.stage)}`,
+            cur,
+            tgt,
+            ...standing,
+          ].join('\n'),
         },
       },
+      { type: 'context', elements: [{ type: 'plain_text', text: ids }] },
       ...diffBlocks(p.diff).slice(0, 10),
     ];
     if (p.lockAfterRollback) {
@@ -84,23 +126,31 @@ export function confirmationMessage(input: ConfirmationInput): SlackMessage {
     },
     ...previewSummary(p, input.now),
   ];
-  const notes = [
-    input.approvalNote
-      ? `:raised_hand: Needs approval: ${escapeMrkdwn(input.approvalNote)}`
-      : ':white_check_mark: No approval needed under this environment’s policy.',
-  ];
+  const notes = [promise(input)];
   if (input.reason) notes.push(`Reason: ${inertCode(input.reason, 500)}`);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: notes.join('\n') }] });
+  const asks = input.decision?.kind === 'needs-approval';
+  const blocked = input.decision?.kind === 'block';
   blocks.push({
     type: 'actions',
     elements: [
-      {
-        type: 'button',
-        action_id: ACTION.confirmRequest,
-        style: 'danger',
-        text: { type: 'plain_text', text: plainLine(`Roll back to ${label}`, 75) },
-        value: input.offerId,
-      },
+      ...(blocked
+        ? []
+        : [
+            {
+              type: 'button' as const,
+              action_id: ACTION.confirmRequest,
+              style: 'danger' as const,
+              text: {
+                type: 'plain_text' as const,
+                text: plainLine(
+                  `${asks ? 'Ask approval to roll back to' : 'Roll back to'} ${label}`,
+                  75,
+                ),
+              },
+              value: input.offerId,
+            },
+          ]),
       ...(p.kind === 'stage'
         ? [
             {

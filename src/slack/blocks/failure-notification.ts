@@ -15,6 +15,13 @@ export interface AlarmView {
   reason?: string;
 }
 
+/** How the incident went on: set once the bot acts, so the message never offers what is done. */
+export interface NotificationOutcome {
+  kind: 'rolling-back' | 'rolled-back' | 'rollback-failed';
+  /** One sentence, ours (names ids only). */
+  text: string;
+}
+
 export interface FailureNotificationInput {
   env: string;
   kind: 'stage-failed' | 'deployment-failed' | 'alarm-during-bake';
@@ -27,8 +34,16 @@ export interface FailureNotificationInput {
   offerId: string;
   /** Set when AWS itself is already rolling back: no roll-back button then. */
   awsRollingBack?: boolean;
+  /** What the bot did about it, when it acted: no roll-back button then either. */
+  outcome?: NotificationOutcome;
   now: Date;
 }
+
+const OUTCOME_ICON: Record<NotificationOutcome['kind'], string> = {
+  'rolling-back': ':arrows_counterclockwise:',
+  'rolled-back': ':white_check_mark:',
+  'rollback-failed': ':x:',
+};
 
 const HEADLINE: Record<FailureNotificationInput['kind'], string> = {
   'stage-failed': 'Stage failed',
@@ -43,11 +58,20 @@ const ALARM_ICON: Record<AlarmView['state'], string> = {
 };
 
 export function failureNotification(input: FailureNotificationInput): SlackMessage {
+  const out = input.outcome;
   const head = `${HEADLINE[input.kind]}: ${input.env}`;
+  const icon = out?.kind === 'rolled-back' ? ':white_check_mark:' : ':rotating_light:';
   const blocks: KnownBlock[] = [
     {
       type: 'header',
-      text: { type: 'plain_text', text: plainLine(`:rotating_light: ${head}`, 150), emoji: true },
+      text: {
+        type: 'plain_text',
+        text: plainLine(
+          `${icon} ${head}${out?.kind === 'rolled-back' ? ' · rolled back' : ''}`,
+          150,
+        ),
+        emoji: true,
+      },
     },
     {
       type: 'section',
@@ -89,9 +113,15 @@ export function failureNotification(input: FailureNotificationInput): SlackMessa
       },
     });
   }
+  if (out) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `${OUTCOME_ICON[out.kind]} ${escapeMrkdwn(out.text)}` },
+    });
+  }
   const actions: Button[] = [];
   const target = input.lastGood?.sourceRevisions[0];
-  if (input.lastGood && !input.awsRollingBack) {
+  if (input.lastGood && !input.awsRollingBack && !out) {
     const label = target
       ? shortRevision(target.revisionId).slice(0, 12)
       : input.lastGood.id.slice(0, 8);
@@ -128,13 +158,21 @@ export function failureNotification(input: FailureNotificationInput): SlackMessa
       text: { type: 'plain_text', text: 'View diff' },
       value: input.offerId,
     },
-    {
+  );
+  if (!out) {
+    actions.push({
       type: 'button',
       action_id: ACTION.dismiss,
       text: { type: 'plain_text', text: 'Dismiss' },
       value: input.offerId,
-    },
-  );
+    });
+  }
   blocks.push({ type: 'actions', elements: actions });
-  return { text: `${head} (${plainLine(input.where, 200)})`, blocks };
+  const after =
+    out?.kind === 'rolled-back'
+      ? ' · rolled back'
+      : out?.kind === 'rollback-failed'
+        ? ' · rollback failed'
+        : '';
+  return { text: `${head} (${plainLine(input.where, 200)})${after}`, blocks };
 }

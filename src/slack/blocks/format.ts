@@ -1,6 +1,11 @@
 // Small, pure formatting helpers shared by the builders. Time is always passed in.
 import type { RequestState } from '../../domain/request-state.js';
 
+/** A Slack mention of a user (U…/W…) or user group (S…). */
+export function mention(id: string): string {
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+}
+
 export function age(from: Date, now: Date): string {
   const s = Math.max(0, Math.round((now.getTime() - from.getTime()) / 1000));
   if (s < 60) return `${s}s ago`;

@@ -4,6 +4,7 @@
 import type { GroupRecord, MemberState } from '../../groups/group-store.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock } from './block-kit.js';
+import { mention } from './format.js';
 import type { SlackMessage } from './help-message.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 
@@ -16,10 +17,6 @@ const MEMBER_LABEL: Record<MemberState, string> = {
   refused: ':no_entry_sign: refused',
   not_started: ':black_circle: not started',
 };
-
-function principal(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
-}
 
 export function groupConfirmationMessage(input: {
   group: string;
@@ -121,7 +118,7 @@ export function groupApprovalMessage(g: GroupRecord, now: Date): SlackMessage {
   const c = g.approval;
   const p = g.plan;
   if (!c) return { text: 'No approval needed', blocks: [] };
-  const approvers = c.approverSets.map((set) => set.map(principal).join(' or ')).join(', and ');
+  const approvers = c.approverSets.map((set) => set.map(mention).join(' or ')).join(', and ');
   const approved = g.approvals.map((a) => `<@${a.approverId}>`).join(', ');
   const waiting = g.state === 'awaiting_approval' && now.getTime() < c.expiresAt;
   const lines = [

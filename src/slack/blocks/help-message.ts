@@ -14,6 +14,7 @@ const USAGE = [
   '`/rollback diff <env> [stage] [to <execution-id|sha>]` — what a rollback would change',
   '`/rollback unlock <env> [stage]` — re-enable a stage locked after a rollback',
   '`/rollback freeze <env|group> <4h | until 2026-12-24T18:00> <reason>` / `unfreeze <env|group>`',
+  '`/rollback mark-bad <env> <release> [because …]` — never offer this release as the last good one (`mark-good` undoes it)',
   '`/rollback cancel <request-id>` — cancel your request while it waits for approval',
 ];
 

@@ -28,10 +28,18 @@ function label(c: ReleaseChoice): string {
 function option(c: ReleaseChoice, now: Date): PlainTextOption {
   const msg = c.sourceRevisions[0]?.message?.split('\n')[0];
   return {
-    text: { type: 'plain_text', text: plainLine(`${label(c)} · ${msg ?? 'no message'}`, 75) },
+    text: {
+      type: 'plain_text',
+      text: plainLine(`${c.bad ? '⚠ bad · ' : ''}${label(c)} · ${msg ?? 'no message'}`, 75),
+    },
     description: {
       type: 'plain_text',
-      text: plainLine(`${age(c.startTime, now)} · ${c.executionId}`, 75),
+      text: plainLine(
+        c.bad
+          ? `${c.bad.join('; ')} · needs approval`
+          : `${age(c.startTime, now)} · ${c.executionId}`,
+        75,
+      ),
     },
     value: c.executionId,
   };
@@ -42,10 +50,14 @@ export function releasePickerModal(input: PickerInput): ModalView {
   const list = input.choices.map((c) => {
     const rev = c.sourceRevisions[0];
     const status = c.isCurrent
-      ? ':round_pushpin: current'
-      : c.valid
-        ? ':white_check_mark: valid target'
-        : `:no_entry_sign: ${escapeMrkdwn(plainLine(c.reason, 120))}`;
+      ? `:round_pushpin: live now${c.bad ? ` (bad: ${escapeMrkdwn(plainLine(c.bad.join('; '), 120))})` : ''}`
+      : !c.valid
+        ? `:no_entry_sign: ${escapeMrkdwn(plainLine(c.reason, 120))}`
+        : c.bad
+          ? `:warning: bad: ${escapeMrkdwn(plainLine(c.bad.join('; '), 160))} (needs approval)`
+          : c.isDefault
+            ? ':white_check_mark: last good release (the default)'
+            : ':white_check_mark: valid target';
     const msg = rev?.message ? ` ${inertCode(rev.message.split('\n')[0], 60)}` : '';
     return `\`${escapeMrkdwn(label(c))}\`${msg} · ${age(c.startTime, input.now)} · ${status}`;
   });

@@ -1,11 +1,12 @@
 // "Cancel" on an automatic rollback's announcement, during the environment's grace period.
-// Anyone who may act on the environment may cancel while the request is still queued; once the
-// worker has started it, it is too late. The store's atomic transition decides a race.
+// Who may is permissions.cancel (for an automatic request, `requester` means whoever may request
+// a rollback of the environment), while the request is still queued; once the worker has started
+// it, it is too late. The store's atomic transition decides a race.
 import type { SlackServices } from '../../../commands/context.js';
 import type { Logger } from '../../log.js';
 import { announcementAfterGrace } from '../../reactions/reaction-messages.js';
+import { authorize } from '../authorize.js';
 import type { KnownBlock } from '../blocks/block-kit.js';
-import { mayActOn } from '../principals.js';
 import { type ButtonArgs, guarded, say } from './button.js';
 
 export function onCancelAutomatic(s: SlackServices, log: Logger) {
@@ -15,24 +16,15 @@ export function onCancelAutomatic(s: SlackServices, log: Logger) {
     const r = await s.service.get(action.value ?? '');
     if (!r) return void (await respond(say('This request no longer exists.')));
     const env = s.config.environments[r.env];
-    const allowed = env
-      ? await mayActOn(
-          env,
-          { user, ...(body.channel?.id ? { channel: body.channel.id } : {}) },
-          s.config,
-          s.principals,
-        )
-      : { ok: false as const, reason: `There is no environment "${r.env}" any more.` };
-    if (!allowed.ok) {
-      await s.audit.record({
-        by: `user:${user}`,
-        event: 'cancel-refused',
-        env: r.env,
-        request: r.id,
-        detail: 'may not act on the environment',
-      });
-      return void (await respond(say(`You cannot cancel this rollback. ${allowed.reason}`)));
-    }
+    if (!env) return void (await respond(say(`There is no environment "${r.env}" any more.`)));
+    const allowed = await authorize(s, {
+      scope: { act: 'cancel', env, requester: r.requestedBy },
+      user,
+      ...(body.channel?.id ? { channel: body.channel.id } : {}),
+      event: 'cancel',
+      request: r.id,
+    });
+    if (!allowed.ok) return void (await respond(say(`:no_entry: ${allowed.message}`)));
     const out = await s.service.cancelAutomatic(r.id, `user:${user}`);
     if (out.ok) {
       await s.scheduleStatus(out.request);

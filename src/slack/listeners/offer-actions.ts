@@ -1,11 +1,11 @@
 // Buttons on failure notifications and confirmations. Each one: ack first, then load the state
-// behind the opaque id and check permission again.
+// behind the opaque id and check permission again (src/slack/authorize.ts).
 import type { SlackServices } from '../../../commands/context.js';
 import type { Logger } from '../../log.js';
+import { authorize } from '../authorize.js';
 import type { KnownBlock } from '../blocks/block-kit.js';
 import { previewSummary } from '../blocks/confirmation.js';
 import { escapeMrkdwn } from '../blocks/inert-text.js';
-import { mayActOn } from '../principals.js';
 import { startFromOffer } from '../start-from-offer.js';
 import { guarded, say } from './button.js';
 
@@ -90,21 +90,14 @@ export function onDismiss(s: SlackServices, log: Logger) {
     if (!offer) return void (await respond(say('This notification has expired.')));
     const env = s.config.environments[offer.env];
     if (!env) return;
-    const allowed = await mayActOn(
-      env,
-      { user: body.user.id, ...(body.channel?.id ? { channel: body.channel.id } : {}) },
-      s.config,
-      s.principals,
-    );
-    if (!allowed.ok) {
-      await s.audit.record({
-        by: `user:${body.user.id}`,
-        event: 'dismiss-refused',
-        env: env.name,
-        detail: allowed.reason,
-      });
-      return void (await respond(say(`:no_entry: ${allowed.reason}`)));
-    }
+    // Dismissing decides "no rollback": the same people who may decide to roll back.
+    const allowed = await authorize(s, {
+      scope: { act: 'request', env },
+      user: body.user.id,
+      ...(body.channel?.id ? { channel: body.channel.id } : {}),
+      event: 'dismiss',
+    });
+    if (!allowed.ok) return void (await respond(say(`:no_entry: ${allowed.message}`)));
     if (offer.usedBy) return void (await respond(say('Already handled: nothing to dismiss.')));
     if (!(await s.offers.claim(offer.id, { dismissedBy: body.user.id, at: s.now() }))) return;
     await s.audit.record({
@@ -134,18 +127,16 @@ export function onCancelRequest(s: SlackServices, log: Logger) {
   return guarded(log, 'cancel-request', async ({ action, body, respond }) => {
     const r = await s.service.get(action.value ?? '');
     if (!r) return void (await respond(say('This request no longer exists.')));
-    if (r.requestedBy.kind !== 'user' || r.requestedBy.id !== body.user.id) {
-      await s.audit.record({
-        by: `user:${body.user.id}`,
-        event: 'cancel-refused',
-        env: r.env,
-        request: r.id,
-        detail: 'not the requester',
-      });
-      return void (await respond(
-        say('Only the person who asked for this rollback can cancel it.'),
-      ));
-    }
+    const env = s.config.environments[r.env];
+    if (!env) return void (await respond(say(`${r.env} is no longer configured.`)));
+    const allowed = await authorize(s, {
+      scope: { act: 'cancel', env, requester: r.requestedBy },
+      user: body.user.id,
+      ...(body.channel?.id ? { channel: body.channel.id } : {}),
+      event: 'cancel',
+      request: r.id,
+    });
+    if (!allowed.ok) return void (await respond(say(`:no_entry: ${allowed.message}`)));
     if (r.state !== 'awaiting_approval') {
       return void (await respond(
         say(`This request is already ${r.state.replace('_', ' ')}; nothing changed.`),

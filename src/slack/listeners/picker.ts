@@ -1,5 +1,7 @@
 // "Choose release…": a modal listing the last releases that succeeded in the stage. Opened at once
-// (trigger_id lives 3 s), filled in once AWS answers; choosing one shows its diff.
+// (trigger_id lives 3 s), then the permission check (request), then filled in once AWS answers;
+// choosing one shows its diff. "Review rollback" shows the review (review-rollback.ts): nothing
+// happens before the review's own button.
 import type {
   AllMiddlewareArgs,
   BlockAction,
@@ -12,11 +14,12 @@ import type {
 import type { SlackServices } from '../../../commands/context.js';
 import type { Logger } from '../../log.js';
 import { nextTurn } from '../../runtime/turns.js';
+import { authorize } from '../authorize.js';
 import { BLOCK } from '../blocks/action-ids.js';
 import type { ModalView } from '../blocks/block-kit.js';
 import { releasePickerModal } from '../blocks/release-picker.js';
+import { reviewRollback } from '../review-rollback.js';
 import { slackErrorCode } from '../slack-errors.js';
-import { startFromOffer } from '../start-from-offer.js';
 import { userFacingError } from '../user-facing-error.js';
 
 function loadingView(title: string, text: string): ModalView {
@@ -26,6 +29,28 @@ function loadingView(title: string, text: string): ModalView {
     close: { type: 'plain_text', text: 'Close' },
     blocks: [{ type: 'section', text: { type: 'plain_text', text } }],
   };
+}
+
+function noticeView(title: string, mrkdwn: string): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: title },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn } }],
+  };
+}
+
+/** Choosing a release is requesting a rollback: the refusal (mrkdwn), or undefined when allowed. */
+async function refusedPicker(
+  s: SlackServices,
+  offerId: string,
+  who: { user: string; channel?: string },
+): Promise<string | undefined> {
+  const offer = await s.offers.get(offerId);
+  const env = offer ? s.config.environments[offer.env] : undefined;
+  if (!env) return undefined; // pickerFor says the button expired
+  const allowed = await authorize(s, { scope: { act: 'request', env }, ...who, event: 'picker' });
+  return allowed.ok ? undefined : `:no_entry: ${allowed.message}`;
 }
 
 async function pickerFor(s: SlackServices, offerId: string, selected?: string): Promise<ModalView> {
@@ -89,7 +114,14 @@ export function onOpenPicker(s: SlackServices, log: Logger) {
     if (!viewId) return;
     let view: ModalView;
     try {
-      view = await pickerFor(s, action.value ?? '');
+      const refusal = await refusedPicker(s, action.value ?? '', {
+        user: body.user.id,
+        ...(body.channel?.id ? { channel: body.channel.id } : {}),
+      });
+      if (refusal) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: refusal });
+        view = noticeView('Choose a release', refusal);
+      } else view = await pickerFor(s, action.value ?? '');
     } catch (err) {
       log.warn({ err }, 'picker failed');
       view = loadingView('Choose a release', userFacingError(err));
@@ -152,32 +184,47 @@ export function onPickerSubmit(s: SlackServices, log: Logger) {
     const reason = Object.values(values[BLOCK.pickerReason] ?? {})[0]?.value ?? undefined;
     const user = body.user.id;
     const offer = await s.offers.get(view.private_metadata);
-    try {
-      const answer = await startFromOffer(s, {
-        offerId: view.private_metadata,
+    const env = offer ? s.config.environments[offer.env] : undefined;
+    const where = offer?.channel ?? env?.channel;
+    const thread = offer?.threadTs ?? offer?.messageTs;
+    const say = async (m: { text: string; blocks?: unknown[] }) => {
+      if (!where) return;
+      await client.chat.postEphemeral({
+        channel: where,
         user,
-        ...(offer?.channel ? { channel: offer.channel } : {}),
-        source: 'picker',
+        text: m.text,
+        ...(m.blocks ? { blocks: m.blocks as never } : {}),
+        ...(thread ? { thread_ts: thread } : {}),
+      });
+    };
+    try {
+      if (!offer || !env) {
+        await say({ text: 'This picker has expired. Start again with `/rollback`.' });
+        return;
+      }
+      // Choosing is requesting: checked again on the server, then the review, never the act.
+      const allowed = await authorize(s, {
+        scope: { act: 'request', env },
+        user,
+        ...(offer.channel ? { channel: offer.channel } : {}),
+        event: 'picker',
+      });
+      if (!allowed.ok) {
+        await say({ text: `:no_entry: ${allowed.message}` });
+        return;
+      }
+      const review = await reviewRollback(s, {
+        env: env.name,
+        ...(offer.stage ? { stage: offer.stage } : {}),
         to: selected,
         ...(reason ? { reason } : {}),
+        user,
+        from: offer,
       });
-      if (offer?.channel)
-        await client.chat.postEphemeral({
-          channel: offer.channel,
-          user,
-          text: answer.text,
-          blocks: answer.blocks as never,
-        });
+      await say(review.ok ? review.message : { text: review.message });
     } catch (err) {
       log.warn({ err }, 'picker submit failed');
-      if (offer?.channel)
-        await client.chat
-          .postEphemeral({
-            channel: offer.channel,
-            user,
-            text: `:warning: ${userFacingError(err)}`,
-          })
-          .catch(() => undefined);
+      await say({ text: `:warning: ${userFacingError(err)}` }).catch(() => undefined);
     }
   };
 }

@@ -86,8 +86,9 @@ describe('freezes enforced in AWS', () => {
     });
     const status = await st.waitForResponse(/frozen until/, { timeoutMs: 10_000 });
     expect(status.text).toMatch(
-      /inbound transition of Deploy: disabled by rollback-bot \(deploy block\)/,
+      /inbound transition of Deploy: disabled by rollback-bot \(freeze\)/,
     );
+    expect(status.text).toMatch(/forward deploys blocked by: freeze/);
 
     await unfreeze(h);
     await h.slack.client.waitForMessage(PROD, 'Forward deploys into prod-us are open again');
@@ -162,15 +163,39 @@ describe('freezes enforced in AWS', () => {
     );
   });
 
-  it('leaves a transition someone else disabled alone, through freeze and unfreeze', async () => {
+  it('leaves a transition someone else disabled alone, and never calls it open', async () => {
     h = await startGuardHarness({ config: guardConfig({}) });
     await h.disableAsSomeoneElse('Deploy', 'SRE hold for database maintenance');
     await freeze(h);
-    await h.slack.client.waitForMessage(PROD, 'Forward deploys into prod-us are blocked');
+    await h.slack.client.waitForMessage(
+      PROD,
+      (m) => /are blocked/.test(m.text ?? '') && /freeze/.test(m.text ?? ''),
+    );
     await anotherPass(h);
-    await unfreeze(h);
-    await h.slack.client.waitForMessage(PROD, 'open again');
+    const answer = await unfreeze(h);
+    // The freeze is over; someone else's disable still holds, and the answer says so.
+    expect(answer.text).toMatch(/stay blocked/);
+    expect(answer.text).toMatch(
+      /disabled by someone else in AWS: `SRE hold for database maintenance`/,
+    );
+    expect(answer.text).not.toMatch(/are open/);
+    const after = await h.slack.client.waitForMessage(
+      PROD,
+      (m) => /are blocked/.test(m.text ?? '') && !/freeze/.test(m.text ?? ''),
+    );
+    expect(after.text).toMatch(/disabled by someone else/);
     await anotherPass(h);
+    const st = await h.slack.client.command('/rollback', 'status prod-us', {
+      user: ONCALL,
+      channel: PROD,
+    });
+    const status = await st.waitForResponse(/inbound transition/, { timeoutMs: 10_000 });
+    expect(status.text).toMatch(
+      /inbound transition of Deploy: disabled by someone else: `SRE hold for database maintenance`/,
+    );
+    expect(status.text).toMatch(/forward deploys blocked by: disabled by someone else/);
+    expect(status.text).not.toMatch(/forward deploys open/);
+    expect(h.slack.client.messages(PROD).some((m) => /open again/.test(m.text ?? ''))).toBe(false);
     // Only the test's own call; the bot neither rewrote nor lifted it.
     expect(disables(h)).toHaveLength(1);
     expect(enables(h)).toHaveLength(0);
@@ -211,8 +236,10 @@ describe('rollbacks during a freeze', () => {
       channel: PROD,
     });
     const confirmation = await cmd.waitForResponse('Review this rollback', { timeoutMs: 10_000 });
-    await g.slack.client.click(confirmation, 'rollback.confirm', { user: ONCALL });
-    return g;
+    // A blocked rollback's review has no button to click (it says why instead).
+    if (JSON.stringify(confirmation.blocks).includes('rollback.confirm'))
+      await g.slack.client.click(confirmation, 'rollback.confirm', { user: ONCALL });
+    return Object.assign(g, { confirmation });
   }
 
   it('allow: the rollback goes through the disabled transition', async () => {
@@ -232,14 +259,15 @@ describe('rollbacks during a freeze', () => {
   });
 
   it('deny: it is blocked and says who can lift the freeze', async () => {
+    // The review says it is blocked, why and who can lift it, before anyone clicks; it offers no
+    // Roll back button (it used to, and the click then answered "blocked").
     const g = await rollbackDuringFreeze('deny');
-    await g.slack.client.waitForMessage(PROD, (m) => /^Blocked/.test(m.text ?? ''), {
-      timeoutMs: 10_000,
-    });
-    const told = await g.slack.client.waitForEphemeral(ONCALL, /blocked \(request/);
-    expect(told.text).toMatch(/denies rollbacks during a freeze/);
-    expect(told.text).toMatch(/unfreeze/);
-    expect(told.text).toContain('U0RELEASE');
+    const told = JSON.stringify(g.confirmation.blocks);
+    expect(told).toContain('Blocked');
+    expect(told).toMatch(/denies rollbacks during a freeze/);
+    expect(told).toMatch(/unfreeze/);
+    expect(told).toContain('U0RELEASE');
+    expect(told).not.toContain('rollback.confirm');
     expect(g.aws.control.calls({ operation: 'RollbackStage' })).toHaveLength(0);
   });
 });

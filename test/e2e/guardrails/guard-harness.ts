@@ -157,6 +157,8 @@ export function guardConfig(prodUs: {
   approval?: string;
   windows?: string;
   extra?: string;
+  /** Settings of prod-us's Deploy stage, e.g. `{ lockAfterRollback: true }`. Default `{}`. */
+  deploy?: string;
 }): string {
   return `
 defaults:
@@ -180,7 +182,7 @@ environments:
     channel: C0DEPLOYPROD
     pipeline: web-app
     stages:
-      Deploy: {}
+      Deploy: ${prodUs.deploy ?? '{}'}
     alarms: [web-prod-5xx, web-prod-latency-p99]
     blockOnAlarms: [prod-sev1]
 ${prodUs.approval ? `    approval:\n${indent(prodUs.approval, 6)}` : ''}

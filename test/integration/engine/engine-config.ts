@@ -22,7 +22,7 @@ function env(name: string, target: EnvironmentConfig['target']): EnvironmentConf
       holdAutomatic: false,
     },
     windows: { timezone: 'UTC', allow: [], blackout: [], rollbacksDuringFreeze: 'allow' },
-    allowedUsers: [],
+    permissions: { request: ['channel'], cancel: ['requester', 'approvers'] },
     feed: 'quiet',
   };
 }

@@ -62,7 +62,7 @@ function env(name: string, channel: string, pipeline: string, extra: Partial<Env
       holdAutomatic: false,
     },
     windows: { timezone: 'UTC', allow: [], blackout: [], rollbacksDuringFreeze: 'allow' },
-    allowedUsers: [],
+    permissions: { request: ['channel'], cancel: ['requester', 'approvers'] },
     feed: 'quiet',
     ...extra,
   };

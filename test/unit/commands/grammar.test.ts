@@ -117,6 +117,26 @@ describe('/rollback grammar', () => {
     });
   });
 
+  it('parses mark-bad and mark-good, with an optional stage and reason', () => {
+    expect(ok('mark-bad prod-us 8f14e45 because breaks checkout')).toEqual({
+      kind: 'mark',
+      standing: 'bad',
+      environment: 'prod-us',
+      release: '8f14e45',
+      reason: 'breaks checkout',
+    });
+    expect(ok('mark-good multi canary 8f14e45')).toEqual({
+      kind: 'mark',
+      standing: 'good',
+      environment: 'multi',
+      stage: 'Canary',
+      release: '8f14e45',
+    });
+    expect(err('mark-bad prod-us').error).toMatch(/^say which release: mark-bad prod-us/);
+    expect(err('mark-bad prod-us 8f14e45 now').error).toMatch(/did not understand 'now'/);
+    expect(err('mark-bda prod-us 8f14e45').error).toMatch(/did you mean .*mark-bad/i);
+  });
+
   it('explains subcommand mistakes', () => {
     expect(err('freeze prod-us forever no').error).toBe(
       "'forever' is not a duration: use e.g. 30m, 4h, 2d",

@@ -166,3 +166,64 @@ describe('environment variables', () => {
     );
   });
 });
+
+describe('permissions', () => {
+  const perms = (yaml: string) => `    permissions:\n${yaml}`;
+
+  it('keeps environments that say nothing open to their channel; the example restricts prod', () => {
+    const config = parseConfig(example, 'example');
+    expect(config.environments.staging!.permissions).toEqual({
+      request: ['channel'],
+      cancel: ['requester', 'approvers'],
+    });
+    expect(config.environments['prod-us']!.permissions.request).toEqual(['S0ONCALL01']);
+    expect(config.environments['prod-eu']!.permissions.request).toEqual(['S0ONCALL01']);
+  });
+
+  it('names a bad entry with its key path, and suggests a keyword', () => {
+    expect(
+      problemsOf(base(stageEnv('prod-us', perms('      request: [oncall, "@olivia", aprovers]')))),
+    ).toEqual([
+      'environments.prod-us.permissions.request[0]: "oncall" must be a Slack user id (U…/W…), a user-group id (S…), or one of channel, requester, approvers; not a name or @handle',
+      'environments.prod-us.permissions.request[1]: "@olivia" must be a Slack user id (U…/W…), a user-group id (S…), or one of channel, requester, approvers; not a name or @handle',
+      'environments.prod-us.permissions.request[2]: "aprovers" must be a Slack user id (U…/W…), a user-group id (S…), or one of channel, requester, approvers; not a name or @handle: did you mean approvers?',
+    ]);
+  });
+
+  it('says a channel id is not a person, requester cannot request, and an entry counts once', () => {
+    expect(
+      problemsOf(
+        base(
+          stageEnv(
+            'prod-us',
+            perms('      request: [C0PROD01, requester]\n      cancel: [S0ONCALL, S0ONCALL]'),
+          ),
+        ),
+      ),
+    ).toEqual([
+      'environments.prod-us.permissions.request[0]: "C0PROD01" is a channel id; permissions name people (U…/W… users, S… user groups) or channel, requester, approvers ("channel" is the environment\'s own channel)',
+      'environments.prod-us.permissions.request[1]: "requester" applies to cancel only: a rollback has no requester before it is requested',
+      'environments.prod-us.permissions.cancel[1]: "S0ONCALL" is listed twice',
+    ]);
+  });
+
+  it('names an unknown permission and a bad default', () => {
+    expect(
+      problemsOf(
+        base(
+          stageEnv('prod-us', perms('      approve: [S0MGRS]')),
+          'defaults:\n  permissions:\n    cancel: [everyone]\n',
+        ),
+      ),
+    ).toEqual([
+      'defaults.permissions.cancel[0]: "everyone" must be a Slack user id (U…/W…), a user-group id (S…), or one of channel, requester, approvers; not a name or @handle',
+      'environments.prod-us.permissions: unknown key "approve"',
+    ]);
+  });
+
+  it('refuses allowedUsers with what to write instead', () => {
+    expect(problemsOf(base(stageEnv('prod-us', '    allowedUsers: [U0LEAD]\n')))).toEqual([
+      'environments.prod-us.allowedUsers: was replaced by permissions.request: write `permissions: { request: [channel, U…] }` for what allowedUsers meant (anyone in the channel, plus these users from anywhere); cancel and unlock are permissions.cancel',
+    ]);
+  });
+});

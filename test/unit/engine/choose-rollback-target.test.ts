@@ -58,7 +58,10 @@ describe('default target', () => {
     const s = snapshot([release(1, SHA.a, { pipelineVersion: 1 }), release(2, SHA.b)]);
     const r = chooseStageTarget(s);
     expect(r).toMatchObject({ ok: false, code: 'no-earlier-release' });
-    if (!r.ok) expect(r.message).toMatch(/No earlier release of web-app succeeded in Deploy/);
+    if (!r.ok)
+      expect(r.message).toMatch(
+        /No earlier release of web-app that is not bad succeeded in Deploy/,
+      );
   });
 
   it('refuses the source stage', () => {
@@ -96,11 +99,10 @@ describe('named target', () => {
   });
 
   const refusals: Array<[string, string, RegExp, Parameters<typeof snapshot>[1]?]> = [
-    [execId(5), 'is-current', /is what is deployed in Deploy now/],
-    [execId(3), 'is-rollback', /itself a rollback .*Choose 0{8}-0000-4000-8000-000000000001/],
+    [execId(5), 'is-current', /is what is live in Deploy now/],
     [execId(2), 'other-pipeline-version', /pipeline version 2, but web-app is now at version 3/],
     [execId(9), 'not-found', /No execution .* was found in web-app/],
-    ['ddddddd4', 'is-current', /is what is deployed/],
+    ['ddddddd4', 'is-current', /is what is live/],
     ['eeeeeee', 'not-found', /starting with eeeeeee/],
     ['ccccccc', 'ambiguous', /matches several revisions \(ccccccc, ccccccc\)|several revisions/],
     ['abc', 'not-found', /at least 6 characters/],
@@ -112,6 +114,25 @@ describe('named target', () => {
       if (!r.ok) expect(r.message).toMatch(message);
     });
   }
+
+  // Was a refusal ('is-rollback') while rollback executions counted as releases.
+  it('a rollback execution named by id stands for the release it redeployed', () => {
+    const r = chooseStageTarget(snapshot(list), execId(3));
+    expect(r).toMatchObject({ ok: true, byDefault: false });
+    expect(r.ok && r.target.executionId).toBe(execId(1));
+  });
+
+  it('by the execution id prefix the bot shows (8 characters)', () => {
+    const r = chooseStageTarget(snapshot(list), execId(4).slice(0, 8));
+    // Every fixture id starts 00000000: ambiguous, said so.
+    expect(r).toMatchObject({ ok: false, code: 'ambiguous' });
+    const distinct = release(4, SHA.c, { executionId: 'abcdef12-0000-4000-8000-000000000004' });
+    const r2 = chooseStageTarget(
+      snapshot([...list.filter((x) => x.executionId !== execId(4)), distinct]),
+      'abcdef12',
+    );
+    expect(r2.ok && r2.target.executionId).toBe(distinct.executionId);
+  });
 
   it('refuses an execution that never succeeded in the stage', () => {
     const named = release(7, SHA.b, { status: 'Failed', startTime: new Date(Date.UTC(2025, 0)) });

@@ -45,13 +45,13 @@ describe('release list for pickers', () => {
       release(3, SHA.c),
     ]);
     const list = listReleaseChoices(s, 10);
+    // Rollback executions are not releases: execution 2 (a rollback to 1) is not listed.
     expect(list.map((r) => [r.executionId, r.isCurrent, r.valid])).toEqual([
       [execId(3), true, false],
-      [execId(2), false, false],
       [execId(1), false, true],
     ]);
-    expect(list[1]!.reason).toMatch(/itself a rollback/);
-    expect(list[2]!.sourceRevisions[0]).toMatchObject({
+    expect(list[0]!.reason).toMatch(/live in Deploy now/);
+    expect(list[1]!.sourceRevisions[0]).toMatchObject({
       revisionId: SHA.a,
       message: 'commit aaaaaaa',
     });

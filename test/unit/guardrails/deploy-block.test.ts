@@ -3,13 +3,10 @@ import type { WindowsPolicy } from '../../../src/config/config.js';
 import { type BlockCause, deployBlock } from '../../../src/domain/guardrails/deploy-block.js';
 import type { Freeze } from '../../../src/domain/guardrails/freezes.js';
 import {
-  type ActualTransition,
   DEPLOY_BLOCK_MARKER,
   deployBlockTransitionReason,
   isDeployBlockReason,
   isOwnTransitionReason,
-  reconcileTransitions,
-  type TransitionAction,
 } from '../../../src/domain/guardrails/stage-transition.js';
 
 const H = 3_600_000;
@@ -164,6 +161,8 @@ describe('transition reason', () => {
     ['rollback-bot lock after rollback to 123', true, false],
     ['rollback-bot', true, false],
     ['Locked by rollback-bot', false, false],
+    // What the rollback worker wrote before the marker came first: its own post-rollback lock.
+    ['Locked by rollback-bot after rollback 01JX requested by user U0 Unlock with', true, false],
     ['rollback-bots are great', false, false],
     ['Rollback-bot block', false, false],
     ['maintenance by platform team', false, false],
@@ -171,69 +170,5 @@ describe('transition reason', () => {
   ])('%s: own %s, deploy block %s', (reason, own, block) => {
     expect(isOwnTransitionReason(reason)).toBe(own);
     expect(isDeployBlockReason(reason)).toBe(block);
-  });
-});
-
-describe('reconcile a transition', () => {
-  const ours = 'rollback-bot block (alarm prod-5xx)';
-  const lock = 'rollback-bot lock after rollback';
-  const foreign = 'DB maintenance by platform team';
-  const enabled: ActualTransition = { enabled: true };
-  const disabled = (reason: string, by?: string): ActualTransition => ({
-    enabled: false,
-    disabledReason: reason,
-    ...(by ? { lastChangedBy: by } : {}),
-  });
-
-  it.each<[string, boolean, ActualTransition, TransitionAction]>([
-    ['block, enabled', true, enabled, 'disable'],
-    ['block, already ours', true, disabled(ours), 'none'],
-    ['block, our post-rollback lock', true, disabled(lock), 'none'],
-    ['block, someone else disabled it', true, disabled(foreign), 'leave-foreign'],
-    ['block, disabled with no reason', true, { enabled: false }, 'leave-foreign'],
-    ['clear, enabled', false, enabled, 'none'],
-    ['clear, ours', false, disabled(ours), 'enable'],
-    ['clear, our post-rollback lock', false, disabled(lock), 'none'],
-    ['clear, someone else disabled it', false, disabled(foreign), 'leave-foreign'],
-    ['clear, disabled with no reason', false, { enabled: false }, 'leave-foreign'],
-  ])('%s → %s', (_name, blocked, actual, want) => {
-    expect(reconcileTransitions({ blocked }, actual)).toBe(want);
-  });
-
-  it('rewrites its own reason when the causes changed, and only then', () => {
-    expect(
-      reconcileTransitions(
-        { blocked: true, reason: 'rollback-bot block (alarm b)' },
-        disabled(ours),
-      ),
-    ).toBe('disable');
-    expect(reconcileTransitions({ blocked: true, reason: ours }, disabled(ours))).toBe('none');
-    expect(reconcileTransitions({ blocked: true, reason: ours }, disabled(foreign))).toBe(
-      'leave-foreign',
-    );
-  });
-
-  it('does not trust the marker when AWS says someone else wrote it', () => {
-    const bot = 'arn:aws:sts::123456789012:assumed-role/rollback-bot';
-    const opts = { botPrincipal: bot };
-    expect(reconcileTransitions({ blocked: false }, disabled(ours, `${bot}/session-1`), opts)).toBe(
-      'enable',
-    );
-    expect(
-      reconcileTransitions(
-        { blocked: false },
-        disabled(ours, 'arn:aws:iam::123456789012:user/alice'),
-        opts,
-      ),
-    ).toBe('leave-foreign');
-    expect(
-      reconcileTransitions(
-        { blocked: true },
-        disabled(ours, 'arn:aws:iam::123456789012:user/alice'),
-        opts,
-      ),
-    ).toBe('leave-foreign');
-    // Unknown author: the marker decides.
-    expect(reconcileTransitions({ blocked: false }, disabled(ours), opts)).toBe('enable');
   });
 });

@@ -160,6 +160,53 @@ describe('failure notification', () => {
   });
 });
 
+describe('messages end in the truth', () => {
+  const base = {
+    env: 'prod-us',
+    kind: 'stage-failed' as const,
+    where: 'web-app / Deploy',
+    failing: { id: '9d2b7c4e', sourceRevisions: [bad] },
+    lastGood: {
+      id: '3c1e5a7b',
+      startTime: new Date('2026-11-20T11:05:00Z'),
+      sourceRevisions: [good],
+    },
+    alarms: [],
+    offerId: 'OFFER1',
+    now,
+  };
+  const actionIds = (m: ReturnType<typeof failureNotification>) => {
+    const a = m.blocks.find((b) => b.type === 'actions');
+    return a && 'elements' in a ? a.elements.map((e) => ('action_id' in e ? e.action_id : '')) : [];
+  };
+
+  it('a notification whose rollback is under way or done offers no "Roll back" button', () => {
+    const live = failureNotification(base);
+    expect(actionIds(live)).toContain(ACTION.rollbackOffer);
+    const rolling = failureNotification({
+      ...base,
+      outcome: { kind: 'rolling-back', text: 'Rolling back automatically (request R1).' },
+    });
+    expect(actionIds(rolling)).toEqual([ACTION.openPicker, ACTION.viewDiff]);
+    const done = failureNotification({
+      ...base,
+      outcome: { kind: 'rolled-back', text: 'Rolled back automatically (request R1).' },
+    });
+    expect(done.blocks[0]).toEqual({
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: ':white_check_mark: Stage failed: prod-us · rolled back',
+        emoji: true,
+      },
+    });
+    expect(JSON.stringify(done.blocks)).toContain(
+      ':white_check_mark: Rolled back automatically (request R1).',
+    );
+    expect(actionIds(done)).not.toContain(ACTION.rollbackOffer);
+  });
+});
+
 describe('live status', () => {
   const req: RollbackRequest = {
     id: '01JD5X7K9M2N3P4Q5R6S7T8V9W',

@@ -311,6 +311,9 @@ export async function startBot({
       schedule: async (r) => {
         if (isTerminal(r.state)) metrics.rollbacks.inc({ state: r.state });
         await scheduler.schedule(r);
+        // The approval card follows its request to the end (approved by whom, rolled back or
+        // not), whichever process moved it: the worker's transitions reach no web listener.
+        await workerFlowRef?.changed(r);
       },
       log,
     });

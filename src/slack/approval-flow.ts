@@ -199,8 +199,16 @@ export function createApprovalFlow(deps: ApprovalFlowDeps) {
       case 'queued':
       case 'running':
       case 'succeeded':
-      case 'failed':
-        return `Approved by ${approvedBy.map((u) => `<@${u}>`).join(', ') || 'an approver'}; the rollback is ${r.state}. The status message follows it.`;
+      case 'failed': {
+        const by = approvedBy.map((u) => `<@${u}>`).join(', ') || 'an approver';
+        const then =
+          r.state === 'succeeded'
+            ? 'rolled back.'
+            : r.state === 'failed'
+              ? 'the rollback failed; the status message says why.'
+              : 'the rollback is under way; the status message follows it.';
+        return `Approved by ${by}; ${then}`;
+      }
       case 'rejected':
         return `Rejected by ${actor ? `<@${actor}>` : 'an approver'}${r.lastError ? `: ${inertCode(r.lastError, 500)}` : ''}`;
       case 'expired':

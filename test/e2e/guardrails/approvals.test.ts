@@ -59,6 +59,14 @@ describe('approvals in the thread', () => {
       (m) => m.ts === approval.ts && /Approved by <@U0MANAGER>/.test(JSON.stringify(m.blocks)),
     );
     expect(JSON.stringify(updated.blocks)).not.toContain('rollback.approve');
+    // The card ends in the truth: who approved, and that it rolled back (the worker moved it).
+    await h.slack.client.waitForMessage(
+      PROD,
+      (m) =>
+        m.ts === approval.ts &&
+        JSON.stringify(m.blocks).includes('Approved by <@U0MANAGER>; rolled back.'),
+      { timeoutMs: 10_000 },
+    );
     const audit = await h.audit();
     expect(audit.some((e) => e.event === 'approval-recorded' && e.by === `user:${MANAGER}`)).toBe(
       true,

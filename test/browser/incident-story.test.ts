@@ -1,0 +1,80 @@
+// The incident as on-call lives it in the workspace page, with the sandbox's own config: a deploy
+// fails, the bot rolls back on its own, the notification ends saying so (no live "Roll back"
+// button), and `/rollback prod-us` then proposes a release that is not bad, saying what the click
+// will do. A screenshot of every step lands in test-artifacts/ (story-*.png).
+import { mkdir, readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+const world = new URL('../../src/sandbox/aws/worlds/demo.yml', import.meta.url).pathname;
+let h: Harness;
+let browser: Browser;
+
+beforeAll(async () => {
+  const config = await readFile(
+    new URL('../../src/sandbox/sandbox.config.yml', import.meta.url),
+    'utf8',
+  );
+  h = await startHarness({ config, world, time: { mode: 'realtime', stageDurationMs: 30 } });
+  browser = await launchChromium();
+  await mkdir('test-artifacts', { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+});
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `test-artifacts/story-${name}.png`, fullPage: true });
+
+describe('an incident in the workspace page', () => {
+  it('failure → automatic rollback → /rollback prod-us', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    await page.goto(h.slack.pageUrl);
+    await page.locator('body[data-ready="true"][data-live="true"]').waitFor();
+    await page.getByTestId('user-switcher').selectOption('U0ONCALL');
+    await page.getByRole('button', { name: '# deploys-prod' }).click();
+
+    // 1. A deploy fails in prod-us; the bot rolls back on its own.
+    await page.getByTestId('scenarios').getByRole('button', { name: 'Deploy that fails' }).click();
+    const notification = page
+      .getByTestId('message')
+      .filter({ hasText: /Stage failed: prod-us/ })
+      .first();
+    await notification.waitFor({ timeout: 20_000 });
+    await shot(page, '1-failure');
+
+    // 2. The notification ends in the truth: rolled back, no live "Roll back to …".
+    await notification.getByText(/Rolled back automatically/).waitFor({ timeout: 30_000 });
+    expect(await notification.getByRole('button', { name: /^Roll back to / }).count()).toBe(0);
+    await notification.getByText(/\d+ repl(y|ies)/).click();
+    await page
+      .getByTestId('thread')
+      .getByTestId('message')
+      .filter({ hasText: /Rolled back · prod-us/ })
+      .waitFor({ timeout: 20_000 });
+    await shot(page, '2-rolled-back');
+    const failing = (await notification.textContent()) ?? '';
+
+    // 3. /rollback prod-us: the review proposes a release that is not bad, and says what the
+    // click will do.
+    await page.getByTestId('composer').fill('/rollback prod-us');
+    await page.getByTestId('composer').press('Enter');
+    const review = page.getByTestId('message').filter({ hasText: 'Review this rollback' }).last();
+    await review.waitFor({ timeout: 15_000 });
+    const shown = (await review.textContent()) ?? '';
+    expect(shown).toMatch(/No approval needed|Needs approval|Blocked/);
+    expect(shown).toMatch(/Now:/);
+    await shot(page, '3-review');
+    // The release that just failed is live no more and is not what the review proposes.
+    const failingSha = /failing release: ([0-9a-f]{7})/.exec(failing)?.[1];
+    if (failingSha) expect(shown.split('After:')[1] ?? '').not.toContain(failingSha);
+    expect(
+      h.aws.control.calls({ operation: 'RollbackStage' }).filter((c) => !c.error),
+    ).toHaveLength(1);
+    await page.close();
+  });
+});

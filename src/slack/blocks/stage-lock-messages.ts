@@ -98,11 +98,17 @@ export function lockChangeMessage({ env, pipeline, stages, now }: LockChange): L
     held.map((s) => s.stage),
   );
   const text = `:octagonal_sign: Forward deploys into ${env.name} are blocked at ${heldWhere}: ${names.join(', ')}.`;
-  const rollbacks = {
-    allow: 'Rollbacks are still allowed.',
-    'require-approval': 'Rollbacks need approval while a freeze lasts.',
-    deny: 'Rollbacks are denied while a freeze lasts.',
-  }[env.windows.rollbacksDuringFreeze];
+  // What a freeze policy does to rollbacks matters only while a freeze (or blackout) holds.
+  const frozen = held.some((s) =>
+    s.causes.some((c) => c.kind === 'freeze' || c.kind === 'blackout'),
+  );
+  const rollbacks = frozen
+    ? {
+        allow: 'Rollbacks are still allowed.',
+        'require-approval': 'Rollbacks need approval while the freeze lasts.',
+        deny: 'Rollbacks are denied while the freeze lasts.',
+      }[env.windows.rollbacksDuringFreeze]
+    : 'Rollbacks are still possible: only forward deploys wait.';
   const body = `:octagonal_sign: Forward deploys into ${escapeMrkdwn(env.name)} are blocked: the inbound transition of ${escapeMrkdwn(heldWhere)} stays disabled while any of these holds:\n${bullets(env, held, now)}`;
   return {
     text,

@@ -16,6 +16,8 @@ export interface DeploymentGroupTarget {
   application: string;
   deploymentGroup: string;
   fileExistsBehavior?: 'DISALLOW' | 'OVERWRITE' | 'RETAIN';
+  /** A forward deploy started while deploys are blocked: announced with Stop, or stopped. */
+  duringBlock: 'announce' | 'stop';
 }
 
 export interface ApprovalPolicy {
@@ -91,7 +93,11 @@ export function normaliseConfig(raw: RawConfig, fallbackRegion: string | undefin
     const when = e.approval?.when ?? [];
     const approvers = e.approval?.approvers ?? d.approvers ?? [];
     const target: StageTarget | DeploymentGroupTarget = e.codedeploy
-      ? { kind: 'deployment-group', ...e.codedeploy }
+      ? {
+          kind: 'deployment-group',
+          ...e.codedeploy,
+          duringBlock: e.codedeploy.duringBlock ?? 'announce',
+        }
       : {
           kind: 'stage',
           pipeline: e.pipeline!,

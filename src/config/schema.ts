@@ -175,6 +175,12 @@ const environment = z.strictObject({
       deploymentGroup: awsName,
       /** For rollback deployments. Default: what the target's own deployment used. */
       fileExistsBehavior: z.enum(['DISALLOW', 'OVERWRITE', 'RETAIN']).optional(),
+      /**
+       * A forward deploy that starts while deploys are blocked (freeze, blackout, closed window,
+       * blocking alarm): `announce` it in the channel with a Stop button, or `stop` it
+       * (StopDeployment with autoRollbackEnabled). Rollbacks are never held. Default announce.
+       */
+      duringBlock: z.enum(['announce', 'stop']).optional(),
     })
     .optional(),
   /** Alarms watched during the bake window and after a rollback. */

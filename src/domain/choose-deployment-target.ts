@@ -1,6 +1,16 @@
 // Target choice for a CodeDeploy deployment group: stop what is in flight (with CodeDeploy's
-// own rollback), or redeploy the revision of an earlier successful deployment.
+// own rollback), or redeploy the revision of an earlier successful deployment. Works on releases
+// (domain/deployment-releases.ts): a rollback deployment is never a target of its own, a bad
+// release is never the default, and choosing one is flagged.
 import {
+  type DeploymentReleases,
+  deploymentReleases,
+  isRollbackDeployment,
+  unsafeDeploymentsCrossed,
+} from './deployment-releases.js';
+import type { UnsafeRelease } from './guardrails/rollback-safety.js';
+import {
+  type BadReason,
   type DeploymentGroupSnapshot,
   type DeploymentRelease,
   describeDeployRevision,
@@ -14,24 +24,86 @@ export type DeploymentTargetChoice =
   | {
       ok: true;
       action: 'redeploy';
+      /** The deployment in the group now (a release, or a rollback deployment that redeployed one). */
       current: DeploymentRelease | undefined;
       target: DeploymentRelease;
       byDefault: boolean;
+      /** Set when the target is bad in this group: why. Choosing it needs approval. */
+      targetBad?: BadReason[];
+      /** Older than the release the bot would choose by default ("the previous release"). */
+      olderThanPrevious: boolean;
+      /** Releases marked unsafe that the redeploy would undo (the live one and those between). */
+      unsafeCrossed: UnsafeRelease[];
     };
 
 function sameRevision(a: DeploymentRelease, b: DeploymentRelease): boolean {
   return describeDeployRevision(a.revision) === describeDeployRevision(b.revision);
 }
 
-function currentDeployment(s: DeploymentGroupSnapshot): DeploymentRelease | undefined {
-  return s.lastAttempted ?? s.deployments[0];
+/** Why `d` (a release) cannot be the target, or undefined when it can. */
+function whyNotTarget(
+  d: DeploymentRelease,
+  dr: DeploymentReleases,
+  group: string,
+): TargetRefusal | undefined {
+  const id = d.deploymentId;
+  if (d.status !== 'Succeeded') {
+    return refuse(
+      'deployment-not-succeeded',
+      `Deployment ${id} ended ${d.status}; only a successful deployment's revision is a safe target.`,
+    );
+  }
+  const live = [dr.deployed, dr.current].filter((x): x is DeploymentRelease => x !== undefined);
+  if (live.some((x) => x.deploymentId === id)) {
+    return refuse('is-current', `Deployment ${id} is the current deployment of ${group}.`);
+  }
+  if (live.some((x) => sameRevision(d, x))) {
+    return refuse(
+      'same-deployment-revision',
+      `Deployment ${id} deployed ${describeDeployRevision(d.revision)}, the same revision as the current deployment, so redeploying it changes nothing.`,
+    );
+  }
+  return undefined;
+}
+
+/** The release the bot goes back to unless told otherwise: the newest valid one that is not bad. */
+function defaultOf(dr: DeploymentReleases, group: string): DeploymentRelease | undefined {
+  const at = dr.current
+    ? dr.releases.findIndex((v) => v.release.deploymentId === dr.current!.deploymentId)
+    : -1;
+  return dr.releases
+    .slice(at + 1)
+    .find((v) => v.bad.length === 0 && !whyNotTarget(v.release, dr, group))?.release;
+}
+
+function chosen(
+  dr: DeploymentReleases,
+  group: string,
+  target: DeploymentRelease,
+  byDefault: boolean,
+): DeploymentTargetChoice {
+  const view = dr.releases.find((v) => v.release.deploymentId === target.deploymentId);
+  const previous = defaultOf(dr, group);
+  const position = (d: DeploymentRelease) =>
+    dr.releases.findIndex((v) => v.release.deploymentId === d.deploymentId);
+  return {
+    ok: true,
+    action: 'redeploy',
+    current: dr.deployed,
+    target,
+    byDefault,
+    ...(view && view.bad.length > 0 ? { targetBad: view.bad } : {}),
+    olderThanPrevious: previous !== undefined && position(target) > position(previous),
+    unsafeCrossed: unsafeDeploymentsCrossed(dr, target),
+  };
 }
 
 export function chooseDeploymentTarget(
   snapshot: DeploymentGroupSnapshot,
   to?: string,
 ): DeploymentTargetChoice | TargetRefusal {
-  const current = currentDeployment(snapshot);
+  const dr = deploymentReleases(snapshot);
+  const current = dr.deployed;
   const group = `${snapshot.application} / ${snapshot.deploymentGroup}`;
   if (!to && current && isDeploymentInFlight(current.status)) {
     return { ok: true, action: 'stop', current };
@@ -39,36 +111,23 @@ export function chooseDeploymentTarget(
   if (to) {
     const named = snapshot.deployments.find((d) => d.deploymentId === to);
     if (!named) return refuse('not-found', `No deployment ${to} was found in ${group}.`);
-    if (named.status !== 'Succeeded') {
+    if (isRollbackDeployment(named)) {
       return refuse(
-        'deployment-not-succeeded',
-        `Deployment ${to} ended ${named.status}; only a successful deployment's revision is a safe target.`,
+        'is-rollback',
+        `Deployment ${to} is a rollback deployment, not a release of its own; name the deployment that first deployed its revision.`,
       );
     }
-    if (current && named.deploymentId === current.deploymentId) {
-      return refuse('is-current', `Deployment ${to} is the current deployment of ${group}.`);
-    }
-    if (current && sameRevision(named, current)) {
-      return refuse(
-        'same-deployment-revision',
-        `Deployment ${to} deployed ${describeDeployRevision(named.revision)}, the same revision as the current deployment, so redeploying it changes nothing.`,
-      );
-    }
-    return { ok: true, action: 'redeploy', current, target: named, byDefault: false };
+    return whyNotTarget(named, dr, group) ?? chosen(dr, group, named, false);
   }
-  const target = snapshot.deployments.find(
-    (d) =>
-      d.status === 'Succeeded' &&
-      d.deploymentId !== current?.deploymentId &&
-      (!current || !sameRevision(d, current)),
-  );
+  const target = defaultOf(dr, group);
   if (!target) {
+    const bad = dr.releases.filter((v) => v.bad.length > 0 && !whyNotTarget(v.release, dr, group));
     return refuse(
       'no-earlier-release',
-      `No earlier successful deployment of ${group} has a revision different from the current one.`,
+      `No earlier successful deployment of ${group} that is not bad has a revision different from the current one.${bad.length > 0 ? ` ${bad.length} earlier deployment${bad.length > 1 ? 's are' : ' is'} bad: name one ("to d-…") if you are sure; it needs approval.` : ''}`,
     );
   }
-  return { ok: true, action: 'redeploy', current, target, byDefault: true };
+  return chosen(dr, group, target, true);
 }
 
 export interface FileExistsChoice {

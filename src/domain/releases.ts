@@ -115,6 +115,8 @@ export interface DeploymentGroupSnapshot {
   lastAttempted?: DeploymentRelease;
   /** Recent deployments of the group, newest first (includes lastAttempted when known). */
   deployments: DeploymentRelease[];
+  /** What the bot keeps of each release's standing in this group, by deployment id. */
+  standing?: ReadonlyMap<string, StoredStanding>;
 }
 
 const IN_FLIGHT: ReadonlySet<DeploymentStatus> = new Set([

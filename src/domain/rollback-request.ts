@@ -1,4 +1,5 @@
 // The rollback request: the unit of work and of audit. Stored by store/request-store.ts.
+import type { UnsafeRelease } from './guardrails/rollback-safety.js';
 import type { DeployRevision, FileExistsBehavior } from './releases.js';
 import type { RequestState } from './request-state.js';
 
@@ -36,6 +37,11 @@ export type RollbackTarget =
       targetDeploymentId?: string;
       revision?: DeployRevision;
       fileExistsBehavior?: FileExistsBehavior;
+      /** Facts of the choice (domain/choose-deployment-target.ts), as for a stage target. */
+      olderThanPrevious?: boolean;
+      targetBad?: string[];
+      /** Releases marked `[rollback-unsafe]` the redeploy would undo (the live one and those between). */
+      unsafeCrossed?: UnsafeRelease[];
     };
 
 export interface RollbackRequest {

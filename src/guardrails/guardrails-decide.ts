@@ -49,7 +49,13 @@ async function stageFacts(
   known: KnownExecutions | undefined,
 ): Promise<StageRollbackFacts> {
   const t = request.target;
-  if (t.kind !== 'stage') return { targetIsOlderThanPrevious: false, unsafeCrossed: [] };
+  if (t.kind !== 'stage') {
+    // A deployment group's facts come with its choice (domain/choose-deployment-target.ts).
+    return {
+      targetIsOlderThanPrevious: t.olderThanPrevious ?? false,
+      unsafeCrossed: t.unsafeCrossed ?? [],
+    };
+  }
   try {
     return await readStageRollbackFacts(
       deps.aws,
@@ -102,9 +108,7 @@ export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollba
       isGroupRollback: request.source === GROUP_ROLLBACK_SOURCE || groupId !== undefined,
       targetIsOlderThanPrevious: facts.targetIsOlderThanPrevious,
       unsafeCrossed: facts.unsafeCrossed,
-      ...(request.target.kind === 'stage' && request.target.targetBad
-        ? { targetBad: request.target.targetBad }
-        : {}),
+      ...(request.target.targetBad ? { targetBad: request.target.targetBad } : {}),
     };
     const decision = decideRollback({
       env,

@@ -14,6 +14,7 @@ import type { Account, AwsClients } from '../aws/aws-clients.js';
 import { type AwsResource, toAwsCallError } from '../aws/aws-errors.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import { parseRevisionSummary } from '../aws/revision-summary.js';
+import { OUR_ROLLBACK_DESCRIPTION } from '../domain/deployment-releases.js';
 import { describeDeployRevision, type SourceRevision } from '../domain/releases.js';
 
 export interface ReleaseFacts {
@@ -168,8 +169,6 @@ export function deploymentSourceRevisions(d: Pick<DeploymentInfo, 'revision'>): 
   return [{ actionName: r.revisionType ?? 'revision', revisionId: r.appSpecContent?.sha256 ?? '' }];
 }
 
-const OUR_DESCRIPTION = /^Rollback by rollback-bot (\S+)/;
-
 export interface DeploymentFacts extends ReleaseFacts {
   awsRollback: AwsRollback;
   /** For a codeDeployRollback deployment: the deployment it rolls back. */
@@ -192,7 +191,7 @@ export async function deploymentFacts(
     client.send(new BatchGetDeploymentsCommand({ deploymentIds: [deploymentId] })),
   );
   const d = out.deploymentsInfo?.[0] ?? {};
-  const ours = d.description?.match(OUR_DESCRIPTION)?.[1];
+  const ours = d.description?.match(OUR_ROLLBACK_DESCRIPTION)?.[1];
   const facts: ReleaseFacts & { triggeringId?: string } = {
     releaseId: deploymentId,
     sourceRevisions: deploymentSourceRevisions(d),

@@ -125,6 +125,8 @@ export async function loadDeploymentGroupSnapshot(
   application: string,
   deploymentGroup: string,
   limit: number,
+  /** What the bot keeps of the releases' standing in this group (src/store/standing-store.ts). */
+  standing?: ReadonlyMap<string, StoredStanding>,
 ): Promise<DeploymentGroupSnapshot> {
   const [group, deployments] = await Promise.all([
     cd.getGroup(application, deploymentGroup),
@@ -134,5 +136,11 @@ export async function loadDeploymentGroupSnapshot(
   if (!lastAttempted && group.lastAttemptedId) {
     lastAttempted = (await cd.getDeployments(application, [group.lastAttemptedId]))[0];
   }
-  return { application, deploymentGroup, deployments, ...(lastAttempted ? { lastAttempted } : {}) };
+  return {
+    application,
+    deploymentGroup,
+    deployments,
+    ...(lastAttempted ? { lastAttempted } : {}),
+    ...(standing ? { standing } : {}),
+  };
 }

@@ -14,6 +14,7 @@ import {
 import { chooseStageTarget, findStageRelease } from '../domain/choose-rollback-target.js';
 import { EngineError } from '../domain/engine-errors.js';
 import { causeNames, decideStageLock, type UnlockOutcome } from '../domain/guardrails/index.js';
+import type { UnsafeRelease } from '../domain/guardrails/index.js';
 import { diffReleases, type ReleaseDiff } from '../domain/release-diff.js';
 import { listReleaseChoices, type ReleaseChoice } from '../domain/release-list.js';
 import type { BadReason, DeploymentRelease, PipelineRelease } from '../domain/releases.js';
@@ -94,6 +95,11 @@ export type Preview =
       current?: DeploymentRelease;
       target?: DeploymentRelease;
       byDefault: boolean;
+      /** The target is bad in this group: why. Choosing it needs approval. */
+      targetBad?: BadReason[];
+      olderThanPrevious?: boolean;
+      /** Releases marked unsafe the redeploy would undo. */
+      unsafeCrossed?: UnsafeRelease[];
       /** Said in the preview: a wrong choice can delete files on the instances. */
       fileExists?: FileExistsChoice;
     }
@@ -458,6 +464,7 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       t.application,
       t.deploymentGroup,
       lookback,
+      await standing.read(placeKey(env.region, t)),
     );
     const choice = chooseDeploymentTarget(snapshot, opts.to);
     if (!choice.ok) return { preview: choice };
@@ -477,6 +484,9 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
         ...(choice.current ? { current: choice.current } : {}),
         target: choice.target,
         byDefault: choice.byDefault,
+        ...(choice.targetBad ? { targetBad: choice.targetBad } : {}),
+        olderThanPrevious: choice.olderThanPrevious,
+        unsafeCrossed: choice.unsafeCrossed,
         fileExists: chooseFileExistsBehavior(t.fileExistsBehavior, choice.target),
       },
     };
@@ -505,6 +515,9 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       ...(p.target ? { targetDeploymentId: p.target.deploymentId } : {}),
       ...(p.target?.revision ? { revision: p.target.revision } : {}),
       ...(p.fileExists ? { fileExistsBehavior: p.fileExists.behavior } : {}),
+      ...(p.olderThanPrevious !== undefined ? { olderThanPrevious: p.olderThanPrevious } : {}),
+      ...(p.targetBad ? { targetBad: p.targetBad.map((b) => b.why) } : {}),
+      ...(p.unsafeCrossed && p.unsafeCrossed.length > 0 ? { unsafeCrossed: p.unsafeCrossed } : {}),
     };
   }
 

@@ -3,7 +3,7 @@
 // Seeded; a failure prints its seed and the shrunk sequence.
 //
 //   CI:   a few sequences (STORY_RUNS, default 3)
-//   long: STORY_RUNS=200 npx vitest run test/stories/random-incidents.test.ts
+//   long: STORY_RUNS=200 STORY_STEPS=12 npx vitest run test/stories/random-incidents.test.ts
 //   one:  STORY_SEED=<seed> STORY_PATH=<path> npx vitest run test/stories/random-incidents.test.ts
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
@@ -109,7 +109,7 @@ describe('randomised incident stories', () => {
     `${runs} random sequences keep every invariant`,
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.commands(steps, { maxCommands: 6 }), async (cmds) => {
+        fc.asyncProperty(fc.commands(steps, { maxCommands: Number(process.env.STORY_STEPS ?? 6) }), async (cmds) => {
           const story = await startStory();
           try {
             await fc.asyncModelRun(() => ({ model: story.model, real: { story } }), cmds);

@@ -39,6 +39,7 @@ export function engineConfig(lockAfterRollback = false): Config {
         kind: 'deployment-group',
         application: 'billing-api',
         deploymentGroup: 'prod-eu',
+        duringBlock: 'announce',
       }),
     },
     groups: {},

@@ -82,3 +82,95 @@ describe('CodeDeploy target choice', () => {
     expect(chooseFileExistsBehavior(undefined, dep('d-00000000B', 'x')).behavior).toBe('DISALLOW');
   });
 });
+
+describe('CodeDeploy releases and their standing', () => {
+  const at = (day: number) => new Date(Date.UTC(2026, 0, day));
+  const v = (id: string, key: string, day: number, extra: Partial<DeploymentRelease> = {}) =>
+    dep(id, key, { createTime: at(day), ...extra });
+  const standing = (id: string, why: string) =>
+    new Map([[id, { bad: [{ why, at: at(9).getTime(), by: 'rollback-bot' }] }]]);
+
+  it('skips a release marked bad, one rolled back from, and rollback deployments', () => {
+    const g: DeploymentGroupSnapshot = {
+      ...group([
+        v('d-00000000E', 'v5.zip', 5),
+        // Our rollback to v3 replaced D: D is bad, and the rollback is no release.
+        v('d-0000000R2', 'v3.zip', 4, { description: 'Rollback by rollback-bot 01J to d-00000000C' }),
+        v('d-00000000D', 'v4.zip', 3),
+        v('d-00000000C', 'v3.zip', 2),
+        v('d-00000000B', 'v2.zip', 1),
+        v('d-00000000A', 'v1.zip', 0),
+      ]),
+      standing: standing('d-00000000C', 'alarm web-5xx during its bake window'),
+    };
+    const r = chooseDeploymentTarget(g);
+    expect(r).toMatchObject({
+      ok: true,
+      action: 'redeploy',
+      target: { deploymentId: 'd-00000000B' },
+      olderThanPrevious: false,
+    });
+    expect(r).not.toHaveProperty('targetBad');
+    expect(chooseDeploymentTarget(g, 'd-0000000R2')).toMatchObject({
+      ok: false,
+      code: 'is-rollback',
+    });
+    // Named anyway: flagged bad, with why.
+    const d = chooseDeploymentTarget(g, 'd-00000000D');
+    expect(d).toMatchObject({ ok: true, byDefault: false, olderThanPrevious: false });
+    expect((d as { targetBad: { why: string }[] }).targetBad[0]!.why).toMatch(
+      /rolled back from it \(rollback d-0000000R2\)/,
+    );
+    const c = chooseDeploymentTarget(g, 'd-00000000C');
+    expect((c as { targetBad: { why: string }[] }).targetBad.map((b) => b.why)).toEqual([
+      'alarm web-5xx during its bake window',
+    ]);
+  });
+
+  it('a target older than the default one is olderThanPrevious', () => {
+    const g = group([
+      v('d-00000000C', 'v3.zip', 3),
+      v('d-00000000B', 'v2.zip', 2),
+      v('d-00000000A', 'v1.zip', 1),
+    ]);
+    expect(chooseDeploymentTarget(g)).toMatchObject({ olderThanPrevious: false });
+    expect(chooseDeploymentTarget(g, 'd-00000000A')).toMatchObject({
+      ok: true,
+      olderThanPrevious: true,
+    });
+  });
+
+  it('a CodeDeploy rollback after a failure is not the current release; the failed one is bad', () => {
+    const g = group([
+      v('d-0000000R1', 'v2.zip', 4, { creator: 'codeDeployRollback' }),
+      v('d-00000000C', 'v3.zip', 3, { status: 'Failed', rollbackDeploymentId: 'd-0000000R1' }),
+      v('d-00000000B', 'v2.zip', 2),
+      v('d-00000000A', 'v1.zip', 1),
+    ]);
+    expect(chooseDeploymentTarget(g)).toMatchObject({
+      ok: true,
+      current: { deploymentId: 'd-0000000R1' },
+      target: { deploymentId: 'd-00000000A' },
+      olderThanPrevious: false,
+    });
+  });
+
+  it('crosses releases whose description carries [rollback-unsafe], current and between', () => {
+    const g = group([
+      v('d-00000000D', 'v4.zip', 4, { description: 'billing 4.0 [Rollback-Unsafe] drop column' }),
+      v('d-00000000C', 'v3.zip', 3, { description: 'billing 3.0 [rollback-unsafe] migration 42' }),
+      v('d-00000000B', 'v2.zip', 2, { description: 'billing 2.0' }),
+      v('d-00000000A', 'v1.zip', 1, { description: 'billing 1.0 [rollback-unsafe] stays' }),
+    ]);
+    const toC = chooseDeploymentTarget(g);
+    expect(toC).toMatchObject({ target: { deploymentId: 'd-00000000C' } });
+    expect((toC as { unsafeCrossed: { executionId: string }[] }).unsafeCrossed).toEqual([
+      expect.objectContaining({ executionId: 'd-00000000D' }),
+    ]);
+    const toA = chooseDeploymentTarget(g, 'd-00000000A');
+    const crossed = (toA as { unsafeCrossed: { executionId: string; reasons: string[] }[] })
+      .unsafeCrossed;
+    expect(crossed.map((u) => u.executionId)).toEqual(['d-00000000D', 'd-00000000C']);
+    expect(crossed[1]!.reasons[0]).toMatch(/marked \[rollback-unsafe\]: billing 3.0/);
+  });
+});

@@ -167,6 +167,7 @@ describe('propagation', () => {
         kind: 'deployment-group',
         application: 'billing',
         deploymentGroup: 'prod',
+        duringBlock: 'announce',
       }),
     },
     groups: { all: { name: 'all', members: ['staging', 'billing'], onMemberFailure: 'halt' } },

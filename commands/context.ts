@@ -2,6 +2,7 @@
 import type { Config } from '../src/config/config.js';
 import type { GroupRollbacks } from '../src/groups/group-rollbacks.js';
 import type { GuardrailsControl } from '../src/guardrails/guardrails-control.js';
+import type { HeldDeploys } from '../src/guardrails/held-deploys.js';
 import type { RollbackService } from '../src/services/rollback-service.js';
 import type { ApprovalFlow } from '../src/slack/approval-flow.js';
 import type { AttemptAudit } from '../src/slack/attempt-audit.js';
@@ -22,8 +23,11 @@ export interface SlackServices {
   }) => Promise<void>;
   audit: AttemptAudit;
   now: () => number;
-  /** Freezes, deploy block status and approvals (absent: those commands say so). */
-  guardrails?: { control: GuardrailsControl; approvals: ApprovalFlow };
+  /**
+   * Freezes, deploy block status and approvals (absent: those commands say so); `holds`: forward
+   * deploys into CodeDeploy groups held while blocked (the Stop button).
+   */
+  guardrails?: { control: GuardrailsControl; approvals: ApprovalFlow; holds?: HeldDeploys };
   /** Group rollbacks (absent: `/rollback <group>` says they are not available here). */
   groups?: GroupRollbacks;
 }

@@ -33,6 +33,7 @@ import {
 } from './guardrails/guardrails-control.js';
 import { createGuardrailsDecide } from './guardrails/guardrails-decide.js';
 import { createGuardrailsQueue, startGuardrailsWorker } from './guardrails/guardrails-jobs.js';
+import { createHeldDeploys } from './guardrails/held-deploys.js';
 import { reconcileOnReleaseArrival } from './guardrails/release-arrival-hook.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
 import { startRollbackWorkers } from './jobs/rollback-workers.js';
@@ -45,6 +46,7 @@ import { createSlackApp } from './slack/app.js';
 import { type ApprovalFlow, createApprovalFlow } from './slack/approval-flow.js';
 import { createAttemptAudit } from './slack/attempt-audit.js';
 import { createChannelPacer } from './slack/channel-pacer.js';
+import { createHeldDeployAnnouncer } from './slack/held-deploy-announcer.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createPrincipalResolver } from './slack/principals.js';
 import { createStageLockAnnouncer } from './slack/stage-lock-announcer.js';
@@ -54,6 +56,7 @@ import {
   createStatusScheduler,
   startStatusWorker,
 } from './slack/status-messages.js';
+import { createHeldDeployStore } from './store/held-deploy-store.js';
 import { createOfferStore } from './store/offer-store.js';
 import { checkRedisSuitable, createRedis } from './store/redis.js';
 import { createRedisHealth, reportRedisErrors } from './store/redis-health.js';
@@ -168,6 +171,17 @@ export async function startBot({
   });
   const cases = createApprovalStore(redis, prefix);
   const audit = createAttemptAudit(redis, prefix);
+  // Forward deploys into CodeDeploy groups while blocked: announced with Stop, or stopped.
+  const heldDeploys = (poster: WebClient) =>
+    createHeldDeploys({
+      config,
+      aws,
+      freezes,
+      store: createHeldDeployStore(redis, prefix),
+      announcer: createHeldDeployAnnouncer(poster),
+      audit,
+      log,
+    });
   // Group rollbacks: one record per group, a queue that runs members in order.
   const groupStore = createGroupStore(redis, prefix);
   const groupQueue = createGroupQueue(redis, prefix);
@@ -236,7 +250,7 @@ export async function startBot({
         scheduleStatus: (r) => scheduler.schedule(r),
         audit,
         now: Date.now,
-        guardrails: { control, approvals },
+        guardrails: { control, approvals, holds: heldDeploys(webSlack) },
         groups: createGroupRollbacks({
           config,
           service,
@@ -344,6 +358,7 @@ export async function startBot({
     workerFlowRef = workerFlow;
     const onBlockingAlarm = reconcileOnBlockingAlarm(config, guardQueue);
     const onReleaseArrival = reconcileOnReleaseArrival(config, guardQueue);
+    const holds = heldDeploys(slackPoster);
     const reactions = startReactionWorkers({
       connection: workerRedis,
       requestConnection: redis,
@@ -360,6 +375,7 @@ export async function startBot({
       onEvent: async (event) => {
         await onBlockingAlarm(event);
         await onReleaseArrival(event);
+        await holds.onEvent(event);
       },
       // Reactions mostly wait on AWS and Slack: run many at once so a burst of failures is acted
       // on in parallel (4 at a time queued detection → action for seconds in the benchmark).

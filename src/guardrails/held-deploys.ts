@@ -19,7 +19,11 @@ import type { FreezeStore } from './freeze-store.js';
 /** What the holds tell people, rendered and posted by src/slack/held-deploy-announcer.ts. */
 export interface HeldDeployAnnouncer {
   /** A deployment started while blocked: announced (with Stop) or stopped. Returns the message. */
-  held(env: EnvironmentConfig, held: HeldDeploy, causes: readonly BlockCause[]): Promise<{
+  held(
+    env: EnvironmentConfig,
+    held: HeldDeploy,
+    causes: readonly BlockCause[],
+  ): Promise<{
     channel: string;
     ts?: string;
   }>;
@@ -31,7 +35,16 @@ export interface HeldDeployDeps {
   freezes: FreezeStore;
   store: HeldDeployStore;
   announcer: HeldDeployAnnouncer;
-  audit: { record(entry: Record<string, string>): Promise<void> };
+  /** The audit stream (src/slack/attempt-audit.ts writes it). */
+  audit: {
+    record(entry: {
+      by: string;
+      event: string;
+      env: string;
+      deployment: string;
+      detail: string;
+    }): Promise<void>;
+  };
   log: Logger;
   now?: () => number;
 }
@@ -71,10 +84,7 @@ export function createHeldDeploys(deps: HeldDeployDeps) {
     return next;
   }
 
-  async function holdIn(
-    env: EnvironmentConfig,
-    e: DeploymentEvent,
-  ) {
+  async function holdIn(env: EnvironmentConfig, e: DeploymentEvent) {
     const t = env.target;
     if (t.kind !== 'deployment-group') return;
     const at = now();
@@ -108,7 +118,11 @@ export function createHeldDeploys(deps: HeldDeployDeps) {
       held = (await stopOnce(held, 'rollback-bot')) ?? (await deps.store.get(held.id)) ?? held;
     }
     const where = await deps.announcer.held(env, held, block.causes);
-    await deps.store.update({ ...held, channel: where.channel, ...(where.ts ? { ts: where.ts } : {}) });
+    await deps.store.update({
+      ...held,
+      channel: where.channel,
+      ...(where.ts ? { ts: where.ts } : {}),
+    });
   }
 
   return {

@@ -13,8 +13,8 @@ import {
 } from '../domain/choose-deployment-target.js';
 import { chooseStageTarget, findStageRelease } from '../domain/choose-rollback-target.js';
 import { EngineError } from '../domain/engine-errors.js';
-import { causeNames, decideStageLock, type UnlockOutcome } from '../domain/guardrails/index.js';
 import type { UnsafeRelease } from '../domain/guardrails/index.js';
+import { causeNames, decideStageLock, type UnlockOutcome } from '../domain/guardrails/index.js';
 import { diffReleases, type ReleaseDiff } from '../domain/release-diff.js';
 import { listReleaseChoices, type ReleaseChoice } from '../domain/release-list.js';
 import type { BadReason, DeploymentRelease, PipelineRelease } from '../domain/releases.js';

@@ -9,6 +9,8 @@ export interface AttemptAudit {
     channel?: string;
     detail?: string;
     request?: string;
+    /** A CodeDeploy deployment acted on (a forward deploy held while blocked). */
+    deployment?: string;
   }): Promise<void>;
 }
 

@@ -109,14 +109,17 @@ describe('randomised incident stories', () => {
     `${runs} random sequences keep every invariant`,
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.commands(steps, { maxCommands: Number(process.env.STORY_STEPS ?? 6) }), async (cmds) => {
-          const story = await startStory();
-          try {
-            await fc.asyncModelRun(() => ({ model: story.model, real: { story } }), cmds);
-          } finally {
-            await story.stop();
-          }
-        }),
+        fc.asyncProperty(
+          fc.commands(steps, { maxCommands: Number(process.env.STORY_STEPS ?? 6) }),
+          async (cmds) => {
+            const story = await startStory();
+            try {
+              await fc.asyncModelRun(() => ({ model: story.model, real: { story } }), cmds);
+            } finally {
+              await story.stop();
+            }
+          },
+        ),
         {
           numRuns: runs,
           ...(seed !== undefined ? { seed } : {}),

@@ -219,6 +219,10 @@ export async function startStory(): Promise<Story> {
         );
         model.locked = true;
         model.baking = false;
+        const target = (await audit()).find(
+          (e) => e.request === rid && e.event === 'requested',
+        )?.targetExecutionId;
+        if ((await requestState(rid)) === 'succeeded' && target) model.live = target;
       } else {
         model.live = id;
         model.baking = true;
@@ -247,6 +251,11 @@ export async function startStory(): Promise<Story> {
         30_000,
       );
       model.locked = true;
+      // The rollback went back to its target: that release is live now.
+      const target = (await audit()).find(
+        (e) => e.request === rid && e.event === 'requested',
+      )?.targetExecutionId;
+      if ((await requestState(rid)) === 'succeeded' && target) model.live = target;
       await settle();
     },
     async clearAlarm() {
@@ -312,8 +321,10 @@ export async function startStory(): Promise<Story> {
       if (end === 'succeeded') {
         model.bad.add(model.live);
         model.locked = true;
-        const preview = /\/commit\/([0-9a-f]{40})/.exec(shown.split('*After:*')[1] ?? '')?.[1];
-        if (preview) model.live = model.releaseOf.get(preview) ?? model.live;
+        const target = (await audit()).find(
+          (e) => e.request === requestId && e.event === 'requested',
+        )?.targetExecutionId;
+        if (target) model.live = target;
       }
       await settle();
       return { promised, requestId };

@@ -18,6 +18,7 @@ export const ACTION = {
   groupApprove: 'group.approve', // value: group id (the group's one approval post)
   groupReject: 'group.reject', // value: group id
   unlockStage: 'guard.unlock', // value: waiting-release notice id (a release waiting at a locked stage)
+  stopHeldDeploy: 'guard.stop_deploy', // value: held-deploy id (a CodeDeploy deploy started while blocked)
 } as const;
 
 export const VIEW = {

@@ -15,6 +15,7 @@ import {
 } from './offer-actions.js';
 import { onOpenPicker, onPickerSubmit, onPickRelease } from './picker.js';
 import { rollbackCommand } from './rollback-command.js';
+import { onStopHeldDeploy } from './stop-held-deploy.js';
 import { onUnlockStage } from './unlock-stage.js';
 
 /** A listener for one action or view id; the id decides the payload's shape. */
@@ -51,6 +52,7 @@ export function registerListeners(app: App, s: SlackServices, log: Logger): void
     actions.set(ACTION.reject, onReject(s.guardrails.approvals, log));
     views.set(VIEW.reject, onRejectSubmit(s.guardrails.approvals, log));
     actions.set(ACTION.unlockStage, onUnlockStage(s, log));
+    actions.set(ACTION.stopHeldDeploy, onStopHeldDeploy(s, log));
   }
 
   app.command('/rollback', rollbackCommand(s, log));

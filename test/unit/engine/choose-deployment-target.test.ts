@@ -95,7 +95,9 @@ describe('CodeDeploy releases and their standing', () => {
       ...group([
         v('d-00000000E', 'v5.zip', 5),
         // Our rollback to v3 replaced D: D is bad, and the rollback is no release.
-        v('d-0000000R2', 'v3.zip', 4, { description: 'Rollback by rollback-bot 01J to d-00000000C' }),
+        v('d-0000000R2', 'v3.zip', 4, {
+          description: 'Rollback by rollback-bot 01J to d-00000000C',
+        }),
         v('d-00000000D', 'v4.zip', 3),
         v('d-00000000C', 'v3.zip', 2),
         v('d-00000000B', 'v2.zip', 1),

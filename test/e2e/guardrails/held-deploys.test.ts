@@ -1,0 +1,165 @@
+// A forward deploy into a CodeDeploy group during a freeze, end to end: the deployment STARTs in
+// the local AWS endpoint, its event reaches /aws/events, and per `codedeploy.duringBlock` the bot
+// announces it once with Stop (Stop stops it once; an outsider's Stop is refused) or stops it
+// itself (StopDeployment with autoRollbackEnabled, once) and says so. Rollbacks are never held.
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { type Harness, startHarness } from '../../support/harness.js';
+import { MANAGER, OUTSIDER, PROD, RELEASE, WORLD, waitFor } from './guard-harness.js';
+
+let h: Harness | undefined;
+let redis: Redis | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+  redis?.disconnect();
+  redis = undefined;
+});
+
+const config = (duringBlock?: 'announce' | 'stop') => `
+defaults:
+  timezone: Europe/Berlin
+  region: us-east-1
+  approvers: [U0MANAGER]
+  feed: off
+access:
+  admins: [U0RELEASE]
+  freezers: [U0RELEASE]
+environments:
+  prod-eu:
+    channel: ${PROD}
+    region: eu-west-1
+    codedeploy:
+      application: billing-api
+      deploymentGroup: prod-eu
+${duringBlock ? `      duringBlock: ${duringBlock}` : ''}
+`;
+
+async function start(duringBlock?: 'announce' | 'stop'): Promise<Harness> {
+  h = await startHarness({ config: config(duringBlock), world: WORLD, time: { mode: 'manual' } });
+  redis = new Redis(inject('redisUrl'));
+  return h;
+}
+
+async function freeze(g: Harness) {
+  const cmd = await g.slack.client.command('/rollback', 'freeze prod-eu 4h Year-end freeze', {
+    user: RELEASE,
+    channel: PROD,
+  });
+  expect((await cmd.waitForResponse(/Froze|freeze/, { timeoutMs: 10_000 })).text).toMatch(
+    /Froze prod-eu/,
+  );
+}
+
+function deploy(g: Harness, version: string) {
+  return g.aws.control.startDeployment('billing-api', 'prod-eu', {
+    region: 'eu-west-1',
+    revision: { s3: { bucket: 'acme-billing-artifacts', key: `billing-api/${version}.zip` } },
+    description: `billing-api ${version}`,
+  }).deploymentId;
+}
+
+const stops = (g: Harness) =>
+  g.aws.control.calls({ operation: 'StopDeployment' }).filter((c) => !c.error);
+
+async function audit(g: Harness): Promise<Array<Record<string, string>>> {
+  const entries = await redis!.xrange(`${g.prefix}:audit`, '-', '+');
+  return entries.map(([, flat]) => {
+    const f: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
+    return f;
+  });
+}
+
+/** Every event the endpoint emitted so far has reached the bot and been reacted to. */
+async function settled(g: Harness, deploymentId: string) {
+  await g.aws.control.flushEvents();
+  await waitFor(
+    async () => (await audit(g)).some((e) => e.deployment === deploymentId) || undefined,
+    `the hold of ${deploymentId} audited`,
+  );
+}
+
+describe('forward deploys into a CodeDeploy group while blocked', () => {
+  it('announce (the default): one message with Stop; Stop stops it once; an outsider is refused', async () => {
+    const g = await start();
+    await freeze(g);
+    const id = deploy(g, '3.16.0');
+    const notice = await g.slack.client.waitForMessage(
+      PROD,
+      (m) => m.text.includes(id) && m.text.includes('forward deploy started'),
+      { timeoutMs: 10_000 },
+    );
+    await settled(g, id);
+    expect(JSON.stringify(notice.blocks)).toMatch(/Year-end freeze/);
+    expect(stops(g)).toHaveLength(0);
+
+    await g.slack.client.click(notice, 'Stop', { user: OUTSIDER });
+    await g.slack.client.waitForEphemeral(OUTSIDER, /:no_entry:/);
+    expect(stops(g)).toHaveLength(0);
+
+    // Two people click at once: one stops it, the other is told it already was.
+    await Promise.all([
+      g.slack.client.click(notice, 'Stop', { user: MANAGER }),
+      g.slack.client.click(notice, 'Stop', { user: RELEASE }),
+    ]);
+    const answers = await Promise.all([
+      g.slack.client.waitForEphemeral(MANAGER, /stopped/i),
+      g.slack.client.waitForEphemeral(RELEASE, /stopped/i),
+    ]);
+    expect(answers.map((a) => /already stopped/.test(a.text)).sort()).toEqual([false, true]);
+    const stopper = /already stopped/.test(answers[0]!.text) ? RELEASE : MANAGER;
+    const after = await g.slack.client.waitForMessage(
+      PROD,
+      (m) => m.ts === notice.ts && /was stopped/.test(m.text),
+    );
+    expect(JSON.stringify(after.blocks)).not.toMatch(/guard.stop_deploy/);
+    expect(stops(g)).toHaveLength(1);
+    expect(stops(g)[0]!.input).toMatchObject({ deploymentId: id, autoRollbackEnabled: true });
+
+    // CodeDeploy's own rollback deployment started too: it is not held.
+    await g.aws.control.flushEvents();
+    const announced = g.slack.client
+      .messages(PROD)
+      .filter((m) => /forward deploy|was stopped|Stopped deployment/.test(m.text));
+    expect(announced).toHaveLength(1);
+    const entries = (await audit(g)).filter((e) => e.deployment === id);
+    expect(entries.map((e) => [e.event, e.by])).toEqual([
+      ['deploy-held', 'rollback-bot'],
+      ['deploy-stopped', `user:${stopper}`],
+    ]);
+    expect((await audit(g)).some((e) => e.event === 'stop-deploy-refused')).toBe(true);
+  });
+
+  it('stop: StopDeployment with autoRollbackEnabled once, and said in the channel', async () => {
+    const g = await start('stop');
+    await freeze(g);
+    const id = deploy(g, '3.16.0');
+    const said = await g.slack.client.waitForMessage(
+      PROD,
+      (m) => m.text.includes(`Stopped deployment ${id}`),
+      { timeoutMs: 10_000 },
+    );
+    expect(JSON.stringify(said.blocks)).toMatch(/Year-end freeze/);
+    expect(JSON.stringify(said.blocks)).not.toMatch(/guard.stop_deploy/);
+    await g.aws.control.flushEvents();
+    expect(stops(g)).toHaveLength(1);
+    expect(stops(g)[0]!.input).toMatchObject({ deploymentId: id, autoRollbackEnabled: true });
+    const entries = (await audit(g)).filter((e) => e.deployment === id);
+    expect(entries.map((e) => [e.event, e.by])).toEqual([
+      ['deploy-held', 'rollback-bot'],
+      ['deploy-stopped', 'rollback-bot'],
+    ]);
+  });
+
+  it('nothing is held when nothing blocks', async () => {
+    const g = await start('stop');
+    const id = deploy(g, '3.16.0');
+    await g.aws.control.flushEvents();
+    // The reaction to the START event has run once the deploy's event is acknowledged; give the
+    // worker the same time the held cases take, then look.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(stops(g)).toHaveLength(0);
+    expect(g.slack.client.messages(PROD).filter((m) => m.text.includes(id))).toHaveLength(0);
+  });
+});

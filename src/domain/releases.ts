@@ -41,6 +41,8 @@ export interface BadReason {
   at: number;
   /** Who said so: `aws`, `rollback-bot`, `user:U…`. */
   by: string;
+  /** Names the event behind it (`rollback:<execution id>`): the same event counts once. */
+  key?: string;
 }
 
 /** What Redis keeps of a release's standing in one stage (src/store/standing-store.ts; domain/stage-releases.ts reads it). */

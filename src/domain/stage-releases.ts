@@ -64,8 +64,8 @@ function releaseFor(e: PipelineRelease, snapshot: StageSnapshot): PipelineReleas
 }
 
 const byWho: Record<string, string> = {
-  AutomatedRollback: 'AWS rolled the stage back from it automatically',
-  ManualRollback: 'the stage was rolled back from it',
+  AutomatedRollback: 'rolled back by AWS automatically',
+  ManualRollback: 'rolled back',
 };
 
 /**
@@ -86,16 +86,17 @@ export function derivedBadReasons(snapshot: StageSnapshot): Map<string, BadReaso
     const replaced = releaseIdOf(before);
     if (replaced === releaseIdOf(e)) return;
     const reason: BadReason = {
-      why: `${byWho[e.triggerType ?? ''] ?? 'the stage was rolled back from it'} (rollback ${e.executionId.slice(0, 8)})`,
+      why: `${byWho[e.triggerType ?? ''] ?? 'rolled back'} (rollback ${e.executionId.slice(0, 8)})`,
       at: e.startTime.getTime(),
       by: e.triggerType === 'AutomatedRollback' ? 'aws' : 'rollback',
+      key: `rollback:${e.executionId}`,
     };
     out.set(replaced, [...(out.get(replaced) ?? []), reason]);
   });
   return out;
 }
 
-/** The reasons that count: derived and stored, less those a later "mark good" undid. */
+/** The reasons that count: derived and stored (each event once), less those a later "mark good" undid. */
 export function effectiveBadReasons(
   derived: readonly BadReason[],
   stored: StoredStanding | undefined,
@@ -106,8 +107,9 @@ export function effectiveBadReasons(
   // One line per distinct reason.
   const seen = new Set<string>();
   return counted.filter((r) => {
-    if (seen.has(r.why)) return false;
-    seen.add(r.why);
+    const key = r.key ?? r.why;
+    if (seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
 }

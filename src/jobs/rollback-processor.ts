@@ -257,6 +257,7 @@ export function createRollbackProcessor(deps: ProcessorDeps) {
     try {
       await deps.standing.markBad(targetKey(req.region, req.target), released, 'rolled-back', {
         why: `rolled back (request ${req.id}${how})`,
+        ...(req.awsExecutionId ? { key: `rollback:${req.awsExecutionId}` } : {}),
         at: now(),
         by: req.requestedBy.kind === 'user' ? `user:${req.requestedBy.id}` : 'rollback-bot',
       });

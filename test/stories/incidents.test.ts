@@ -76,6 +76,29 @@ describe('stories', () => {
     s = await startStory();
     await step('first rollback', () => s!.rollback('prod-us'));
     await step('second rollback', () => s!.rollback('prod-us'));
+    // The picker lists releases, not the two rollback executions; the releases rolled back from
+    // come after the candidates, each saying why it is bad.
+    const cmd = await s.h.slack.client.command('/rollback', 'prod-us', {
+      user: 'U0ONCALL',
+      channel: PROD,
+    });
+    const review = await cmd.waitForResponse('Review this rollback', { timeoutMs: 15_000 });
+    await s.h.slack.client.click(review, 'Choose another release…', { user: 'U0ONCALL' });
+    const picker = await s.h.slack.client.waitForView(
+      'U0ONCALL',
+      (v) => JSON.stringify(v.blocks).includes('releases that succeeded here'),
+      { timeoutMs: 15_000 },
+    );
+    const listed = JSON.stringify(picker.blocks);
+    const entries = await s.redis.xrange(`${s.h.prefix}:audit`, '-', '+');
+    const rollbackIds = entries
+      .map(([, f]) => f)
+      .filter((f) => f.includes('aws-called'))
+      .map((f) => f[f.indexOf('awsExecutionId') + 1]!);
+    expect(rollbackIds).toHaveLength(2);
+    for (const id of rollbackIds) expect(listed).not.toContain(id);
+    expect(listed).toContain('bad: rolled back');
+    expect(listed.indexOf('last good release')).toBeLessThan(listed.indexOf('bad: rolled back'));
     // After two rollbacks, the diff compares releases: libraries never all "come back".
     const diff = await s.h.slack.client.command('/rollback', 'diff prod-us', {
       user: 'U0ONCALL',

@@ -52,7 +52,7 @@ export function releasePickerModal(input: PickerInput): ModalView {
     const status = c.isCurrent
       ? `:round_pushpin: live now${c.bad ? ` (bad: ${escapeMrkdwn(plainLine(c.bad.join('; '), 120))})` : ''}`
       : !c.valid
-        ? `:no_entry_sign: ${escapeMrkdwn(plainLine(c.reason, 120))}`
+        ? `:no_entry_sign: ${escapeMrkdwn(plainLine(c.reason, 120))}${c.bad ? ` · bad: ${escapeMrkdwn(plainLine(c.bad.join('; '), 120))}` : ''}`
         : c.bad
           ? `:warning: bad: ${escapeMrkdwn(plainLine(c.bad.join('; '), 160))} (needs approval)`
           : c.isDefault

@@ -38,7 +38,7 @@ describe('after an alarm in the bake window rolled the stage back', () => {
   });
 
   it('c is bad, named as rolled back from, and never the default', () => {
-    expect(derivedBadReasons(s).get(c.executionId)?.[0]?.why).toMatch(/rolled back from it/);
+    expect(derivedBadReasons(s).get(c.executionId)?.[0]?.why).toMatch(/^rolled back \(rollback /);
     const r = chooseStageTarget(s);
     expect(r.ok && r.target.executionId).toBe(a.executionId);
     expect(r.ok && r.olderThanPrevious).toBe(false);

@@ -5,6 +5,7 @@
 // Rollbacks, CodeDeploy's or ours, are never held. Each deployment is held once and stopped at
 // most once (src/store/held-deploy-store.ts); every hold and stop is audited.
 import type { AwsClients } from '../aws/aws-clients.js';
+import { AwsCallError } from '../aws/aws-errors.js';
 import { createCodeDeployAdapter } from '../aws/codedeploy-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import { isRollbackDeployment } from '../domain/deployment-releases.js';
@@ -114,8 +115,23 @@ export function createHeldDeploys(deps: HeldDeployDeps) {
         detail: `${held.mode === 'stop' ? 'stopping' : 'announcing'} a forward deploy into ${held.application}/${held.deploymentGroup} while blocked (${held.causes.join('; ')})`,
       });
     }
-    if (held.mode === 'stop' && !held.stopped) {
-      held = (await stopOnce(held, 'rollback-bot')) ?? (await deps.store.get(held.id)) ?? held;
+    if (held.mode === 'stop' && !held.stopped && !held.stopFailed) {
+      try {
+        held = (await stopOnce(held, 'rollback-bot')) ?? (await deps.store.get(held.id)) ?? held;
+      } catch (err) {
+        // AWS refused (the deployment already ended, a permission): retrying changes nothing, so
+        // it is said in the channel and audited instead.
+        if (!(err instanceof AwsCallError) || err.kind !== 'unrecoverable') throw err;
+        held = { ...held, stopFailed: err.message.slice(0, 500) };
+        await deps.store.update(held);
+        await deps.audit.record({
+          by: 'rollback-bot',
+          event: 'deploy-stop-failed',
+          env: env.name,
+          deployment: held.deploymentId,
+          detail: held.stopFailed!,
+        });
+      }
     }
     const where = await deps.announcer.held(env, held, block.causes);
     await deps.store.update({

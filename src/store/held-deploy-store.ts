@@ -27,6 +27,8 @@ export interface HeldDeploy {
   ts?: string;
   /** Set once StopDeployment was called for it. */
   stopped?: { by: string; at: number; status?: string };
+  /** `stop` mode: AWS refused StopDeployment (what it said); the deployment goes on. */
+  stopFailed?: string;
 }
 
 const TTL_SECONDS = 30 * 86_400;

@@ -38,10 +38,12 @@ export function heldDeployMessage(input: {
   const stopped = held.stopped;
   const head = stopped
     ? `:octagonal_sign: Stopped ${what(held)}: it started while forward deploys are blocked. CodeDeploy rolls the instances back to the last successful revision.`
-    : `:warning: A forward deploy started while ${escapeMrkdwn(env.name)} is blocked: ${what(held)}.`;
+    : held.stopFailed
+      ? `:warning: A forward deploy started while ${escapeMrkdwn(env.name)} is blocked: ${what(held)}. The bot could not stop it: ${inertCode(held.stopFailed, 500)}`
+      : `:warning: A forward deploy started while ${escapeMrkdwn(env.name)} is blocked: ${what(held)}.`;
   const text = stopped
     ? `Stopped deployment ${held.deploymentId} into ${held.application} / ${held.deploymentGroup} (${held.env}): forward deploys are blocked.`
-    : `A forward deploy started while ${held.env} is blocked: deployment ${held.deploymentId} into ${held.application} / ${held.deploymentGroup}.`;
+    : `A forward deploy started while ${held.env} is blocked: deployment ${held.deploymentId} into ${held.application} / ${held.deploymentGroup}.${held.stopFailed ? ' The bot could not stop it.' : ''}`;
   const blocks: KnownBlock[] = [
     {
       type: 'section',
@@ -51,7 +53,8 @@ export function heldDeployMessage(input: {
       },
     },
   ];
-  if (!stopped) {
+  // In `stop` mode the bot already tried; AWS's refusal would answer a click the same way.
+  if (!stopped && !held.stopFailed) {
     blocks.push(
       {
         type: 'actions',

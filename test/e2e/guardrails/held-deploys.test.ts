@@ -21,7 +21,9 @@ defaults:
   timezone: Europe/Berlin
   region: us-east-1
   approvers: [U0MANAGER]
-  feed: off
+  # The feed's reading of a started deployment comes after the hold in the same job: a test
+  # waits on it to know the hold has looked at a deployment.
+  feed: quiet
 access:
   admins: [U0RELEASE]
   freezers: [U0RELEASE]
@@ -71,6 +73,19 @@ async function audit(g: Harness): Promise<Array<Record<string, string>>> {
   });
 }
 
+/** The deployment's START reaction has run: the hold first, then the feed's read of it. */
+async function reactedToStart(g: Harness, deploymentId: string) {
+  await g.aws.control.flushEvents();
+  await waitFor(
+    () =>
+      g.aws.control
+        .calls({ operation: 'BatchGetDeployments' })
+        .some((c) => (c.input.deploymentIds as string[] | undefined)?.includes(deploymentId)) ||
+      undefined,
+    `the START reaction to ${deploymentId}`,
+  );
+}
+
 /** Every event the endpoint emitted so far has reached the bot and been reacted to. */
 async function settled(g: Harness, deploymentId: string) {
   await g.aws.control.flushEvents();
@@ -118,7 +133,16 @@ describe('forward deploys into a CodeDeploy group while blocked', () => {
     expect(stops(g)[0]!.input).toMatchObject({ deploymentId: id, autoRollbackEnabled: true });
 
     // CodeDeploy's own rollback deployment started too: it is not held.
-    await g.aws.control.flushEvents();
+    const rollback = g.aws.control
+      .events()
+      .find(
+        (e) =>
+          e.source === 'aws.codedeploy' &&
+          e.detail.state === 'START' &&
+          e.detail.deploymentId !== id,
+      );
+    expect(rollback).toBeDefined();
+    await reactedToStart(g, rollback!.detail.deploymentId as string);
     const announced = g.slack.client
       .messages(PROD)
       .filter((m) => /forward deploy|was stopped|Stopped deployment/.test(m.text));
@@ -142,7 +166,17 @@ describe('forward deploys into a CodeDeploy group while blocked', () => {
     );
     expect(JSON.stringify(said.blocks)).toMatch(/Year-end freeze/);
     expect(JSON.stringify(said.blocks)).not.toMatch(/guard.stop_deploy/);
+    // CodeDeploy's rollback deployment is not stopped in turn.
     await g.aws.control.flushEvents();
+    const rollback = g.aws.control
+      .events()
+      .find(
+        (e) =>
+          e.source === 'aws.codedeploy' &&
+          e.detail.state === 'START' &&
+          e.detail.deploymentId !== id,
+      );
+    await reactedToStart(g, rollback!.detail.deploymentId as string);
     expect(stops(g)).toHaveLength(1);
     expect(stops(g)[0]!.input).toMatchObject({ deploymentId: id, autoRollbackEnabled: true });
     const entries = (await audit(g)).filter((e) => e.deployment === id);
@@ -152,14 +186,36 @@ describe('forward deploys into a CodeDeploy group while blocked', () => {
     ]);
   });
 
+  it('stop refused by AWS: said in the channel and audited, never retried', async () => {
+    const g = await start('stop');
+    await freeze(g);
+    g.aws.control.injectFault('StopDeployment', {
+      error: {
+        type: 'DeploymentAlreadyCompletedException',
+        message: 'Deployment has already completed',
+      },
+    });
+    const id = deploy(g, '3.16.0');
+    const said = await g.slack.client.waitForMessage(
+      PROD,
+      (m) => m.text.includes(id) && m.text.includes('could not stop it'),
+      { timeoutMs: 10_000 },
+    );
+    expect(JSON.stringify(said.blocks)).not.toMatch(/guard.stop_deploy/);
+    await reactedToStart(g, id);
+    expect(g.aws.control.calls({ operation: 'StopDeployment' })).toHaveLength(1);
+    const entries = (await audit(g)).filter((e) => e.deployment === id);
+    expect(entries.map((e) => e.event)).toEqual(['deploy-held', 'deploy-stop-failed']);
+  });
+
   it('nothing is held when nothing blocks', async () => {
     const g = await start('stop');
     const id = deploy(g, '3.16.0');
-    await g.aws.control.flushEvents();
-    // The reaction to the START event has run once the deploy's event is acknowledged; give the
-    // worker the same time the held cases take, then look.
-    await new Promise((r) => setTimeout(r, 1_000));
+    await reactedToStart(g, id);
     expect(stops(g)).toHaveLength(0);
-    expect(g.slack.client.messages(PROD).filter((m) => m.text.includes(id))).toHaveLength(0);
+    expect(
+      g.slack.client.messages(PROD).filter((m) => /forward deploy|Stopped deployment/.test(m.text)),
+    ).toHaveLength(0);
+    expect((await audit(g)).filter((e) => e.deployment === id)).toHaveLength(0);
   });
 });

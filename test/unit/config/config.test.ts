@@ -52,6 +52,23 @@ describe('configuration', () => {
     });
   });
 
+  it('codedeploy.duringBlock: announce by default, stop when asked, nothing else', () => {
+    const group = (extra = '') =>
+      base(
+        `  billing:\n    channel: C0TEST0001\n    codedeploy:\n      application: billing-api\n      deploymentGroup: prod-eu\n${extra}`,
+      );
+    expect(parseConfig(group(), 'test.yml').environments.billing!.target).toMatchObject({
+      kind: 'deployment-group',
+      duringBlock: 'announce',
+    });
+    expect(
+      parseConfig(group('      duringBlock: stop\n'), 'test.yml').environments.billing!.target,
+    ).toMatchObject({ duringBlock: 'stop' });
+    expect(problemsOf(group('      duringBlock: pause\n'))[0]).toMatch(
+      /^environments\.billing\.codedeploy\.duringBlock: /,
+    );
+  });
+
   it('names a missing channel', () => {
     expect(
       problemsOf(base('  staging:\n    pipeline: web-app\n    stages: { Deploy: {} }')),

@@ -36,12 +36,31 @@ export async function updateFeed(
       (again.revisions ? (JSON.parse(again.revisions) as SourceRevision[]) : undefined) ??
       (await u.load?.()) ??
       [];
+    // The release's own offer, behind its "Mark bad" button (made once, kept with the message).
+    let offerId = again.offerId;
+    if (!offerId) {
+      offerId = (
+        await ctx.offers.create(
+          {
+            kind: 'release',
+            env: env.name,
+            ...(u.stage ? { stage: u.stage } : {}),
+            currentId: u.releaseId,
+            createdBy: 'bot',
+            channel: env.channel,
+          },
+          ctx.now(),
+        )
+      ).id;
+      await ctx.store.record(KIND, key, { offerId });
+    }
     const msg = feedMessage({
       env: env.name,
       where: whereOf(env, u.stage),
       releaseId: u.releaseId,
       sourceRevisions: revisions,
       step: u.step,
+      offerId,
     });
     let ts = again.ts;
     if (ts) await ctx.slack.update(env.channel, ts, msg);

@@ -138,7 +138,12 @@ export interface FeedInput {
   releaseId: string;
   sourceRevisions: SourceRevision[];
   step: FeedStep;
+  /** The release's offer (kind 'release'): a live release gets "Mark bad". */
+  offerId?: string;
 }
+
+/** A person may know better than the bake: live, healthy-looking releases can be marked bad. */
+const MARKABLE: ReadonlySet<FeedStep> = new Set(['succeeded', 'bake-passed']);
 
 /** One line per release, edited in place as it moves. */
 export function feedMessage(f: FeedInput): SlackMessage {
@@ -151,6 +156,33 @@ export function feedMessage(f: FeedInput): SlackMessage {
     text: `${label.replace(/^:[a-z_]+: /, '')}: ${plainLine(f.env, 60)} ${plainLine(f.where, 120)}`,
     blocks: [
       context(`${label} · *${escapeMrkdwn(f.env)}* · ${escapeMrkdwn(f.where)} · ${release}`),
+      ...(f.offerId && MARKABLE.has(f.step)
+        ? [
+            {
+              type: 'actions' as const,
+              elements: [
+                {
+                  type: 'button' as const,
+                  action_id: ACTION.markBad,
+                  text: { type: 'plain_text' as const, text: 'Mark bad' },
+                  value: f.offerId,
+                  confirm: {
+                    title: { type: 'plain_text' as const, text: 'Mark this release bad?' },
+                    text: {
+                      type: 'plain_text' as const,
+                      text: plainLine(
+                        `The bot will not offer it as the last good release in ${f.env} (${f.where}); choosing it will need approval. /rollback mark-good undoes it.`,
+                        300,
+                      ),
+                    },
+                    confirm: { type: 'plain_text' as const, text: 'Mark bad' },
+                    deny: { type: 'plain_text' as const, text: 'Cancel' },
+                  },
+                },
+              ],
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -6,7 +6,8 @@ import { ulid } from 'ulid';
 
 export interface Offer {
   id: string;
-  kind: 'failure' | 'manual' | 'propagate';
+  /** failure: a notification's; manual: a review's; propagate: another env; release: the feed's. */
+  kind: 'failure' | 'manual' | 'propagate' | 'release';
   env: string;
   /** Pipeline stage, when the environment guards stages. */
   stage?: string;

@@ -109,6 +109,35 @@ describe('stories', () => {
     await s.checkInvariants('diff');
   });
 
+  it('a person marks a release bad from the deploy feed → /rollback skips it', async () => {
+    s = await startStory();
+    const first = await s.deploy('ok');
+    await s.deploy('ok');
+    const sha = [...s.model.releaseOf.entries()].find(([, id]) => id === first)![0];
+    const feed = await s.h.slack.client.waitForMessage(
+      PROD,
+      (m) =>
+        JSON.stringify(m.blocks).includes('release.mark_bad') &&
+        JSON.stringify(m.blocks).includes(sha.slice(0, 7)),
+      { timeoutMs: 15_000 },
+    );
+    await s.h.slack.client.click(feed, 'Mark bad', { user: 'U0OUTSIDER' });
+    await s.h.slack.client.waitForEphemeral('U0OUTSIDER', /can be rolled back only by/);
+    await step('mark bad from the feed', async () => {
+      await s!.h.slack.client.click(feed, 'Mark bad', { user: 'U0ONCALL' });
+      await s!.h.slack.client.waitForEphemeral('U0ONCALL', /marked .* bad in prod-us/);
+      s!.model.bad.add(first);
+    });
+    const cmd = await s.h.slack.client.command('/rollback', 'prod-us', {
+      user: 'U0ONCALL',
+      channel: PROD,
+    });
+    const review = await cmd.waitForResponse(/Review this rollback/, { timeoutMs: 15_000 });
+    const proposed = afterSha(JSON.stringify(review.blocks).replace(/\\n/g, '\n'));
+    expect(proposed).toBeDefined();
+    expect(proposed).not.toBe(sha);
+  });
+
   it('rollback with lock → a new release arrives → unlock', async () => {
     s = await startStory();
     await step('a rollback locks the stage', () => s!.rollback('prod-us'));

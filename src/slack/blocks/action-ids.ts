@@ -12,6 +12,7 @@ export const ACTION = {
   cancelRequest: 'rollback.cancel', // value: request id
   cancelAutomatic: 'rollback.cancel_automatic', // value: request id (an automatic rollback's grace period)
   rollbackOther: 'rollback.propagate', // value: offer id for another environment
+  markBad: 'release.mark_bad', // value: offer id (kind 'release': a release on the deploy feed)
   pickRelease: 'picker.release', // static_select in the picker modal
   groupConfirm: 'group.confirm', // value: group id (the "Roll back all N" confirmation)
   groupCancel: 'group.cancel', // value: group id

@@ -6,6 +6,7 @@ import { ACTION, VIEW } from '../blocks/action-ids.js';
 import { onGroupApprove, onGroupCancel, onGroupConfirm, onGroupReject } from '../group-actions.js';
 import { onApprove, onReject, onRejectSubmit } from './approval-actions.js';
 import { onCancelAutomatic } from './cancel-automatic.js';
+import { onMarkBad } from './mark-bad.js';
 import {
   onCancelDraft,
   onCancelRequest,
@@ -39,6 +40,7 @@ export function registerListeners(app: App, s: SlackServices, log: Logger): void
     [ACTION.cancelAutomatic, onCancelAutomatic(s, log)],
     [ACTION.openPicker, onOpenPicker(s, log)],
     [ACTION.pickRelease, onPickRelease(s, log)],
+    [ACTION.markBad, onMarkBad(s, log)],
   ]);
   const views = new Map<string, Listener>([[VIEW.picker, onPickerSubmit(s, log)]]);
   if (s.groups) {

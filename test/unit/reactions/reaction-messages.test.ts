@@ -94,6 +94,21 @@ describe('reaction messages', () => {
     });
     expect(feed.text).toBe('Deployed, bake passed: prod web-app / Deploy');
     expect(JSON.stringify(feed.blocks)).not.toContain('<!channel>');
+    // A live release on the feed can be marked bad; a failed one already is.
+    const ids = (step: 'bake-passed' | 'failed') =>
+      JSON.stringify(
+        feedMessage({
+          env: 'prod',
+          where: 'w',
+          releaseId: 'e-1',
+          sourceRevisions: [],
+          step,
+          offerId: 'O1',
+        }).blocks,
+      );
+    expect(ids('bake-passed')).toContain(ACTION.markBad);
+    expect(ids('failed')).not.toContain(ACTION.markBad);
+    expect(JSON.stringify(feed.blocks)).not.toContain(ACTION.markBad);
     const rec = recoveryReport({
       env: 'prod',
       outcome: 'recovered',

@@ -118,6 +118,29 @@ const cases: Array<{
     expect: 'block',
   },
   {
+    name: 'crosses-unsafe-release: rolling back from a release marked unsafe',
+    setup: async (g) => {
+      const { pipelineExecutionId } = g.aws.control.startExecution('web-app', {
+        revision: { id: 'a'.repeat(40), message: 'Add orders.customer_id NOT NULL' },
+        variables: { ROLLBACK_UNSAFE: 'schema migration 0042' },
+      });
+      await waitFor(
+        () =>
+          g.aws.control
+            .events()
+            .some(
+              (e) =>
+                e['detail-type'] === 'CodePipeline Pipeline Execution State Change' &&
+                (e.detail as Record<string, unknown>)['execution-id'] === pipelineExecutionId &&
+                (e.detail as Record<string, unknown>).state === 'SUCCEEDED',
+            ) || undefined,
+        'the unsafe release to succeed',
+        20_000,
+      );
+    },
+    expect: 'approval',
+  },
+  {
     name: 'target-is-bad: a release a person marked bad, chosen by name',
     setup: async (g) => {
       const cmd = await g.slack.client.command(

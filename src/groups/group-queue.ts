@@ -4,6 +4,7 @@
 // Job ids derive from the group id, so adding a step twice is a no-op while the job exists.
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { WORKER_DEFAULTS } from '../jobs/worker-options.js';
 import type { Logger } from '../log.js';
 import { reportRedisErrors } from '../store/redis-health.js';
 
@@ -93,7 +94,7 @@ export function startGroupWorker(deps: {
         }
       }
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: 8 },
+    { ...WORKER_DEFAULTS, connection: deps.connection, prefix: deps.prefix, concurrency: 8 },
   );
   worker.on('failed', (job, err) => {
     // Retries (a Slack rate limit, a Redis blip) are expected; say so only when it gives up.

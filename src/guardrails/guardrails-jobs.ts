@@ -3,6 +3,7 @@
 // (render, coalesced per request) and the approval expiry (delayed to expiresAt).
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { WORKER_DEFAULTS } from '../jobs/worker-options.js';
 import type { Logger } from '../log.js';
 import { reportRedisErrors } from '../store/redis-health.js';
 
@@ -110,7 +111,7 @@ export function startGuardrailsWorker(deps: {
         throw new DelayedError();
       }
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: 4 },
+    { ...WORKER_DEFAULTS, connection: deps.connection, prefix: deps.prefix, concurrency: 4 },
   );
   worker.on('failed', (job, err) =>
     deps.log.warn(

@@ -19,6 +19,7 @@ import {
   type RollbackJobName,
   type RollbackQueueOptions,
 } from './rollback-queue.js';
+import { WORKER_DEFAULTS } from './worker-options.js';
 
 export interface RollbackWorkersOptions {
   /** A worker connection (createRedis(url, 'worker')): maxRetriesPerRequest null. */
@@ -73,6 +74,7 @@ export async function startRollbackWorkers(opts: RollbackWorkersOptions): Promis
     opts.queue?.name ?? ROLLBACK_QUEUE,
     processor,
     {
+      ...WORKER_DEFAULTS,
       connection: opts.connection,
       prefix: opts.queue?.prefix ?? '{rollback-bot}',
       concurrency: opts.concurrency ?? 4,

@@ -11,6 +11,7 @@ import { isTerminal } from '../domain/request-state.js';
 import { failureExplanation, type RollbackRequest } from '../domain/rollback-request.js';
 import type { DomainEvent } from '../events/domain-event.js';
 import { EVENTS_QUEUE } from '../events/queue.js';
+import { WORKER_DEFAULTS } from '../jobs/worker-options.js';
 import type { Logger } from '../log.js';
 import { afterUrgent, urgently } from '../runtime/urgency.js';
 import type { RollbackService } from '../services/rollback-service.js';
@@ -183,7 +184,12 @@ export function startReactionWorkers(deps: ReactionWorkersDeps): ReactionWorkers
         if (MAY_ROLL_BACK.has(job.data.type)) await urgently(react);
         else await afterUrgent().then(react);
       }),
-    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },
+    {
+      ...WORKER_DEFAULTS,
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: deps.concurrency ?? 4,
+    },
   );
   const timerWorker = new Worker(
     TIMERS_QUEUE,
@@ -195,7 +201,12 @@ export function startReactionWorkers(deps: ReactionWorkersDeps): ReactionWorkers
         if (job.name === 'health-probe') return checkHealth(ctx, job.data as HealthProbeJob);
         return followRequest(ctx, job.data as FollowRequestJob);
       }),
-    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },
+    {
+      ...WORKER_DEFAULTS,
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: deps.concurrency ?? 4,
+    },
   );
   for (const [name, w] of [
     ['events', events],

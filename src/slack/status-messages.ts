@@ -6,6 +6,7 @@ import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isTerminal } from '../domain/request-state.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
+import { WORKER_DEFAULTS } from '../jobs/worker-options.js';
 import type { Logger } from '../log.js';
 import { afterUrgent } from '../runtime/urgency.js';
 import { requestStatusMessage } from './blocks/request-status.js';
@@ -212,7 +213,7 @@ export function startStatusWorker(deps: {
         await deps.messages.unlock(id);
       }
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: 4 },
+    { ...WORKER_DEFAULTS, connection: deps.connection, prefix: deps.prefix, concurrency: 4 },
   );
   worker.on('failed', (job, err) =>
     deps.log.warn(

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
 import type { AwsClients } from '../../aws/aws-clients.js';
 import type { Config } from '../../config/config.js';
+import { WORKER_DEFAULTS } from '../../jobs/worker-options.js';
 import type { Logger } from '../../log.js';
 import { reportRedisErrors } from '../../store/redis-health.js';
 import type { DedupeStore } from '../dedupe.js';
@@ -103,6 +104,7 @@ export async function startPoller(deps: PollerDeps): Promise<Poller> {
     { name: 'poll', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
   const worker = new Worker(POLLER_QUEUE, tick, {
+    ...WORKER_DEFAULTS,
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: 1,

@@ -137,7 +137,8 @@ describe('a Redis outage, seen from the process output', () => {
       await until('/readyz to answer 200', () => status === 200, 10_000, probe);
       if (appendonly) {
         // The workers work again: the poller asks AWS once more (its schedule survived). A worker
-        // whose fetch failed tries again after BullMQ's runRetryDelay (15 s), hence the deadline.
+        // whose fetch failed tries again after runRetryDelay (2 s, src/jobs/worker-options.ts;
+        // BullMQ's own 15 s failed CI once under load); the deadline leaves room for a loaded run.
         const pollsBack = polls();
         await until('a poll after the outage', () => polls() > pollsBack, 25_000);
       }

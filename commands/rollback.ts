@@ -88,6 +88,7 @@ async function runGroupRollback(
       onMemberFailure: p.onMemberFailure,
       members: p.members,
       ...(p.reason ? { reason: p.reason } : {}),
+      decision: proposal.decision,
     }),
   );
 }

@@ -29,7 +29,7 @@ import {
 } from '../slack/blocks/group-messages.js';
 import { type PrincipalResolver, PrincipalsUnavailableError } from '../slack/principals.js';
 import type { SlackPoster, StatusMessages } from '../slack/status-messages.js';
-import { combineMemberDecisions } from './group-decision.js';
+import { combineMemberDecisions, type GroupDecision } from './group-decision.js';
 import type { GroupQueue } from './group-queue.js';
 import {
   type GroupMemberPlan,
@@ -58,7 +58,7 @@ export interface GroupRollbackDeps {
 }
 
 export type Proposal =
-  | { ok: true; plan: GroupPlan }
+  | { ok: true; plan: GroupPlan; decision: GroupDecision }
   | { ok: false; refusals: Array<{ env: string; message: string }> };
 
 type OkPreview = Extract<Preview, { ok: true }>;
@@ -366,6 +366,7 @@ export function createGroupRollbacks(deps: GroupRollbackDeps) {
                   pipeline: ok.pipeline,
                   currentExecutionId: ok.current.executionId,
                   targetExecutionId: ok.target.executionId,
+                  olderThanPrevious: ok.olderThanPrevious,
                 },
               }
             : {}),
@@ -383,7 +384,8 @@ export function createGroupRollbacks(deps: GroupRollbackDeps) {
         deps.now(),
       );
       await record(plan, `user:${input.requesterId}`, 'group-proposed');
-      return { ok: true, plan };
+      // The review's promise: the same decision the confirm click will take (decideGroup).
+      return { ok: true, plan, decision: await decideGroup(plan) };
     },
 
     /** The requester clicked "Roll back all N": decide once, post, and ask or start. */

@@ -33,7 +33,13 @@ export interface GroupMemberPlan {
   /** The target the approval is given for (execution or deployment id); absent for a stop. */
   to?: string;
   /** For the policy's facts about a stage rollback (older than previous, unsafe releases). */
-  ids?: { pipeline: string; currentExecutionId: string; targetExecutionId: string };
+  ids?: {
+    pipeline: string;
+    currentExecutionId: string;
+    targetExecutionId: string;
+    /** The preview's own answer (domain/choose-rollback-target.ts), as for a single rollback. */
+    olderThanPrevious?: boolean;
+  };
   /** Shown in the messages: what is deployed now and what it goes back to. */
   current: string;
   target: string;

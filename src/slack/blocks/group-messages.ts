@@ -1,6 +1,7 @@
 // Group rollbacks in Slack: the private confirmation (each member's current → target, one
 // "Roll back all N" button and Cancel, both carrying only the group id), the group status
 // message (one line per member, then a summary) and the one approval post for the group.
+import type { GroupDecision } from '../../groups/group-decision.js';
 import type { GroupRecord, MemberState } from '../../groups/group-store.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock } from './block-kit.js';
@@ -18,12 +19,26 @@ const MEMBER_LABEL: Record<MemberState, string> = {
   not_started: ':black_circle: not started',
 };
 
+/** The group review's promise: exactly what its button does. */
+function groupPromise(d: GroupDecision | undefined): string {
+  if (!d) return 'Needs one approval for the whole group when any member’s policy asks for it.';
+  if (d.kind === 'allow')
+    return ':white_check_mark: No approval needed: the rollback starts when you click.';
+  if (d.kind === 'block')
+    return `:no_entry: *Blocked* — clicking will not roll back. ${escapeMrkdwn(d.reason)}`;
+  const c = d.case;
+  const n = c.required === 1 ? 'one approval' : `${c.required} approvals`;
+  return `:raised_hand: *Needs approval* — clicking asks for ${n} for the whole group, from someone who is an approver of every member that asks (${c.approverSets.map((s) => s.map(mention).join(' or ')).join('; ')}), because ${escapeMrkdwn(c.why.join('; '))}.`;
+}
+
 export function groupConfirmationMessage(input: {
   group: string;
   groupId: string;
   onMemberFailure: 'halt' | 'continue';
   members: ReadonlyArray<{ env: string; current: string; target: string }>;
   reason?: string;
+  /** What "Roll back all N" will do, decided as the click decides it. */
+  decision?: GroupDecision;
 }): SlackMessage {
   const n = input.members.length;
   const lines = input.members.map(
@@ -34,7 +49,7 @@ export function groupConfirmationMessage(input: {
     input.onMemberFailure === 'halt'
       ? 'Members roll back in this order; if one fails, the rest are not started.'
       : 'Members roll back in this order; if one fails, the rest still go.',
-    'Needs one approval for the whole group when any member’s policy asks for it.',
+    groupPromise(input.decision),
   ];
   if (input.reason) notes.push(`Reason: ${inertCode(input.reason, 500)}`);
   return {
@@ -54,13 +69,21 @@ export function groupConfirmationMessage(input: {
       {
         type: 'actions',
         elements: [
-          {
-            type: 'button',
-            action_id: ACTION.groupConfirm,
-            style: 'danger',
-            text: { type: 'plain_text', text: `Roll back all ${n}` },
-            value: input.groupId,
-          },
+          // A blocked group offers no button to click: the review says why instead.
+          ...(input.decision?.kind === 'block'
+            ? []
+            : [
+                {
+                  type: 'button' as const,
+                  action_id: ACTION.groupConfirm,
+                  style: 'danger' as const,
+                  text: {
+                    type: 'plain_text' as const,
+                    text: `Roll back all ${n}${input.decision?.kind === 'needs-approval' ? ' · asks approval' : ''}`,
+                  },
+                  value: input.groupId,
+                },
+              ]),
           {
             type: 'button',
             action_id: ACTION.groupCancel,

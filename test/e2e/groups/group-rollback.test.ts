@@ -84,7 +84,10 @@ describe('group rollbacks', () => {
     h = await startGuardHarness({
       config: groupConfig({ prodUsApproval: 'when: [group-rollback]' }),
     });
-    await confirmGroup(h);
+    const review = await confirmGroup(h);
+    // The review promised what the click did: one approval for the group, and why.
+    expect(JSON.stringify(review.blocks)).toContain('Needs approval');
+    expect(JSON.stringify(review.blocks)).toContain('group');
     const approval = await h.slack.client.waitForMessage(PROD, /^Approval needed: group/, {
       timeoutMs: 10_000,
     });

@@ -3,6 +3,7 @@
 // request, and where the approval post lives in Slack.
 import type { Redis } from 'ioredis';
 import type { Approval, ApprovalBinding, TriggeredRule } from '../domain/guardrails/index.js';
+import { acquireLock, type Release } from '../store/locks.js';
 
 export interface ApprovalCase {
   requestId: string;
@@ -92,13 +93,9 @@ export function createApprovalStore(redis: Redis, prefix: string) {
     async setPost(id: string, post: ApprovalPost): Promise<void> {
       await redis.set(k('post', id), JSON.stringify(post), 'PX', TTL_MS);
     },
-    /** A short lock so two render jobs never post twice. */
-    async lockPost(id: string, ms: number): Promise<boolean> {
-      return (await redis.set(k('postlock', id), '1', 'PX', ms, 'NX')) === 'OK';
-    },
-    async unlockPost(id: string): Promise<void> {
-      await redis.del(k('postlock', id));
-    },
+    /** A short lease so two render jobs never post twice: the release, or undefined. */
+    lockPost: (id: string, ms: number): Promise<Release | undefined> =>
+      acquireLock(redis, k('postlock', id), ms),
   };
 }
 

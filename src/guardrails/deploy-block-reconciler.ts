@@ -25,6 +25,7 @@ import {
   type StageLock,
 } from '../domain/guardrails/index.js';
 import type { Logger } from '../log.js';
+import { acquireLock, withLock } from '../store/locks.js';
 import type { StageLockStore, StagePlace, StoredLock } from '../store/stage-lock-store.js';
 import type { WaitingReleaseStore } from '../store/waiting-release-store.js';
 import { readAlarmStates, statesOnly } from './alarm-states.js';
@@ -215,29 +216,20 @@ export async function withEnvLock<T>(
   run: () => Promise<T>,
 ): Promise<T> {
   const key = `${prefix}:guard:reconcile-lock:${env}`;
-  const token = `${process.pid}-${Math.random()}`;
   const deadline = Date.now() + waitMs;
-  while ((await redis.set(key, token, 'PX', 60_000, 'NX')) !== 'OK') {
+  let release = await acquireLock(redis, key, 60_000);
+  while (!release) {
     if (Date.now() >= deadline) {
       throw new Error(`another pass is still working on ${env}; it is looked at again shortly`);
     }
     await new Promise((r) => setTimeout(r, 50));
+    release = await acquireLock(redis, key, 60_000);
   }
   try {
     return await run();
   } finally {
-    await releaseLock(redis, key, token);
+    await release();
   }
-}
-
-/** Compare-and-delete in one step: never drop a lock another replica took after ours lapsed. */
-async function releaseLock(redis: Redis, key: string, token: string): Promise<void> {
-  await redis.eval(
-    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-    1,
-    key,
-    token,
-  );
 }
 
 /**
@@ -291,12 +283,6 @@ export async function withReconcileLock<T>(
   prefix: string,
   run: () => Promise<T>,
 ): Promise<T | undefined> {
-  const key = `${prefix}:guard:reconcile-lock`;
-  const token = `${process.pid}-${Math.random()}`;
-  if ((await redis.set(key, token, 'PX', 60_000, 'NX')) !== 'OK') return undefined;
-  try {
-    return await run();
-  } finally {
-    await releaseLock(redis, key, token);
-  }
+  const held = await withLock(redis, `${prefix}:guard:reconcile-lock`, 60_000, run);
+  return held.ran ? held.value : undefined;
 }

@@ -73,8 +73,8 @@ export async function escalateFailedRollback(
 ): Promise<void> {
   const key = `${env.name}|${r.rollbackId}`;
   if ((await ctx.store.progress('escalation', key)).ts) return;
-  if (!(await ctx.store.lock('escalation', key, 15_000)))
-    throw new ReactionBusy(`escalation ${key}`);
+  const release = await ctx.store.lock('escalation', key, 15_000);
+  if (!release) throw new ReactionBusy(`escalation ${key}`);
   try {
     if ((await ctx.store.progress('escalation', key)).ts) return;
     const thread = await threadFor(ctx, env, r);
@@ -91,7 +91,7 @@ export async function escalateFailedRollback(
     );
     await ctx.store.record('escalation', key, { ts });
   } finally {
-    await ctx.store.unlock('escalation', key);
+    await release();
   }
 }
 
@@ -126,7 +126,8 @@ export async function checkRecovery(ctx: ReactionContext, job: RecoveryCheckJob)
   const env = ctx.config.environments[job.env];
   if (!env) return;
   const key = `${env.name}|${job.rollbackId}`;
-  if (!(await ctx.store.lock('recovery', key, 30_000))) throw new ReactionBusy(`recovery ${key}`);
+  const release = await ctx.store.lock('recovery', key, 30_000);
+  if (!release) throw new ReactionBusy(`recovery ${key}`);
   try {
     const p = await ctx.store.progress('recovery', key);
     if (!p.endedAt || !p.ended || p.done) return;
@@ -193,7 +194,7 @@ export async function checkRecovery(ctx: ReactionContext, job: RecoveryCheckJob)
     await ctx.store.record('recovery', key, { done: '1' });
     await ctx.store.endRecoveryWatch(env.name, job.rollbackId);
   } finally {
-    await ctx.store.unlock('recovery', key);
+    await release();
   }
 }
 

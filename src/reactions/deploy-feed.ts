@@ -27,7 +27,8 @@ export async function updateFeed(
   const key = `${env.name}|${u.stage ?? '-'}|${u.releaseId}`;
   const p = await ctx.store.progress(KIND, key);
   if (!advancesFeed(p.step as FeedStep | undefined, u.step)) return;
-  if (!(await ctx.store.lock(KIND, key, 15_000))) throw new ReactionBusy(`feed ${key}`);
+  const release = await ctx.store.lock(KIND, key, 15_000);
+  if (!release) throw new ReactionBusy(`feed ${key}`);
   try {
     const again = await ctx.store.progress(KIND, key);
     if (!advancesFeed(again.step as FeedStep | undefined, u.step)) return;
@@ -76,6 +77,6 @@ export async function updateFeed(
     }
     await ctx.store.record(KIND, key, { step: u.step });
   } finally {
-    await ctx.store.unlock(KIND, key);
+    await release();
   }
 }

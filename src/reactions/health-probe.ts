@@ -69,8 +69,8 @@ export async function checkHealth(ctx: ReactionContext, job: HealthProbeJob): Pr
   if (!env?.healthUrl) return;
   const t = ctx.timings.healthProbe;
   const key = `${env.name}|${job.rollbackId}`;
-  if (!(await ctx.store.lock('health', key, t.timeoutMs + 10_000)))
-    throw new ReactionBusy(`health probe ${key}`);
+  const release = await ctx.store.lock('health', key, t.timeoutMs + 10_000);
+  if (!release) throw new ReactionBusy(`health probe ${key}`);
   try {
     const p = await ctx.store.progress('health', key);
     if (!p.startedAt || p.done) return;
@@ -96,6 +96,6 @@ export async function checkHealth(ctx: ReactionContext, job: HealthProbeJob): Pr
     await ctx.store.record('health', key, { done: result.ok ? 'healthy' : 'unhealthy' });
     ctx.log.info({ env: env.name, rollbackId: job.rollbackId, attempts, result }, 'health probed');
   } finally {
-    await ctx.store.unlock('health', key);
+    await release();
   }
 }

@@ -203,11 +203,12 @@ export async function handleIncident(ctx: ReactionContext, incident: Incident): 
   const key = incidentKey(incident);
   const env = ctx.config.environments[incident.env];
   if (!env) return;
-  if (!(await ctx.store.lock(KIND, key, 30_000))) throw new ReactionBusy(`incident ${key}`);
+  const release = await ctx.store.lock(KIND, key, 30_000);
+  if (!release) throw new ReactionBusy(`incident ${key}`);
   try {
     await run(ctx, env, incident, key);
   } finally {
-    await ctx.store.unlock(KIND, key);
+    await release();
   }
 }
 

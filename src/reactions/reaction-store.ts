@@ -3,6 +3,7 @@
 // Slack 429 or a duplicate event resumes instead of repeating; a short lock so two deliveries of
 // one occurrence never run side by side.
 import type { Redis } from 'ioredis';
+import { acquireLock, type Release } from '../store/locks.js';
 import type { BakeWindow } from './bake-window.js';
 
 const WEEK_S = 7 * 86_400;
@@ -45,12 +46,9 @@ export function createReactionStore(redis: Redis, prefix: string) {
     async once(kind: string, key: string, ttlS = WEEK_S): Promise<boolean> {
       return (await redis.set(k('once', kind, key), '1', 'EX', ttlS, 'NX')) === 'OK';
     },
-    async lock(kind: string, key: string, ms: number): Promise<boolean> {
-      return (await redis.set(k('lock', kind, key), '1', 'PX', ms, 'NX')) === 'OK';
-    },
-    async unlock(kind: string, key: string): Promise<void> {
-      await redis.del(k('lock', kind, key));
-    },
+    /** A short lease (store/locks.ts): the release, or undefined when another job holds it. */
+    lock: (kind: string, key: string, ms: number): Promise<Release | undefined> =>
+      acquireLock(redis, k('lock', kind, key), ms),
 
     /** The thread a release's story is told in (its failure or alarm notification). */
     async setThread(env: string, id: string, ref: ThreadRef): Promise<void> {

@@ -351,7 +351,8 @@ export function createApprovalFlow(deps: ApprovalFlowDeps) {
         if (!threadTs && waited < THREAD_WAIT_MS) return { retryInMs: 250 };
         post = { channel: ref?.channel ?? env.channel, ...(threadTs ? { threadTs } : {}) };
       }
-      if (!(await cases.lockPost(id, 15_000))) return { retryInMs: 200 };
+      const release = await cases.lockPost(id, 15_000);
+      if (!release) return { retryInMs: 200 };
       try {
         const approvals = await cases.approvals(c);
         const approvedBy = tallyApprovals(approvals, c.required).approvers;
@@ -395,7 +396,7 @@ export function createApprovalFlow(deps: ApprovalFlowDeps) {
           if (res.ts) await cases.setPost(id, { ...post, ts: res.ts });
         }
       } finally {
-        await cases.unlockPost(id);
+        await release();
       }
       return undefined;
     },

@@ -9,6 +9,7 @@ import type { RollbackRequest } from '../domain/rollback-request.js';
 import { WORKER_DEFAULTS } from '../jobs/worker-options.js';
 import type { Logger } from '../log.js';
 import { afterUrgent } from '../runtime/urgency.js';
+import { acquireLock, type Release } from '../store/locks.js';
 import { requestStatusMessage } from './blocks/request-status.js';
 import type { ChannelPacer } from './channel-pacer.js';
 import { slackAnswered, slackRetryAfterMs } from './slack-errors.js';
@@ -80,12 +81,8 @@ export function createStatusMessages(redis: Redis, prefix: string) {
       return raw ? (JSON.parse(raw) as MessageRef) : undefined;
     },
     /** Takes a short per-request lock so two update jobs never post twice. */
-    async lock(requestId: string, ms: number): Promise<boolean> {
-      return (await redis.set(`${key(requestId)}:lock`, '1', 'PX', ms, 'NX')) === 'OK';
-    },
-    async unlock(requestId: string): Promise<void> {
-      await redis.del(`${key(requestId)}:lock`);
-    },
+    lock: (requestId: string, ms: number): Promise<Release | undefined> =>
+      acquireLock(redis, `${key(requestId)}:lock`, ms),
   };
 }
 export type StatusMessages = ReturnType<typeof createStatusMessages>;
@@ -168,7 +165,8 @@ export function startStatusWorker(deps: {
       // Reporting waits while a rollback is being started (src/runtime/urgency.ts).
       await afterUrgent();
       const id = job.data.requestId;
-      if (!(await deps.messages.lock(id, 15_000))) {
+      const release = await deps.messages.lock(id, 15_000);
+      if (!release) {
         // Another job is rendering this request; look again shortly (not an attempt).
         await job.moveToDelayed(now() + 200, token);
         throw new DelayedError();
@@ -210,7 +208,7 @@ export function startStatusWorker(deps: {
         }
         throw err;
       } finally {
-        await deps.messages.unlock(id);
+        await release();
       }
     },
     { ...WORKER_DEFAULTS, connection: deps.connection, prefix: deps.prefix, concurrency: 4 },

@@ -1,14 +1,10 @@
 // The poller's memory in Redis: the last seen state of each polled thing (JSON, one key each),
 // a lock so one tick runs at a time across replicas, and a tick counter that rotates the order
 // (so a capped tick does not always starve the same things).
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { acquireLock, type Release } from '../../store/locks.js';
 
 const WEEK_S = 7 * 86_400;
-
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
 
 export function createPollState(redis: Redis, prefix: string) {
   const k = (...parts: string[]) => `${prefix}:poller:${parts.join(':')}`;
@@ -21,12 +17,7 @@ export function createPollState(redis: Redis, prefix: string) {
       await redis.set(k('seen', key), JSON.stringify(value), 'EX', WEEK_S);
     },
     /** A release function, or undefined when another tick holds the lock. */
-    async lock(ms: number): Promise<(() => Promise<void>) | undefined> {
-      const token = randomUUID();
-      const ok = await redis.set(k('lock'), token, 'PX', ms, 'NX');
-      if (ok !== 'OK') return undefined;
-      return async () => void (await redis.eval(RELEASE, 1, k('lock'), token));
-    },
+    lock: (ms: number): Promise<Release | undefined> => acquireLock(redis, k('lock'), ms),
     async nextTick(): Promise<number> {
       return redis.incr(k('ticks'));
     },

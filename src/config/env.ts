@@ -2,6 +2,12 @@
 import { z } from 'zod';
 import { ConfigError, zodProblems } from './errors.js';
 
+/**
+ * The key prefix every store and queue uses unless told otherwise (REDIS_PREFIX). The braces are
+ * a Redis Cluster hash tag: every key lands in one slot, as BullMQ and the Lua scripts need.
+ */
+export const DEFAULT_PREFIX = '{rollback}';
+
 const url = (what: string) =>
   z.string().refine(
     (v) => {
@@ -36,7 +42,7 @@ const envSchema = z.object({
     .optional(),
   REDIS_URL: url('e.g. redis://127.0.0.1:6379 or rediss://…'),
   /** Key prefix; the {hash tag} keeps every key in one Redis Cluster slot. */
-  REDIS_PREFIX: z.string().min(1).default('{rollback}'),
+  REDIS_PREFIX: z.string().min(1).default(DEFAULT_PREFIX),
   AWS_REGION: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region')

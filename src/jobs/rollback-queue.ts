@@ -1,6 +1,7 @@
 // The rollback queue: job kinds, job ids and how jobs are added. Job ids derive from the
 // request id, so adding the same request twice is a no-op while the job exists.
 import { type ConnectionOptions, Queue } from 'bullmq';
+import { DEFAULT_PREFIX } from '../store/redis.js';
 import { reportRedisErrors } from '../store/redis-health.js';
 
 export const ROLLBACK_QUEUE = 'rollback';
@@ -26,7 +27,7 @@ export function followJobId(requestId: string, check: number): string {
 }
 
 export interface RollbackQueueOptions {
-  /** BullMQ key prefix; a `{hash-tag}` keeps a queue in one Redis Cluster slot. Default `{rollback-bot}`. */
+  /** BullMQ key prefix; a `{hash-tag}` keeps a queue in one Redis Cluster slot. Default `{rollback}` (DEFAULT_PREFIX), as every store. */
   prefix?: string;
   /** Queue name. Default `rollback`. */
   name?: string;
@@ -46,7 +47,7 @@ export function createRollbackQueue(
     options.name ?? ROLLBACK_QUEUE,
     {
       connection,
-      prefix: options.prefix ?? '{rollback-bot}',
+      prefix: options.prefix ?? DEFAULT_PREFIX,
     },
   );
   reportRedisErrors(queue, connection, 'rollback-queue');

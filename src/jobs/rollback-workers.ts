@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { AwsClients } from '../aws/aws-clients.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log.js';
+import { DEFAULT_PREFIX } from '../store/redis.js';
 import { reportRedisErrors } from '../store/redis-health.js';
 import { createRequestStore, type RequestStoreOptions } from '../store/request-store.js';
 import { createStageLockStore } from '../store/stage-lock-store.js';
@@ -58,8 +59,8 @@ export async function startRollbackWorkers(opts: RollbackWorkersOptions): Promis
   const followDelayMs = opts.followDelayMs ?? 5_000;
   const processor = createRollbackProcessor({
     store,
-    standing: createStandingStore(opts.connection, opts.store?.prefix ?? '{rollback}'),
-    locks: createStageLockStore(opts.connection, opts.store?.prefix ?? '{rollback}'),
+    standing: createStandingStore(opts.connection, opts.store?.prefix ?? DEFAULT_PREFIX),
+    locks: createStageLockStore(opts.connection, opts.store?.prefix ?? DEFAULT_PREFIX),
     queue,
     aws: opts.aws,
     config: opts.config,
@@ -76,7 +77,7 @@ export async function startRollbackWorkers(opts: RollbackWorkersOptions): Promis
     {
       ...WORKER_DEFAULTS,
       connection: opts.connection,
-      prefix: opts.queue?.prefix ?? '{rollback-bot}',
+      prefix: opts.queue?.prefix ?? DEFAULT_PREFIX,
       concurrency: opts.concurrency ?? 4,
       ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs } : {}),
       ...(opts.stalledIntervalMs ? { stalledInterval: opts.stalledIntervalMs } : {}),

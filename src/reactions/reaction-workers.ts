@@ -42,7 +42,7 @@ export interface ReactionWorkersDeps {
   connection: Redis;
   /** Request-path connection for producers and state (fails fast while Redis is down). */
   requestConnection: Redis;
-  /** BullMQ and key prefix, e.g. `{rollback-bot}`. */
+  /** BullMQ and key prefix, e.g. `{rollback}`. */
   prefix: string;
   config: Config;
   service: RollbackService;

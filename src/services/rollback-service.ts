@@ -31,6 +31,7 @@ import type { TargetRefusalCode } from '../domain/target-refusal.js';
 import { createRollbackQueue, type RollbackQueueOptions } from '../jobs/rollback-queue.js';
 import { sharedWhileRunning } from '../runtime/in-flight.js';
 import type { AuditEntry } from '../store/audit-stream.js';
+import { DEFAULT_PREFIX } from '../store/redis.js';
 import { createRequestStore, type RequestStoreOptions } from '../store/request-store.js';
 import { createStandingStore } from '../store/standing-store.js';
 import { loadDeploymentGroupSnapshot, loadStageSnapshot } from './load-snapshots.js';
@@ -224,7 +225,7 @@ export interface RollbackService {
 export function createRollbackService(deps: RollbackServiceDeps): RollbackService {
   const now = deps.now ?? Date.now;
   const store = createRequestStore(deps.connection, deps.store);
-  const standing = createStandingStore(deps.connection, deps.store?.prefix ?? '{rollback}');
+  const standing = createStandingStore(deps.connection, deps.store?.prefix ?? DEFAULT_PREFIX);
   const queue = createRollbackQueue(deps.connection, deps.queue);
   const decide = deps.decide ?? allowAll;
   const lookback = deps.lookback ?? 20;

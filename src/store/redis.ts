@@ -5,6 +5,8 @@ import type { RedisHealth } from './redis-health.js';
 
 export type ConnectionRole = 'worker' | 'request';
 
+export { DEFAULT_PREFIX } from '../config/env.js';
+
 /** A hash or stream entry from the flat field, value, field, value… list Redis answers with. */
 export function fieldsOf(flat: readonly string[]): Record<string, string> {
   const fields: Record<string, string> = {};

@@ -16,7 +16,7 @@ import {
   targetKey,
 } from '../domain/rollback-request.js';
 import { type AuditEntry, readAudit } from './audit-stream.js';
-import { fieldsOf } from './redis.js';
+import { DEFAULT_PREFIX, fieldsOf } from './redis.js';
 import { actorOf, decodeRequest, encodeRequest } from './request-codec.js';
 import { CREATE_REQUEST, TRANSITION_REQUEST } from './request-scripts.js';
 
@@ -68,7 +68,7 @@ interface ScriptedRedis extends Redis {
 export type RequestStore = ReturnType<typeof createRequestStore>;
 
 export function createRequestStore(redis: Redis, options: RequestStoreOptions = {}) {
-  const prefix = options.prefix ?? '{rollback}';
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
   const maxLen = options.auditMaxLen ?? 1_000_000;
   const r = redis as ScriptedRedis;
   if (typeof r.rbTransitionRequest !== 'function') {

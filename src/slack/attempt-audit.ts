@@ -1,5 +1,6 @@
 // Every attempt to act is audited, including the refused ones that never become a request.
 import type { Redis } from 'ioredis';
+import { appendAudit } from '../store/audit-stream.js';
 
 export interface AttemptAudit {
   record(entry: {
@@ -20,11 +21,6 @@ export function createAttemptAudit(
   now: () => number = Date.now,
 ): AttemptAudit {
   return {
-    async record(entry) {
-      const fields: string[] = ['at', String(now())];
-      for (const [k, v] of Object.entries(entry))
-        if (v !== undefined) fields.push(k, String(v).slice(0, 500));
-      await redis.xadd(`${prefix}:audit`, 'MAXLEN', '~', '1000000', '*', ...fields);
-    },
+    record: (entry) => appendAudit(redis, `${prefix}:audit`, entry, now()),
   };
 }

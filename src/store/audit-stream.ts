@@ -3,6 +3,26 @@
 import type { Redis } from 'ioredis';
 import { fieldsOf } from './redis.js';
 
+/** Approximate cap on the stream's entries (XADD MAXLEN ~), for every writer. */
+export const AUDIT_MAX_LEN = 1_000_000;
+/** Longest value kept in an entry's field: the audit says what happened, it is not a log. */
+export const AUDIT_VALUE_MAX = 500;
+
+/** The one writer of entries outside request transitions (those are written by their script). */
+export async function appendAudit(
+  redis: Redis,
+  key: string,
+  fields: Record<string, string | number | undefined>,
+  now: number,
+  maxLen: number = AUDIT_MAX_LEN,
+): Promise<void> {
+  const flat: string[] = ['at', String(now)];
+  for (const [k, v] of Object.entries(fields)) {
+    if (v !== undefined && k !== 'at') flat.push(k, String(v).slice(0, AUDIT_VALUE_MAX));
+  }
+  await redis.xadd(key, 'MAXLEN', '~', maxLen, '*', ...flat);
+}
+
 export interface AuditEntry {
   /** Stream entry id (time-ordered). */
   id: string;

@@ -15,7 +15,7 @@ import {
   type RollbackTarget,
   targetKey,
 } from '../domain/rollback-request.js';
-import { type AuditEntry, readAudit } from './audit-stream.js';
+import { AUDIT_MAX_LEN, type AuditEntry, appendAudit, readAudit } from './audit-stream.js';
 import { DEFAULT_PREFIX, fieldsOf } from './redis.js';
 import { actorOf, decodeRequest, encodeRequest } from './request-codec.js';
 import { CREATE_REQUEST, TRANSITION_REQUEST } from './request-scripts.js';
@@ -26,7 +26,7 @@ export interface RequestStoreOptions {
    * Redis Cluster slot, which the Lua scripts need.
    */
   prefix?: string;
-  /** Approximate cap on audit stream entries (XADD MAXLEN ~). Default 1,000,000. */
+  /** Approximate cap on audit stream entries (XADD MAXLEN ~). Default AUDIT_MAX_LEN (1,000,000). */
   auditMaxLen?: number;
 }
 
@@ -69,7 +69,7 @@ export type RequestStore = ReturnType<typeof createRequestStore>;
 
 export function createRequestStore(redis: Redis, options: RequestStoreOptions = {}) {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
-  const maxLen = options.auditMaxLen ?? 1_000_000;
+  const maxLen = options.auditMaxLen ?? AUDIT_MAX_LEN;
   const r = redis as ScriptedRedis;
   if (typeof r.rbTransitionRequest !== 'function') {
     redis.defineCommand('rbCreateRequest', { numberOfKeys: 4, lua: CREATE_REQUEST });
@@ -217,8 +217,7 @@ export function createRequestStore(redis: Redis, options: RequestStoreOptions = 
     },
     /** An audit entry that belongs to no request transition (e.g. a stage unlocked by hand). */
     async appendAudit(fields: Record<string, string>, now: number): Promise<void> {
-      const flat = Object.entries({ ...fields, at: String(now) }).flat();
-      await redis.xadd(keys.audit, 'MAXLEN', '~', maxLen, '*', ...flat);
+      await appendAudit(redis, keys.audit, fields, now, maxLen);
     },
     async audit(opts: { requestId?: string; count?: number } = {}): Promise<AuditEntry[]> {
       return readAudit(redis, keys.audit, opts);

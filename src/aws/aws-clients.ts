@@ -19,6 +19,11 @@ export interface Account {
   roleArn?: string;
 }
 
+/** The account an environment's AWS calls go to: its region, and its role when it names one. */
+export function accountOf(env: { region: string; roleArn?: string | undefined }): Account {
+  return { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) };
+}
+
 export interface AwsClients {
   codepipeline(account: Account): CodePipelineClient;
   codedeploy(account: Account): CodeDeployClient;

@@ -4,7 +4,7 @@
 // the requester, approvers resolved through Slack, failing closed), and the worker's steps: each
 // member in order becomes a rollback request with source `group:<id>`, followed until it ends,
 // then `halt` stops the rest or `continue` goes on. Every step is audited.
-import type { AwsClients } from '../aws/aws-clients.js';
+import { type AwsClients, accountOf } from '../aws/aws-clients.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import {
   type Approval,
@@ -154,7 +154,7 @@ export function createGroupRollbacks(deps: GroupRollbackDeps) {
     try {
       return await readStageRollbackFacts(
         deps.aws,
-        { region: e.region, ...(e.roleArn ? { roleArn: e.roleArn } : {}) },
+        accountOf(e),
         m.ids.pipeline,
         m.stage ?? '',
         m.ids,

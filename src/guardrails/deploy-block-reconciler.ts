@@ -13,7 +13,7 @@
 // every transition is open again), or whose last announcement was not `clear`. A full sweep reads
 // every environment at start-up, on a freeze, unfreeze, alarm or release, and every SWEEP_EVERY_MS.
 import type { Redis } from 'ioredis';
-import type { Account, AwsClients } from '../aws/aws-clients.js';
+import { type AwsClients, accountOf } from '../aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import {
@@ -69,11 +69,6 @@ export interface EnvOutcome {
   /** Not read: nothing holds, and nothing of ours to undo (see the top of this file). */
   skipped?: boolean;
 }
-
-export const accountOf = (env: EnvironmentConfig): Account => ({
-  region: env.region,
-  ...(env.roleArn ? { roleArn: env.roleArn } : {}),
-});
 
 export const placeOf = (env: EnvironmentConfig, stage: string): StagePlace => ({
   region: env.region,

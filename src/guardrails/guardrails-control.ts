@@ -1,6 +1,8 @@
 // What the Slack surface asks of the guardrails: freezes, applying them in AWS now (a freeze's
 // answer says "Froze" only once AWS has the block), unlocking a post-rollback lock, and the state
 // shown by /rollback status (every cause that holds on each guarded stage).
+
+import { accountOf } from '../aws/aws-clients.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import {
   type DeployBlock,
@@ -11,7 +13,6 @@ import {
 import type { StoredLock } from '../store/stage-lock-store.js';
 import type { WaitingNotice } from '../store/waiting-release-store.js';
 import {
-  accountOf,
   currentDeployBlock,
   decideStages,
   type EnvOutcome,

@@ -2,7 +2,7 @@
 // previous release, unsafe releases crossed, freezes and blackouts, group rollback) and asks
 // domain/guardrails' decideRollback. A needs-approval decision is kept in Redis by request id
 // for the approval flow; the service itself carries one rule and a sentence.
-import type { AwsClients } from '../aws/aws-clients.js';
+import { type AwsClients, accountOf } from '../aws/aws-clients.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import {
   decideRollback,
@@ -57,14 +57,7 @@ async function stageFacts(
     };
   }
   try {
-    return await readStageRollbackFacts(
-      deps.aws,
-      { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) },
-      t.pipeline,
-      t.stage,
-      t,
-      known,
-    );
+    return await readStageRollbackFacts(deps.aws, accountOf(env), t.pipeline, t.stage, t, known);
   } catch (err) {
     // Fail closed: if we cannot tell what the rollback crosses, a person has to look.
     deps.log.warn(

@@ -4,7 +4,7 @@
 // channel with a Stop button, or stops it (StopDeployment with autoRollbackEnabled) and says so.
 // Rollbacks, CodeDeploy's or ours, are never held. Each deployment is held once and stopped at
 // most once (src/store/held-deploy-store.ts); every hold and stop is audited.
-import type { AwsClients } from '../aws/aws-clients.js';
+import { type AwsClients, accountOf } from '../aws/aws-clients.js';
 import { AwsCallError } from '../aws/aws-errors.js';
 import { createCodeDeployAdapter } from '../aws/codedeploy-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
@@ -14,7 +14,7 @@ import type { DeploymentEvent, DomainEvent } from '../events/domain-event.js';
 import { routeEvent } from '../events/route-event.js';
 import type { Logger } from '../log.js';
 import type { HeldDeploy, HeldDeployStore } from '../store/held-deploy-store.js';
-import { accountOf, currentDeployBlock } from './deploy-block-reconciler.js';
+import { currentDeployBlock } from './deploy-block-reconciler.js';
 import type { FreezeStore } from './freeze-store.js';
 
 /** What the holds tell people, rendered and posted by src/slack/held-deploy-announcer.ts. */

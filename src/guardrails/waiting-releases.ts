@@ -3,7 +3,7 @@
 // the pass, names it (inboundExecution). Its message is brought up to date once the release goes
 // on or another takes its place, so it never offers Unlock for nothing.
 
-import type { AwsClients } from '../aws/aws-clients.js';
+import { type AwsClients, accountOf } from '../aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import { type SourceRevision, shortRevision } from '../domain/releases.js';
@@ -26,7 +26,7 @@ export async function announceWaitingReleases(
 ): Promise<void> {
   if (env.target.kind !== 'stage') return;
   const pipeline = env.target.pipeline;
-  const account = { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) };
+  const account = accountOf(env);
   for (const s of stages) {
     const place = { region: env.region, pipeline, stage: s.stage };
     const held = s.causes.length > 0;

@@ -2,7 +2,7 @@
 // record the id. `follow`: delayed re-checks until AWS says it ended. Nothing here sleeps while
 // holding a job lock: waiting is a delayed job, retrying is moveToDelayed.
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import type { Account, AwsClients } from '../aws/aws-clients.js';
+import { type Account, type AwsClients, accountOf } from '../aws/aws-clients.js';
 import { AwsCallError } from '../aws/aws-errors.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import type { Config } from '../config/config.js';
@@ -52,7 +52,7 @@ export function createRollbackProcessor(deps: ProcessorDeps) {
 
   function account(req: RollbackRequest): Account {
     const env = deps.config.environments[req.env];
-    return { region: req.region, ...(env?.roleArn ? { roleArn: env.roleArn } : {}) };
+    return accountOf({ region: req.region, roleArn: env?.roleArn });
   }
 
   async function note(req: RollbackRequest, opts: ChangeOptions): Promise<RollbackRequest> {

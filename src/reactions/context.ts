@@ -1,5 +1,6 @@
 // What every reaction needs, built once by startReactionWorkers.
 import type { Account, AwsClients } from '../aws/aws-clients.js';
+import { accountOf as awsAccountOf } from '../aws/aws-clients.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { Logger } from '../log.js';
@@ -64,7 +65,7 @@ export interface ReactionContext {
 }
 
 export function accountOf(env: EnvironmentConfig): Account {
-  return { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) };
+  return awsAccountOf(env);
 }
 
 /** "web-app / Deploy" or "billing-api / prod-eu". */

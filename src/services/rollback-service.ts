@@ -2,7 +2,7 @@
 // decide, queue; status and history. Workers (jobs/) carry requests out.
 import type { ActionExecutionDetail } from '@aws-sdk/client-codepipeline';
 import type { Redis } from 'ioredis';
-import type { Account, AwsClients } from '../aws/aws-clients.js';
+import { type Account, type AwsClients, accountOf } from '../aws/aws-clients.js';
 import { createCodeDeployAdapter } from '../aws/codedeploy-adapter.js';
 import { actionOutputVariables, createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
@@ -253,7 +253,7 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
   }
 
   function account(env: EnvironmentConfig): Account {
-    return { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) };
+    return accountOf(env);
   }
 
   function stageOf(env: EnvironmentConfig, stage?: string): string {

@@ -3,7 +3,7 @@
 // stage and target), refuses what the policy refuses (the requester, non-approvers, Slack unable
 // to say who is in a group, expired / cancelled / superseded / changed requests), queues the
 // rollback with the required count, rejects with a reason, and expires. Every act is audited.
-import type { AwsClients } from '../aws/aws-clients.js';
+import { type AwsClients, accountOf } from '../aws/aws-clients.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import {
   type ApprovalCheck,
@@ -69,11 +69,7 @@ export function createApprovalFlow(deps: ApprovalFlowDeps) {
     const t = r.target;
     let liveCurrent: string | undefined;
     if (t.kind === 'stage') {
-      const stages = await readInboundTransitions(
-        deps.aws,
-        { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) },
-        t.pipeline,
-      );
+      const stages = await readInboundTransitions(deps.aws, accountOf(env), t.pipeline);
       liveCurrent = stages.get(t.stage)?.latestExecutionId;
     }
     const { recent } = await service.status(r.env);
@@ -223,11 +219,7 @@ export function createApprovalFlow(deps: ApprovalFlowDeps) {
   async function alarmsOf(env: EnvironmentConfig): Promise<ApprovalRequestView['alarms']> {
     if (env.alarms.length === 0) return [];
     try {
-      const states = await readAlarmStates(
-        deps.aws,
-        { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) },
-        env.alarms,
-      );
+      const states = await readAlarmStates(deps.aws, accountOf(env), env.alarms);
       return env.alarms.map((name) => ({ name, state: states[name]?.state ?? 'UNKNOWN' }));
     } catch (err) {
       return { unavailable: (err as Error).message };

@@ -1,7 +1,7 @@
 // What the poller looks at, from the configuration. Pure.
 // One entry per AWS thing, however many environments share it: a pipeline (with the stages any
 // environment guards), a deployment group, and per account (region + role) the alarm names.
-import type { Account } from '../../aws/aws-clients.js';
+import { type Account, accountOf as awsAccountOf } from '../../aws/aws-clients.js';
 import type { Config, EnvironmentConfig } from '../../config/config.js';
 
 export interface PolledPipeline {
@@ -40,7 +40,7 @@ export interface PollPlan {
 export const OWN_ACCOUNT = 'self';
 
 function accountOf(env: EnvironmentConfig): { account: Account; accountId: string; at: string } {
-  const account: Account = { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) };
+  const account: Account = awsAccountOf(env);
   return {
     account,
     accountId: env.roleArn?.split(':')[4] || OWN_ACCOUNT,

@@ -1,0 +1,73 @@
+// The layout's import rules (../shared/DESIGN.md "Layout"), checked by `npm run lint`.
+// Violations that predate the rule are listed in .dependency-cruiser-known-violations.json
+// (regenerate with `npx depcruise-baseline src commands`); `--ignore-known` fails only on new
+// ones, so the outer ring can only get better. Remove entries as issue 14 fixes them.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No circular imports between files (and so between folders).',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'aws-sdk-only-in-aws',
+      severity: 'error',
+      comment: 'src/aws is the only door to AWS.',
+      from: { path: '^(src|commands)/', pathNot: '^src/(aws|sandbox)/' },
+      to: { path: '^node_modules/@aws-sdk/' },
+    },
+    {
+      name: 'ioredis-only-in-store',
+      severity: 'error',
+      comment: 'src/store is the only door to Redis (connections are handed to BullMQ from there).',
+      from: { path: '^(src|commands)/', pathNot: '^src/(store|sandbox)/' },
+      to: { path: '^node_modules/ioredis/' },
+    },
+    {
+      name: 'bullmq-only-in-jobs',
+      severity: 'error',
+      comment: 'src/jobs is the only place for BullMQ.',
+      from: { path: '^(src|commands)/', pathNot: '^src/(jobs|sandbox)/' },
+      to: { path: '^node_modules/bullmq/' },
+    },
+    {
+      name: 'slack-only-in-slack',
+      severity: 'error',
+      comment: 'src/slack is the only door to Slack.',
+      from: { path: '^(src|commands)/', pathNot: '^src/(slack|sandbox)/' },
+      to: { path: '^node_modules/@slack/' },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment: 'src/domain: pure rules, no I/O, no outer ring.',
+      from: { path: '^src/domain/' },
+      to: {
+        path: [
+          '^src/(aws|store|slack|jobs|services|events|reactions|guardrails|groups|http|runtime|sandbox|app)/',
+          '^commands/',
+          '^node_modules/(ioredis|bullmq|@slack|@aws-sdk)/',
+        ],
+      },
+    },
+    {
+      name: 'no-sandbox-in-production',
+      severity: 'error',
+      comment: 'The sandbox is wired in only by configuration (URLs, tokens), never imported.',
+      from: { path: '^(src|commands)/', pathNot: '^src/sandbox/' },
+      to: { path: '^src/sandbox/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
+  },
+};

@@ -14,8 +14,10 @@
 // every environment at start-up, on a freeze, unfreeze, alarm or release, and every SWEEP_EVERY_MS.
 import type { Redis } from 'ioredis';
 import { type AwsClients, accountOf } from '../aws/aws-clients.js';
+import { readAlarms } from '../aws/cloudwatch-adapter.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
+import { alarmStatesByName } from '../domain/alarms.js';
 import {
   type BlockCause,
   type DeployBlock,
@@ -28,7 +30,6 @@ import type { Logger } from '../log.js';
 import { acquireLock, withLock } from '../store/locks.js';
 import type { StageLockStore, StagePlace, StoredLock } from '../store/stage-lock-store.js';
 import type { WaitingReleaseStore } from '../store/waiting-release-store.js';
-import { readAlarmStates, statesOnly } from './alarm-states.js';
 import type { FreezeStore } from './freeze-store.js';
 import { readInboundTransitions, type StageTransition } from './inbound-transitions.js';
 import type { EnvLockView, LockAnnouncer, StageLockView } from './lock-announcer.js';
@@ -84,11 +85,9 @@ export async function currentDeployBlock(
 ): Promise<DeployBlock> {
   const [freezes, alarms] = await Promise.all([
     deps.freezes.list(at),
-    env.blockOnAlarms.length > 0
-      ? readAlarmStates(deps.aws, accountOf(env), env.blockOnAlarms)
-      : Promise.resolve({}),
+    readAlarms(deps.aws, accountOf(env), env.blockOnAlarms),
   ]);
-  return deployBlock({ env, now: new Date(at), freezes, alarmStates: statesOnly(alarms) });
+  return deployBlock({ env, now: new Date(at), freezes, alarmStates: alarmStatesByName(alarms) });
 }
 
 export interface StageReading {

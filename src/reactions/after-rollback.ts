@@ -1,9 +1,10 @@
 // After a rollback: escalate when it failed; when it succeeded, watch the alarms until they are
 // OK (report the recovery time, or escalate after the limit), then offer to roll back the other
 // environments running the same bad revision. Never another automatic rollback.
+
+import { readAlarms } from '../aws/cloudwatch-adapter.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import { describeDeployRevision, type SourceRevision } from '../domain/releases.js';
-import { describeAlarmStates } from './alarm-states.js';
 import {
   accountOf,
   ReactionBusy,
@@ -147,7 +148,7 @@ export async function checkRecovery(ctx: ReactionContext, job: RecoveryCheckJob)
     // Beside the alarm watch, not after it: the URL answers long before alarms settle.
     await startHealthProbe(ctx, env, job.rollbackId, thread);
     if (!p.reported) {
-      const readings = await describeAlarmStates(ctx.aws, accountOf(env), env.alarms);
+      const readings = await readAlarms(ctx.aws, accountOf(env), env.alarms);
       const status = recoveryStatus({
         watched: env.alarms,
         readings,

@@ -2,6 +2,8 @@
 // automatically when decided (before anything is posted: customer impact first), then posts the
 // failure notification, announces the rollback in its thread and points the live status there.
 // Every step is recorded, so a re-run (crash, Slack 429, duplicate event) resumes, never repeats.
+
+import { readAlarms } from '../aws/cloudwatch-adapter.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import { describeDeployRevision, type SourceRevision } from '../domain/releases.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
@@ -10,7 +12,6 @@ import {
   failureNotification,
   type NotificationOutcome,
 } from '../slack/blocks/failure-notification.js';
-import { describeAlarmStates } from './alarm-states.js';
 import { accountOf, ReactionBusy, type ReactionContext, whereOf } from './context.js';
 import { updateFeed } from './deploy-feed.js';
 import { autoRollbackAnnouncement, autoRollbackNotStarted } from './reaction-messages.js';
@@ -80,15 +81,10 @@ async function notificationFor(
   offerId: string,
   outcome?: NotificationOutcome,
 ) {
-  const alarms = await describeAlarmStates(ctx.aws, accountOf(env), env.alarms).catch(
-    (err: unknown) => {
-      ctx.log.warn(
-        { env: env.name, err: { message: (err as Error).message } },
-        'alarms unreadable',
-      );
-      return [];
-    },
-  );
+  const alarms = await readAlarms(ctx.aws, accountOf(env), env.alarms).catch((err: unknown) => {
+    ctx.log.warn({ env: env.name, err: { message: (err as Error).message } }, 'alarms unreadable');
+    return [];
+  });
   return failureNotification({
     env: i.env,
     kind: i.kind,

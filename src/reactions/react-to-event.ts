@@ -1,4 +1,6 @@
 // One domain event → the reactions of every environment it concerns.
+
+import { readAlarms } from '../aws/cloudwatch-adapter.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import type {
   AlarmEvent,
@@ -8,7 +10,6 @@ import type {
 } from '../events/domain-event.js';
 import { routeEvent } from '../events/route-event.js';
 import { escalateFailedRollback, requestForRollback, rollbackSucceeded } from './after-rollback.js';
-import { describeAlarmStates } from './alarm-states.js';
 import { autoRollsBackOn } from './auto-policy.js';
 import { alarmTripsWindow, bakeEndOutcome, openBakeWindow } from './bake-window.js';
 import { accountOf, type BakeEndJob, type ReactionContext } from './context.js';
@@ -284,7 +285,7 @@ export async function bakeEnded(ctx: ReactionContext, job: BakeEndJob): Promise<
   let w = await ctx.store.bakeWindow(env.name, job.stage);
   if (!w || w.releaseId !== job.releaseId) return; // a newer release replaced it
   if (w.state === 'open') {
-    const readings = await describeAlarmStates(ctx.aws, accountOf(env), env.alarms);
+    const readings = await readAlarms(ctx.aws, accountOf(env), env.alarms);
     const end = bakeEndOutcome(w, job.releaseId, readings);
     if (end.kind === 'tripped') {
       await tripWindow(

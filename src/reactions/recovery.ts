@@ -1,9 +1,8 @@
 // After a rollback succeeded: have the watched alarms come back to OK, and within the limit? Pure.
 
-export interface AlarmReading {
-  name: string;
-  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-}
+import type { AlarmReading } from '../domain/alarms.js';
+
+export type { AlarmReading } from '../domain/alarms.js';
 
 export type RecoveryStatus =
   | { kind: 'recovered'; afterMs: number; missing: string[] }

@@ -4,7 +4,9 @@
 // to say who is in a group, expired / cancelled / superseded / changed requests), queues the
 // rollback with the required count, rejects with a reason, and expires. Every act is audited.
 import { type AwsClients, accountOf } from '../aws/aws-clients.js';
+import { readAlarms } from '../aws/cloudwatch-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
+import { alarmStatesByName } from '../domain/alarms.js';
 import {
   type ApprovalCheck,
   approvalStillValid,
@@ -12,7 +14,6 @@ import {
   tallyApprovals,
 } from '../domain/guardrails/index.js';
 import { type RollbackRequest, targetKey } from '../domain/rollback-request.js';
-import { readAlarmStates } from '../guardrails/alarm-states.js';
 import type { ApprovalCase, ApprovalStore } from '../guardrails/approval-store.js';
 import type { GuardrailsQueue, RetryLater } from '../guardrails/guardrails-jobs.js';
 import { readInboundTransitions } from '../guardrails/inbound-transitions.js';
@@ -219,8 +220,8 @@ export function createApprovalFlow(deps: ApprovalFlowDeps) {
   async function alarmsOf(env: EnvironmentConfig): Promise<ApprovalRequestView['alarms']> {
     if (env.alarms.length === 0) return [];
     try {
-      const states = await readAlarmStates(deps.aws, accountOf(env), env.alarms);
-      return env.alarms.map((name) => ({ name, state: states[name]?.state ?? 'UNKNOWN' }));
+      const states = alarmStatesByName(await readAlarms(deps.aws, accountOf(env), env.alarms));
+      return env.alarms.map((name) => ({ name, state: states[name] ?? 'UNKNOWN' }));
     } catch (err) {
       return { unavailable: (err as Error).message };
     }

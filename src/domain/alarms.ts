@@ -1,0 +1,19 @@
+// What CloudWatch says about an alarm, as every part of the bot reads it (src/aws/cloudwatch-adapter.ts).
+import type { AlarmState } from './guardrails/deploy-block.js';
+
+export type { AlarmState } from './guardrails/deploy-block.js';
+
+/** One alarm's state now. */
+export interface AlarmReading {
+  name: string;
+  state: AlarmState;
+  /** CloudWatch's words for why (outside text: render it inert). */
+  reason?: string;
+  /** When it entered its state (CloudWatch's clock). */
+  since?: Date;
+}
+
+/** The states by alarm name; alarms CloudWatch does not know are absent. */
+export function alarmStatesByName(readings: readonly AlarmReading[]): Record<string, AlarmState> {
+  return Object.fromEntries(readings.map((r) => [r.name, r.state]));
+}

@@ -11,6 +11,7 @@ import {
   type PipelineExecutionSummary,
   RollbackStageCommand,
   type SourceRevision as SdkSourceRevision,
+  type StageState as SdkStageState,
 } from '@aws-sdk/client-codepipeline';
 import type { ReleaseDetail } from '../domain/release-diff.js';
 import type { ExecutionStatus, PipelineRelease, SourceRevision } from '../domain/releases.js';
@@ -23,6 +24,50 @@ export interface StageState {
   latestStatus?: string;
   inboundEnabled: boolean;
   disabledReason?: string;
+}
+
+/** One stage as GetPipelineState reports it: its latest execution and its inbound transition. */
+export interface StageView {
+  stage: string;
+  latestExecutionId?: string;
+  latestStatus?: string;
+  /** STANDARD or ROLLBACK. */
+  latestType?: string;
+  inboundEnabled: boolean;
+  disabledReason?: string;
+  lastChangedBy?: string;
+  /**
+   * The release waiting at the inbound transition (inboundExecution, else the last of
+   * inboundExecutions: the one AWS lets in when the transition is enabled). Rollbacks are not releases.
+   */
+  waitingExecutionId?: string;
+  /** The latest status change of any of the stage's actions. */
+  lastChangeAt?: Date;
+}
+
+function toStageView(s: SdkStageState): StageView | undefined {
+  if (!s.stageName) return undefined;
+  const t = s.inboundTransitionState;
+  const inbound = s.inboundExecution ?? s.inboundExecutions?.[s.inboundExecutions.length - 1];
+  const waiting =
+    inbound?.pipelineExecutionId && inbound.type !== 'ROLLBACK'
+      ? inbound.pipelineExecutionId
+      : undefined;
+  const times = (s.actionStates ?? [])
+    .map((a) => a.latestExecution?.lastStatusChange?.getTime())
+    .filter((x): x is number => typeof x === 'number' && !Number.isNaN(x));
+  const latest = s.latestExecution;
+  return {
+    stage: s.stageName,
+    ...(latest?.pipelineExecutionId ? { latestExecutionId: latest.pipelineExecutionId } : {}),
+    ...(latest?.status ? { latestStatus: latest.status } : {}),
+    ...(latest?.type ? { latestType: latest.type } : {}),
+    inboundEnabled: t?.enabled ?? true,
+    ...(t?.disabledReason ? { disabledReason: t.disabledReason } : {}),
+    ...(t?.lastChangedBy ? { lastChangedBy: t.lastChangedBy } : {}),
+    ...(waiting ? { waitingExecutionId: waiting } : {}),
+    ...(times.length > 0 ? { lastChangeAt: new Date(Math.max(...times)) } : {}),
+  };
 }
 
 export interface ExecutionDetail extends PipelineRelease {
@@ -83,6 +128,14 @@ export function createCodePipelineAdapter(clients: AwsClients, account: Account)
     }
   }
 
+  /** GetPipelineState, mapped; `stage` only names the stage in an error. */
+  async function readStages(pipeline: string, stage?: string): Promise<StageView[]> {
+    const out = await call('GetPipelineState', where(pipeline, stage), () =>
+      client.send(new GetPipelineStateCommand({ name: pipeline })),
+    );
+    return (out.stageStates ?? []).flatMap((s) => toStageView(s) ?? []);
+  }
+
   /** The execution's action executions as AWS lists them (up to 5 pages of 100). */
   async function listActionExecutions(
     pipeline: string,
@@ -119,20 +172,16 @@ export function createCodePipelineAdapter(clients: AwsClients, account: Account)
       };
     },
 
+    /** Every stage of the pipeline, in order (GetPipelineState: the one place it is mapped). */
+    getPipelineState: (pipeline: string): Promise<StageView[]> => readStages(pipeline),
+
     async getStageState(pipeline: string, stage: string): Promise<StageState> {
-      const out = await call('GetPipelineState', where(pipeline, stage), () =>
-        client.send(new GetPipelineStateCommand({ name: pipeline })),
-      );
-      const s = out.stageStates?.find((x) => x.stageName === stage);
+      const s = (await readStages(pipeline, stage)).find((x) => x.stage === stage);
       return {
-        ...(s?.latestExecution?.pipelineExecutionId
-          ? { latestExecutionId: s.latestExecution.pipelineExecutionId }
-          : {}),
-        ...(s?.latestExecution?.status ? { latestStatus: s.latestExecution.status } : {}),
-        inboundEnabled: s?.inboundTransitionState?.enabled ?? true,
-        ...(s?.inboundTransitionState?.disabledReason
-          ? { disabledReason: s.inboundTransitionState.disabledReason }
-          : {}),
+        ...(s?.latestExecutionId ? { latestExecutionId: s.latestExecutionId } : {}),
+        ...(s?.latestStatus ? { latestStatus: s.latestStatus } : {}),
+        inboundEnabled: s?.inboundEnabled ?? true,
+        ...(s?.disabledReason ? { disabledReason: s.disabledReason } : {}),
       };
     },
 

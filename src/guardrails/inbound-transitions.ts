@@ -1,8 +1,7 @@
 // The inbound transition of each stage as GetPipelineState reports it, including who changed it
-// last (the adapter in aws/ keeps only what the engine needs).
-import { GetPipelineStateCommand } from '@aws-sdk/client-codepipeline';
+// last, read through the CodePipeline adapter (aws/codepipeline-adapter.ts getPipelineState).
 import type { Account, AwsClients } from '../aws/aws-clients.js';
-import { toAwsCallError } from '../aws/aws-errors.js';
+import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import type { ActualTransition } from '../domain/guardrails/index.js';
 
 export interface StageTransition extends ActualTransition {
@@ -20,31 +19,18 @@ export async function readInboundTransitions(
   account: Account,
   pipeline: string,
 ): Promise<Map<string, StageTransition>> {
-  const out = await aws
-    .codepipeline(account)
-    .send(new GetPipelineStateCommand({ name: pipeline }))
-    .catch((err: unknown) => {
-      throw toAwsCallError(err, 'GetPipelineState', { account, pipeline });
-    });
-  const map = new Map<string, StageTransition>();
-  for (const s of out.stageStates ?? []) {
-    if (!s.stageName) continue;
-    const t = s.inboundTransitionState;
-    const inbound = s.inboundExecution ?? s.inboundExecutions?.[s.inboundExecutions.length - 1];
-    const waiting =
-      inbound?.pipelineExecutionId && inbound.type !== 'ROLLBACK'
-        ? inbound.pipelineExecutionId
-        : undefined;
-    map.set(s.stageName, {
-      stage: s.stageName,
-      enabled: t?.enabled ?? true,
-      ...(t?.disabledReason ? { disabledReason: t.disabledReason } : {}),
-      ...(t?.lastChangedBy ? { lastChangedBy: t.lastChangedBy } : {}),
-      ...(s.latestExecution?.pipelineExecutionId
-        ? { latestExecutionId: s.latestExecution.pipelineExecutionId }
-        : {}),
-      ...(waiting ? { waitingExecutionId: waiting } : {}),
-    });
-  }
-  return map;
+  const stages = await createCodePipelineAdapter(aws, account).getPipelineState(pipeline);
+  return new Map(
+    stages.map((s) => [
+      s.stage,
+      {
+        stage: s.stage,
+        enabled: s.inboundEnabled,
+        ...(s.disabledReason ? { disabledReason: s.disabledReason } : {}),
+        ...(s.lastChangedBy ? { lastChangedBy: s.lastChangedBy } : {}),
+        ...(s.latestExecutionId ? { latestExecutionId: s.latestExecutionId } : {}),
+        ...(s.waitingExecutionId ? { waitingExecutionId: s.waitingExecutionId } : {}),
+      },
+    ]),
+  );
 }

@@ -5,11 +5,7 @@ import {
   type DeploymentInfo,
   GetDeploymentGroupCommand,
 } from '@aws-sdk/client-codedeploy';
-import {
-  GetPipelineCommand,
-  GetPipelineExecutionCommand,
-  GetPipelineStateCommand,
-} from '@aws-sdk/client-codepipeline';
+import { GetPipelineCommand, GetPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import type { Account, AwsClients } from '../aws/aws-clients.js';
 import { type AwsResource, toAwsCallError } from '../aws/aws-errors.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
@@ -94,16 +90,14 @@ export async function pipelineAwsRollback(
 ): Promise<AwsRollback> {
   const client = clients.codepipeline(account);
   const where = { account, pipeline, stage };
-  const state = await call('GetPipelineState', where, () =>
-    client.send(new GetPipelineStateCommand({ name: pipeline })),
-  );
-  const latest = state.stageStates?.find((s) => s.stageName === stage)?.latestExecution;
+  const stages = await createCodePipelineAdapter(clients, account).getPipelineState(pipeline);
+  const latest = stages.find((s) => s.stage === stage);
   if (
-    latest?.type === 'ROLLBACK' &&
-    latest.pipelineExecutionId &&
-    latest.pipelineExecutionId !== failedExecutionId
+    latest?.latestType === 'ROLLBACK' &&
+    latest.latestExecutionId &&
+    latest.latestExecutionId !== failedExecutionId
   ) {
-    const rid = latest.pipelineExecutionId;
+    const rid = latest.latestExecutionId;
     const out = await call('GetPipelineExecution', where, () =>
       client.send(
         new GetPipelineExecutionCommand({ pipelineName: pipeline, pipelineExecutionId: rid }),

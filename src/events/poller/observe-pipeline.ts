@@ -1,12 +1,12 @@
 // A pipeline, polled: one GetPipelineState per tick; ListPipelineExecutions only when a guarded
 // stage changed (for the trigger and start time the events carry). The diff is pure.
 import {
-  GetPipelineStateCommand,
   ListPipelineExecutionsCommand,
   type PipelineExecutionSummary,
 } from '@aws-sdk/client-codepipeline';
 import type { AwsClients } from '../../aws/aws-clients.js';
 import { toAwsCallError } from '../../aws/aws-errors.js';
+import { createCodePipelineAdapter } from '../../aws/codepipeline-adapter.js';
 import { STAGE_STATES, type StageEvent } from '../domain-event.js';
 import type { PollBudget } from './poll-budget.js';
 import type { PolledPipeline } from './poll-plan.js';
@@ -160,23 +160,14 @@ export async function observePipeline(
 ): Promise<Observed<PipelineSeen, StageEvent> | undefined> {
   const client = aws.codepipeline(p.account);
   if (!budget.take('GetPipelineState')) return undefined;
-  const state = await client
-    .send(new GetPipelineStateCommand({ name: p.pipeline }))
-    .catch((err: unknown) => {
-      throw toAwsCallError(err, 'GetPipelineState', { account: p.account, pipeline: p.pipeline });
-    });
+  const state = await createCodePipelineAdapter(aws, p.account).getPipelineState(p.pipeline);
   const observed = p.stages.map((stage): StageObservation => {
-    const s = state.stageStates?.find((x) => x.stageName === stage);
-    const times = (s?.actionStates ?? [])
-      .map((a) => a.latestExecution?.lastStatusChange?.getTime())
-      .filter((t): t is number => typeof t === 'number' && !Number.isNaN(t));
+    const s = state.find((x) => x.stage === stage);
     return {
       stage,
-      ...(s?.latestExecution?.pipelineExecutionId
-        ? { executionId: s.latestExecution.pipelineExecutionId }
-        : {}),
-      ...(s?.latestExecution?.status ? { status: s.latestExecution.status } : {}),
-      ...(times.length > 0 ? { at: new Date(Math.max(...times)).toISOString() } : {}),
+      ...(s?.latestExecutionId ? { executionId: s.latestExecutionId } : {}),
+      ...(s?.latestStatus ? { status: s.latestStatus } : {}),
+      ...(s?.lastChangeAt ? { at: s.lastChangeAt.toISOString() } : {}),
     };
   });
   const { changes, next } = diffPipeline(prev, observed);

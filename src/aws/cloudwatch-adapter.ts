@@ -10,12 +10,32 @@ const STATES: ReadonlySet<string> = new Set<AlarmState>(['OK', 'ALARM', 'INSUFFI
 /** DescribeAlarms takes at most 100 names a call. */
 const NAMES_PER_CALL = 100;
 
+export interface ReadAlarmsOptions {
+  /**
+   * Asked before each DescribeAlarms (a caller's call budget); false stops the read, which then
+   * answers undefined: all or nothing, so unread alarms never look new next time.
+   */
+  mayCall: () => boolean;
+}
+
 /** The named alarms CloudWatch knows, in the order named; unknown names are left out. */
 export async function readAlarms(
   aws: AwsClients,
   account: Account,
   names: readonly string[],
-): Promise<AlarmReading[]> {
+): Promise<AlarmReading[]>;
+export async function readAlarms(
+  aws: AwsClients,
+  account: Account,
+  names: readonly string[],
+  opts: ReadAlarmsOptions,
+): Promise<AlarmReading[] | undefined>;
+export async function readAlarms(
+  aws: AwsClients,
+  account: Account,
+  names: readonly string[],
+  opts?: ReadAlarmsOptions,
+): Promise<AlarmReading[] | undefined> {
   const unique = [...new Set(names)];
   if (unique.length === 0) return [];
   const client = aws.cloudwatch(account);
@@ -23,6 +43,7 @@ export async function readAlarms(
   for (let i = 0; i < unique.length; i += NAMES_PER_CALL) {
     let nextToken: string | undefined;
     do {
+      if (opts && !opts.mayCall()) return undefined;
       const page = await client
         .send(
           new DescribeAlarmsCommand({
@@ -35,11 +56,16 @@ export async function readAlarms(
         .catch((err: unknown) => {
           throw toAwsCallError(err, 'DescribeAlarms', { account, alarms: unique });
         });
-      for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+      const all = [
+        ...(page.MetricAlarms ?? []).map((a) => ({ a, kind: 'metric' as const })),
+        ...(page.CompositeAlarms ?? []).map((a) => ({ a, kind: 'composite' as const })),
+      ];
+      for (const { a, kind } of all) {
         if (!a.AlarmName || !a.StateValue || !STATES.has(a.StateValue)) continue;
         out.push({
           name: a.AlarmName,
           state: a.StateValue as AlarmState,
+          kind,
           ...(a.StateReason ? { reason: a.StateReason } : {}),
           ...(a.StateUpdatedTimestamp ? { since: a.StateUpdatedTimestamp } : {}),
         });

@@ -11,6 +11,7 @@ export interface AlarmReading {
   reason?: string;
   /** When it entered its state (CloudWatch's clock). */
   since?: Date;
+  kind?: 'metric' | 'composite';
 }
 
 /** The states by alarm name; alarms CloudWatch does not know are absent. */

@@ -1,8 +1,7 @@
 // Alarms of one account (region + role), polled: one DescribeAlarms per 100 names per tick,
 // metric and composite together. A changed state (or state time) is an alarm event.
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import type { AwsClients } from '../../aws/aws-clients.js';
-import { toAwsCallError } from '../../aws/aws-errors.js';
+import { readAlarms } from '../../aws/cloudwatch-adapter.js';
 import { ALARM_STATES, type AlarmEvent, type AlarmStateValue } from '../domain-event.js';
 import type { Observed } from './observe-pipeline.js';
 import type { PollBudget } from './poll-budget.js';
@@ -24,8 +23,6 @@ export interface AlarmReading {
   reason: string;
 }
 
-/** DescribeAlarms accepts at most 100 names. */
-export const NAMES_PER_CALL = 100;
 const REASON_LIMIT = 1000;
 
 const isState = (s: string): s is AlarmStateValue => Object.hasOwn(ALARM_STATES, s);
@@ -70,37 +67,17 @@ export async function observeAlarms(
   p: PolledAlarms,
   prev: AlarmsSeen | undefined,
 ): Promise<Observed<AlarmsSeen, AlarmEvent> | undefined> {
-  const client = aws.cloudwatch(p.account);
-  const readings: AlarmReading[] = [];
-  for (let i = 0; i < p.names.length; i += NAMES_PER_CALL) {
-    // All or nothing: a partial read would make unread alarms look new next time.
-    if (!budget.take('DescribeAlarms')) return undefined;
-    const page = await client
-      .send(
-        new DescribeAlarmsCommand({
-          AlarmNames: p.names.slice(i, i + NAMES_PER_CALL),
-          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-          MaxRecords: NAMES_PER_CALL,
-        }),
-      )
-      .catch((err: unknown) => {
-        throw toAwsCallError(err, 'DescribeAlarms', { account: p.account });
-      });
-    const all = [
-      ...(page.MetricAlarms ?? []).map((a) => ({ a, kind: 'metric' as const })),
-      ...(page.CompositeAlarms ?? []).map((a) => ({ a, kind: 'composite' as const })),
-    ];
-    for (const { a, kind } of all) {
-      if (!a.AlarmName || !a.StateValue) continue;
-      readings.push({
-        name: a.AlarmName,
-        kind,
-        state: a.StateValue,
-        at: a.StateUpdatedTimestamp?.getTime() ?? 0,
-        reason: a.StateReason ?? '',
-      });
-    }
-  }
+  const read = await readAlarms(aws, p.account, p.names, {
+    mayCall: () => budget.take('DescribeAlarms'),
+  });
+  if (!read) return undefined;
+  const readings: AlarmReading[] = read.map((r) => ({
+    name: r.name,
+    kind: r.kind ?? 'metric',
+    state: r.state,
+    at: r.since?.getTime() ?? 0,
+    reason: r.reason ?? '',
+  }));
   const next: AlarmsSeen = {};
   for (const r of readings) next[r.name] = { state: r.state, at: r.at };
   const events = alarmChanges(prev, readings)

@@ -3,6 +3,7 @@
 // environments running the same bad revision. Never another automatic rollback.
 
 import { readAlarms } from '../aws/cloudwatch-adapter.js';
+import { deploymentFacts, pipelineReleaseFacts, pipelineStageOrder } from '../aws/release-facts.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import { describeDeployRevision, type SourceRevision } from '../domain/releases.js';
 import {
@@ -23,7 +24,6 @@ import {
 } from './reaction-messages.js';
 import type { ThreadRef } from './reaction-store.js';
 import { recoveryStatus } from './recovery.js';
-import { deploymentFacts, pipelineReleaseFacts, pipelineStageOrder } from './release-facts.js';
 
 /** How long a recovery report waits for the failure's notification thread to exist. */
 const THREAD_WAIT_MS = 30_000;

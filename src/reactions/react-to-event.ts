@@ -1,6 +1,12 @@
 // One domain event → the reactions of every environment it concerns.
 
 import { readAlarms } from '../aws/cloudwatch-adapter.js';
+import {
+  deploymentFacts,
+  pipelineAwsRollback,
+  pipelineReleaseFacts,
+  type ReleaseFacts,
+} from '../aws/release-facts.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import type {
   AlarmEvent,
@@ -16,12 +22,6 @@ import { accountOf, type BakeEndJob, type ReactionContext } from './context.js';
 import { decideFailure } from './decide-failure.js';
 import { updateFeed } from './deploy-feed.js';
 import { handleIncident, type Incident, loadIncident, seedIncident } from './incident.js';
-import {
-  deploymentFacts,
-  pipelineAwsRollback,
-  pipelineReleaseFacts,
-  type ReleaseFacts,
-} from './release-facts.js';
 
 type ReleaseEvent = StageEvent | DeploymentEvent;
 

@@ -6,12 +6,12 @@ import {
   GetDeploymentGroupCommand,
 } from '@aws-sdk/client-codedeploy';
 import { GetPipelineCommand, GetPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
-import type { Account, AwsClients } from '../aws/aws-clients.js';
-import { type AwsResource, toAwsCallError } from '../aws/aws-errors.js';
-import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
-import { parseRevisionSummary } from '../aws/revision-summary.js';
 import { OUR_ROLLBACK_DESCRIPTION } from '../domain/deployment-releases.js';
 import { describeDeployRevision, type SourceRevision } from '../domain/releases.js';
+import type { Account, AwsClients } from './aws-clients.js';
+import { type AwsResource, toAwsCallError } from './aws-errors.js';
+import { createCodePipelineAdapter } from './codepipeline-adapter.js';
+import { parseRevisionSummary } from './revision-summary.js';
 
 export interface ReleaseFacts {
   releaseId: string;

@@ -101,6 +101,7 @@ export function createGuardrailsControl(deps: {
       const place = placeOf(env, stage);
       const at = now();
       let lifted: PostRollbackLock | undefined;
+      const unlocked = () => ({ env: name, pipeline, stage, ...(lifted ? { lifted } : {}) });
       try {
         const outcome = await reconcileEnvironment({ ...d, sweep: true }, env, at, async () => {
           const [recorded, actual] = await Promise.all([
@@ -117,22 +118,12 @@ export function createGuardrailsControl(deps: {
           if (lock && (await d.locks.lift(place, lock.requestId, by, at))) lifted = lock;
         });
         const s = outcome.stages.find((x) => x.stage === stage);
-        return {
-          env: name,
-          pipeline,
-          stage,
-          ...(lifted ? { lifted } : {}),
-          causes: s?.causes ?? [],
-          enabled: s?.enabled ?? true,
-        };
+        return { ...unlocked(), causes: s?.causes ?? [], enabled: s?.enabled ?? true };
       } catch (err) {
         const st = await status(env, now()).catch(() => undefined);
         const s = st?.stages.find((x) => x.stage === stage);
         return {
-          env: name,
-          pipeline,
-          stage,
-          ...(lifted ? { lifted } : {}),
+          ...unlocked(),
           causes: s?.causes ?? [],
           enabled: s?.enabled ?? false,
           error: (err as Error).message,

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../../src/sandbox/slack/state.js';
 import {
+  deployUnsafeRelease,
   type GuardHarness,
   guardConfig,
   MANAGER,
@@ -12,7 +13,6 @@ import {
   PROD,
   RELEASE,
   startGuardHarness,
-  waitFor,
 } from './guard-harness.js';
 
 let h: GuardHarness | undefined;
@@ -176,22 +176,7 @@ describe('approvals in the thread', () => {
   it('a rollback that crosses a release marked unsafe warns and needs approval', async () => {
     h = await startGuardHarness({ config: guardConfig({}) });
     const g = h;
-    const { pipelineExecutionId } = g.aws.control.startExecution('web-app', {
-      revision: { id: 'a'.repeat(40), message: 'Add orders.customer_id NOT NULL' },
-      variables: { ROLLBACK_UNSAFE: 'schema migration 0042' },
-    });
-    await waitFor(
-      () =>
-        g.aws.control
-          .events()
-          .some(
-            (e) =>
-              e['detail-type'] === 'CodePipeline Pipeline Execution State Change' &&
-              (e.detail as Record<string, unknown>)['execution-id'] === pipelineExecutionId &&
-              (e.detail as Record<string, unknown>).state === 'SUCCEEDED',
-          ) || undefined,
-      'the unsafe release to succeed',
-    );
+    await deployUnsafeRelease(g);
     const approval = await askForRollback(g);
     const shown = JSON.stringify(approval.blocks);
     expect(shown).toContain('unsafe to roll back');

@@ -152,6 +152,28 @@ export async function waitFor<T>(
   }
 }
 
+/** Starts a release marked ROLLBACK_UNSAFE and waits until the pipeline execution succeeded. */
+export async function deployUnsafeRelease(g: GuardHarness, timeoutMs = 10_000): Promise<string> {
+  const { pipelineExecutionId } = g.aws.control.startExecution('web-app', {
+    revision: { id: 'a'.repeat(40), message: 'Add orders.customer_id NOT NULL' },
+    variables: { ROLLBACK_UNSAFE: 'schema migration 0042' },
+  });
+  await waitFor(
+    () =>
+      g.aws.control
+        .events()
+        .some(
+          (e) =>
+            e['detail-type'] === 'CodePipeline Pipeline Execution State Change' &&
+            (e.detail as Record<string, unknown>)['execution-id'] === pipelineExecutionId &&
+            (e.detail as Record<string, unknown>).state === 'SUCCEEDED',
+        ) || undefined,
+    'the unsafe release to succeed',
+    timeoutMs,
+  );
+  return pipelineExecutionId;
+}
+
 /** A prod-us/staging config with the given extra YAML under prod-us. */
 export function guardConfig(prodUs: {
   approval?: string;

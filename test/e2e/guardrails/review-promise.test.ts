@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../../src/sandbox/slack/state.js';
 import {
+  deployUnsafeRelease,
   type GuardHarness,
   guardConfig,
   ONCALL,
@@ -119,25 +120,7 @@ const cases: Array<{
   },
   {
     name: 'crosses-unsafe-release: rolling back from a release marked unsafe',
-    setup: async (g) => {
-      const { pipelineExecutionId } = g.aws.control.startExecution('web-app', {
-        revision: { id: 'a'.repeat(40), message: 'Add orders.customer_id NOT NULL' },
-        variables: { ROLLBACK_UNSAFE: 'schema migration 0042' },
-      });
-      await waitFor(
-        () =>
-          g.aws.control
-            .events()
-            .some(
-              (e) =>
-                e['detail-type'] === 'CodePipeline Pipeline Execution State Change' &&
-                (e.detail as Record<string, unknown>)['execution-id'] === pipelineExecutionId &&
-                (e.detail as Record<string, unknown>).state === 'SUCCEEDED',
-            ) || undefined,
-        'the unsafe release to succeed',
-        20_000,
-      );
-    },
+    setup: async (g) => void (await deployUnsafeRelease(g, 20_000)),
     expect: 'approval',
   },
   {

@@ -5,6 +5,12 @@ import type { RedisHealth } from './redis-health.js';
 
 export type ConnectionRole = 'worker' | 'request';
 
+/**
+ * A connection to Redis, as the rest of the bot holds one: created here, handed to the stores
+ * and to BullMQ (src/jobs). Only src/store imports ioredis.
+ */
+export type RedisConnection = Redis;
+
 export { DEFAULT_PREFIX } from '../config/env.js';
 
 /** A hash or stream entry from the flat field, value, field, value… list Redis answers with. */

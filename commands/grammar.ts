@@ -5,7 +5,7 @@
 //   /rollback mark-bad <env> [stage] <release> [because <reason…>] | mark-good <env> [stage] <release>
 //   /rollback cancel <request-id> | help
 import ms from 'ms';
-import { didYouMean } from '../src/domain/suggest.js';
+import { didYouMean } from '../src/runtime/suggest.js';
 
 export interface CommandCatalog {
   /** Environment name → the stage names it guards (empty for a CodeDeploy group). */

@@ -1,6 +1,6 @@
 // The normalised configuration: defaults applied, durations in milliseconds.
 // Everything downstream reads this shape, never the raw YAML.
-import { DEFAULT_CANCEL, DEFAULT_REQUEST } from '../domain/permissions.js';
+import { DEFAULT_CANCEL, DEFAULT_REQUEST } from './permission-lists.js';
 import type { ApprovalRule, AutoRollbackPolicy, RawConfig } from './schema.js';
 
 export type FreezeRollbackPolicy = 'allow' | 'require-approval' | 'deny';

@@ -2,9 +2,9 @@
 // Parsed once at start-up; every problem is reported with its key path.
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { PERMISSION_KEYWORDS } from '../domain/permissions.js';
-import { didYouMean } from '../domain/suggest.js';
+import { didYouMean } from '../runtime/suggest.js';
 import { duration } from './duration.js';
+import { PERMISSION_KEYWORDS } from './permission-lists.js';
 
 const slackChannelId = z
   .string()

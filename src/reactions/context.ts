@@ -7,9 +7,17 @@ import type { Logger } from '../log.js';
 import type { RollbackService } from '../services/rollback-service.js';
 import type { StatusMessages } from '../slack/status-messages.js';
 import type { OfferStore } from '../store/offer-store.js';
-import type { HealthProbeTimings } from './health-probe.js';
 import type { ReactionStore } from './reaction-store.js';
 import type { SlackCalls } from './slack-calls.js';
+
+export interface HealthProbeTimings {
+  /** Attempts before giving up. Default 10. */
+  attempts: number;
+  /** Delay between attempts. Default 5 s. */
+  everyMs: number;
+  /** Time limit of one attempt. Default 5 s. */
+  timeoutMs: number;
+}
 
 export interface Timers {
   bakeEnd(data: BakeEndJob, delayMs: number): Promise<void>;

@@ -3,19 +3,10 @@
 // each with its own time limit, a bounded number of attempts, then one report in the thread.
 // Only that URL is ever fetched: redirects are not followed (a 3xx is a failed attempt).
 import type { EnvironmentConfig } from '../config/config.js';
-import type { HealthProbeJob, ReactionContext } from './context.js';
+import type { HealthProbeJob, HealthProbeTimings, ReactionContext } from './context.js';
 import { ReactionBusy } from './context.js';
 import { healthReport } from './health-report.js';
 import type { ThreadRef } from './reaction-store.js';
-
-export interface HealthProbeTimings {
-  /** Attempts before giving up. Default 10. */
-  attempts: number;
-  /** Delay between attempts. Default 5 s. */
-  everyMs: number;
-  /** Time limit of one attempt. Default 5 s. */
-  timeoutMs: number;
-}
 
 export const DEFAULT_HEALTH_PROBE: HealthProbeTimings = {
   attempts: 10,

@@ -20,6 +20,7 @@ import type { StatusMessages } from '../slack/status-messages.js';
 import type { OfferStore } from '../store/offer-store.js';
 import { reportRedisErrors } from '../store/redis-health.js';
 import { checkRecovery, escalateFailedRollback, rollbackSucceeded } from './after-rollback.js';
+import type { HealthProbeTimings } from './context.js';
 import {
   type BakeEndJob,
   type FollowRequestJob,
@@ -29,7 +30,7 @@ import {
   type RecoveryCheckJob,
   type Timers,
 } from './context.js';
-import { checkHealth, DEFAULT_HEALTH_PROBE, type HealthProbeTimings } from './health-probe.js';
+import { checkHealth, DEFAULT_HEALTH_PROBE } from './health-probe.js';
 import { settleNotification } from './incident.js';
 import { bakeEnded, reactToEvent } from './react-to-event.js';
 import { createReactionStore } from './reaction-store.js';

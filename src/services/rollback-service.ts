@@ -26,7 +26,7 @@ import {
   type RollbackTarget,
   targetKey,
 } from '../domain/rollback-request.js';
-import { didYouMean } from '../domain/suggest.js';
+import { didYouMean } from '../runtime/suggest.js';
 import type { TargetRefusalCode } from '../domain/target-refusal.js';
 import { createRollbackQueue, type RollbackQueueOptions } from '../jobs/rollback-queue.js';
 import { sharedWhileRunning } from '../runtime/in-flight.js';

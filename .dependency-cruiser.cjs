@@ -1,7 +1,6 @@
 // The layout's import rules (../shared/DESIGN.md "Layout"), checked by `npm run lint`.
-// Violations that predate the rule are listed in .dependency-cruiser-known-violations.json
-// (regenerate with `npx depcruise-baseline src commands`); `--ignore-known` fails only on new
-// ones, so the outer ring can only get better. Remove entries as issue 14 fixes them.
+// Every rule holds with no exceptions (issue 14 removed the last known violations), so any new
+// import across a door fails lint. test/unit/layout/layout-rules.test.ts shows each rule firing.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

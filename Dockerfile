@@ -13,7 +13,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY commands ./commands
-COPY scripts/write-entry.mjs ./scripts/write-entry.mjs
+COPY scripts/finish-build.mjs ./scripts/finish-build.mjs
 RUN npm run build
 
 # 2. Production dependencies only.

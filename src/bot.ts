@@ -1,23 +1,15 @@
 // Composition root below the process edge: config → adapters → services → roles.
 // main.ts owns the process (exit codes, signals); this file owns wiring and shutdown order.
 
-import { WebClient } from '@slack/web-api';
+import { dispatchCommand } from '../commands/dispatch.js';
 import { createAwsClients } from './aws/aws-clients.js';
 import type { Config } from './config/config.js';
 import type { Env } from './config/env.js';
 import { isTerminal } from './domain/request-state.js';
-import {
-  createAwsEventsHandler,
-  createEventQueue,
-  createRedisDedupe,
-  createSnsCertificateFetcher,
-} from './events/index.js';
+import { createAwsEventsHandler, createSnsCertificateFetcher } from './events/index.js';
 import { enqueueUnlessOccurred } from './events/occurrence-dedupe.js';
-import { startPoller } from './events/poller/poller.js';
-import { createGroupQueue, startGroupWorker } from './groups/group-queue.js';
+import { createPoller } from './events/poller/poller.js';
 import { approvedGroupMember, createGroupRollbacks } from './groups/group-rollbacks.js';
-import { createGroupStore } from './groups/group-store.js';
-import { createApprovalStore } from './guardrails/approval-store.js';
 import { reconcileOnBlockingAlarm } from './guardrails/blocking-alarm-hook.js';
 import {
   type EnvOutcome,
@@ -25,44 +17,54 @@ import {
   sweepDue,
   withReconcileLock,
 } from './guardrails/deploy-block-reconciler.js';
-import { createFreezeStore } from './guardrails/freeze-store.js';
 import {
   createGuardrailsControl,
   type GuardrailsControl,
   type StageLockDeps,
 } from './guardrails/guardrails-control.js';
 import { createGuardrailsDecide } from './guardrails/guardrails-decide.js';
-import { createGuardrailsQueue, startGuardrailsWorker } from './guardrails/guardrails-jobs.js';
 import { createHeldDeploys } from './guardrails/held-deploys.js';
 import { reconcileOnReleaseArrival } from './guardrails/release-arrival-hook.js';
 import { type RunningHttpServer, startHttpServer } from './http/server.js';
+import { createEventQueue } from './jobs/event-queue.js';
+import { createGroupQueue, groupProcessor } from './jobs/group-queue.js';
+import { createGuardrailsQueue, guardrailsProcessor } from './jobs/guardrails-queue.js';
+import { startPollSchedule } from './jobs/poll-schedule.js';
+import { RetryLater } from './jobs/processor.js';
+import { createReactionTimers } from './jobs/reaction-timers.js';
 import { startRollbackWorkers } from './jobs/rollback-workers.js';
+import { createStatusScheduler } from './jobs/status-queue.js';
+import { startWorker } from './jobs/worker.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { startReactionWorkers } from './reactions/reaction-workers.js';
-import { httpFetch } from './runtime/http-fetch.js';
+import { createReactionProcessors } from './reactions/reaction-processors.js';
 import { createRollbackService } from './services/rollback-service.js';
 import { createSlackApp } from './slack/app.js';
 import { type ApprovalFlow, createApprovalFlow } from './slack/approval-flow.js';
-import { createAttemptAudit } from './slack/attempt-audit.js';
 import { createChannelPacer } from './slack/channel-pacer.js';
+import { createGroupPosts } from './slack/group-posts.js';
 import { createHeldDeployAnnouncer } from './slack/held-deploy-announcer.js';
 import { registerListeners } from './slack/listeners/index.js';
-import { createPrincipalResolver } from './slack/principals.js';
+import { createReactionPoster } from './slack/reaction-poster.js';
+import { createSlackWeb } from './slack/slack-web.js';
 import { createStageLockAnnouncer } from './slack/stage-lock-announcer.js';
-import { startStatusFollower } from './slack/status-follower.js';
-import {
-  createStatusMessages,
-  createStatusScheduler,
-  startStatusWorker,
-} from './slack/status-messages.js';
+import { STATUS_FOLLOWER_GROUP, startStatusFollower } from './slack/status-follower.js';
+import { createStatusProcessor } from './slack/status-messages.js';
+import { createApprovalStore } from './store/approval-store.js';
+import { createAttemptAudit, followAudit } from './store/audit-stream.js';
+import { createChannelLineStore } from './store/channel-line-store.js';
+import { createRedisDedupe } from './store/event-dedupe-store.js';
+import { createFreezeStore } from './store/freeze-store.js';
+import { createGroupStore } from './store/group-store.js';
 import { createHeldDeployStore } from './store/held-deploy-store.js';
 import { createOfferStore } from './store/offer-store.js';
+import { createReconcileStore } from './store/reconcile-store.js';
 import { checkRedisSuitable, createRedis } from './store/redis.js';
-import { createRedisHealth, reportRedisErrors } from './store/redis-health.js';
+import { createRedisHealth } from './store/redis-health.js';
 import { redactRedisUrl, waitForRedisReady } from './store/redis-wait.js';
 import { createRequestStore } from './store/request-store.js';
 import { createStageLockStore } from './store/stage-lock-store.js';
+import { createStatusMessages } from './store/status-message-store.js';
 import { createWaitingReleaseStore } from './store/waiting-release-store.js';
 
 export interface Closeable {
@@ -142,43 +144,37 @@ export async function startBot({
   });
   const prefix = env.REDIS_PREFIX;
   const aws = createAwsClients(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {});
-  const slackClientOptions = {
-    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-    // In jobs a 429 is handled by delaying the job, never by pausing the whole client.
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
-    fetch: httpFetch,
-  };
+  // The one Slack client of the process: every post takes a slot in its channel's line, one line
+  // per channel shared by all replicas (src/slack/poster.ts, channel-pacer.ts).
+  const slack = createSlackWeb(env, createChannelPacer(createChannelLineStore(redis, prefix)));
   const statusMessages = createStatusMessages(redis, prefix);
   const scheduler = createStatusScheduler(redis, prefix);
-  reportRedisErrors(scheduler.queue, redis, 'status-queue');
   closeables.push({ name: 'status-scheduler', close: () => scheduler.close() });
   // Guardrails (issue 7): freezes, approvals, the deploy block in AWS.
   const guardQueue = createGuardrailsQueue(redis, prefix);
   closeables.push({ name: 'guardrails-queue', close: () => guardQueue.close() });
   const freezes = createFreezeStore(redis, prefix);
   // Stage locks: every cause holding a guarded stage, enforced in AWS and said in its channel.
-  const stageLocking = (poster: WebClient): StageLockDeps => ({
+  const locking: StageLockDeps = {
     config,
     aws,
     freezes,
     locks: createStageLockStore(redis, prefix),
     waiting: createWaitingReleaseStore(redis, prefix),
-    redis,
-    prefix,
+    passes: createReconcileStore(redis, prefix),
     log,
-    announcer: createStageLockAnnouncer(poster),
-  });
+    announcer: createStageLockAnnouncer(slack.poster),
+  };
   const cases = createApprovalStore(redis, prefix);
   const audit = createAttemptAudit(redis, prefix);
   // Forward deploys into CodeDeploy groups while blocked: announced with Stop, or stopped.
-  const heldDeploys = (poster: WebClient) =>
+  const heldDeploys = () =>
     createHeldDeploys({
       config,
       aws,
       freezes,
       store: createHeldDeployStore(redis, prefix),
-      announcer: createHeldDeployAnnouncer(poster),
+      announcer: createHeldDeployAnnouncer(slack.poster),
       audit,
       log,
     });
@@ -210,14 +206,10 @@ export async function startBot({
 
   if (env.ROLE !== 'worker') {
     let approvals: ApprovalFlow | undefined;
-    const webSlack = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions);
-    const control = createGuardrailsControl({
-      locking: stageLocking(webSlack),
-      queue: guardQueue,
-    });
+    const control = createGuardrailsControl({ locking, queue: guardQueue });
     const service = guardedService(() => approvals, control);
     closeables.push({ name: 'rollback-service', close: () => service.close() });
-    const principals = createPrincipalResolver(webSlack);
+    const { principals, poster } = slack;
     approvals = createApprovalFlow({
       config,
       service,
@@ -227,6 +219,7 @@ export async function startBot({
       aws,
       statusMessages,
       queue: guardQueue,
+      poster,
       log,
       now: Date.now,
     });
@@ -238,19 +231,20 @@ export async function startBot({
           log.warn({ err, requestId: r.id }, 'approval post refresh failed'),
         );
     });
-    const slack = createSlackApp(env, log, metrics);
+    const bolt = createSlackApp(env, log, metrics);
     registerListeners(
-      slack.app,
+      bolt.app,
       {
         config,
         service,
         offers: createOfferStore(redis, prefix),
         principals,
+        poster,
         statusMessages,
         scheduleStatus: (r) => scheduler.schedule(r),
         audit,
         now: Date.now,
-        guardrails: { control, approvals, holds: heldDeploys(webSlack) },
+        guardrails: { control, approvals, holds: heldDeploys() },
         groups: createGroupRollbacks({
           config,
           service,
@@ -262,14 +256,14 @@ export async function startBot({
           audit,
           statusMessages,
           scheduleStatus: (r) => scheduler.schedule(r),
-          poster: webSlack as never,
           log,
           now: Date.now,
         }),
       },
+      dispatchCommand,
       log,
     );
-    if (slack.httpHandler) http.mount('/slack/events', slack.httpHandler);
+    if (bolt.httpHandler) http.mount('/slack/events', bolt.httpHandler);
 
     const events = createEventQueue({ connection: redis, prefix });
     closeables.push({ name: 'events-queue', close: () => events.close() });
@@ -287,41 +281,46 @@ export async function startBot({
         fetchCertificate: createSnsCertificateFetcher(),
       }),
     );
-    await slack.start();
-    closeables.push({ name: 'slack', close: () => slack.stop() });
+    await bolt.start();
+    closeables.push({ name: 'slack', close: () => bolt.stop() });
   }
 
   if (env.ROLE !== 'web') {
     const workerRedis = createRedis(env.REDIS_URL, 'worker', { health });
     closeables.push({ name: 'worker-redis', close: async () => void workerRedis.disconnect() });
+    // What every worker shares (src/jobs/worker.ts).
+    const workerSetup = { connection: workerRedis, prefix, log };
     const workers = await startRollbackWorkers({
       connection: workerRedis,
       config,
       aws,
       queue: { prefix },
       store: { prefix },
-      logger: log,
+      log,
       // A rollback job makes a few AWS calls and hands over to delayed follow jobs.
       concurrency: 16,
     });
     closeables.push({ name: 'rollback-workers', close: () => workers.close() });
     const store = createRequestStore(workerRedis, { prefix });
-    // One line per channel for every post from jobs, shared by all replicas (channel-pacer.ts).
-    const pacer = createChannelPacer(redis, prefix);
-    const statusWorker = startStatusWorker({
-      connection: workerRedis,
-      prefix,
-      client: new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions) as never,
-      pacer,
-      messages: statusMessages,
-      load: (id) => store.get(id),
-      log,
-    });
-    reportRedisErrors(statusWorker, workerRedis, 'status-worker');
+    const statusWorker = startWorker(
+      'status',
+      createStatusProcessor({
+        connection: workerRedis,
+        poster: slack.poster,
+        conversations: slack.conversations,
+        messages: statusMessages,
+        load: (id) => store.get(id),
+        log,
+      }),
+      workerSetup,
+    );
     closeables.push({ name: 'status-worker', close: () => statusWorker.close() });
     const follower = startStatusFollower({
-      connection: createRedis(env.REDIS_URL, 'worker', { health, label: 'status-follower' }),
-      prefix,
+      audit: followAudit(
+        createRedis(env.REDIS_URL, 'worker', { health, label: 'status-follower' }),
+        prefix,
+        { group: STATUS_FOLLOWER_GROUP },
+      ),
       schedule: async (r) => {
         if (isTerminal(r.state)) metrics.rollbacks.inc({ state: r.state });
         await scheduler.schedule(r);
@@ -333,60 +332,63 @@ export async function startBot({
     });
     closeables.push({ name: 'status-follower', close: () => follower.close() });
 
-    const slackPoster = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions);
     // Automatic rollbacks (reactions) go through the same policy as manual ones.
     let workerFlowRef: ApprovalFlow | undefined;
-    const workerLocking = stageLocking(slackPoster);
     const workerService = guardedService(
       () => workerFlowRef,
-      createGuardrailsControl({ locking: workerLocking, queue: guardQueue }),
+      createGuardrailsControl({ locking, queue: guardQueue }),
     );
     closeables.push({ name: 'worker-service', close: () => workerService.close() });
     const workerFlow = createApprovalFlow({
       config,
       service: workerService,
       cases,
-      principals: createPrincipalResolver(slackPoster),
+      principals: slack.principals,
       audit,
       aws,
       statusMessages,
       queue: guardQueue,
-      poster: slackPoster as never,
+      poster: slack.poster,
       log,
       now: Date.now,
     });
     workerFlowRef = workerFlow;
     const onBlockingAlarm = reconcileOnBlockingAlarm(config, guardQueue);
     const onReleaseArrival = reconcileOnReleaseArrival(config, guardQueue);
-    const holds = heldDeploys(slackPoster);
-    const reactions = startReactionWorkers({
-      connection: workerRedis,
-      requestConnection: redis,
+    const holds = heldDeploys();
+    const timers = createReactionTimers({ connection: redis, prefix }, Date.now);
+    closeables.push({ name: 'reaction-timers', close: () => timers.close() });
+    const reactions = createReactionProcessors({
+      connection: redis,
       prefix,
       config,
       service: workerService,
       aws,
-      slack: slackPoster as never,
-      pacer,
+      slack: createReactionPoster(slack.poster),
       offers: createOfferStore(redis, prefix),
       statusMessages,
       statusScheduler: scheduler,
+      timers,
       log,
       onEvent: async (event) => {
         await onBlockingAlarm(event);
         await onReleaseArrival(event);
         await holds.onEvent(event);
       },
-      // Reactions mostly wait on AWS and Slack: run many at once so a burst of failures is acted
-      // on in parallel (4 at a time queued detection → action for seconds in the benchmark).
-      concurrency: 32,
     });
-    closeables.push({ name: 'reaction-workers', close: () => reactions.close() });
-    const guardWorker = startGuardrailsWorker({
-      connection: workerRedis,
-      prefix,
-      log,
-      handlers: {
+    // Reactions mostly wait on AWS and Slack: run many at once so a burst of failures is acted
+    // on in parallel (4 at a time queued detection → action for seconds in the benchmark).
+    const reactionWorkers = [
+      startWorker('events', reactions.event, workerSetup, { concurrency: 32 }),
+      startWorker('timers', reactions.timer, workerSetup, { concurrency: 32 }),
+    ];
+    closeables.push({
+      name: 'reaction-workers',
+      close: async () => void (await Promise.all(reactionWorkers.map((w) => w.close()))),
+    });
+    const guardWorker = startWorker(
+      'guardrails',
+      guardrailsProcessor({
         async reconcile(why, envs) {
           const counted = (outcomes: EnvOutcome[]) => {
             for (const o of outcomes) {
@@ -398,24 +400,25 @@ export async function startBot({
           };
           // A few environments (a release arrived): their own locks suffice, no full pass.
           if (envs) {
-            counted(await reconcileDeployBlocks({ ...workerLocking, sweep: true, only: envs }));
-            return undefined;
+            counted(await reconcileDeployBlocks({ ...locking, sweep: true, only: envs }));
+            return;
           }
-          const done = await withReconcileLock(redis, prefix, async () =>
+          const done = await withReconcileLock(locking.passes, async () =>
             counted(
               await reconcileDeployBlocks({
-                ...workerLocking,
-                sweep: await sweepDue(redis, prefix, why),
+                ...locking,
+                sweep: await sweepDue(locking.passes, why),
               }),
             ),
           );
           // Another replica is reconciling: look again once it is done.
-          return done === undefined ? { retryInMs: 500 } : undefined;
+          if (done === undefined) throw new RetryLater(500, 'another replica is reconciling');
         },
         render: (id, firstTriedAt) => workerFlow.render(id, firstTriedAt),
         expire: (id) => workerFlow.expire(id),
-      },
-    });
+      }),
+      workerSetup,
+    );
     closeables.push({ name: 'guardrails-worker', close: () => guardWorker.close() });
     const workerGroups = createGroupRollbacks({
       config,
@@ -424,34 +427,32 @@ export async function startBot({
       queue: groupQueue,
       aws,
       freezes,
-      principals: createPrincipalResolver(slackPoster),
+      principals: slack.principals,
       audit,
       statusMessages,
       scheduleStatus: (r) => scheduler.schedule(r),
-      poster: slackPoster as never,
       log,
       now: Date.now,
     });
-    const groupWorker = startGroupWorker({
-      connection: workerRedis,
-      prefix,
-      log,
-      handlers: {
+    const groupPosts = createGroupPosts({ store: groupStore, poster: slack.poster, now: Date.now });
+    const groupWorker = startWorker(
+      'groups',
+      groupProcessor({
         step: (id, member, check) => workerGroups.step(id, member, check),
         expire: (id) => workerGroups.expire(id),
-        render: (id) => workerGroups.render(id),
+        render: (id) => groupPosts.render(id),
         version: (id) => workerGroups.version(id),
-      },
-    });
+      }),
+      workerSetup,
+    );
     closeables.push({ name: 'group-worker', close: () => groupWorker.close() });
     await guardQueue.startScheduler(guardrailsReconcileEveryMs);
     await guardQueue.reconcileNow('start-up');
     if (config.events.poll.enabled) {
       const polledEvents = createEventQueue({ connection: redis, prefix });
       closeables.push({ name: 'polled-events-queue', close: () => polledEvents.close() });
-      const poller = await startPoller({
-        connection: workerRedis,
-        requestConnection: redis,
+      const poller = createPoller({
+        connection: redis,
         prefix,
         config,
         aws,
@@ -460,7 +461,13 @@ export async function startBot({
         calls: metrics.pollerAwsCalls,
         log,
       });
-      closeables.push({ name: 'poller', close: () => poller.close() });
+      const polling = await startPollSchedule({
+        ...workerSetup,
+        requestConnection: redis,
+        everyMs: poller.everyMs,
+        tick: poller.tick,
+      });
+      closeables.push({ name: 'poller', close: () => polling.close() });
     }
   }
 

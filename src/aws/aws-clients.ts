@@ -24,6 +24,16 @@ export function accountOf(env: { region: string; roleArn?: string | undefined })
   return { region: env.region, ...(env.roleArn ? { roleArn: env.roleArn } : {}) };
 }
 
+/** One account as a key (`region|role`): clients, read scopes and the poller's plan use it. */
+export function accountKey(account: Account): string {
+  return `${account.region}|${account.roleArn ?? ''}`;
+}
+
+/** The id of the account the role lives in (arn:aws:iam::<id>:role/…); none for our own identity. */
+export function roleAccountId(account: Account): string | undefined {
+  return /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(account.roleArn ?? '')?.[1];
+}
+
 export interface AwsClients {
   codepipeline(account: Account): CodePipelineClient;
   codedeploy(account: Account): CodeDeployClient;
@@ -151,7 +161,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     account: Account,
     make: () => T,
   ): T {
-    const key = `${kind}|${account.region}|${account.roleArn ?? ''}`;
+    const key = `${kind}|${accountKey(account)}`;
     let client = cache.get(key) as T | undefined;
     if (!client) {
       client = make();

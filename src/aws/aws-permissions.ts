@@ -1,6 +1,6 @@
 // The IAM action and resource each AWS operation the bot calls needs, as the README's
 // "AWS permissions" table lists them. Used to say exactly what to grant when AWS denies a call.
-import type { Account } from './aws-clients.js';
+import { type Account, roleAccountId } from './aws-clients.js';
 
 /** What an AWS call acted on: enough to name it to a person and to write its ARN. */
 export interface AwsResource {
@@ -60,16 +60,12 @@ export function permissionFeature(operation: string): string | undefined {
   return PERMISSIONS[operation]?.feature;
 }
 
-/** The account id in an environment's roleArn, or a placeholder for the bot's own account. */
-function accountId(account: Account): string {
-  return /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(account.roleArn ?? '')?.[1] ?? '<account>';
-}
-
 /** The ARN(s) the IAM policy must name for `operation` on `on`. */
 export function resourceArns(operation: string, on: AwsResource): string[] {
   const service = PERMISSIONS[operation]?.service;
   const { region } = on.account;
-  const acct = accountId(on.account);
+  // Our own identity's account id is not in the config: a placeholder stands in.
+  const acct = roleAccountId(on.account) ?? '<account>';
   if (service === 'codepipeline' && on.pipeline) {
     return [`arn:aws:codepipeline:${region}:${acct}:${on.pipeline}`];
   }

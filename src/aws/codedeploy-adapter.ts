@@ -1,138 +1,199 @@
-// CodeDeploy calls the engine makes, returning domain shapes. One SDK attempt per call.
+// The CodeDeploy door: every CodeDeploy call the bot makes, one SDK attempt each, answering the
+// bot's own shapes (codedeploy-shapes.ts). ListDeployments is read with the SDK's paginator;
+// BatchGetDeployments is sent from `getDeployments` only.
 import {
   BatchGetDeploymentsCommand,
+  type CodeDeployClient,
   CreateDeploymentCommand,
-  type DeploymentInfo,
   GetDeploymentCommand,
   GetDeploymentGroupCommand,
-  ListDeploymentsCommand,
-  type RevisionLocation,
+  paginateListDeployments,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
-import type {
-  DeploymentRelease,
-  DeploymentStatus,
-  DeployRevision,
-  FileExistsBehavior,
-} from '../domain/releases.js';
+import type { DeployRevision, FileExistsBehavior } from '../domain/releases.js';
+import { awsCall, type CallBudget, type NoBudget, readPages } from './aws-call.js';
 import type { Account, AwsClients } from './aws-clients.js';
 import { type AwsResource, toAwsCallError } from './aws-errors.js';
+import {
+  type DeploymentDetail,
+  type DeploymentGroupView,
+  toDeploymentDetail,
+  toDeploymentGroupView,
+  toSdkRevision,
+} from './codedeploy-shapes.js';
 
-function toRevision(r: RevisionLocation | undefined): DeployRevision | undefined {
-  if (!r) return undefined;
-  if (r.revisionType === 'S3' && r.s3Location?.bucket && r.s3Location.key) {
-    const l = r.s3Location;
-    return {
-      revisionType: 'S3',
-      s3Location: {
-        bucket: l.bucket!,
-        key: l.key!,
-        ...(l.bundleType ? { bundleType: l.bundleType } : {}),
-        ...(l.version ? { version: l.version } : {}),
-        ...(l.eTag ? { eTag: l.eTag } : {}),
-      },
-    };
-  }
-  if (r.revisionType === 'GitHub' && r.gitHubLocation?.repository && r.gitHubLocation.commitId) {
-    return {
-      revisionType: 'GitHub',
-      gitHubLocation: {
-        repository: r.gitHubLocation.repository,
-        commitId: r.gitHubLocation.commitId,
-      },
-    };
-  }
-  if (r.revisionType === 'AppSpecContent' && r.appSpecContent) {
-    return {
-      revisionType: 'AppSpecContent',
-      appSpecContent: {
-        ...(r.appSpecContent.content ? { content: r.appSpecContent.content } : {}),
-        ...(r.appSpecContent.sha256 ? { sha256: r.appSpecContent.sha256 } : {}),
-      },
-    };
-  }
-  return undefined;
+export type { DeploymentDetail, DeploymentGroupView } from './codedeploy-shapes.js';
+
+/** BatchGetDeployments takes at most 25 ids a call. */
+const IDS_PER_CALL = 25;
+
+interface Door {
+  client: CodeDeployClient;
+  account: Account;
 }
 
-function toSdkRevision(r: DeployRevision): RevisionLocation {
-  switch (r.revisionType) {
-    case 'S3':
-      return {
-        revisionType: 'S3',
-        s3Location: { ...r.s3Location, bundleType: r.s3Location.bundleType as 'zip' | undefined },
-      };
-    case 'GitHub':
-      return { revisionType: 'GitHub', gitHubLocation: r.gitHubLocation };
-    case 'AppSpecContent':
-      return { revisionType: 'AppSpecContent', appSpecContent: r.appSpecContent };
+const where = (door: Door, application: string, deploymentGroup?: string): AwsResource => ({
+  account: door.account,
+  application,
+  ...(deploymentGroup ? { deploymentGroup } : {}),
+});
+
+export interface GetDeploymentsOptions {
+  /** Names the group in an error, when the caller knows it. */
+  deploymentGroup?: string;
+}
+
+/**
+ * The deployments, newest first; unknown ids are left out. `application` names them in an error
+ * (undefined: the caller knows them by id only).
+ */
+async function getDeployments(
+  door: Door,
+  application: string | undefined,
+  ids: readonly string[],
+  opts: GetDeploymentsOptions & Partial<CallBudget>,
+): Promise<DeploymentDetail[] | undefined> {
+  const on = application
+    ? where(door, application, opts.deploymentGroup)
+    : { account: door.account, deployment: ids.join(', ') };
+  const out: DeploymentDetail[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
+    if (opts.mayCall && !opts.mayCall()) return undefined;
+    const deploymentIds = ids.slice(i, i + IDS_PER_CALL);
+    const res = await awsCall('BatchGetDeployments', on, () =>
+      door.client.send(new BatchGetDeploymentsCommand({ deploymentIds })),
+    );
+    out.push(...(res.deploymentsInfo ?? []).map(toDeploymentDetail));
   }
+  return out.sort((a, b) => b.createTime.getTime() - a.createTime.getTime());
 }
 
-export function toDeploymentRelease(d: DeploymentInfo): DeploymentRelease {
-  const revision = toRevision(d.revision);
-  return {
-    deploymentId: d.deploymentId ?? '',
-    status: (d.status ?? 'Created') as DeploymentStatus,
-    createTime: d.createTime ?? new Date(0),
-    ...(d.creator ? { creator: d.creator } : {}),
-    ...(d.description ? { description: d.description } : {}),
-    ...(revision ? { revision } : {}),
-    ...(d.fileExistsBehavior
-      ? { fileExistsBehavior: d.fileExistsBehavior as FileExistsBehavior }
-      : {}),
-    ...(d.rollbackInfo?.rollbackDeploymentId
-      ? { rollbackDeploymentId: d.rollbackInfo.rollbackDeploymentId }
-      : {}),
-  };
+export interface ListDeploymentIdsOptions {
+  /** Pages are read until at least this many ids are listed (default: one page). */
+  atLeast?: number;
+  createdAfter?: Date;
 }
 
-export interface DeploymentOutcome extends DeploymentRelease {
-  /** CodeDeploy's words on how it ended (error information or rollback message). */
-  summary?: string;
+/** The group's deployment ids, newest first, as ListDeployments pages them. */
+async function listDeploymentIds(
+  door: Door,
+  application: string,
+  group: string,
+  opts: ListDeploymentIdsOptions & Partial<CallBudget>,
+): Promise<string[] | undefined> {
+  const count = (pages: readonly { deployments?: string[] }[]) =>
+    pages.reduce((n, p) => n + (p.deployments?.length ?? 0), 0);
+  const pages = await readPages(
+    'ListDeployments',
+    where(door, application, group),
+    paginateListDeployments(
+      { client: door.client },
+      {
+        applicationName: application,
+        deploymentGroupName: group,
+        ...(opts.createdAfter ? { createTimeRange: { start: opts.createdAfter } } : {}),
+      },
+    ),
+    {
+      hasNext: (p) => !!p.nextToken,
+      enough: (read) => count(read) >= (opts.atLeast ?? 1),
+      mayCall: opts.mayCall,
+    },
+  );
+  return pages?.flatMap((p) => p.deployments ?? []);
+}
+
+async function getGroup(door: Door, app: string, group: string): Promise<DeploymentGroupView> {
+  const out = await awsCall('GetDeploymentGroup', where(door, app, group), () =>
+    door.client.send(
+      new GetDeploymentGroupCommand({ applicationName: app, deploymentGroupName: group }),
+    ),
+  );
+  return toDeploymentGroupView(out.deploymentGroupInfo);
+}
+
+async function getDeployment(door: Door, id: string): Promise<DeploymentDetail> {
+  const out = await awsCall('GetDeployment', { account: door.account, deployment: id }, () =>
+    door.client.send(new GetDeploymentCommand({ deploymentId: id })),
+  );
+  return toDeploymentDetail(out.deploymentInfo ?? {});
+}
+
+export interface NewDeployment {
+  application: string;
+  deploymentGroup: string;
+  revision: DeployRevision;
+  fileExistsBehavior: FileExistsBehavior;
+  description: string;
+}
+
+async function createDeployment(door: Door, input: NewDeployment): Promise<string> {
+  const on = where(door, input.application, input.deploymentGroup);
+  const out = await awsCall('CreateDeployment', on, () =>
+    door.client.send(
+      new CreateDeploymentCommand({
+        applicationName: input.application,
+        deploymentGroupName: input.deploymentGroup,
+        revision: toSdkRevision(input.revision),
+        fileExistsBehavior: input.fileExistsBehavior,
+        description: input.description.slice(0, 100),
+      }),
+    ),
+  );
+  if (!out.deploymentId) {
+    throw toAwsCallError(
+      new Error('CreateDeployment returned no deploymentId'),
+      'CreateDeployment',
+      where(door, input.application),
+    );
+  }
+  return out.deploymentId;
 }
 
 export function createCodeDeployAdapter(clients: AwsClients, account: Account) {
-  const client = clients.codedeploy(account);
-  const where = (application: string, deploymentGroup?: string): AwsResource => ({
-    account,
-    application,
-    ...(deploymentGroup ? { deploymentGroup } : {}),
-  });
+  const door: Door = { client: clients.codedeploy(account), account };
 
-  async function call<T>(op: string, context: AwsResource, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      throw toAwsCallError(err, op, context);
-    }
+  function deployments(
+    application: string | undefined,
+    ids: readonly string[],
+    opts: GetDeploymentsOptions & CallBudget,
+  ): Promise<DeploymentDetail[] | undefined>;
+  function deployments(
+    application: string | undefined,
+    ids: readonly string[],
+    opts?: GetDeploymentsOptions & NoBudget,
+  ): Promise<DeploymentDetail[]>;
+  function deployments(
+    application: string | undefined,
+    ids: readonly string[],
+    opts: GetDeploymentsOptions & Partial<CallBudget> = {},
+  ) {
+    return getDeployments(door, application, ids, opts);
   }
 
-  async function getDeployments(app: string, ids: string[]): Promise<DeploymentRelease[]> {
-    const out: DeploymentRelease[] = [];
-    for (let i = 0; i < ids.length; i += 25) {
-      const res = await call('BatchGetDeployments', where(app), () =>
-        client.send(new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + 25) })),
-      );
-      out.push(...(res.deploymentsInfo ?? []).map(toDeploymentRelease));
-    }
-    return out.sort((a, b) => b.createTime.getTime() - a.createTime.getTime());
+  function deploymentIds(
+    application: string,
+    group: string,
+    opts: ListDeploymentIdsOptions & CallBudget,
+  ): Promise<string[] | undefined>;
+  function deploymentIds(
+    application: string,
+    group: string,
+    opts?: ListDeploymentIdsOptions & NoBudget,
+  ): Promise<string[]>;
+  function deploymentIds(
+    application: string,
+    group: string,
+    opts: ListDeploymentIdsOptions & Partial<CallBudget> = {},
+  ) {
+    return listDeploymentIds(door, application, group, opts);
   }
 
   return {
-    getDeployments,
-
-    async getGroup(app: string, group: string) {
-      const out = await call('GetDeploymentGroup', where(app, group), () =>
-        client.send(
-          new GetDeploymentGroupCommand({ applicationName: app, deploymentGroupName: group }),
-        ),
-      );
-      const g = out.deploymentGroupInfo;
-      return {
-        lastAttemptedId: g?.lastAttemptedDeployment?.deploymentId,
-        lastSuccessfulId: g?.lastSuccessfulDeployment?.deploymentId,
-      };
-    },
+    /** BatchGetDeployments (≤ 25 ids a call): the one place it is sent and mapped. */
+    getDeployments: deployments,
+    listDeploymentIds: deploymentIds,
+    getGroup: (app: string, group: string) => getGroup(door, app, group),
 
     /** Recent deployments of the group, newest first, up to `limit`. */
     async listRecent(
@@ -140,71 +201,23 @@ export function createCodeDeployAdapter(clients: AwsClients, account: Account) {
       group: string,
       limit: number,
       createdAfter?: Date,
-    ): Promise<DeploymentRelease[]> {
-      const ids: string[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await call('ListDeployments', where(app, group), () =>
-          client.send(
-            new ListDeploymentsCommand({
-              applicationName: app,
-              deploymentGroupName: group,
-              ...(createdAfter ? { createTimeRange: { start: createdAfter } } : {}),
-              ...(nextToken ? { nextToken } : {}),
-            }),
-          ),
-        );
-        ids.push(...(page.deployments ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken && ids.length < limit * 2);
-      const all = await getDeployments(app, ids);
-      return all.slice(0, limit);
+    ): Promise<DeploymentDetail[]> {
+      const ids = await deploymentIds(app, group, {
+        atLeast: limit * 2,
+        ...(createdAfter ? { createdAfter } : {}),
+      });
+      return (await deployments(app, ids)).slice(0, limit);
     },
 
-    async getDeployment(id: string): Promise<DeploymentOutcome> {
-      const out = await call('GetDeployment', { account, deployment: id }, () =>
-        client.send(new GetDeploymentCommand({ deploymentId: id })),
-      );
-      const d = out.deploymentInfo ?? {};
-      const summary = d.errorInformation?.message ?? d.rollbackInfo?.rollbackMessage;
-      return { ...toDeploymentRelease(d), ...(summary ? { summary } : {}) };
-    },
-
-    async createDeployment(input: {
-      application: string;
-      deploymentGroup: string;
-      revision: DeployRevision;
-      fileExistsBehavior: FileExistsBehavior;
-      description: string;
-    }): Promise<string> {
-      const out = await call(
-        'CreateDeployment',
-        where(input.application, input.deploymentGroup),
-        () =>
-          client.send(
-            new CreateDeploymentCommand({
-              applicationName: input.application,
-              deploymentGroupName: input.deploymentGroup,
-              revision: toSdkRevision(input.revision),
-              fileExistsBehavior: input.fileExistsBehavior,
-              description: input.description.slice(0, 100),
-            }),
-          ),
-      );
-      if (!out.deploymentId) {
-        throw toAwsCallError(
-          new Error('CreateDeployment returned no deploymentId'),
-          'CreateDeployment',
-          where(input.application),
-        );
-      }
-      return out.deploymentId;
-    },
+    getDeployment: (id: string) => getDeployment(door, id),
+    createDeployment: (input: NewDeployment) => createDeployment(door, input),
 
     /** Stops a deployment and asks CodeDeploy to roll the instances back. */
     async stopWithRollback(id: string): Promise<string | undefined> {
-      const out = await call('StopDeployment', { account, deployment: id }, () =>
-        client.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true })),
+      const out = await awsCall('StopDeployment', { account, deployment: id }, () =>
+        door.client.send(
+          new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }),
+        ),
       );
       return out.status;
     },

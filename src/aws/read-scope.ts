@@ -4,6 +4,9 @@
 // (the release's facts, whether AWS rolls back itself, the preview); with one scope per reaction
 // each is read once.
 //
+// The scope replaces the client's `send`, and the SDK's paginators send through the client they
+// are given, so every page an adapter reads on a scoped client is shared page by page too.
+//
 // Only reads are shared (Get*, List*, Describe*, BatchGet*). Any other call through the scope
 // forgets everything read so far, so a scope always reads its own writes. A failed read is
 // forgotten too, so a retry reads again. The scope lives as long as the caller keeps it (one
@@ -11,7 +14,7 @@
 //
 // Explicit on purpose: an AsyncLocalStorage would find the scope by itself, but on Node 20 it
 // turns on promise hooks for the whole process, which cost about a tenth of the bot's CPU under load.
-import type { AwsClients } from './aws-clients.js';
+import { type Account, type AwsClients, accountKey } from './aws-clients.js';
 
 const READ_OPERATION = /^(Get|List|Describe|BatchGet)[A-Z]/;
 
@@ -54,8 +57,7 @@ export function scopeReads(aws: AwsClients): AwsClients {
     return scoped;
   }
 
-  const key = (kind: string, a: { region: string; roleArn?: string }) =>
-    `${kind}|${a.region}|${a.roleArn ?? ''}`;
+  const key = (kind: string, a: Account) => `${kind}|${accountKey(a)}`;
   return {
     codepipeline: (a) => view(aws.codepipeline(a), key('cp', a)),
     codedeploy: (a) => view(aws.codedeploy(a), key('cd', a)),

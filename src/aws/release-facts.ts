@@ -1,17 +1,14 @@
 // What AWS says about a release the events named: its source revisions, whether it is itself a
 // rollback, and whether AWS is rolling it back on its own. Events never say; the APIs do.
-import {
-  BatchGetDeploymentsCommand,
-  type DeploymentInfo,
-  GetDeploymentGroupCommand,
-} from '@aws-sdk/client-codedeploy';
-import { GetPipelineCommand, GetPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { OUR_ROLLBACK_DESCRIPTION } from '../domain/deployment-releases.js';
-import { describeDeployRevision, type SourceRevision } from '../domain/releases.js';
+import {
+  type DeployRevision,
+  describeDeployRevision,
+  type SourceRevision,
+} from '../domain/releases.js';
 import type { Account, AwsClients } from './aws-clients.js';
-import { type AwsResource, toAwsCallError } from './aws-errors.js';
+import { createCodeDeployAdapter } from './codedeploy-adapter.js';
 import { createCodePipelineAdapter } from './codepipeline-adapter.js';
-import { parseRevisionSummary } from './revision-summary.js';
 
 export interface ReleaseFacts {
   releaseId: string;
@@ -31,14 +28,6 @@ export interface AwsRollback {
   why?: string;
 }
 
-async function call<T>(op: string, context: AwsResource, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    throw toAwsCallError(err, op, context);
-  }
-}
-
 export interface PipelineReleaseFacts extends ReleaseFacts {
   /** For an AutomatedRollback: the failed execution it rolls back. */
   triggerDetail?: string;
@@ -52,27 +41,14 @@ export async function pipelineReleaseFacts(
   pipeline: string,
   executionId: string,
 ): Promise<PipelineReleaseFacts> {
-  const client = clients.codepipeline(account);
-  const input = { pipelineName: pipeline, pipelineExecutionId: executionId };
-  const where = { account, pipeline };
-  const out = await call('GetPipelineExecution', where, () =>
-    client.send(new GetPipelineExecutionCommand(input)),
-  );
-  const e = out.pipelineExecution ?? {};
-  const target = e.rollbackMetadata?.rollbackTargetPipelineExecutionId;
+  const e = await createCodePipelineAdapter(clients, account).getExecution(pipeline, executionId);
   return {
     releaseId: executionId,
-    // GetPipelineExecution has no sourceRevisions: the source artifacts carry the same ids.
-    sourceRevisions: (e.artifactRevisions ?? []).map((a) => ({
-      actionName: a.name ?? 'Source',
-      revisionId: a.revisionId ?? '',
-      ...parseRevisionSummary(a.revisionSummary),
-      ...(a.revisionUrl ? { url: a.revisionUrl } : {}),
-    })),
+    sourceRevisions: e.sourceRevisions,
     isRollback: e.executionType === 'ROLLBACK',
-    ...(e.trigger?.triggerType ? { how: e.trigger.triggerType } : {}),
-    ...(e.trigger?.triggerDetail ? { triggerDetail: e.trigger.triggerDetail } : {}),
-    ...(target ? { rollbackTargetId: target } : {}),
+    ...(e.triggerType ? { how: e.triggerType } : {}),
+    ...(e.triggerDetail ? { triggerDetail: e.triggerDetail } : {}),
+    ...(e.rollbackTargetExecutionId ? { rollbackTargetId: e.rollbackTargetExecutionId } : {}),
   };
 }
 
@@ -88,34 +64,23 @@ export async function pipelineAwsRollback(
   stage: string,
   failedExecutionId: string,
 ): Promise<AwsRollback> {
-  const client = clients.codepipeline(account);
-  const where = { account, pipeline, stage };
-  const stages = await createCodePipelineAdapter(clients, account).getPipelineState(pipeline);
-  const latest = stages.find((s) => s.stage === stage);
+  const cp = createCodePipelineAdapter(clients, account);
+  const latest = (await cp.getPipelineState(pipeline)).find((s) => s.stage === stage);
   if (
     latest?.latestType === 'ROLLBACK' &&
     latest.latestExecutionId &&
     latest.latestExecutionId !== failedExecutionId
   ) {
     const rid = latest.latestExecutionId;
-    const out = await call('GetPipelineExecution', where, () =>
-      client.send(
-        new GetPipelineExecutionCommand({ pipelineName: pipeline, pipelineExecutionId: rid }),
-      ),
-    );
-    const trigger = out.pipelineExecution?.trigger;
+    const rollback = await cp.getExecution(pipeline, rid);
     if (
-      trigger?.triggerType === 'AutomatedRollback' &&
-      (!trigger.triggerDetail || trigger.triggerDetail === failedExecutionId)
+      rollback.triggerType === 'AutomatedRollback' &&
+      (!rollback.triggerDetail || rollback.triggerDetail === failedExecutionId)
     ) {
       return { rollingBack: true, rollbackId: rid, why: 'AutomatedRollback execution started' };
     }
   }
-  const def = await call('GetPipeline', where, () =>
-    client.send(new GetPipelineCommand({ name: pipeline })),
-  );
-  const spec = def.pipeline?.stages?.find((s) => s.name === stage);
-  if (spec?.onFailure?.result === 'ROLLBACK') {
+  if ((await cp.getPipeline(pipeline)).rollbackOnFailure.includes(stage)) {
     return { rollingBack: true, why: 'stage configured to roll back on failure' };
   }
   return { rollingBack: false };
@@ -131,36 +96,23 @@ export async function pipelineStageOrder(
 }
 
 /** A deployment revision as a "source revision" the Slack builders can show and compare. */
-export function deploymentSourceRevisions(d: Pick<DeploymentInfo, 'revision'>): SourceRevision[] {
-  const r = d.revision;
-  if (!r) return [];
-  if (r.revisionType === 'GitHub' && r.gitHubLocation?.commitId) {
-    return [
-      {
-        actionName: 'GitHub',
-        revisionId: r.gitHubLocation.commitId,
-        ...(r.gitHubLocation.repository ? { message: r.gitHubLocation.repository } : {}),
-      },
-    ];
+export function deploymentSourceRevisions(r: DeployRevision | undefined): SourceRevision[] {
+  switch (r?.revisionType) {
+    case undefined:
+      return [];
+    case 'GitHub':
+      return [
+        {
+          actionName: 'GitHub',
+          revisionId: r.gitHubLocation.commitId,
+          message: r.gitHubLocation.repository,
+        },
+      ];
+    case 'S3':
+      return [{ actionName: 'S3', revisionId: describeDeployRevision(r) }];
+    case 'AppSpecContent':
+      return [{ actionName: r.revisionType, revisionId: r.appSpecContent.sha256 ?? '' }];
   }
-  if (r.revisionType === 'S3' && r.s3Location?.bucket && r.s3Location.key) {
-    const l = r.s3Location;
-    return [
-      {
-        actionName: 'S3',
-        revisionId: describeDeployRevision({
-          revisionType: 'S3',
-          s3Location: {
-            bucket: l.bucket!,
-            key: l.key!,
-            ...(l.version ? { version: l.version } : {}),
-            ...(l.eTag ? { eTag: l.eTag } : {}),
-          },
-        }),
-      },
-    ];
-  }
-  return [{ actionName: r.revisionType ?? 'revision', revisionId: r.appSpecContent?.sha256 ?? '' }];
 }
 
 export interface DeploymentFacts extends ReleaseFacts {
@@ -179,48 +131,30 @@ export async function deploymentFacts(
   account: Account,
   deploymentId: string,
 ): Promise<DeploymentFacts> {
-  const client = clients.codedeploy(account);
-  const where = { account, deployment: deploymentId };
-  const out = await call('BatchGetDeployments', where, () =>
-    client.send(new BatchGetDeploymentsCommand({ deploymentIds: [deploymentId] })),
-  );
-  const d = out.deploymentsInfo?.[0] ?? {};
-  const ours = d.description?.match(OUR_ROLLBACK_DESCRIPTION)?.[1];
+  const cd = createCodeDeployAdapter(clients, account);
+  const d = (await cd.getDeployments(undefined, [deploymentId]))[0];
+  const ours = d?.description?.match(OUR_ROLLBACK_DESCRIPTION)?.[1];
   const facts: ReleaseFacts & { triggeringId?: string } = {
     releaseId: deploymentId,
-    sourceRevisions: deploymentSourceRevisions(d),
-    isRollback: d.creator === 'codeDeployRollback' || ours !== undefined,
-    ...(d.creator ? { how: d.creator } : {}),
+    sourceRevisions: deploymentSourceRevisions(d?.revision),
+    isRollback: d?.creator === 'codeDeployRollback' || ours !== undefined,
+    ...(d?.creator ? { how: d.creator } : {}),
     ...(ours ? { requestId: ours } : {}),
   };
-  const triggering = d.rollbackInfo?.rollbackTriggeringDeploymentId;
+  const triggering = d?.rollbackTriggeringDeploymentId;
   if (triggering && facts.isRollback) facts.triggeringId = triggering;
-  if (d.rollbackInfo?.rollbackDeploymentId) {
+  if (d?.rollbackDeploymentId) {
     return {
       ...facts,
       awsRollback: {
         rollingBack: true,
-        rollbackId: d.rollbackInfo.rollbackDeploymentId,
+        rollbackId: d.rollbackDeploymentId,
         why: 'CodeDeploy started a rollback deployment',
       },
     };
   }
-  if (d.status === 'Failed' && d.applicationName && d.deploymentGroupName) {
-    const group = {
-      account,
-      application: d.applicationName,
-      deploymentGroup: d.deploymentGroupName,
-    };
-    const g = await call('GetDeploymentGroup', group, () =>
-      client.send(
-        new GetDeploymentGroupCommand({
-          applicationName: d.applicationName!,
-          deploymentGroupName: d.deploymentGroupName!,
-        }),
-      ),
-    );
-    const auto = g.deploymentGroupInfo?.autoRollbackConfiguration;
-    if (auto?.enabled && auto.events?.includes('DEPLOYMENT_FAILURE')) {
+  if (d?.status === 'Failed' && d.application && d.deploymentGroup) {
+    if ((await cd.getGroup(d.application, d.deploymentGroup)).rollsBackOnFailure) {
       return {
         ...facts,
         awsRollback: { rollingBack: true, why: 'the group rolls back on deployment failure' },

@@ -1,6 +1,6 @@
 // Claim the event's ids, enqueue it, then mark it done; undo the claim if the enqueue fails.
 import type { Logger } from '../log.js';
-import type { DedupeStore } from './dedupe.js';
+import type { DedupeStore } from '../store/event-dedupe-store.js';
 import type { DomainEvent } from './domain-event.js';
 import { type Outcome, outcome } from './intake-outcome.js';
 

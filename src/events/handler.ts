@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteHandler } from '../http/server.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { DedupeStore } from './dedupe.js';
+import type { DedupeStore } from '../store/event-dedupe-store.js';
 import { type Delivery, headerValue } from './delivery.js';
 import { readDirectDelivery } from './direct-delivery.js';
 import type { DomainEvent } from './domain-event.js';

@@ -2,7 +2,7 @@
 // `occ:<key>` id in the intake's dedupe store (dedupe.ts), so an occurrence seen both pushed
 // (EventBridge / SNS) and polled is enqueued once, whichever comes first.
 import { createHash } from 'node:crypto';
-import type { DedupeStore } from './dedupe.js';
+import type { DedupeStore } from '../store/event-dedupe-store.js';
 import type { DomainEvent } from './domain-event.js';
 
 /**

@@ -3,7 +3,7 @@
 // the highest count, the earliest expiry, and an approver who must be an approver of every
 // member that asked. Pure.
 import type { RollbackDecision } from '../domain/guardrails/index.js';
-import type { GroupApprovalCase } from './group-store.js';
+import type { GroupApprovalCase } from '../store/group-store.js';
 
 export type GroupDecision =
   | { kind: 'allow' }

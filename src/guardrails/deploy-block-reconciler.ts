@@ -12,7 +12,6 @@
 // now, or that the bot may have disabled a transition in (marked before the call, cleared once
 // every transition is open again), or whose last announcement was not `clear`. A full sweep reads
 // every environment at start-up, on a freeze, unfreeze, alarm or release, and every SWEEP_EVERY_MS.
-import type { Redis } from 'ioredis';
 import { type AwsClients, accountOf } from '../aws/aws-clients.js';
 import { readAlarms } from '../aws/cloudwatch-adapter.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
@@ -27,10 +26,10 @@ import {
   type StageLock,
 } from '../domain/guardrails/index.js';
 import type { Logger } from '../log.js';
-import { acquireLock, withLock } from '../store/locks.js';
+import type { FreezeStore } from '../store/freeze-store.js';
+import type { ReconcileStore } from '../store/reconcile-store.js';
 import type { StageLockStore, StagePlace, StoredLock } from '../store/stage-lock-store.js';
 import type { WaitingReleaseStore } from '../store/waiting-release-store.js';
-import type { FreezeStore } from './freeze-store.js';
 import { readInboundTransitions, type StageTransition } from './inbound-transitions.js';
 import type { EnvLockView, LockAnnouncer, StageLockView } from './lock-announcer.js';
 import { announceWaitingReleases } from './waiting-releases.js';
@@ -50,8 +49,8 @@ export interface ReconcileDeps {
   freezes: FreezeStore;
   locks: StageLockStore;
   waiting: WaitingReleaseStore;
-  redis: Redis;
-  prefix: string;
+  /** What passes remember (what was announced, where the bot may have disabled) and their leases. */
+  passes: ReconcileStore;
   announcer: LockAnnouncer;
   log: Logger;
   now?: () => number;
@@ -130,11 +129,9 @@ async function reconcileEnv(
   // If alarms or the pipeline cannot be read, change nothing: a guess could lift a real block.
   const block = await currentDeployBlock(deps, env, at);
   const recorded = await Promise.all(stages.map((s) => deps.locks.get(placeOf(env, s))));
-  const key = `${deps.prefix}:guard:announced:${env.name}`;
-  const touchedKey = `${deps.prefix}:guard:touched:${env.name}`;
   if (!block.blocked && deps.sweep === false && !recorded.some((r) => r?.state === 'locked')) {
-    const [touched, announced] = await deps.redis.mget(touchedKey, key);
-    if (touched === null && (announced === null || announced === 'clear')) {
+    const { touched, announced } = await deps.passes.marks(env.name);
+    if (!touched && (announced === undefined || announced === 'clear')) {
       return { env: env.name, blocked: false, stages: [], skipped: true };
     }
   }
@@ -147,7 +144,7 @@ async function reconcileEnv(
     if (d.recovered) await deps.locks.lock(place, d.recovered, at);
     if (d.action === 'disable') {
       // Marked first: a crash after the call still leaves the mark to look again.
-      await deps.redis.set(touchedKey, '1');
+      await deps.passes.markTouched(env.name);
       await cp.disableInbound(pipeline, d.stage, d.reason!);
     } else if (d.action === 'enable') await cp.enableInbound(pipeline, d.stage);
     else if (d.action === 'leave-foreign' && d.causes.length > 1) {
@@ -169,19 +166,18 @@ async function reconcileEnv(
     });
   }
   // Nothing of ours is disabled any more: no need to read this environment until it is blocked.
-  if (out.every((s) => s.enabled)) await deps.redis.del(touchedKey);
+  if (out.every((s) => s.enabled)) await deps.passes.clearTouched(env.name);
   // Once per change, whichever replica sees it first.
   const signature = lockSignature(out);
-  const previous = await deps.redis.set(key, signature, 'GET');
+  const previous = await deps.passes.swapAnnounced(env.name, signature);
   // Saying so is not enforcing it: AWS is in line whether or not Slack took the message, and a
   // message Slack refused (rate limit, outage) is tried again by the next pass.
-  if (previous !== signature && !(previous === null && signature === 'clear')) {
+  if (previous !== signature && !(previous === undefined && signature === 'clear')) {
     const view: EnvLockView = { env, pipeline, block, stages: out };
     try {
       await deps.announcer.changed(view);
     } catch (err) {
-      if (previous === null) await deps.redis.del(key);
-      else await deps.redis.set(key, previous);
+      await deps.passes.restoreAnnounced(env.name, previous);
       notAnnounced(deps, env, err);
     }
   }
@@ -203,21 +199,19 @@ function notAnnounced(deps: ReconcileDeps, env: EnvironmentConfig, err: unknown)
  * on it to finish; throws when it does not.
  */
 export async function withEnvLock<T>(
-  redis: Redis,
-  prefix: string,
+  passes: ReconcileStore,
   env: string,
   waitMs: number,
   run: () => Promise<T>,
 ): Promise<T> {
-  const key = `${prefix}:guard:reconcile-lock:${env}`;
   const deadline = Date.now() + waitMs;
-  let release = await acquireLock(redis, key, 60_000);
+  let release = await passes.lockEnv(env, 60_000);
   while (!release) {
     if (Date.now() >= deadline) {
       throw new Error(`another pass is still working on ${env}; it is looked at again shortly`);
     }
     await new Promise((r) => setTimeout(r, 50));
-    release = await acquireLock(redis, key, 60_000);
+    release = await passes.lockEnv(env, 60_000);
   }
   try {
     return await run();
@@ -237,7 +231,7 @@ export function reconcileEnvironment(
   first?: () => Promise<void>,
 ): Promise<EnvOutcome> {
   const wait = deps.envLockWaitMs ?? ENV_LOCK_WAIT_MS;
-  return withEnvLock(deps.redis, deps.prefix, env.name, wait, async () => {
+  return withEnvLock(deps.passes, env.name, wait, async () => {
     await first?.();
     return reconcileEnv(deps, env, at);
   });
@@ -266,17 +260,16 @@ export async function reconcileDeployBlocks(deps: ReconcileDeps): Promise<EnvOut
  * Whether a pass should read every environment: any pass not periodic (start-up, freeze,
  * unfreeze, alarm), and a periodic one when no sweep ran in the last SWEEP_EVERY_MS.
  */
-export async function sweepDue(redis: Redis, prefix: string, why: string): Promise<boolean> {
-  const marked = await redis.set(`${prefix}:guard:last-sweep`, '1', 'PX', SWEEP_EVERY_MS, 'NX');
-  return why !== 'periodic' || marked === 'OK';
+export async function sweepDue(passes: ReconcileStore, why: string): Promise<boolean> {
+  const marked = await passes.markSweep(SWEEP_EVERY_MS);
+  return why !== 'periodic' || marked;
 }
 
 /** Serialises full passes across replicas; the loser looks again shortly. */
 export async function withReconcileLock<T>(
-  redis: Redis,
-  prefix: string,
+  passes: ReconcileStore,
   run: () => Promise<T>,
 ): Promise<T | undefined> {
-  const held = await withLock(redis, `${prefix}:guard:reconcile-lock`, 60_000, run);
+  const held = await passes.withPassLock(60_000, run);
   return held.ran ? held.value : undefined;
 }

@@ -10,6 +10,8 @@ import {
   type PostRollbackLock,
   type UnlockOutcome,
 } from '../domain/guardrails/index.js';
+import type { GuardrailsQueue } from '../jobs/guardrails-queue.js';
+import type { FreezeStore } from '../store/freeze-store.js';
 import type { StoredLock } from '../store/stage-lock-store.js';
 import type { WaitingNotice } from '../store/waiting-release-store.js';
 import {
@@ -21,8 +23,6 @@ import {
   reconcileDeployBlocks,
   reconcileEnvironment,
 } from './deploy-block-reconciler.js';
-import type { FreezeStore } from './freeze-store.js';
-import type { GuardrailsQueue } from './guardrails-jobs.js';
 import { readInboundTransitions } from './inbound-transitions.js';
 import type { StageLockView } from './lock-announcer.js';
 

@@ -17,8 +17,8 @@ import type {
   KnownExecutions,
   PolicyDecision,
 } from '../services/rollback-policy.js';
-import type { ApprovalCase, ApprovalStore } from './approval-store.js';
-import type { FreezeStore } from './freeze-store.js';
+import type { ApprovalCase, ApprovalStore } from '../store/approval-store.js';
+import type { FreezeStore } from '../store/freeze-store.js';
 import { readStageRollbackFacts, type StageRollbackFacts } from './rollback-facts.js';
 
 export interface GuardrailsDecideDeps {

@@ -13,9 +13,9 @@ import type { BlockCause } from '../domain/guardrails/index.js';
 import type { DeploymentEvent, DomainEvent } from '../events/domain-event.js';
 import { routeEvent } from '../events/route-event.js';
 import type { Logger } from '../log.js';
+import type { FreezeStore } from '../store/freeze-store.js';
 import type { HeldDeploy, HeldDeployStore } from '../store/held-deploy-store.js';
 import { currentDeployBlock } from './deploy-block-reconciler.js';
-import type { FreezeStore } from './freeze-store.js';
 
 /** What the holds tell people, rendered and posted by src/slack/held-deploy-announcer.ts. */
 export interface HeldDeployAnnouncer {
@@ -36,7 +36,7 @@ export interface HeldDeployDeps {
   freezes: FreezeStore;
   store: HeldDeployStore;
   announcer: HeldDeployAnnouncer;
-  /** The audit stream (src/slack/attempt-audit.ts writes it). */
+  /** The audit stream (store/audit-stream.ts createAttemptAudit writes it). */
   audit: {
     record(entry: {
       by: string;
@@ -62,7 +62,7 @@ export function createHeldDeploys(deps: HeldDeployDeps) {
   async function stopOnce(held: HeldDeploy, by: string): Promise<HeldDeploy | undefined> {
     if (!(await deps.store.claimStop(held.id, by))) return undefined;
     const env = deps.config.environments[held.env];
-    const account = env ? accountOf(env) : { region: held.region };
+    const account = accountOf(env ?? { region: held.region });
     let status: string | undefined;
     try {
       status = await createCodeDeployAdapter(deps.aws, account).stopWithRollback(held.deploymentId);

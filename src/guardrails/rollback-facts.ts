@@ -1,12 +1,7 @@
 // What the approval policy needs to know about a stage rollback, read from the pipeline's
 // executions: is the target older than the previous release, and which unsafe releases would it
 // cross (current and every release between it and the target, with their variables).
-import {
-  type ActionExecutionDetail,
-  ListActionExecutionsCommand,
-} from '@aws-sdk/client-codepipeline';
 import type { Account, AwsClients } from '../aws/aws-clients.js';
-import { toAwsCallError } from '../aws/aws-errors.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import {
   type ReleaseSafetyFacts,
@@ -111,7 +106,9 @@ export async function readStageRollbackFacts(
   const safety = async (id: string, withVariables = true): Promise<ReleaseSafetyFacts> => {
     const [detail, actionVars] = await Promise.all([
       known?.details.get(id) ?? cp.getExecution(pipeline, id),
-      withVariables ? actionOutputVariables(aws, account, pipeline, id, known) : {},
+      withVariables
+        ? (known?.actionOutputVariables?.get(id) ?? cp.getActionOutputVariables(pipeline, id))
+        : {},
     ]);
     return {
       executionId: id,
@@ -134,48 +131,4 @@ export async function readStageRollbackFacts(
     ...(currentSummary ? { currentSummary } : {}),
     ...(targetSummary ? { targetSummary } : {}),
   };
-}
-
-/** Action output variables as `Namespace.NAME` (the namespace when AWS names one, else the action). */
-async function actionOutputVariables(
-  aws: AwsClients,
-  account: Account,
-  pipeline: string,
-  executionId: string,
-  known?: KnownExecutions,
-): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const add = (details: readonly ActionExecutionDetail[]) => {
-    for (const a of details) {
-      const ns = a.input?.namespace ?? a.actionName ?? 'Action';
-      for (const [name, value] of Object.entries(a.output?.outputVariables ?? {})) {
-        out[`${ns}.${name}`] = value;
-      }
-    }
-  };
-  const listed = known?.actionExecutions?.get(executionId);
-  if (listed) {
-    add(listed);
-    return out;
-  }
-  let nextToken: string | undefined;
-  let pages = 0;
-  do {
-    const page = await aws
-      .codepipeline(account)
-      .send(
-        new ListActionExecutionsCommand({
-          pipelineName: pipeline,
-          filter: { pipelineExecutionId: executionId },
-          ...(nextToken ? { nextToken } : {}),
-        }),
-      )
-      .catch((err: unknown) => {
-        throw toAwsCallError(err, 'ListActionExecutions', { account, pipeline });
-      });
-    add(page.actionExecutionDetails ?? []);
-    nextToken = page.nextToken;
-    pages++;
-  } while (nextToken && pages < 5);
-  return out;
 }

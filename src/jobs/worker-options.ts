@@ -1,4 +1,4 @@
-// Options every BullMQ Worker of the bot shares (until jobs/ holds every queue, issue 14).
+// Options every BullMQ Worker of the bot shares (applied by startWorker, worker.ts).
 
 /**
  * How long a Worker waits before fetching again after a failed fetch (Redis away). BullMQ's

@@ -2,27 +2,18 @@
 // OK (report the recovery time, or escalate after the limit), then offer to roll back the other
 // environments running the same bad revision. Never another automatic rollback.
 
+import { accountOf } from '../aws/aws-clients.js';
 import { readAlarms } from '../aws/cloudwatch-adapter.js';
 import { deploymentFacts, pipelineReleaseFacts, pipelineStageOrder } from '../aws/release-facts.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import { describeDeployRevision, type SourceRevision } from '../domain/releases.js';
-import {
-  accountOf,
-  ReactionBusy,
-  type ReactionContext,
-  type RecoveryCheckJob,
-  whereOf,
-} from './context.js';
+import type { RecoveryCheckJob } from '../jobs/queues.js';
+import type { ThreadRef } from '../store/reaction-store.js';
+import { ReactionBusy, type ReactionContext, whereOf } from './context.js';
 import { updateFeed } from './deploy-feed.js';
 import { startHealthProbe } from './health-probe.js';
 import { propagationCandidates, runsBadRevision } from './propagation.js';
-import {
-  escalation,
-  type PropagationOfferView,
-  propagationOffer,
-  recoveryReport,
-} from './reaction-messages.js';
-import type { ThreadRef } from './reaction-store.js';
+import type { PropagationOfferView, ReactionNotice } from './reaction-notices.js';
 import { recoveryStatus } from './recovery.js';
 
 /** How long a recovery report waits for the failure's notification thread to exist. */
@@ -81,13 +72,14 @@ export async function escalateFailedRollback(
     const thread = await threadFor(ctx, env, r);
     const ts = await ctx.slack.post(
       thread?.channel ?? env.channel,
-      escalation({
+      {
+        notice: 'escalation',
         env: env.name,
         where: whereOf(env, r.stage),
         headline: 'Rollback failed',
         detail,
         mention: env.approval.approvers,
-      }),
+      },
       { ...(thread ? { threadTs: thread.ts } : {}), key: `escalation|${key}` },
     );
     await ctx.store.record('escalation', key, { ts });
@@ -165,22 +157,24 @@ export async function checkRecovery(ctx: ReactionContext, job: RecoveryCheckJob)
         );
         return;
       }
-      const msg =
+      const msg: ReactionNotice =
         status.kind === 'recovered'
-          ? recoveryReport({
+          ? {
+              notice: 'recovery',
               env: env.name,
               outcome: 'recovered',
               afterMs: status.afterMs,
               alarms: env.alarms.filter((a) => !status.missing.includes(a)),
               missing: status.missing,
-            })
-          : recoveryReport({
+            }
+          : {
+              notice: 'recovery',
               env: env.name,
               outcome: 'not-recovered',
               afterMs: status.afterMs,
               alarms: env.alarms,
               notOk: status.notOk,
-            });
+            };
       await ctx.slack.post(channel, msg, {
         ...(thread ? { threadTs: thread.ts } : {}),
         key: `recovery|${key}|${status.kind}`,
@@ -262,7 +256,8 @@ async function offerPropagation(
     });
   }
   if (views.length === 0) return;
-  const ts = await ctx.slack.post(where.channel, propagationOffer(bad, views), {
+  const notice: ReactionNotice = { notice: 'propagation', bad, offers: views };
+  const ts = await ctx.slack.post(where.channel, notice, {
     ...(where.ts ? { threadTs: where.ts } : {}),
     key: `propagation|${env.name}|${ended.rollbackId}`,
   });

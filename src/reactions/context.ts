@@ -1,14 +1,14 @@
-// What every reaction needs, built once by startReactionWorkers.
-import type { Account, AwsClients } from '../aws/aws-clients.js';
-import { accountOf as awsAccountOf } from '../aws/aws-clients.js';
+// What every reaction needs, built once by createReactionProcessors (reaction-processors.ts).
+import type { AwsClients } from '../aws/aws-clients.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
+import type { ReactionTimers } from '../jobs/reaction-timers.js';
 import type { Logger } from '../log.js';
 import type { RollbackService } from '../services/rollback-service.js';
-import type { StatusMessages } from '../slack/status-messages.js';
 import type { OfferStore } from '../store/offer-store.js';
-import type { ReactionStore } from './reaction-store.js';
-import type { SlackCalls } from './slack-calls.js';
+import type { ReactionStore } from '../store/reaction-store.js';
+import type { StatusMessages } from '../store/status-message-store.js';
+import type { ReactionPoster } from './reaction-notices.js';
 
 export interface HealthProbeTimings {
   /** Attempts before giving up. Default 10. */
@@ -17,31 +17,6 @@ export interface HealthProbeTimings {
   everyMs: number;
   /** Time limit of one attempt. Default 5 s. */
   timeoutMs: number;
-}
-
-export interface Timers {
-  bakeEnd(data: BakeEndJob, delayMs: number): Promise<void>;
-  recoveryCheck(data: RecoveryCheckJob, delayMs: number, tag: string): Promise<void>;
-  followRequest(data: FollowRequestJob, delayMs: number): Promise<void>;
-  healthProbe(data: HealthProbeJob, delayMs: number, tag: string): Promise<void>;
-}
-
-export interface BakeEndJob {
-  env: string;
-  stage?: string;
-  releaseId: string;
-}
-export interface RecoveryCheckJob {
-  env: string;
-  rollbackId: string;
-}
-export interface HealthProbeJob {
-  env: string;
-  rollbackId: string;
-}
-export interface FollowRequestJob {
-  env: string;
-  requestId: string;
 }
 
 export interface ReactionTimings {
@@ -61,19 +36,15 @@ export interface ReactionContext {
   config: Config;
   service: RollbackService;
   aws: AwsClients;
-  slack: SlackCalls;
+  slack: ReactionPoster;
   offers: OfferStore;
   statusMessages: StatusMessages;
   scheduleStatus(request: RollbackRequest): Promise<void>;
   store: ReactionStore;
-  timers: Timers;
+  timers: ReactionTimers;
   timings: ReactionTimings;
   log: Logger;
   now(): number;
-}
-
-export function accountOf(env: EnvironmentConfig): Account {
-  return awsAccountOf(env);
 }
 
 /** "web-app / Deploy" or "billing-api / prod-eu". */

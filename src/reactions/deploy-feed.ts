@@ -5,7 +5,7 @@ import type { EnvironmentConfig } from '../config/config.js';
 import type { SourceRevision } from '../domain/releases.js';
 import { ReactionBusy, type ReactionContext, whereOf } from './context.js';
 import { advancesFeed, type FeedStep, feedRepliesInThread } from './feed-state.js';
-import { feedMessage, feedStepReply } from './reaction-messages.js';
+import type { ReactionNotice } from './reaction-notices.js';
 
 const KIND = 'feed';
 
@@ -55,14 +55,15 @@ export async function updateFeed(
       ).id;
       await ctx.store.record(KIND, key, { offerId });
     }
-    const msg = feedMessage({
+    const msg: ReactionNotice = {
+      notice: 'feed',
       env: env.name,
       where: whereOf(env, u.stage),
       releaseId: u.releaseId,
       sourceRevisions: revisions,
       step: u.step,
       offerId,
-    });
+    };
     let ts = again.ts;
     if (ts) await ctx.slack.update(env.channel, ts, msg);
     else {
@@ -70,10 +71,14 @@ export async function updateFeed(
       await ctx.store.record(KIND, key, { ts, revisions: JSON.stringify(revisions) });
     }
     if (feedRepliesInThread(env.feed, u.step)) {
-      await ctx.slack.post(env.channel, feedStepReply(u.step), {
-        threadTs: ts,
-        key: `feed|${key}|${u.step}`,
-      });
+      await ctx.slack.post(
+        env.channel,
+        { notice: 'feed-step', step: u.step },
+        {
+          threadTs: ts,
+          key: `feed|${key}|${u.step}`,
+        },
+      );
     }
     await ctx.store.record(KIND, key, { step: u.step });
   } finally {

@@ -3,10 +3,10 @@
 // each with its own time limit, a bounded number of attempts, then one report in the thread.
 // Only that URL is ever fetched: redirects are not followed (a 3xx is a failed attempt).
 import type { EnvironmentConfig } from '../config/config.js';
-import type { HealthProbeJob, HealthProbeTimings, ReactionContext } from './context.js';
+import type { HealthProbeJob } from '../jobs/queues.js';
+import type { ThreadRef } from '../store/reaction-store.js';
+import type { HealthProbeTimings, ReactionContext } from './context.js';
 import { ReactionBusy } from './context.js';
-import { healthReport } from './health-report.js';
-import type { ThreadRef } from './reaction-store.js';
 
 export const DEFAULT_HEALTH_PROBE: HealthProbeTimings = {
   attempts: 10,
@@ -75,13 +75,14 @@ export async function checkHealth(ctx: ReactionContext, job: HealthProbeJob): Pr
     const thread = p.thread ? (JSON.parse(p.thread) as ThreadRef) : undefined;
     await ctx.slack.post(
       thread?.channel ?? env.channel,
-      healthReport({
+      {
+        notice: 'health',
         env: env.name,
         url: env.healthUrl,
         attempts,
         afterMs: ctx.now() - Number(p.startedAt),
         ...(result.ok ? { outcome: 'healthy' } : { outcome: 'unhealthy', said: result.said }),
-      }),
+      },
       { ...(thread ? { threadTs: thread.ts } : {}), key: `health|${key}` },
     );
     await ctx.store.record('health', key, { done: result.ok ? 'healthy' : 'unhealthy' });

@@ -3,18 +3,15 @@
 // failure notification, announces the rollback in its thread and points the live status there.
 // Every step is recorded, so a re-run (crash, Slack 429, duplicate event) resumes, never repeats.
 
+import { accountOf } from '../aws/aws-clients.js';
 import { readAlarms } from '../aws/cloudwatch-adapter.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import { describeDeployRevision, type SourceRevision } from '../domain/releases.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { Preview, RequestOutcome } from '../services/rollback-service.js';
-import {
-  failureNotification,
-  type NotificationOutcome,
-} from '../slack/blocks/failure-notification.js';
-import { accountOf, ReactionBusy, type ReactionContext, whereOf } from './context.js';
+import { ReactionBusy, type ReactionContext, whereOf } from './context.js';
 import { updateFeed } from './deploy-feed.js';
-import { autoRollbackAnnouncement, autoRollbackNotStarted } from './reaction-messages.js';
+import type { NotificationOutcome, ReactionNotice } from './reaction-notices.js';
 
 export interface Incident {
   kind: 'stage-failed' | 'deployment-failed' | 'alarm-during-bake';
@@ -80,12 +77,13 @@ async function notificationFor(
   preview: PreviewFacts,
   offerId: string,
   outcome?: NotificationOutcome,
-) {
+): Promise<ReactionNotice> {
   const alarms = await readAlarms(ctx.aws, accountOf(env), env.alarms).catch((err: unknown) => {
     ctx.log.warn({ env: env.name, err: { message: (err as Error).message } }, 'alarms unreadable');
     return [];
   });
-  return failureNotification({
+  return {
+    notice: 'failure',
     env: i.env,
     kind: i.kind,
     where: whereOf(env, i.stage),
@@ -108,12 +106,12 @@ async function notificationFor(
     awsRollingBack: i.awsRollingBack,
     ...(outcome ? { outcome } : {}),
     now: new Date(ctx.now()),
-  });
+  };
 }
 
 /**
  * The notification ends in the truth: once the automatic rollback it started has ended, it says
- * how, and its "Roll back" button is gone (src/slack/blocks/failure-notification.ts).
+ * how, and its "Roll back" button is gone.
  */
 export async function settleNotification(ctx: ReactionContext, r: RollbackRequest): Promise<void> {
   const trigger =
@@ -338,7 +336,8 @@ async function run(
         : undefined;
     await ctx.slack.post(
       env.channel,
-      autoRollbackAnnouncement({
+      {
+        notice: 'auto-rollback',
         env: i.env,
         where: whereOf(env, i.stage),
         trigger: i.trigger,
@@ -353,7 +352,7 @@ async function run(
               },
             }
           : {}),
-      }),
+      },
       { threadTs: ts, key: `incident|${key}|announcement` },
     );
     await save({ announced: '1' });
@@ -373,10 +372,14 @@ async function run(
         : 'message' in request
           ? request.message
           : 'the engine did not start it.';
-    await ctx.slack.post(env.channel, autoRollbackNotStarted(i.env, why), {
-      threadTs: ts,
-      key: `incident|${key}|not-started`,
-    });
+    await ctx.slack.post(
+      env.channel,
+      { notice: 'auto-rollback-not-started', env: i.env, why },
+      {
+        threadTs: ts,
+        key: `incident|${key}|not-started`,
+      },
+    );
     await save({ notStarted: '1' });
   }
 

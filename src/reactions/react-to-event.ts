@@ -1,5 +1,6 @@
 // One domain event → the reactions of every environment it concerns.
 
+import { accountOf } from '../aws/aws-clients.js';
 import { readAlarms } from '../aws/cloudwatch-adapter.js';
 import {
   deploymentFacts,
@@ -8,6 +9,7 @@ import {
   type ReleaseFacts,
 } from '../aws/release-facts.js';
 import type { EnvironmentConfig } from '../config/config.js';
+import { alarmTripsWindow, bakeEndOutcome, openBakeWindow } from '../domain/bake-window.js';
 import type {
   AlarmEvent,
   DeploymentEvent,
@@ -15,10 +17,10 @@ import type {
   StageEvent,
 } from '../events/domain-event.js';
 import { routeEvent } from '../events/route-event.js';
+import type { BakeEndJob } from '../jobs/queues.js';
 import { escalateFailedRollback, requestForRollback, rollbackSucceeded } from './after-rollback.js';
 import { autoRollsBackOn } from './auto-policy.js';
-import { alarmTripsWindow, bakeEndOutcome, openBakeWindow } from './bake-window.js';
-import { accountOf, type BakeEndJob, type ReactionContext } from './context.js';
+import type { ReactionContext } from './context.js';
 import { decideFailure } from './decide-failure.js';
 import { updateFeed } from './deploy-feed.js';
 import { handleIncident, type Incident, loadIncident, seedIncident } from './incident.js';

@@ -1,6 +1,5 @@
 // The guardrails hook: the policy issue plugs its decision in here. Default: allow.
-import type { ActionExecutionDetail } from '@aws-sdk/client-codepipeline';
-import type { ExecutionDetail } from '../aws/codepipeline-adapter.js';
+import type { ActionOutputVariables, ExecutionDetail } from '../aws/codepipeline-adapter.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import type { PipelineRelease } from '../domain/releases.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
@@ -24,8 +23,8 @@ export interface KnownExecutions {
   succeededLimit: number;
   /** GetPipelineExecution answers by execution id. */
   details: ReadonlyMap<string, ExecutionDetail>;
-  /** ListActionExecutions answers (every page) by execution id, where the preview read them. */
-  actionExecutions?: ReadonlyMap<string, readonly ActionExecutionDetail[]>;
+  /** Action output variables (ListActionExecutions) by execution id, where the preview read them. */
+  actionOutputVariables?: ReadonlyMap<string, ActionOutputVariables>;
 }
 
 export type DecideRollback = (ctx: {

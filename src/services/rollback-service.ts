@@ -1,10 +1,11 @@
 // The one path for Slack commands, buttons, approvals and automatic triggers: preview, request,
 // decide, queue; status and history. Workers (jobs/) carry requests out.
-import type { ActionExecutionDetail } from '@aws-sdk/client-codepipeline';
-import type { Redis } from 'ioredis';
 import { type Account, type AwsClients, accountOf } from '../aws/aws-clients.js';
 import { createCodeDeployAdapter } from '../aws/codedeploy-adapter.js';
-import { actionOutputVariables, createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
+import {
+  type ActionOutputVariables,
+  createCodePipelineAdapter,
+} from '../aws/codepipeline-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import {
   chooseDeploymentTarget,
@@ -26,12 +27,12 @@ import {
   type RollbackTarget,
   targetKey,
 } from '../domain/rollback-request.js';
-import { didYouMean } from '../runtime/suggest.js';
 import type { TargetRefusalCode } from '../domain/target-refusal.js';
 import { createRollbackQueue, type RollbackQueueOptions } from '../jobs/rollback-queue.js';
 import { sharedWhileRunning } from '../runtime/in-flight.js';
+import { didYouMean } from '../runtime/suggest.js';
 import type { AuditEntry } from '../store/audit-stream.js';
-import { DEFAULT_PREFIX } from '../store/redis.js';
+import type { RedisConnection } from '../store/redis.js';
 import { createRequestStore, type RequestStoreOptions } from '../store/request-store.js';
 import { createStandingStore } from '../store/standing-store.js';
 import { loadDeploymentGroupSnapshot, loadStageSnapshot } from './load-snapshots.js';
@@ -48,10 +49,10 @@ const NO_DIFF: ReleaseDiff = { sources: [], artifacts: [], variables: [], same: 
 export interface RollbackServiceDeps {
   config: Config;
   /** A request-path connection (createRedis(url, 'request')): fails fast when Redis is down. */
-  connection: Redis;
+  connection: RedisConnection;
   aws: AwsClients;
-  queue?: RollbackQueueOptions;
-  store?: RequestStoreOptions;
+  queue: RollbackQueueOptions;
+  store: RequestStoreOptions;
   /** Guardrails: allow, ask for approval, or block. Default allow. */
   decide?: DecideRollback;
   /** How many releases to look back through. Default 20. */
@@ -225,7 +226,7 @@ export interface RollbackService {
 export function createRollbackService(deps: RollbackServiceDeps): RollbackService {
   const now = deps.now ?? Date.now;
   const store = createRequestStore(deps.connection, deps.store);
-  const standing = createStandingStore(deps.connection, deps.store?.prefix ?? DEFAULT_PREFIX);
+  const standing = createStandingStore(deps.connection, deps.store.prefix);
   const queue = createRollbackQueue(deps.connection, deps.queue);
   const decide = deps.decide ?? allowAll;
   const lookback = deps.lookback ?? 20;
@@ -416,13 +417,13 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       });
       const choice = chooseStageTarget(snapshot, opts.to);
       if (!choice.ok) return { preview: choice };
-      const actionExecutions = new Map<string, ActionExecutionDetail[]>();
+      const actionOutputVariables = new Map<string, ActionOutputVariables>();
       const known: KnownExecutions = {
         recent,
         succeeded: snapshot.succeeded,
         succeededLimit: lookback,
         details,
-        actionExecutions,
+        actionOutputVariables,
       };
       const base = {
         ok: true as const,
@@ -446,9 +447,9 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       const withActionVariables = async (id: string) => {
         const [d, vars] = await Promise.all([
           detail(id),
-          cp.listActionExecutions(t.pipeline, id).then((acts) => {
-            actionExecutions.set(id, acts);
-            return actionOutputVariables(acts);
+          cp.getActionOutputVariables(t.pipeline, id).then((read) => {
+            actionOutputVariables.set(id, read);
+            return read;
           }),
         ]);
         return { ...d, detail: { ...d.detail, variables: { ...d.detail.variables, ...vars } } };

@@ -53,7 +53,7 @@ export function createSlackApp(
     ...(env.SLACK_APP_ID ? { appId: env.SLACK_APP_ID } : {}),
   };
   app.use(async ({ body, next, logger: l }) => {
-    const reason = foreignPayloadReason(body as never, expected);
+    const reason = foreignPayloadReason(body, expected);
     const kind = String((body as { type?: string; command?: string }).type ?? 'command');
     metrics?.slackRequests.inc({ kind, outcome: reason ? 'refused' : 'accepted' });
     if (reason) {

@@ -4,9 +4,7 @@
 // to say who is in a group, expired / cancelled / superseded / changed requests), queues the
 // rollback with the required count, rejects with a reason, and expires. Every act is audited.
 import { type AwsClients, accountOf } from '../aws/aws-clients.js';
-import { readAlarms } from '../aws/cloudwatch-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
-import { alarmStatesByName } from '../domain/alarms.js';
 import {
   type ApprovalCheck,
   approvalStillValid,
@@ -14,17 +12,18 @@ import {
   tallyApprovals,
 } from '../domain/guardrails/index.js';
 import { type RollbackRequest, targetKey } from '../domain/rollback-request.js';
-import type { ApprovalCase, ApprovalStore } from '../guardrails/approval-store.js';
-import type { GuardrailsQueue, RetryLater } from '../guardrails/guardrails-jobs.js';
 import { readInboundTransitions } from '../guardrails/inbound-transitions.js';
+import type { GuardrailsQueue } from '../jobs/guardrails-queue.js';
 import type { Logger } from '../log.js';
+import { approverMembers, type PrincipalResolver } from '../services/principals.js';
 import type { RollbackService } from '../services/rollback-service.js';
-import type { AttemptAudit } from './attempt-audit.js';
-import { type ApprovalRequestView, approvalRequestMessage } from './blocks/approval-request.js';
+import type { ApprovalCase, ApprovalStore } from '../store/approval-store.js';
+import type { AttemptAudit } from '../store/audit-stream.js';
+import type { StatusMessages } from '../store/status-message-store.js';
+import { createApprovalPost } from './approval-post.js';
 import { mention } from './blocks/format.js';
-import { escapeMrkdwn, inertCode } from './blocks/inert-text.js';
-import { type PrincipalResolver, PrincipalsUnavailableError } from './principals.js';
-import type { SlackPoster, StatusMessages } from './status-messages.js';
+import { escapeMrkdwn } from './blocks/inert-text.js';
+import type { SlackPoster } from './poster.js';
 
 export interface ApprovalFlowDeps {
   config: Config;
@@ -35,8 +34,7 @@ export interface ApprovalFlowDeps {
   aws: AwsClients;
   statusMessages: StatusMessages;
   queue: GuardrailsQueue;
-  /** Needed where approval posts are rendered (the worker role). */
-  poster?: SlackPoster;
+  poster: SlackPoster;
   log: Logger;
   now: () => number;
 }
@@ -50,20 +48,8 @@ type Checked =
   | { ok: true; request: RollbackRequest; c: ApprovalCase; env: EnvironmentConfig }
   | { ok: false; code: string; message: string; env?: string };
 
-/** How long a render waits for the status message to exist, so it can thread under it. */
-const THREAD_WAIT_MS = 5_000;
-
 export function createApprovalFlow(deps: ApprovalFlowDeps) {
   const { service, cases, audit } = deps;
-
-  async function approverMembers(c: ApprovalCase): Promise<ReadonlySet<string> | 'unavailable'> {
-    try {
-      return await deps.principals.expand(c.approvers);
-    } catch (err) {
-      if (err instanceof PrincipalsUnavailableError) return 'unavailable';
-      throw err;
-    }
-  }
 
   /** The request as it is now, against what the approval was given for. */
   async function stillValid(r: RollbackRequest, c: ApprovalCase, env: EnvironmentConfig) {
@@ -141,7 +127,7 @@ export function createApprovalFlow(deps: ApprovalFlowDeps) {
         'not-pending',
         `${request.env} is no longer configured.`,
       );
-    const members = await approverMembers(c);
+    const members = await approverMembers(deps.principals, c.approvers);
     let who: ApprovalCheck;
     if (act === 'approve') {
       who = canApprove({
@@ -188,43 +174,6 @@ export function createApprovalFlow(deps: ApprovalFlowDeps) {
       // Already moved on (approved, rejected, cancelled): nothing to expire.
     }
     await deps.queue.render(id, 0);
-  }
-
-  function outcome(r: RollbackRequest, approvedBy: string[]): string | undefined {
-    const actor = /user:([UW][A-Z0-9]+)/.exec(r.decision ?? '')?.[1];
-    switch (r.state) {
-      case 'queued':
-      case 'running':
-      case 'succeeded':
-      case 'failed': {
-        const by = approvedBy.map((u) => `<@${u}>`).join(', ') || 'an approver';
-        const then =
-          r.state === 'succeeded'
-            ? 'rolled back.'
-            : r.state === 'failed'
-              ? 'the rollback failed; the status message says why.'
-              : 'the rollback is under way; the status message follows it.';
-        return `Approved by ${by}; ${then}`;
-      }
-      case 'rejected':
-        return `Rejected by ${actor ? `<@${actor}>` : 'an approver'}${r.lastError ? `: ${inertCode(r.lastError, 500)}` : ''}`;
-      case 'expired':
-        return 'Expired before it had enough approvals. Ask again if it is still needed.';
-      case 'cancelled':
-        return `Cancelled by ${actor ? `<@${actor}>` : 'the requester'}.`;
-      default:
-        return undefined;
-    }
-  }
-
-  async function alarmsOf(env: EnvironmentConfig): Promise<ApprovalRequestView['alarms']> {
-    if (env.alarms.length === 0) return [];
-    try {
-      const states = alarmStatesByName(await readAlarms(deps.aws, accountOf(env), env.alarms));
-      return env.alarms.map((name) => ({ name, state: states[name] ?? 'UNKNOWN' }));
-    } catch (err) {
-      return { unavailable: (err as Error).message };
-    }
   }
 
   return {
@@ -327,72 +276,8 @@ export function createApprovalFlow(deps: ApprovalFlowDeps) {
       await expireNow(id);
     },
 
-    /** Worker: post or update the approval request. */
-    async render(id: string, firstTriedAt: number): Promise<undefined | RetryLater> {
-      const [r, c] = await Promise.all([service.get(id), cases.getCase(id)]);
-      if (!r || !c || !deps.poster) return;
-      const env = deps.config.environments[r.env];
-      if (!env) return;
-      const waited = deps.now() - firstTriedAt;
-      // The policy decided before the service moved the request on: look again shortly.
-      if (r.state === 'requested') return waited < 30_000 ? { retryInMs: 200 } : undefined;
-      let post = await cases.getPost(id);
-      if (!post?.ts) {
-        if (r.state !== 'awaiting_approval' && !post) return; // never posted, and nothing to ask
-        const ref = await deps.statusMessages.get(id);
-        const threadTs = ref?.threadTs ?? ref?.ts;
-        if (!threadTs && waited < THREAD_WAIT_MS) return { retryInMs: 250 };
-        post = { channel: ref?.channel ?? env.channel, ...(threadTs ? { threadTs } : {}) };
-      }
-      const release = await cases.lockPost(id, 15_000);
-      if (!release) return { retryInMs: 200 };
-      try {
-        const approvals = await cases.approvals(c);
-        const approvedBy = tallyApprovals(approvals, c.required).approvers;
-        const latest = (await service.get(id)) ?? r;
-        const current = await cases.getPost(id);
-        const outcomeText = outcome(latest, approvedBy);
-        const msg = approvalRequestMessage({
-          requestId: id,
-          env: r.env,
-          target: r.target,
-          ...(c.requesterId ? { requesterId: c.requesterId } : {}),
-          ...(r.requestedBy.kind === 'auto' ? { automaticReason: r.requestedBy.reason } : {}),
-          ...(r.reason ? { reason: r.reason } : {}),
-          rules: c.rules,
-          required: c.required,
-          approvers: c.approvers,
-          approvedBy,
-          expiresAt: new Date(c.expiresAt),
-          timeZone: env.windows.timezone,
-          warnings: c.warnings,
-          ...(c.currentSummary ? { currentSummary: c.currentSummary } : {}),
-          ...(c.targetSummary ? { targetSummary: c.targetSummary } : {}),
-          alarms: await alarmsOf(env),
-          state: latest.state,
-          ...(outcomeText ? { outcome: outcomeText } : {}),
-        });
-        if (current?.ts) {
-          await deps.poster.chat.update({
-            channel: current.channel,
-            ts: current.ts,
-            text: msg.text,
-            blocks: msg.blocks,
-          });
-        } else {
-          const res = await deps.poster.chat.postMessage({
-            channel: post.channel,
-            text: msg.text,
-            blocks: msg.blocks,
-            ...(post.threadTs ? { thread_ts: post.threadTs } : {}),
-          });
-          if (res.ts) await cases.setPost(id, { ...post, ts: res.ts });
-        }
-      } finally {
-        await release();
-      }
-      return undefined;
-    },
+    /** Worker: post or update the approval request (approval-post.ts). */
+    render: createApprovalPost(deps),
   };
 }
 

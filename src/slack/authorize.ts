@@ -3,9 +3,9 @@
 // cannot say). A refusal is audited as `<event>-refused` and says who may instead, as mentions.
 import type { Config } from '../config/config.js';
 import { type Act, checkDirect, grantFor, grantSummary } from '../domain/permissions.js';
-import type { AttemptAudit } from './attempt-audit.js';
+import { type PrincipalResolver, PrincipalsUnavailableError } from '../services/principals.js';
+import type { AttemptAudit } from '../store/audit-stream.js';
 import { permissionRefusal } from './blocks/permission-refusal.js';
-import { type PrincipalResolver, PrincipalsUnavailableError } from './principals.js';
 
 export interface AuthorizeDeps {
   config: Config;

@@ -2,10 +2,17 @@
 // Approve / Reject on the group's approval post. Each acks first; the group flow checks
 // everything again on the server (requester, permission per member, approvers) and answers
 // privately.
-import type { SlackServices } from '../../commands/context.js';
+
 import type { Logger } from '../log.js';
 import { authorize } from './authorize.js';
+import {
+  GROUP_CANCELLED_ANSWER,
+  groupApproveAnswer,
+  groupRejectAnswer,
+  groupStartAnswer,
+} from './blocks/group-answers.js';
 import { guarded, say } from './listeners/button.js';
+import type { SlackServices } from './slack-services.js';
 
 export function onGroupConfirm(s: SlackServices, log: Logger) {
   return guarded(log, 'group-confirm', async ({ action, body, respond }) => {
@@ -26,7 +33,7 @@ export function onGroupConfirm(s: SlackServices, log: Logger) {
         if (!allowed.ok) return void (await respond(say(`:no_entry: ${allowed.message}`)));
       }
     }
-    const answer = await s.groups.start(id, body.user.id);
+    const answer = groupStartAnswer(await s.groups.start(id, body.user.id));
     await respond({ response_type: 'ephemeral', replace_original: true, text: answer });
   });
 }
@@ -34,21 +41,27 @@ export function onGroupConfirm(s: SlackServices, log: Logger) {
 export function onGroupCancel(s: SlackServices, log: Logger) {
   return guarded(log, 'group-cancel', async ({ action, body, respond }) => {
     if (!s.groups) return;
-    const answer = await s.groups.cancel(action.value ?? '', body.user.id);
-    await respond({ response_type: 'ephemeral', replace_original: true, text: answer });
+    await s.groups.cancel(action.value ?? '', body.user.id);
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: true,
+      text: GROUP_CANCELLED_ANSWER,
+    });
   });
 }
 
 export function onGroupApprove(s: SlackServices, log: Logger) {
   return guarded(log, 'group-approve', async ({ action, body, respond }) => {
     if (!s.groups) return;
-    await respond(say(await s.groups.approve(action.value ?? '', body.user.id)));
+    await respond(
+      say(groupApproveAnswer(await s.groups.approve(action.value ?? '', body.user.id))),
+    );
   });
 }
 
 export function onGroupReject(s: SlackServices, log: Logger) {
   return guarded(log, 'group-reject', async ({ action, body, respond }) => {
     if (!s.groups) return;
-    await respond(say(await s.groups.reject(action.value ?? '', body.user.id)));
+    await respond(say(groupRejectAnswer(await s.groups.reject(action.value ?? '', body.user.id))));
   });
 }

@@ -1,22 +1,12 @@
-// Who is in a list of principals: user ids directly, user groups (S…) through
-// usergroups.users.list, cached briefly. When Slack cannot answer, fail closed and say so.
-// Who may act is decided by src/slack/authorize.ts, which asks this.
+// Who is in a list of principals (src/services/principals.ts): user ids directly, user groups
+// (S…) through usergroups.users.list, cached briefly. When Slack cannot answer, fail closed and
+// say so. Who may act is decided by src/slack/authorize.ts, which asks this.
 import type { WebClient } from '@slack/web-api';
+import { type PrincipalResolver, PrincipalsUnavailableError } from '../services/principals.js';
 import { slackErrorCode } from './slack-errors.js';
 
-export class PrincipalsUnavailableError extends Error {
-  readonly code = 'APPROVERS_UNAVAILABLE';
-}
-
-export interface PrincipalResolver {
-  /** True when `user` is one of `principals` (user ids or group ids). */
-  includes(principals: readonly string[], user: string): Promise<boolean>;
-  /** Members of the groups among `principals`, plus the user ids. */
-  expand(principals: readonly string[]): Promise<Set<string>>;
-}
-
 export function createPrincipalResolver(
-  client: WebClient,
+  client: Pick<WebClient, 'usergroups'>,
   opts: { ttlMs?: number; now?: () => number } = {},
 ): PrincipalResolver {
   const ttl = opts.ttlMs ?? 60_000;

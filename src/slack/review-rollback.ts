@@ -1,11 +1,12 @@
 // The private review before a manual rollback, from `/rollback <env>` or the picker's "Review
 // rollback": the preview, and exactly what the click will do (service.review decides it with the
 // same policy and facts as the request). Nothing happens until the review's own button.
-import type { SlackServices } from '../../commands/context.js';
+
 import type { Offer } from '../store/offer-store.js';
+import type { SlackMessage } from './blocks/block-kit.js';
 import { confirmationMessage } from './blocks/confirmation.js';
-import type { SlackMessage } from './blocks/help-message.js';
 import { escapeMrkdwn } from './blocks/inert-text.js';
+import type { SlackServices } from './slack-services.js';
 
 export interface ReviewInput {
   env: string;

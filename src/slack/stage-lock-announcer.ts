@@ -1,25 +1,26 @@
 // Posts what the stage-lock passes have to say (src/guardrails/lock-announcer.ts) in the
 // environment's channel: a change of what holds, a release waiting at a held stage (with Unlock),
-// and that message brought up to date once the release went on.
-import type { WebClient } from '@slack/web-api';
+// and that message brought up to date once the release went on. A post Slack cannot take now
+// throws (poster.ts); the pass says it again next time.
+import { lockSignature } from '../domain/guardrails/index.js';
 import type { LockAnnouncer } from '../guardrails/lock-announcer.js';
 import {
   lockChangeMessage,
   waitingReleaseMessage,
   waitingSettledMessage,
 } from './blocks/stage-lock-messages.js';
-
-/** The part of the WebClient it uses. */
-type Poster = Pick<WebClient, 'chat'>;
+import type { SlackPoster } from './poster.js';
 
 export function createStageLockAnnouncer(
-  client: Poster,
+  poster: SlackPoster,
   now: () => number = Date.now,
 ): LockAnnouncer {
   return {
     async changed(view) {
       const m = lockChangeMessage({ ...view, now: new Date(now()) });
-      await client.chat.postMessage({ channel: view.env.channel, text: m.text, blocks: m.blocks });
+      // One message per change: the same change asked again keeps its place in line.
+      const slot = `lock|${view.env.name}|${lockSignature(view.stages)}`;
+      await poster.post({ channel: view.env.channel, slot }, m);
     },
     async waiting(env, w) {
       const m = waitingReleaseMessage({
@@ -31,12 +32,7 @@ export function createStageLockAnnouncer(
         causes: w.stage.causes,
         now: new Date(now()),
       });
-      const res = await client.chat.postMessage({
-        channel: env.channel,
-        text: m.text,
-        blocks: m.blocks,
-      });
-      return res.ts ? { ts: res.ts } : {};
+      return { ts: await poster.post({ channel: env.channel, slot: `waiting|${w.notice.id}` }, m) };
     },
     async settled(notice, how) {
       if (!notice.channel || !notice.ts) return;
@@ -47,12 +43,7 @@ export function createStageLockAnnouncer(
         ...(notice.revision ? { revision: notice.revision } : {}),
         how,
       });
-      await client.chat.update({
-        channel: notice.channel,
-        ts: notice.ts,
-        text: m.text,
-        blocks: m.blocks,
-      });
+      await poster.update({ channel: notice.channel, ts: notice.ts }, m);
     },
   };
 }

@@ -1,11 +1,12 @@
 // The one path from a click (confirm, failure notification, picker) to a rollback request.
 // Loads the offer, checks permission (request) again on the server, claims the offer so a double click
 // starts one rollback, and asks the engine.
-import type { SlackServices } from '../../commands/context.js';
+
 import type { Offer } from '../store/offer-store.js';
 import { authorize } from './authorize.js';
-import type { SlackMessage } from './blocks/help-message.js';
+import type { SlackMessage } from './blocks/block-kit.js';
 import { escapeMrkdwn } from './blocks/inert-text.js';
+import type { SlackServices } from './slack-services.js';
 
 function msg(text: string, settled = false): StartAnswer {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }], settled };

@@ -1,18 +1,18 @@
-// Live status: where each request's status message lives, and a coalescing updater that runs as
-// a BullMQ job so Slack's rate limits delay an update without ever losing the final state.
+// Live status: the status updater, the processor of the coalescing `slack-status` queue
+// (src/jobs/status-queue.ts), so Slack's rate limits delay an update without ever losing the
+// final state. Where each request's message lives is src/store/status-message-store.ts.
 // Slack is the one home of "which message is this request's" (message metadata); the ts kept in
 // Redis is a cache that a crash can lose, so a first post looks in Slack first when it may have.
-import { DelayedError, type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { isTerminal } from '../domain/request-state.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
-import { WORKER_DEFAULTS } from '../jobs/worker-options.js';
+import { type Processor, RetryLater } from '../jobs/processor.js';
+import type { StatusJobData } from '../jobs/queues.js';
 import type { Logger } from '../log.js';
 import { afterUrgent } from '../runtime/urgency.js';
-import { acquireLock, type Release } from '../store/locks.js';
+import type { RedisConnection } from '../store/redis.js';
+import type { MessageRef, StatusMessages } from '../store/status-message-store.js';
 import { requestStatusMessage } from './blocks/request-status.js';
-import type { ChannelPacer } from './channel-pacer.js';
-import { slackAnswered, slackRetryAfterMs } from './slack-errors.js';
+import type { OutgoingMessage, SlackPoster } from './poster.js';
+import { SlackRateLimited, slackAnswered } from './slack-errors.js';
 import {
   type ConversationReader,
   statusMetadata,
@@ -20,105 +20,14 @@ import {
 } from './status-message-search.js';
 import { createStatusRecovery } from './status-recovery.js';
 
-export interface MessageRef {
-  channel: string;
-  /** Our status message, once posted. */
-  ts?: string;
-  /** Post it in this thread (a failure notification's), when set. */
-  threadTs?: string;
-  /** A notification to update with a one-line outcome, when set. */
-  originalTs?: string;
-  /**
-   * Set just before the first post and dropped with its ts: found set without a ts, a post may
-   * have reached Slack before its process died, so Slack is searched before posting again.
-   */
-  postingSince?: number;
-  /** When Slack was last searched for this request's message. */
-  searchedAt?: number;
-}
-
-export const STATUS_QUEUE = 'slack-status';
-
-/** Slack message metadata: how an app marks what a message is about. */
-export interface MessageMetadata {
-  event_type: string;
-  event_payload: Record<string, unknown>;
-}
-
-export interface SlackPoster {
-  chat: {
-    postMessage(args: {
-      channel: string;
-      text: string;
-      blocks: unknown[];
-      thread_ts?: string;
-      metadata?: MessageMetadata;
-    }): Promise<{ ts?: string }>;
-    update(args: {
-      channel: string;
-      ts: string;
-      text: string;
-      blocks: unknown[];
-      metadata?: MessageMetadata;
-    }): Promise<unknown>;
-  };
-}
-
-/** The status worker's Slack: posts and updates, and the reads that find a post Redis lost. */
-export interface StatusSlack extends ConversationReader {
-  chat: SlackPoster['chat'] & { delete(args: { channel: string; ts: string }): Promise<unknown> };
-}
-
-export function createStatusMessages(redis: Redis, prefix: string) {
-  const key = (id: string) => `${prefix}:slackmsg:${id}`;
-  const TTL = 30 * 86_400;
-  return {
-    async set(requestId: string, ref: MessageRef): Promise<void> {
-      await redis.set(key(requestId), JSON.stringify(ref), 'EX', TTL);
-    },
-    async get(requestId: string): Promise<MessageRef | undefined> {
-      const raw = await redis.get(key(requestId));
-      return raw ? (JSON.parse(raw) as MessageRef) : undefined;
-    },
-    /** Takes a short per-request lock so two update jobs never post twice. */
-    lock: (requestId: string, ms: number): Promise<Release | undefined> =>
-      acquireLock(redis, `${key(requestId)}:lock`, ms),
-  };
-}
-export type StatusMessages = ReturnType<typeof createStatusMessages>;
-
-/** Producer side: schedule an update; intermediate states coalesce, the final one never does. */
-export function createStatusScheduler(connection: Redis, prefix: string, delayMs = 250) {
-  const queue = new Queue(STATUS_QUEUE, { connection, prefix });
-  return {
-    queue,
-    async schedule(request: Pick<RollbackRequest, 'id' | 'state'>): Promise<void> {
-      const final = isTerminal(request.state);
-      await queue.add(
-        'update',
-        { requestId: request.id },
-        {
-          // Same id while one is waiting = coalesced; a final state gets its own id.
-          jobId: final ? `st-${request.id}-final` : `st-${request.id}`,
-          delay: final ? 0 : delayMs,
-          attempts: 8,
-          backoff: { type: 'exponential', delay: 500 },
-          removeOnComplete: true,
-          removeOnFail: 1000,
-        },
-      );
-    },
-    close: () => queue.close(),
-  };
-}
-
-/** Worker side: renders the request's latest state and posts or updates its message. */
-export function startStatusWorker(deps: {
-  connection: Redis;
-  prefix: string;
-  client: StatusSlack;
-  /** Paces the first post (the status message itself) in its channel; updates are not paced. */
-  pacer?: ChannelPacer;
+/** The status updater: renders the request's latest state and posts or updates its message. */
+export function createStatusProcessor(deps: {
+  /** The worker's connection: its outages say when writes may have been lost. */
+  connection: RedisConnection;
+  /** Posts (paced in its channel, as `status|<request id>`) and updates the status message. */
+  poster: SlackPoster;
+  /** The reads that find a status message Redis lost. */
+  conversations: ConversationReader;
   messages: StatusMessages;
   load: (id: string) => Promise<RollbackRequest | undefined>;
   log: Logger;
@@ -128,10 +37,11 @@ export function startStatusWorker(deps: {
    * `connection`'s close and ready events. This process's start counts as one too.
    */
   lastOutageAt?: () => number | undefined;
-}) {
+}): Processor<StatusJobData, void> {
   const now = deps.now ?? Date.now;
   const recover = createStatusRecovery({
-    client: deps.client,
+    conversations: deps.conversations,
+    poster: deps.poster,
     messages: deps.messages,
     log: deps.log,
     now,
@@ -139,85 +49,61 @@ export function startStatusWorker(deps: {
   });
 
   /** Posts the status message, marking the attempt so a crash before its ts is stored is seen. */
-  async function post(id: string, ref: MessageRef, msg: { text: string; blocks: unknown[] }) {
+  async function post(id: string, ref: MessageRef, msg: OutgoingMessage) {
     const { postingSince: _old, ...base } = ref;
     await deps.messages.set(id, { ...base, postingSince: now() });
-    let res: { ts?: string };
+    let ts: string;
     try {
-      res = await deps.client.chat.postMessage({
-        channel: ref.channel,
-        text: msg.text,
-        blocks: msg.blocks,
-        ...(ref.threadTs ? { thread_ts: ref.threadTs } : {}),
-        metadata: statusMetadata(id),
-      });
+      ts = await deps.poster.post(
+        {
+          channel: ref.channel,
+          slot: `status|${id}`,
+          ...(ref.threadTs ? { threadTs: ref.threadTs } : {}),
+        },
+        msg,
+      );
     } catch (err) {
-      // Slack answered, so nothing was posted: no search is needed for this attempt.
+      // Slack answered (or the poster never asked), so nothing was posted: no search is needed.
       if (slackAnswered(err)) await deps.messages.set(id, base);
       throw err;
     }
-    await deps.messages.set(id, res.ts ? { ...base, ts: res.ts } : base);
+    await deps.messages.set(id, { ...base, ts });
   }
 
-  const worker = new Worker(
-    STATUS_QUEUE,
-    async (job: Job<{ requestId: string }>, token?: string) => {
-      // Reporting waits while a rollback is being started (src/runtime/urgency.ts).
-      await afterUrgent();
-      const id = job.data.requestId;
-      const release = await deps.messages.lock(id, 15_000);
-      if (!release) {
-        // Another job is rendering this request; look again shortly (not an attempt).
-        await job.moveToDelayed(now() + 200, token);
-        throw new DelayedError();
+  return async (data) => {
+    // Reporting waits while a rollback is being started (src/runtime/urgency.ts).
+    await afterUrgent();
+    const id = data.requestId;
+    const release = await deps.messages.lock(id, 15_000);
+    // Another job is rendering this request; look again shortly.
+    if (!release) throw new RetryLater(200, 'another job is rendering this status');
+    try {
+      // Render until what we showed is the latest: a transition during the call is not lost.
+      for (let round = 0; round < 5; round++) {
+        const request = await deps.load(id);
+        const stored = await deps.messages.get(id);
+        if (!request || !stored) return;
+        const ref = stored.ts ? stored : await recover(id, stored, request.createdAt);
+        const msg = {
+          ...requestStatusMessage(request, new Date(now())),
+          metadata: statusMetadata(id),
+        };
+        if (!ref.ts) await post(id, ref, msg);
+        else await deps.poster.update({ channel: ref.channel, ts: ref.ts }, msg);
+        const latest = await deps.load(id);
+        if (!latest || latest.updatedAt === request.updatedAt) return;
       }
-      try {
-        // Render until what we showed is the latest: a transition during the call is not lost.
-        for (let round = 0; round < 5; round++) {
-          const request = await deps.load(id);
-          const stored = await deps.messages.get(id);
-          if (!request || !stored) return;
-          const ref = stored.ts ? stored : await recover(id, stored, request.createdAt);
-          const msg = requestStatusMessage(request, new Date(now()));
-          if (!ref.ts) {
-            const wait = deps.pacer ? await deps.pacer.slot(ref.channel, `status|${id}`) : 0;
-            if (wait > 0) {
-              // Not this request's turn in the channel yet: come back at its slot.
-              await job.moveToDelayed(now() + wait, token);
-              throw new DelayedError();
-            }
-            await post(id, ref, msg);
-          } else {
-            await deps.client.chat.update({
-              channel: ref.channel,
-              ts: ref.ts,
-              text: msg.text,
-              blocks: msg.blocks,
-              metadata: statusMetadata(id),
-            });
-          }
-          const latest = await deps.load(id);
-          if (!latest || latest.updatedAt === request.updatedAt) return;
-        }
-      } catch (err) {
-        const wait = slackRetryAfterMs(err);
-        if (wait !== undefined) {
-          deps.log.info({ requestId: id, wait }, 'Slack rate limit: status update delayed');
-          await job.moveToDelayed(now() + wait, token);
-          throw new DelayedError();
-        }
-        throw err;
-      } finally {
-        await release();
+    } catch (err) {
+      // Not its turn in the channel yet, or a 429: the job comes back then (a RetryLater).
+      if (err instanceof SlackRateLimited) {
+        deps.log.info(
+          { requestId: id, wait: err.delayMs },
+          'Slack rate limit: status update delayed',
+        );
       }
-    },
-    { ...WORKER_DEFAULTS, connection: deps.connection, prefix: deps.prefix, concurrency: 4 },
-  );
-  worker.on('failed', (job, err) =>
-    deps.log.warn(
-      { requestId: job?.data.requestId, err: { message: err.message } },
-      'status update failed',
-    ),
-  );
-  return worker;
+      throw err;
+    } finally {
+      await release();
+    }
+  };
 }

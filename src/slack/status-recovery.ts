@@ -2,7 +2,8 @@
 // crash within AOF everysec's second, or a process that died between the post and storing its
 // ts): find that message in Slack and adopt it, so it is updated and never posted twice.
 import type { Logger } from '../log.js';
-import { slackErrorCode, slackRetryAfterMs } from './slack-errors.js';
+import type { SlackPoster } from './poster.js';
+import { SlackRateLimited, slackErrorCode, slackRetryAfterMs } from './slack-errors.js';
 import {
   CLOCK_SKEW_MS,
   type ConversationReader,
@@ -21,9 +22,9 @@ export interface RecoverableRef {
 }
 
 export function createStatusRecovery<R extends RecoverableRef>(deps: {
-  client: ConversationReader & {
-    chat: { delete(args: { channel: string; ts: string }): Promise<unknown> };
-  };
+  conversations: ConversationReader;
+  /** Deletes the copies posted while the ts was unknown. */
+  poster: Pick<SlackPoster, 'delete'>;
   messages: { set(requestId: string, ref: R): Promise<void> };
   log: Logger;
   now: () => number;
@@ -32,7 +33,7 @@ export function createStatusRecovery<R extends RecoverableRef>(deps: {
 }) {
   const { now, log } = deps;
   const startedAt = now();
-  const search = createStatusMessageSearch({ client: deps.client, now });
+  const search = createStatusMessageSearch({ client: deps.conversations, now });
 
   /** `ref` with the status message Slack already has, when a lost write may have hidden it. */
   return async function recover(id: string, ref: R, createdAt: number): Promise<R> {
@@ -65,7 +66,7 @@ export function createStatusRecovery<R extends RecoverableRef>(deps: {
       await deps.messages.set(id, next);
       // Copies posted while the ts was unknown go, so one message tells the truth.
       for (const copy of extra) {
-        await deps.client.chat
+        await deps.poster
           .delete({ channel: ref.channel, ts: copy })
           .catch((err: unknown) =>
             log.warn(
@@ -75,7 +76,8 @@ export function createStatusRecovery<R extends RecoverableRef>(deps: {
           );
       }
     } catch (err) {
-      if (slackRetryAfterMs(err) !== undefined) throw err;
+      const wait = slackRetryAfterMs(err);
+      if (wait !== undefined) throw new SlackRateLimited(wait);
       log.warn(
         { ...where, err: { code: (err as { code?: string }).code, error: slackErrorCode(err) } },
         'could not search Slack for the status message (channels:history / groups:history?): posting it',

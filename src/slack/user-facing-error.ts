@@ -2,7 +2,7 @@
 // a Redis outage says nothing was started; anything else is logged and summarised.
 import { EngineError } from '../domain/engine-errors.js';
 import { scrubSecrets } from '../log.js';
-import { PrincipalsUnavailableError } from './principals.js';
+import { PrincipalsUnavailableError } from '../services/principals.js';
 
 const REDIS_DOWN =
   /enableOfflineQueue|Connection is closed|ECONNREFUSED|Stream isn't writeable|MaxRetriesPerRequest/i;

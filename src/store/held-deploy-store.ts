@@ -6,7 +6,7 @@
 //   <prefix>:guard:held-stop:<id>   who called StopDeployment, created with SET NX: the one stop
 //
 // Both expire after 30 days. The Stop button carries only the id.
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.js';
 
 export interface HeldDeploy {
   id: string;
@@ -37,7 +37,7 @@ export function heldDeployId(region: string, deploymentId: string): string {
   return `${region}|${deploymentId}`;
 }
 
-export function createHeldDeployStore(redis: Redis, prefix: string) {
+export function createHeldDeployStore(redis: RedisConnection, prefix: string) {
   const key = (id: string) => `${prefix}:guard:held:${id}`;
   const stopKey = (id: string) => `${prefix}:guard:held-stop:${id}`;
   const get = async (id: string): Promise<HeldDeploy | undefined> => {

@@ -1,8 +1,9 @@
 // Offers: what a button on a Slack message proposes, stored server-side so the button carries
 // only an opaque id. A failure notification's "Roll back" offer, or the confirmation a user sees
 // before a manual rollback. Every click loads the offer and checks permission again.
-import type { Redis } from 'ioredis';
+
 import { ulid } from 'ulid';
+import type { RedisConnection } from './redis.js';
 
 export interface Offer {
   id: string;
@@ -35,7 +36,7 @@ export interface Offer {
 
 const DAY = 86_400;
 
-export function createOfferStore(redis: Redis, prefix: string, ttlSeconds = 7 * DAY) {
+export function createOfferStore(redis: RedisConnection, prefix: string, ttlSeconds = 7 * DAY) {
   const key = (id: string) => `${prefix}:offer:${id}`;
   return {
     async create(offer: Omit<Offer, 'id' | 'createdAt'>, now: number): Promise<Offer> {
@@ -74,9 +75,13 @@ export function createOfferStore(redis: Redis, prefix: string, ttlSeconds = 7 * 
       const raw = await redis.get(`${key(id)}:claim`);
       return raw ? (JSON.parse(raw) as NonNullable<Offer['usedBy']>) : undefined;
     },
+    /** Undoes a claim whose request was not made: the offer may be used again. */
     async release(id: string): Promise<void> {
       await redis.del(`${key(id)}:claim`);
-      await this.update(id, { usedBy: undefined as never });
+      const raw = await redis.get(key(id));
+      if (!raw) return;
+      const { usedBy: _released, ...offer } = JSON.parse(raw) as Offer;
+      await redis.set(key(id), JSON.stringify(offer), 'KEEPTTL');
     },
   };
 }

@@ -1,3 +1,4 @@
+// Start-up: wait until a connection is ready; Redis URLs as logs show them (password hidden).
 import type { Redis } from 'ioredis';
 
 /** Resolves once the connection is ready; rejects with a readable error after `timeoutMs`. */

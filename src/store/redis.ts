@@ -11,8 +11,6 @@ export type ConnectionRole = 'worker' | 'request';
  */
 export type RedisConnection = Redis;
 
-export { DEFAULT_PREFIX } from '../config/env.js';
-
 /** A hash or stream entry from the flat field, value, field, value… list Redis answers with. */
 export function fieldsOf(flat: readonly string[]): Record<string, string> {
   const fields: Record<string, string> = {};

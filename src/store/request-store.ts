@@ -1,7 +1,6 @@
 // Rollback request records in Redis: a hash per request, indexes per environment and per
 // target, the "one active rollback per target" lock, and the audit stream. Every change goes
 // through one Lua script, so the state check, the change, the lock and the audit entry are one.
-import type { Redis } from 'ioredis';
 import { ulid } from 'ulid';
 import {
   ACTIVE_STATES,
@@ -15,19 +14,23 @@ import {
   type RollbackTarget,
   targetKey,
 } from '../domain/rollback-request.js';
-import { AUDIT_MAX_LEN, type AuditEntry, appendAudit, readAudit } from './audit-stream.js';
-import { DEFAULT_PREFIX, fieldsOf } from './redis.js';
+import {
+  AUDIT_MAX_LEN,
+  type AuditEntry,
+  appendAudit,
+  auditValues,
+  readAudit,
+} from './audit-stream.js';
+import type { RedisConnection } from './redis.js';
 import { actorOf, decodeRequest, encodeRequest } from './request-codec.js';
-import { CREATE_REQUEST, TRANSITION_REQUEST } from './request-scripts.js';
+import { scriptsOf } from './scripts.js';
 
 export interface RequestStoreOptions {
   /**
-   * Key prefix. Use a `{hash-tag}` (default `{rollback}`) so every key of the store lands in one
-   * Redis Cluster slot, which the Lua scripts need.
+   * Key prefix (config REDIS_PREFIX, default `{rollback}`): a `{hash-tag}`, so every key of the
+   * store lands in one Redis Cluster slot, which the Lua scripts need.
    */
-  prefix?: string;
-  /** Approximate cap on audit stream entries (XADD MAXLEN ~). Default AUDIT_MAX_LEN (1,000,000). */
-  auditMaxLen?: number;
+  prefix: string;
 }
 
 export interface NewRequest {
@@ -58,23 +61,10 @@ export type ChangeResult =
   | { ok: false; reason: 'wrong-state'; state: RequestState }
   | { ok: false; reason: 'locked'; state: RequestState; activeRequestId: string };
 
-interface ScriptedRedis extends Redis {
-  rbCreateRequest(...args: Array<string | number>): Promise<number>;
-  rbTransitionRequest(
-    ...args: Array<string | number>
-  ): Promise<[string, string, string, string[] | undefined]>;
-}
-
 export type RequestStore = ReturnType<typeof createRequestStore>;
 
-export function createRequestStore(redis: Redis, options: RequestStoreOptions = {}) {
-  const prefix = options.prefix ?? DEFAULT_PREFIX;
-  const maxLen = options.auditMaxLen ?? AUDIT_MAX_LEN;
-  const r = redis as ScriptedRedis;
-  if (typeof r.rbTransitionRequest !== 'function') {
-    redis.defineCommand('rbCreateRequest', { numberOfKeys: 4, lua: CREATE_REQUEST });
-    redis.defineCommand('rbTransitionRequest', { numberOfKeys: 3, lua: TRANSITION_REQUEST });
-  }
+export function createRequestStore(redis: RedisConnection, { prefix }: RequestStoreOptions) {
+  const scripts = scriptsOf(redis);
   const keys = {
     request: (id: string) => `${prefix}:req:${id}`,
     env: (env: string) => `${prefix}:env:${env}`,
@@ -103,7 +93,7 @@ export function createRequestStore(redis: Redis, options: RequestStoreOptions = 
       ...(input.reason ? { reason: input.reason } : {}),
     };
     const tk = targetKey(input.region, input.target);
-    const audit = {
+    const audit = auditValues({
       request: id,
       env: input.env,
       by: actorOf(request),
@@ -114,20 +104,13 @@ export function createRequestStore(redis: Redis, options: RequestStoreOptions = 
       source: input.source,
       target: tk,
       ...targetAuditIds(input.target),
-      ...(input.reason ? { reason: input.reason } : {}),
-    };
-    const created = await r.rbCreateRequest(
-      keys.request(id),
-      keys.audit,
-      keys.env(input.env),
-      keys.target(tk),
-      id,
-      now,
-      JSON.stringify(encodeRequest(request, tk)),
-      JSON.stringify(audit),
-      maxLen,
+      reason: input.reason,
+    });
+    const created = await scripts.createRequest(
+      [keys.request(id), keys.audit, keys.env(input.env), keys.target(tk)],
+      [id, now, JSON.stringify(encodeRequest(request, tk)), JSON.stringify(audit), AUDIT_MAX_LEN],
     );
-    if (created !== 1) throw new Error(`request id collision: ${id}`);
+    if (!created) throw new Error(`request id collision: ${id}`);
     return request;
   }
 
@@ -156,30 +139,28 @@ export function createRequestStore(redis: Redis, options: RequestStoreOptions = 
     for (const [k, v] of Object.entries(opts.fields ?? {})) {
       if (v !== undefined) fields[k] = v === null ? null : String(v);
     }
-    const audit: Record<string, string> = { request: id, env, by: opts.by, event: opts.event };
-    for (const [k, v] of Object.entries(opts.audit ?? {}))
-      if (v !== undefined) audit[k] = String(v);
-    const [outcome, before, holder, after] = await r.rbTransitionRequest(
-      keys.request(id),
-      keys.audit,
-      keys.lock(tk),
-      from.join(','),
-      to ?? '',
-      now,
-      lockMode,
-      maxLen,
-      // cjson turns an empty Lua table into [] — harmless for pairs().
-      JSON.stringify(fields),
-      JSON.stringify(audit),
-      opts.countRetry ? 'retries' : '',
+    const audit = auditValues({ ...opts.audit, request: id, env, by: opts.by, event: opts.event });
+    const reply = await scripts.transitionRequest(
+      [keys.request(id), keys.audit, keys.lock(tk)],
+      [
+        from.join(','),
+        to ?? '',
+        now,
+        lockMode,
+        AUDIT_MAX_LEN,
+        // cjson turns an empty Lua table into [] — harmless for pairs().
+        JSON.stringify(fields),
+        JSON.stringify(audit),
+        opts.countRetry ? 'retries' : '',
+      ],
     );
-    if (outcome === 'missing') return { ok: false, reason: 'missing' };
-    const state = before as RequestState;
-    if (outcome === 'wrong-state') return { ok: false, reason: 'wrong-state', state };
-    if (outcome === 'locked')
-      return { ok: false, reason: 'locked', state, activeRequestId: holder };
+    if (reply.outcome === 'missing') return { ok: false, reason: 'missing' };
+    const state = reply.before as RequestState;
+    if (reply.outcome === 'wrong-state') return { ok: false, reason: 'wrong-state', state };
+    if (reply.outcome === 'locked')
+      return { ok: false, reason: 'locked', state, activeRequestId: reply.holder };
     // The script answers with the request as it changed it: no second read.
-    const request = decodeRequest(fieldsOf(after ?? []));
+    const request = decodeRequest(reply.hash);
     if (!request) return { ok: false, reason: 'missing' };
     return { ok: true, request, from: state };
   }
@@ -217,7 +198,7 @@ export function createRequestStore(redis: Redis, options: RequestStoreOptions = 
     },
     /** An audit entry that belongs to no request transition (e.g. a stage unlocked by hand). */
     async appendAudit(fields: Record<string, string>, now: number): Promise<void> {
-      await appendAudit(redis, keys.audit, fields, now, maxLen);
+      await appendAudit(redis, keys.audit, fields, now);
     },
     async audit(opts: { requestId?: string; count?: number } = {}): Promise<AuditEntry[]> {
       return readAudit(redis, keys.audit, opts);

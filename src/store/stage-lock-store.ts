@@ -5,9 +5,10 @@
 // AWS keeps the lock too (the transition's reason names the request), so losing this key loses
 // no lock that holds. The `lifted` record is what stops that reason counting once a person
 // unlocked; it is kept 30 days, far longer than a reason outlives its rewrite.
-import type { Redis } from 'ioredis';
 import type { PostRollbackLock, RecordedLock } from '../domain/guardrails/index.js';
 import type { Requester } from '../domain/rollback-request.js';
+import type { RedisConnection } from './redis.js';
+import { scriptsOf } from './scripts.js';
 
 export interface StagePlace {
   region: string;
@@ -20,22 +21,6 @@ export type StoredLock = RecordedLock & { requester?: Requester };
 
 const LIFTED_TTL_SECONDS = 30 * 86_400;
 
-/**
- * KEYS: 1 the stage's lock key.
- * ARGV: 1 the request id whose lock is lifted, 2 the lifted record (JSON), 3 its TTL in seconds.
- * Returns 1 when written; 0 when the key holds another request's lock (a newer rollback locked
- * the stage meanwhile: that one still holds).
- */
-const LIFT = `
-local raw = redis.call('GET', KEYS[1])
-if raw then
-  local ok, cur = pcall(cjson.decode, raw)
-  if ok and cur.state == 'locked' and cur.lock and cur.lock.requestId ~= ARGV[1] then return 0 end
-end
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-return 1
-`;
-
 export interface StageLockStore {
   get(place: StagePlace): Promise<StoredLock | undefined>;
   /** The stage is locked after this rollback (replaces whatever was there). */
@@ -44,8 +29,9 @@ export interface StageLockStore {
   lift(place: StagePlace, requestId: string, by: string, at: number): Promise<boolean>;
 }
 
-export function createStageLockStore(redis: Redis, prefix: string): StageLockStore {
+export function createStageLockStore(redis: RedisConnection, prefix: string): StageLockStore {
   const key = (p: StagePlace) => `${prefix}:guard:stage-lock:${p.region}|${p.pipeline}|${p.stage}`;
+  const scripts = scriptsOf(redis);
   return {
     async get(place) {
       const raw = await redis.get(key(place));
@@ -62,15 +48,12 @@ export function createStageLockStore(redis: Redis, prefix: string): StageLockSto
     },
     async lift(place, requestId, by, at) {
       const record: StoredLock = { state: 'lifted', requestId, by, at };
-      const written = await redis.eval(
-        LIFT,
-        1,
-        key(place),
+      // Not over a newer rollback's lock (lua/lift-stage-lock-1.lua).
+      return scripts.liftStageLock(key(place), [
         requestId,
         JSON.stringify(record),
-        String(LIFTED_TTL_SECONDS),
-      );
-      return written === 1;
+        LIFTED_TTL_SECONDS,
+      ]);
     },
   };
 }

@@ -8,13 +8,14 @@
 // What AWS history shows by itself (rollbacks away from a release) is derived again on every
 // read (domain/stage-releases.ts), so losing this hash loses only what history cannot show:
 // failures and alarms seen by the bot, and people's marks.
-import type { Redis } from 'ioredis';
+
 import type { BadReason, StoredStanding } from '../domain/releases.js';
+import type { RedisConnection } from './redis.js';
 
 /** Kept as long as CodePipeline keeps execution history (12 months), refreshed on each mark. */
 const TTL_SECONDS = 400 * 86_400;
 
-export function createStandingStore(redis: Redis, prefix: string) {
+export function createStandingStore(redis: RedisConnection, prefix: string) {
   const key = (targetKey: string) => `${prefix}:standing:${targetKey}`;
 
   async function write(targetKey: string, field: string, value: object): Promise<void> {

@@ -6,7 +6,7 @@
 //
 // Both expire after 30 days. The Unlock button carries only the id.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.js';
 import type { StagePlace } from './stage-lock-store.js';
 
 export interface WaitingNotice {
@@ -43,7 +43,10 @@ export interface WaitingReleaseStore {
   settle(notice: WaitingNotice): Promise<void>;
 }
 
-export function createWaitingReleaseStore(redis: Redis, prefix: string): WaitingReleaseStore {
+export function createWaitingReleaseStore(
+  redis: RedisConnection,
+  prefix: string,
+): WaitingReleaseStore {
   const key = (id: string) => `${prefix}:guard:waiting:${id}`;
   const openKey = (p: StagePlace) =>
     `${prefix}:guard:waiting-open:${p.region}|${p.pipeline}|${p.stage}`;

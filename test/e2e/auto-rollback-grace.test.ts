@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { RollbackRequest } from '../../src/domain/rollback-request.js';
 import { targetKey } from '../../src/domain/rollback-request.js';
-import { executeJobId, ROLLBACK_QUEUE } from '../../src/jobs/rollback-queue.js';
+import { executeJobId, QUEUES } from '../../src/jobs/queues.js';
 import type { Message } from '../../src/sandbox/slack/state.js';
 import { createRequestStore, type RequestStore } from '../../src/store/request-store.js';
 import { reactionsWorld, SHA } from '../integration/reactions/world.js';
@@ -47,7 +47,10 @@ async function start(grace: string) {
   h = await startHarness({ config: config(grace), world: reactionsWorld() });
   redis = new Redis(inject('redisUrl'));
   store = createRequestStore(redis, { prefix: h.prefix });
-  queue = new Queue(ROLLBACK_QUEUE, { connection: { url: inject('redisUrl') }, prefix: h.prefix });
+  queue = new Queue(QUEUES.rollback.name, {
+    connection: { url: inject('redisUrl') },
+    prefix: h.prefix,
+  });
 }
 
 const rollbackStages = () => h!.aws.control.calls({ operation: 'RollbackStage' });

@@ -15,7 +15,8 @@ export interface AlarmSeen {
 }
 export type AlarmsSeen = Record<string, AlarmSeen>;
 
-export interface AlarmReading {
+/** One alarm as a tick saw it (domain/alarms.ts AlarmReading, in what the poller keeps). */
+export interface PolledAlarm {
   name: string;
   kind: 'metric' | 'composite';
   state: string;
@@ -28,10 +29,7 @@ const REASON_LIMIT = 1000;
 const isState = (s: string): s is AlarmStateValue => Object.hasOwn(ALARM_STATES, s);
 
 /** Readings that differ from what was seen; a name seen for the first time is a baseline. Pure. */
-export function alarmChanges(
-  prev: AlarmsSeen | undefined,
-  readings: AlarmReading[],
-): AlarmReading[] {
+export function alarmChanges(prev: AlarmsSeen | undefined, readings: PolledAlarm[]): PolledAlarm[] {
   if (prev === undefined) return [];
   return readings.filter((r) => {
     const before = prev[r.name];
@@ -41,7 +39,7 @@ export function alarmChanges(
 
 function alarmEvent(
   p: PolledAlarms,
-  r: AlarmReading & { state: AlarmStateValue },
+  r: PolledAlarm & { state: AlarmStateValue },
   prev?: AlarmSeen,
 ): AlarmEvent {
   const stateTime = new Date(r.at).toISOString();
@@ -71,7 +69,7 @@ export async function observeAlarms(
     mayCall: () => budget.take('DescribeAlarms'),
   });
   if (!read) return undefined;
-  const readings: AlarmReading[] = read.map((r) => ({
+  const readings: PolledAlarm[] = read.map((r) => ({
     name: r.name,
     kind: r.kind ?? 'metric',
     state: r.state,
@@ -81,7 +79,7 @@ export async function observeAlarms(
   const next: AlarmsSeen = {};
   for (const r of readings) next[r.name] = { state: r.state, at: r.at };
   const events = alarmChanges(prev, readings)
-    .filter((r): r is AlarmReading & { state: AlarmStateValue } => isState(r.state))
+    .filter((r): r is PolledAlarm & { state: AlarmStateValue } => isState(r.state))
     .map((r) => alarmEvent(p, r, prev?.[r.name]));
   return { events, next };
 }

@@ -1,12 +1,8 @@
-// A deployment group, polled: ListDeployments (first page, newest first) every tick, and one
-// BatchGetDeployments (≤ 25 ids) for deployments that are new or were still running.
-import {
-  BatchGetDeploymentsCommand,
-  type DeploymentInfo,
-  ListDeploymentsCommand,
-} from '@aws-sdk/client-codedeploy';
+// A deployment group, polled through the CodeDeploy door: ListDeployments (first page, newest
+// first) every tick, and one BatchGetDeployments (≤ 25 ids) for deployments that are new or were
+// still running. Each call asks the tick's budget first.
 import type { AwsClients } from '../../aws/aws-clients.js';
-import { toAwsCallError } from '../../aws/aws-errors.js';
+import { createCodeDeployAdapter, type DeploymentDetail } from '../../aws/codedeploy-adapter.js';
 import { DEPLOYMENT_STATES, type DeploymentEvent } from '../domain-event.js';
 import type { Observed } from './observe-pipeline.js';
 import type { PollBudget } from './poll-budget.js';
@@ -19,6 +15,7 @@ type DeploymentState = keyof typeof DEPLOYMENT_STATES;
 export type GroupSeen = Record<string, string>;
 
 const BASELINE = '-';
+/** Deployments read a tick: one BatchGetDeployments. */
 const BATCH = 25;
 
 const STATE_OF: Record<string, DeploymentState> = {
@@ -59,11 +56,11 @@ export function deploymentChanges(seen: string | undefined, status: string): Dep
 
 function deploymentEvent(
   g: PolledDeploymentGroup,
-  d: DeploymentInfo,
+  d: DeploymentDetail,
   state: DeploymentState,
   now: number,
 ): DeploymentEvent {
-  const id = d.deploymentId ?? '';
+  const id = d.deploymentId;
   const at = state === 'START' ? d.createTime : (d.completeTime ?? d.createTime);
   return {
     ...polledBase(occurrenceKeyOf('deployment', g.account.region, id, state), {
@@ -86,44 +83,27 @@ export async function observeDeploymentGroup(
   prev: GroupSeen | undefined,
   now: number,
 ): Promise<Observed<GroupSeen, DeploymentEvent> | undefined> {
-  const client = aws.codedeploy(g.account);
-  const where = {
-    account: g.account,
-    application: g.application,
-    deploymentGroup: g.deploymentGroup,
-  };
-  if (!budget.take('ListDeployments')) return undefined;
-  const listed =
-    (
-      await client
-        .send(
-          new ListDeploymentsCommand({
-            applicationName: g.application,
-            deploymentGroupName: g.deploymentGroup,
-          }),
-        )
-        .catch((err: unknown) => {
-          throw toAwsCallError(err, 'ListDeployments', where);
-        })
-    ).deployments ?? [];
+  const cd = createCodeDeployAdapter(aws, g.account);
+  const listed = await cd.listDeploymentIds(g.application, g.deploymentGroup, {
+    mayCall: () => budget.take('ListDeployments'),
+  });
+  if (!listed) return undefined;
   const next: GroupSeen = {};
   for (const id of listed) next[id] = prev?.[id] ?? BASELINE;
   if (prev === undefined) return { events: [], next };
   for (const id of listed) if (prev[id] === undefined) delete next[id];
   const ids = deploymentsToRead(prev, listed);
   if (ids.length === 0) return { events: [], next };
-  if (!budget.take('BatchGetDeployments')) return undefined;
-  const infos =
-    (
-      await client.send(new BatchGetDeploymentsCommand({ deploymentIds: ids })).catch((err) => {
-        throw toAwsCallError(err, 'BatchGetDeployments', where);
-      })
-    ).deploymentsInfo ?? [];
+  const read = await cd.getDeployments(g.application, ids, {
+    deploymentGroup: g.deploymentGroup,
+    mayCall: () => budget.take('BatchGetDeployments'),
+  });
+  if (!read) return undefined;
   // Oldest first, so a group's story is told in order.
-  infos.sort((a, b) => (a.createTime?.getTime() ?? 0) - (b.createTime?.getTime() ?? 0));
+  read.sort((a, b) => a.createTime.getTime() - b.createTime.getTime());
   const events: DeploymentEvent[] = [];
-  for (const d of infos) {
-    if (!d.deploymentId || !d.status) continue;
+  for (const d of read) {
+    if (!d.deploymentId) continue;
     const seen = prev[d.deploymentId];
     const states = deploymentChanges(seen, d.status);
     for (const s of states) events.push(deploymentEvent(g, d, s, now));

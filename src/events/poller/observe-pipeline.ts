@@ -1,12 +1,10 @@
 // A pipeline, polled: one GetPipelineState per tick; ListPipelineExecutions only when a guarded
 // stage changed (for the trigger and start time the events carry). The diff is pure.
-import {
-  ListPipelineExecutionsCommand,
-  type PipelineExecutionSummary,
-} from '@aws-sdk/client-codepipeline';
 import type { AwsClients } from '../../aws/aws-clients.js';
-import { toAwsCallError } from '../../aws/aws-errors.js';
-import { createCodePipelineAdapter } from '../../aws/codepipeline-adapter.js';
+import {
+  createCodePipelineAdapter,
+  type PipelineExecution,
+} from '../../aws/codepipeline-adapter.js';
 import { STAGE_STATES, type StageEvent } from '../domain-event.js';
 import type { PollBudget } from './poll-budget.js';
 import type { PolledPipeline } from './poll-plan.js';
@@ -111,7 +109,7 @@ export function stageEventOf(
   p: PolledPipeline,
   c: StageChange,
   now: number,
-  exec?: PipelineExecutionSummary,
+  exec?: PipelineExecution,
 ): StageEvent {
   const occurrenceKey = occurrenceKeyOf(
     'stage',
@@ -122,11 +120,10 @@ export function stageEventOf(
     c.attempt,
     c.state,
   );
-  const t = exec?.trigger;
-  const trigger = t?.triggerType
-    ? { type: t.triggerType, ...(t.triggerDetail ? { detail: t.triggerDetail } : {}) }
+  const trigger = exec?.triggerType
+    ? { type: exec.triggerType, ...(exec.triggerDetail ? { detail: exec.triggerDetail } : {}) }
     : undefined;
-  const commitId = exec?.sourceRevisions?.[0]?.revisionId;
+  const commitId = exec?.sourceRevisions[0]?.revisionId;
   return {
     ...polledBase(occurrenceKey, {
       time: c.at ?? new Date(now).toISOString(),
@@ -150,6 +147,9 @@ export interface Observed<S, E> {
   next: S;
 }
 
+/** Executions listed for the events' trigger and start time (one ListPipelineExecutions). */
+const LISTED = 20;
+
 /** Undefined when the budget refused GetPipelineState (the pipeline waits for the next tick). */
 export async function observePipeline(
   aws: AwsClients,
@@ -158,9 +158,9 @@ export async function observePipeline(
   prev: PipelineSeen | undefined,
   now: number,
 ): Promise<Observed<PipelineSeen, StageEvent> | undefined> {
-  const client = aws.codepipeline(p.account);
+  const cp = createCodePipelineAdapter(aws, p.account);
   if (!budget.take('GetPipelineState')) return undefined;
-  const state = await createCodePipelineAdapter(aws, p.account).getPipelineState(p.pipeline);
+  const state = await cp.getPipelineState(p.pipeline);
   const observed = p.stages.map((stage): StageObservation => {
     const s = state.find((x) => x.stage === stage);
     return {
@@ -173,24 +173,17 @@ export async function observePipeline(
   const { changes, next } = diffPipeline(prev, observed);
   if (changes.length === 0) return { events: [], next };
   // Enrichment only: without budget for it the events still go out, with fewer fields.
-  let executions: PipelineExecutionSummary[] = [];
-  if (budget.take('ListPipelineExecutions')) {
-    const listed = await client
-      .send(new ListPipelineExecutionsCommand({ pipelineName: p.pipeline, maxResults: 20 }))
-      .catch((err: unknown) => {
-        throw toAwsCallError(err, 'ListPipelineExecutions', {
-          account: p.account,
-          pipeline: p.pipeline,
-        });
-      });
-    executions = listed.pipelineExecutionSummaries ?? [];
-  }
+  const executions =
+    (await cp.listExecutions(p.pipeline, {
+      limit: LISTED,
+      mayCall: () => budget.take('ListPipelineExecutions'),
+    })) ?? [];
   const events = changes.map((c) =>
     stageEventOf(
       p,
       c,
       now,
-      executions.find((e) => e.pipelineExecutionId === c.executionId),
+      executions.find((e) => e.executionId === c.executionId),
     ),
   );
   return { events, next };

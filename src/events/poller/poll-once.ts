@@ -3,13 +3,13 @@
 // state, so a failed emit is seen again next tick.
 import type { AwsClients } from '../../aws/aws-clients.js';
 import type { Logger } from '../../log.js';
+import type { PollState } from '../../store/poll-state-store.js';
 import type { DomainEvent } from '../domain-event.js';
-import { observeAlarms } from './observe-alarms.js';
-import { observeDeploymentGroup } from './observe-deployments.js';
-import { type Observed, observePipeline } from './observe-pipeline.js';
+import { type AlarmsSeen, observeAlarms } from './observe-alarms.js';
+import { type GroupSeen, observeDeploymentGroup } from './observe-deployments.js';
+import { type Observed, observePipeline, type PipelineSeen } from './observe-pipeline.js';
 import type { PollBudget } from './poll-budget.js';
 import type { PollPlan } from './poll-plan.js';
-import type { PollState } from './poll-state.js';
 
 export interface PollOnceDeps {
   aws: AwsClients;
@@ -30,26 +30,33 @@ export interface PollSummary {
   calls: number;
 }
 
-type Step = {
+/** One polled thing: read what was last seen of it, and look again. */
+interface Step {
   key: string;
-  run: (prev: unknown) => Promise<Observed<unknown, DomainEvent> | undefined>;
-};
+  run: () => Promise<Observed<unknown, DomainEvent> | undefined>;
+}
+
+/** A step whose remembered state has the type its observer keeps (`S`). */
+function step<S>(
+  d: PollOnceDeps,
+  key: string,
+  observe: (prev: S | undefined) => Promise<Observed<S, DomainEvent> | undefined>,
+): Step {
+  return { key, run: async () => observe(await d.state.get<S>(key)) };
+}
 
 function steps(d: PollOnceDeps): Step[] {
   const now = d.now();
   return [
-    ...d.plan.pipelines.map((p) => ({
-      key: p.key,
-      run: (prev: unknown) => observePipeline(d.aws, d.budget, p, prev as never, now),
-    })),
-    ...d.plan.deploymentGroups.map((g) => ({
-      key: g.key,
-      run: (prev: unknown) => observeDeploymentGroup(d.aws, d.budget, g, prev as never, now),
-    })),
-    ...d.plan.alarms.map((a) => ({
-      key: a.key,
-      run: (prev: unknown) => observeAlarms(d.aws, d.budget, a, prev as never),
-    })),
+    ...d.plan.pipelines.map((p) =>
+      step<PipelineSeen>(d, p.key, (prev) => observePipeline(d.aws, d.budget, p, prev, now)),
+    ),
+    ...d.plan.deploymentGroups.map((g) =>
+      step<GroupSeen>(d, g.key, (prev) => observeDeploymentGroup(d.aws, d.budget, g, prev, now)),
+    ),
+    ...d.plan.alarms.map((a) =>
+      step<AlarmsSeen>(d, a.key, (prev) => observeAlarms(d.aws, d.budget, a, prev)),
+    ),
   ];
 }
 
@@ -60,8 +67,7 @@ export async function pollOnce(d: PollOnceDeps, tick: number): Promise<PollSumma
   const summary: PollSummary = { polled: 0, skipped: 0, failed: 0, events: 0, calls: 0 };
   for (const step of ordered) {
     try {
-      const prev = await d.state.get(step.key);
-      const seen = await step.run(prev);
+      const seen = await step.run();
       if (!seen) {
         summary.skipped += 1;
         continue;

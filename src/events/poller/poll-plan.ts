@@ -1,7 +1,7 @@
 // What the poller looks at, from the configuration. Pure.
 // One entry per AWS thing, however many environments share it: a pipeline (with the stages any
 // environment guards), a deployment group, and per account (region + role) the alarm names.
-import { type Account, accountOf as awsAccountOf } from '../../aws/aws-clients.js';
+import { type Account, accountKey, accountOf, roleAccountId } from '../../aws/aws-clients.js';
 import type { Config, EnvironmentConfig } from '../../config/config.js';
 
 export interface PolledPipeline {
@@ -39,12 +39,17 @@ export interface PollPlan {
 /** Events from our own identity route by region alone; the id is informative only. */
 export const OWN_ACCOUNT = 'self';
 
-function accountOf(env: EnvironmentConfig): { account: Account; accountId: string; at: string } {
-  const account: Account = awsAccountOf(env);
+/** The environment's account, the id its events name, and its key in the plan. */
+function polledAccount(env: EnvironmentConfig): {
+  account: Account;
+  accountId: string;
+  at: string;
+} {
+  const account = accountOf(env);
   return {
     account,
-    accountId: env.roleArn?.split(':')[4] || OWN_ACCOUNT,
-    at: `${env.region}|${env.roleArn ?? ''}`,
+    accountId: roleAccountId(account) ?? OWN_ACCOUNT,
+    at: accountKey(account),
   };
 }
 
@@ -53,7 +58,7 @@ export function pollPlan(config: Config): PollPlan {
   const groups = new Map<string, PolledDeploymentGroup>();
   const alarms = new Map<string, PolledAlarms>();
   for (const env of Object.values(config.environments)) {
-    const { account, accountId, at } = accountOf(env);
+    const { account, accountId, at } = polledAccount(env);
     const t = env.target;
     if (t.kind === 'stage') {
       const key = `pipeline|${at}|${t.pipeline}`;

@@ -1,34 +1,27 @@
-// The poller, for setups without EventBridge wiring: a BullMQ job scheduler ticks every
-// `intervalMs` (one scheduler per prefix, however many replicas), a worker runs one tick at a
-// time, and a Redis lock keeps a slow tick on one replica from overlapping the next on another.
-// Events go on the same `events` queue as pushed ones, deduped against them by occurrence.
-import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+// The poller, for setups without EventBridge wiring: what one tick does. Ticks run as jobs
+// (src/jobs/poll-schedule.ts: a job scheduler every `everyMs`, one at a time), and a Redis lock
+// keeps a slow tick on one replica from overlapping the next on another. Events go on the same
+// `events` queue as pushed ones, deduped against them by occurrence.
 import type { Counter } from 'prom-client';
 import type { AwsClients } from '../../aws/aws-clients.js';
 import type { Config } from '../../config/config.js';
-import { WORKER_DEFAULTS } from '../../jobs/worker-options.js';
 import type { Logger } from '../../log.js';
-import { reportRedisErrors } from '../../store/redis-health.js';
-import type { DedupeStore } from '../dedupe.js';
+import type { DedupeStore } from '../../store/event-dedupe-store.js';
+import { createPollState } from '../../store/poll-state-store.js';
+import type { RedisConnection } from '../../store/redis.js';
 import type { DomainEvent } from '../domain-event.js';
 import { enqueueOnce } from '../enqueue-once.js';
 import { occurrenceDedupeId } from '../occurrence-dedupe.js';
 import { createPollBudget } from './poll-budget.js';
 import { type PollSummary, pollOnce } from './poll-once.js';
 import { pollPlan } from './poll-plan.js';
-import { createPollState } from './poll-state.js';
 
-export const POLLER_QUEUE = 'events-poller';
-const SCHEDULER_ID = 'events-poll';
 /** Default AWS calls one tick may make. */
 export const DEFAULT_MAX_CALLS_PER_TICK = 100;
 
 export interface PollerDeps {
-  /** Worker connection (maxRetriesPerRequest null). */
-  connection: Redis;
-  /** Request-path connection: the scheduler, the poller's state, the lock. */
-  requestConnection: Redis;
+  /** Request-path connection: the poller's state, the lock. */
+  connection: RedisConnection;
   prefix: string;
   config: Config;
   aws: AwsClients;
@@ -49,16 +42,19 @@ export interface PollerDeps {
 }
 
 export interface Poller {
-  close(): Promise<void>;
+  /** How often a tick is due. */
+  everyMs: number;
+  /** One tick; skipped while the previous one (on any replica) still runs. */
+  tick(): Promise<void>;
 }
 
-export async function startPoller(deps: PollerDeps): Promise<Poller> {
+export function createPoller(deps: PollerDeps): Poller {
   const now = deps.now ?? Date.now;
   const intervalMs = deps.intervalMs ?? deps.config.events.poll.intervalMs;
   const cap =
     deps.maxCallsPerTick ?? deps.config.events.poll.maxCallsPerTick ?? DEFAULT_MAX_CALLS_PER_TICK;
   const plan = pollPlan(deps.config);
-  const state = createPollState(deps.requestConnection, deps.prefix);
+  const state = createPollState(deps.connection, deps.prefix);
 
   async function emit(event: DomainEvent): Promise<boolean> {
     const o = await enqueueOnce(
@@ -71,7 +67,7 @@ export async function startPoller(deps: PollerDeps): Promise<Poller> {
     return o.code === 'enqueued' || o.code === 'duplicate' || o.code === 'in_progress';
   }
 
-  async function tick(_job: Job): Promise<void> {
+  async function tick(): Promise<void> {
     const release = await state.lock(Math.max(intervalMs * 5, 60_000));
     if (!release) return; // the previous tick (on some replica) is still running
     try {
@@ -93,28 +89,6 @@ export async function startPoller(deps: PollerDeps): Promise<Poller> {
     }
   }
 
-  const queue = new Queue(POLLER_QUEUE, {
-    connection: deps.requestConnection,
-    prefix: deps.prefix,
-  });
-  reportRedisErrors(queue, deps.requestConnection, 'poller-queue');
-  await queue.upsertJobScheduler(
-    SCHEDULER_ID,
-    { every: intervalMs },
-    { name: 'poll', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  const worker = new Worker(POLLER_QUEUE, tick, {
-    ...WORKER_DEFAULTS,
-    connection: deps.connection,
-    prefix: deps.prefix,
-    concurrency: 1,
-  });
-  worker.on('failed', (job, err) =>
-    deps.log.warn({ jobId: job?.id, err: { message: err.message } }, 'poll tick failed'),
-  );
-  reportRedisErrors(worker, deps.connection, 'poller-worker', (err) =>
-    deps.log.error({ err: { message: err.message } }, 'poller worker error'),
-  );
   deps.log.info(
     {
       intervalMs,
@@ -125,10 +99,5 @@ export async function startPoller(deps: PollerDeps): Promise<Poller> {
     },
     'event poller started',
   );
-  return {
-    async close() {
-      await worker.close();
-      await queue.close();
-    },
-  };
+  return { everyMs: intervalMs, tick };
 }

@@ -5,9 +5,8 @@ import { formatLocal } from '../../domain/guardrails/index.js';
 import type { RequestState } from '../../domain/request-state.js';
 import { describeTarget, type RollbackTarget } from '../../domain/rollback-request.js';
 import { ACTION, BLOCK, VIEW } from './action-ids.js';
-import type { KnownBlock, ModalView } from './block-kit.js';
+import type { KnownBlock, ModalView, SlackMessage } from './block-kit.js';
 import { mention, STATE_LABEL } from './format.js';
-import type { SlackMessage } from './help-message.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 
 export interface ApprovalRequestView {

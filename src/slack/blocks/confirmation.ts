@@ -4,10 +4,9 @@ import { describeDeployRevision, shortRevision } from '../../domain/releases.js'
 import type { PolicyDecision } from '../../services/rollback-policy.js';
 import type { ActiveRollback, Preview } from '../../services/rollback-service.js';
 import { ACTION } from './action-ids.js';
-import type { KnownBlock } from './block-kit.js';
+import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { diffBlocks } from './diff-blocks.js';
 import { age } from './format.js';
-import type { SlackMessage } from './help-message.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 import { releaseLine } from './release-line.js';
 

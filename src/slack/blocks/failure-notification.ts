@@ -1,43 +1,16 @@
 // Posted to the environment's channel when a stage or deployment fails, or an alarm fires during
 // the bake window. Buttons carry only the offer id.
-import type { SourceRevision } from '../../domain/releases.js';
 import { shortRevision } from '../../domain/releases.js';
+import type {
+  AlarmView,
+  FailureNotificationInput,
+  NotificationOutcome,
+} from '../../reactions/reaction-notices.js';
 import { ACTION } from './action-ids.js';
-import type { Button, KnownBlock } from './block-kit.js';
+import type { Button, KnownBlock, SlackMessage } from './block-kit.js';
 import { age } from './format.js';
-import type { SlackMessage } from './help-message.js';
 import { escapeMrkdwn, inertCode, plainLine, truncate } from './inert-text.js';
 import { releaseLine } from './release-line.js';
-
-export interface AlarmView {
-  name: string;
-  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-  reason?: string;
-}
-
-/** How the incident went on: set once the bot acts, so the message never offers what is done. */
-export interface NotificationOutcome {
-  kind: 'rolling-back' | 'rolled-back' | 'rollback-failed';
-  /** One sentence, ours (names ids only). */
-  text: string;
-}
-
-export interface FailureNotificationInput {
-  env: string;
-  kind: 'stage-failed' | 'deployment-failed' | 'alarm-during-bake';
-  /** e.g. "web-app / Deploy" */
-  where: string;
-  failing: { id: string; sourceRevisions: SourceRevision[] };
-  lastGood?: { id: string; startTime: Date; sourceRevisions: SourceRevision[] };
-  alarms: AlarmView[];
-  /** Opaque id of the stored proposal the buttons act on. */
-  offerId: string;
-  /** Set when AWS itself is already rolling back: no roll-back button then. */
-  awsRollingBack?: boolean;
-  /** What the bot did about it, when it acted: no roll-back button then either. */
-  outcome?: NotificationOutcome;
-  now: Date;
-}
 
 const OUTCOME_ICON: Record<NotificationOutcome['kind'], string> = {
   'rolling-back': ':arrows_counterclockwise:',

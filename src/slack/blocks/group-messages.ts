@@ -2,11 +2,11 @@
 // "Roll back all N" button and Cancel, both carrying only the group id), the group status
 // message (one line per member, then a summary) and the one approval post for the group.
 import type { GroupDecision } from '../../groups/group-decision.js';
-import type { GroupRecord, MemberState } from '../../groups/group-store.js';
+import { groupSummary } from '../../groups/group-outcomes.js';
+import type { GroupRecord, MemberState } from '../../store/group-store.js';
 import { ACTION } from './action-ids.js';
-import type { KnownBlock } from './block-kit.js';
+import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { mention } from './format.js';
-import type { SlackMessage } from './help-message.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 
 const MEMBER_LABEL: Record<MemberState, string> = {
@@ -107,12 +107,6 @@ const GROUP_HEADLINE: Record<GroupRecord['state'], string> = {
   expired: 'Group rollback expired',
   cancelled: 'Group rollback cancelled',
 };
-
-export function groupSummary(g: GroupRecord): string {
-  const count = (s: MemberState) => g.members.filter((m) => m.state === s).length;
-  const failed = count('failed') + count('refused');
-  return `${count('succeeded')} rolled back, ${failed} failed, ${count('not_started')} not started`;
-}
 
 export function groupStatusMessage(g: GroupRecord): SlackMessage {
   const p = g.plan;

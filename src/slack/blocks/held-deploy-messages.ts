@@ -5,15 +5,10 @@ import type { EnvironmentConfig } from '../../config/config.js';
 import type { BlockCause } from '../../domain/guardrails/index.js';
 import type { HeldDeploy } from '../../store/held-deploy-store.js';
 import { ACTION } from './action-ids.js';
-import type { KnownBlock } from './block-kit.js';
+import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { deploymentUrl } from './format.js';
 import { escapeMrkdwn, inertCode, LIMITS, truncate } from './inert-text.js';
 import { causeLine } from './stage-lock-messages.js';
-
-export interface HeldDeployMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
 
 const person = (by: string) => {
   const id = by.replace(/^user:/, '');
@@ -32,7 +27,7 @@ export function heldDeployMessage(input: {
   held: HeldDeploy;
   causes: readonly BlockCause[];
   now: Date;
-}): HeldDeployMessage {
+}): SlackMessage {
   const { env, held, now } = input;
   const causes = input.causes.map((c) => `• ${causeLine(c, env, '', now)}`).join('\n');
   const stopped = held.stopped;
@@ -83,7 +78,7 @@ export function heldDeployMessage(input: {
 }
 
 /** The announcement once Stop was clicked: the button is gone, the message says who stopped it. */
-export function heldDeployStoppedMessage(held: HeldDeploy): HeldDeployMessage {
+export function heldDeployStoppedMessage(held: HeldDeploy): SlackMessage {
   const by = held.stopped ? person(held.stopped.by) : 'someone';
   const text = `Deployment ${held.deploymentId} into ${held.application} / ${held.deploymentGroup} (${held.env}) was stopped.`;
   return {

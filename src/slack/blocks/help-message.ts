@@ -1,11 +1,6 @@
 // /rollback help, optionally with the error that brought the user here on top.
-import type { KnownBlock } from './block-kit.js';
+import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { escapeMrkdwn, plainLine } from './inert-text.js';
-
-export interface SlackMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
 
 const USAGE = [
   '`/rollback <env|group> [stage] [to <execution-id|sha>] [because <reason>]` — roll back (shows what changes first)',

@@ -2,9 +2,8 @@
 
 import { describeTarget, type RollbackRequest } from '../../domain/rollback-request.js';
 import { ACTION } from './action-ids.js';
-import type { Button, KnownBlock } from './block-kit.js';
+import type { Button, KnownBlock, SlackMessage } from './block-kit.js';
 import { deploymentUrl, elapsed, pipelineExecutionUrl, STATE_LABEL } from './format.js';
-import type { SlackMessage } from './help-message.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 
 function who(req: RollbackRequest): string {

@@ -12,14 +12,9 @@ import {
 } from '../../domain/guardrails/index.js';
 import { type SourceRevision, shortRevision } from '../../domain/releases.js';
 import { ACTION } from './action-ids.js';
-import type { KnownBlock } from './block-kit.js';
+import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { escapeMrkdwn, inertCode, LIMITS, truncate } from './inert-text.js';
 import { releaseLine } from './release-line.js';
-
-export interface LockMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
 
 /** A Slack user id is shown as a mention; anything else as inert text. */
 const person = (id: string | undefined) =>
@@ -79,7 +74,7 @@ export interface LockChange {
 }
 
 /** A change of what holds an environment's guarded stages: blocked (naming every cause), or open. */
-export function lockChangeMessage({ env, pipeline, stages, now }: LockChange): LockMessage {
+export function lockChangeMessage({ env, pipeline, stages, now }: LockChange): SlackMessage {
   const held = stages.filter((s) => s.causes.length > 0);
   const where = whereOf(
     pipeline,
@@ -133,7 +128,7 @@ const shortOf = (revs: SourceRevision[]) =>
   revs[0] ? shortRevision(revs[0].revisionId).replace(/[^A-Za-z0-9._-]/g, '') : '';
 
 /** A release stopped before a held stage: which, what holds it, and Unlock when a lock does. */
-export function waitingReleaseMessage(w: WaitingMessageInput): LockMessage {
+export function waitingReleaseMessage(w: WaitingMessageInput): SlackMessage {
   const where = `${w.pipeline} / ${w.stage}`;
   const sha = shortOf(w.sourceRevisions);
   const names = causeNames(w.causes);
@@ -186,7 +181,7 @@ export function waitingSettledMessage(input: {
   stage: string;
   revision?: string;
   how: 'proceeded' | 'replaced';
-}): LockMessage {
+}): SlackMessage {
   const where = `${input.pipeline} / ${input.stage}`;
   const sha = input.revision ? `\`${escapeMrkdwn(input.revision)}\` ` : '';
   const text = {
@@ -220,7 +215,7 @@ export function waitingAfterUnlockMessage(input: {
   by: string;
   outcome: UnlockOutcome;
   now: Date;
-}): LockMessage {
+}): SlackMessage {
   const { outcome: o } = input;
   const where = `${escapeMrkdwn(input.pipeline)} / ${escapeMrkdwn(input.stage)} (${escapeMrkdwn(input.env.name)})`;
   const sha = input.revision ? `\`${escapeMrkdwn(input.revision)}\` ` : '';

@@ -6,6 +6,7 @@ import type { ApprovalFlow } from '../approval-flow.js';
 import { BLOCK } from '../blocks/action-ids.js';
 import { rejectReasonModal } from '../blocks/approval-request.js';
 import { escapeMrkdwn } from '../blocks/inert-text.js';
+import type { SlackPoster } from '../poster.js';
 import { userFacingError } from '../user-facing-error.js';
 import { type ButtonArgs, say } from './button.js';
 
@@ -68,12 +69,11 @@ export function onReject(flow: ApprovalFlow, log: Logger) {
   };
 }
 
-export function onRejectSubmit(flow: ApprovalFlow, log: Logger) {
+export function onRejectSubmit(flow: ApprovalFlow, poster: SlackPoster, log: Logger) {
   return async ({
     ack,
     view,
     body,
-    client,
   }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const reason = Object.values(view.state.values[BLOCK.rejectReason] ?? {})[0]?.value?.trim();
     if (!reason || reason.length < 3) {
@@ -93,8 +93,12 @@ export function onRejectSubmit(flow: ApprovalFlow, log: Logger) {
       answer = `:warning: ${userFacingError(err)}`;
     }
     // The modal is gone; tell the approver privately, by DM (always reachable).
-    await client.chat
-      .postMessage({ channel: user, text: answer })
+    const slot = `reject|${view.private_metadata}|${user}`;
+    await poster
+      .post(
+        { channel: user, slot },
+        { text: answer, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: answer } }] },
+      )
       .catch((err: unknown) =>
         log.warn({ err, user }, 'could not tell the approver the reject outcome'),
       );

@@ -2,11 +2,12 @@
 // Who may is permissions.cancel (for an automatic request, `requester` means whoever may request
 // a rollback of the environment), while the request is still queued; once the worker has started
 // it, it is too late. The store's atomic transition decides a race.
-import type { SlackServices } from '../../../commands/context.js';
+
 import type { Logger } from '../../log.js';
-import { announcementAfterGrace } from '../../reactions/reaction-messages.js';
 import { authorize } from '../authorize.js';
 import type { KnownBlock } from '../blocks/block-kit.js';
+import { announcementAfterGrace } from '../blocks/reaction-messages.js';
+import type { SlackServices } from '../slack-services.js';
 import { type ButtonArgs, guarded, say } from './button.js';
 
 export function onCancelAutomatic(s: SlackServices, log: Logger) {
@@ -28,11 +29,11 @@ export function onCancelAutomatic(s: SlackServices, log: Logger) {
     const out = await s.service.cancelAutomatic(r.id, `user:${user}`);
     if (out.ok) {
       await s.scheduleStatus(out.request);
-      await markAnnouncement(args, log, `:heavy_multiplication_x: Cancelled by <@${user}>.`);
+      await markAnnouncement(s, args, log, `:heavy_multiplication_x: Cancelled by <@${user}>.`);
       return;
     }
     if (out.reason === 'wrong-state' && ['running', 'succeeded', 'failed'].includes(out.state)) {
-      await markAnnouncement(args, log, ':arrows_counterclockwise: The grace period is over.');
+      await markAnnouncement(s, args, log, ':arrows_counterclockwise: The grace period is over.');
       return void (await respond(say('Too late: the rollback is already running.')));
     }
     const state = out.reason === 'wrong-state' ? out.state.replace('_', ' ') : out.reason;
@@ -42,17 +43,19 @@ export function onCancelAutomatic(s: SlackServices, log: Logger) {
 
 /** The announcement's Cancel button has done its job: drop it, say what happened. */
 async function markAnnouncement(
-  { body, client }: ButtonArgs,
+  s: SlackServices,
+  { body }: ButtonArgs,
   log: Logger,
   note: string,
 ): Promise<void> {
   if (!body.channel?.id || !body.message?.ts) return;
-  await client.chat
-    .update({
-      channel: body.channel.id,
-      ts: body.message.ts,
-      text: body.message.text ?? 'Automatic rollback',
-      blocks: announcementAfterGrace((body.message.blocks ?? []) as KnownBlock[], note),
-    })
+  await s.poster
+    .update(
+      { channel: body.channel.id, ts: body.message.ts },
+      {
+        text: body.message.text ?? 'Automatic rollback',
+        blocks: announcementAfterGrace((body.message.blocks ?? []) as KnownBlock[], note),
+      },
+    )
     .catch((err: unknown) => log.warn({ err }, 'could not update the announcement'));
 }

@@ -1,9 +1,9 @@
 // Maps ids to listeners; nothing else.
 import type { App } from '@slack/bolt';
-import type { SlackServices } from '../../../commands/context.js';
 import type { Logger } from '../../log.js';
 import { ACTION, VIEW } from '../blocks/action-ids.js';
 import { onGroupApprove, onGroupCancel, onGroupConfirm, onGroupReject } from '../group-actions.js';
+import type { CommandRunner, SlackServices } from '../slack-services.js';
 import { onApprove, onReject, onRejectSubmit } from './approval-actions.js';
 import { onCancelAutomatic } from './cancel-automatic.js';
 import { onMarkBad } from './mark-bad.js';
@@ -27,9 +27,15 @@ type Listener = (args: any) => Promise<void>;
  * One Bolt listener per kind (command, block action, view submission), dispatching by id from a
  * map. Bolt runs every registered listener's matchers on every request before the one that acks;
  * with nineteen listeners that was a quarter of the CPU spent on a burst of clicks. An action
- * nobody listens for (a link button) is acked and otherwise ignored.
+ * nobody listens for (a link button) is acked and otherwise ignored. `/rollback`'s subcommands
+ * are the root's to hand in (`runCommand`: commands/dispatch.ts): slack/ never imports commands/.
  */
-export function registerListeners(app: App, s: SlackServices, log: Logger): void {
+export function registerListeners(
+  app: App,
+  s: SlackServices,
+  runCommand: CommandRunner,
+  log: Logger,
+): void {
   const actions = new Map<string, Listener>([
     [ACTION.rollbackOffer, onStartRollback(s, log, false)],
     [ACTION.confirmRequest, onStartRollback(s, log, true)],
@@ -52,12 +58,12 @@ export function registerListeners(app: App, s: SlackServices, log: Logger): void
   if (s.guardrails) {
     actions.set(ACTION.approve, onApprove(s.guardrails.approvals, log));
     actions.set(ACTION.reject, onReject(s.guardrails.approvals, log));
-    views.set(VIEW.reject, onRejectSubmit(s.guardrails.approvals, log));
+    views.set(VIEW.reject, onRejectSubmit(s.guardrails.approvals, s.poster, log));
     actions.set(ACTION.unlockStage, onUnlockStage(s, log));
     actions.set(ACTION.stopHeldDeploy, onStopHeldDeploy(s, log));
   }
 
-  app.command('/rollback', rollbackCommand(s, log));
+  app.command('/rollback', rollbackCommand(s, runCommand, log));
   app.action({ type: 'block_actions' }, async (args) => {
     const id = 'action_id' in args.action ? args.action.action_id : undefined;
     const listener = id === undefined ? undefined : actions.get(id);

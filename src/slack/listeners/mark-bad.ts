@@ -1,10 +1,11 @@
 // "Mark bad" on a release's deploy-feed message: a person knows better than the bake. Checked on
 // the server like a request (whoever may roll the environment back may say a release is bad),
 // recorded and audited by the service; the bot then never offers it as the last good release.
-import type { SlackServices } from '../../../commands/context.js';
+
 import type { Logger } from '../../log.js';
 import { authorize } from '../authorize.js';
 import { escapeMrkdwn, inertCode } from '../blocks/inert-text.js';
+import type { SlackServices } from '../slack-services.js';
 import { guarded, say } from './button.js';
 
 export function onMarkBad(s: SlackServices, log: Logger) {

@@ -1,17 +1,18 @@
 // Buttons on failure notifications and confirmations. Each one: ack first, then load the state
 // behind the opaque id and check permission again (src/slack/authorize.ts).
-import type { SlackServices } from '../../../commands/context.js';
+
 import type { Logger } from '../../log.js';
 import { authorize } from '../authorize.js';
 import type { KnownBlock } from '../blocks/block-kit.js';
 import { previewSummary } from '../blocks/confirmation.js';
 import { escapeMrkdwn } from '../blocks/inert-text.js';
+import type { SlackServices } from '../slack-services.js';
 import { startFromOffer } from '../start-from-offer.js';
 import { guarded, say } from './button.js';
 
 /** "Roll back to <sha>" on a failure notification, and "Roll back" on a confirmation. */
 export function onStartRollback(s: SlackServices, log: Logger, replaceOriginal: boolean) {
-  return guarded(log, 'start-rollback', async ({ action, body, respond, client }) => {
+  return guarded(log, 'start-rollback', async ({ action, body, respond }) => {
     const answer = await startFromOffer(s, {
       offerId: action.value ?? '',
       user: body.user.id,
@@ -32,13 +33,11 @@ export function onStartRollback(s: SlackServices, log: Logger, replaceOriginal: 
           },
         ],
       });
-      await client.chat
-        .update({
-          channel: body.channel.id,
-          ts: body.message.ts,
-          text: body.message.text ?? 'Rollback requested',
-          blocks: kept,
-        })
+      await s.poster
+        .update(
+          { channel: body.channel.id, ts: body.message.ts },
+          { text: body.message.text ?? 'Rollback requested', blocks: kept },
+        )
         .catch((err: unknown) => log.warn({ err }, 'could not update the notification'));
     }
     await respond({
@@ -46,7 +45,7 @@ export function onStartRollback(s: SlackServices, log: Logger, replaceOriginal: 
       // A refusal leaves the confirmation in place; a started or finished rollback replaces it.
       replace_original: replaceOriginal && answer.settled,
       text: answer.text,
-      blocks: answer.blocks as never,
+      blocks: answer.blocks,
     });
   });
 }
@@ -79,13 +78,13 @@ export function onViewDiff(s: SlackServices, log: Logger) {
       response_type: 'ephemeral',
       replace_original: false,
       text: `What a rollback of ${offer.env} would change`,
-      blocks: previewSummary(p, new Date(s.now())) as never,
+      blocks: previewSummary(p, new Date(s.now())),
     });
   });
 }
 
 export function onDismiss(s: SlackServices, log: Logger) {
-  return guarded(log, 'dismiss', async ({ action, body, respond, client }) => {
+  return guarded(log, 'dismiss', async ({ action, body, respond }) => {
     const offer = await s.offers.get(action.value ?? '');
     if (!offer) return void (await respond(say('This notification has expired.')));
     const env = s.config.environments[offer.env];
@@ -113,12 +112,10 @@ export function onDismiss(s: SlackServices, log: Logger) {
       elements: [{ type: 'mrkdwn', text: `Dismissed by <@${body.user.id}>: no rollback.` }],
     });
     if (body.channel?.id && body.message?.ts) {
-      await client.chat.update({
-        channel: body.channel.id,
-        ts: body.message.ts,
-        text: `Dismissed by <@${body.user.id}>`,
-        blocks: kept,
-      });
+      await s.poster.update(
+        { channel: body.channel.id, ts: body.message.ts },
+        { text: `Dismissed by <@${body.user.id}>`, blocks: kept },
+      );
     }
   });
 }

@@ -11,15 +11,15 @@ import type {
   StaticSelectAction,
   ViewSubmitAction,
 } from '@slack/bolt';
-import type { SlackServices } from '../../../commands/context.js';
 import type { Logger } from '../../log.js';
 import { nextTurn } from '../../runtime/turns.js';
 import { authorize } from '../authorize.js';
 import { BLOCK } from '../blocks/action-ids.js';
-import type { ModalView } from '../blocks/block-kit.js';
+import type { ModalView, SlackMessage } from '../blocks/block-kit.js';
 import { releasePickerModal } from '../blocks/release-picker.js';
 import { reviewRollback } from '../review-rollback.js';
 import { slackErrorCode } from '../slack-errors.js';
+import type { SlackServices } from '../slack-services.js';
 import { userFacingError } from '../user-facing-error.js';
 
 function loadingView(title: string, text: string): ModalView {
@@ -169,7 +169,6 @@ export function onPickerSubmit(s: SlackServices, log: Logger) {
     ack,
     view,
     body,
-    client,
   }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const values = view.state.values;
     const selected = Object.values(values[BLOCK.pickerRelease] ?? {})[0]?.selected_option?.value;
@@ -187,15 +186,9 @@ export function onPickerSubmit(s: SlackServices, log: Logger) {
     const env = offer ? s.config.environments[offer.env] : undefined;
     const where = offer?.channel ?? env?.channel;
     const thread = offer?.threadTs ?? offer?.messageTs;
-    const say = async (m: { text: string; blocks?: unknown[] }) => {
+    const say = async (m: SlackMessage | { text: string }) => {
       if (!where) return;
-      await client.chat.postEphemeral({
-        channel: where,
-        user,
-        text: m.text,
-        ...(m.blocks ? { blocks: m.blocks as never } : {}),
-        ...(thread ? { thread_ts: thread } : {}),
-      });
+      await s.poster.whisper({ channel: where, user, ...(thread ? { threadTs: thread } : {}) }, m);
     };
     try {
       if (!offer || !env) {

@@ -1,14 +1,15 @@
 // "Stop" on a forward deploy into a CodeDeploy group announced while deploys are blocked: calls
 // StopDeployment (with automatic rollback) once, for those who may cancel in the environment. The
 // announcement then ends in the truth.
-import type { SlackServices } from '../../../commands/context.js';
+
 import type { Logger } from '../../log.js';
 import { authorize } from '../authorize.js';
 import { heldDeployStoppedMessage } from '../blocks/held-deploy-messages.js';
+import type { SlackServices } from '../slack-services.js';
 import { guarded, say } from './button.js';
 
 export function onStopHeldDeploy(s: SlackServices, log: Logger) {
-  return guarded(log, 'stop-held-deploy', async ({ action, body, respond, client }) => {
+  return guarded(log, 'stop-held-deploy', async ({ action, body, respond }) => {
     const user = body.user.id;
     const holds = s.guardrails?.holds;
     if (!holds) return void (await respond(say('Deploy holds are not enabled in this process.')));
@@ -41,8 +42,8 @@ export function onStopHeldDeploy(s: SlackServices, log: Logger) {
     );
     if (!channel || !body.message?.ts) return;
     const m = heldDeployStoppedMessage(out.held);
-    await client.chat
-      .update({ channel, ts: body.message.ts, text: m.text, blocks: m.blocks })
+    await s.poster
+      .update({ channel, ts: body.message.ts }, m)
       .catch((err: unknown) => log.warn({ err }, 'could not update the held-deploy message'));
   });
 }

@@ -1,11 +1,12 @@
 // "Unlock" on a release waiting at a locked stage: lifts the post-rollback lock for those who may
 // unlock the environment, through the same service call as /rollback unlock (which enables the
 // transition only when nothing else holds). The message then ends in the truth.
-import type { SlackServices } from '../../../commands/context.js';
+
 import type { EnvironmentConfig } from '../../config/config.js';
 import type { Logger } from '../../log.js';
 import { type Authorization, authorize } from '../authorize.js';
 import { unlockOutcomeText, waitingAfterUnlockMessage } from '../blocks/stage-lock-messages.js';
+import type { SlackServices } from '../slack-services.js';
 import { guarded, say } from './button.js';
 
 /**
@@ -29,7 +30,7 @@ async function mayUnlock(
 }
 
 export function onUnlockStage(s: SlackServices, log: Logger) {
-  return guarded(log, 'unlock-stage', async ({ action, body, respond, client }) => {
+  return guarded(log, 'unlock-stage', async ({ action, body, respond }) => {
     const user = body.user.id;
     const control = s.guardrails?.control;
     if (!control) return void (await respond(say('Stage locks are not enabled in this process.')));
@@ -63,8 +64,8 @@ export function onUnlockStage(s: SlackServices, log: Logger) {
       outcome,
       now: new Date(s.now()),
     });
-    await client.chat
-      .update({ channel, ts: body.message.ts, text: m.text, blocks: m.blocks })
+    await s.poster
+      .update({ channel, ts: body.message.ts }, m)
       .catch((err: unknown) => log.warn({ err }, 'could not update the waiting-release message'));
   });
 }

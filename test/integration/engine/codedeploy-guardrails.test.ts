@@ -3,14 +3,14 @@
 // release, one that crosses a deployment marked [rollback-unsafe], and one that is bad here.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/config/config.js';
-import { createApprovalStore } from '../../../src/guardrails/approval-store.js';
-import { createFreezeStore } from '../../../src/guardrails/freeze-store.js';
 import { createGuardrailsDecide } from '../../../src/guardrails/guardrails-decide.js';
 import { createLogger } from '../../../src/log.js';
 import {
   createRollbackService,
   type RollbackService,
 } from '../../../src/services/rollback-service.js';
+import { createApprovalStore } from '../../../src/store/approval-store.js';
+import { createFreezeStore } from '../../../src/store/freeze-store.js';
 import { type Engine, startEngine } from './harness.js';
 
 describe('CodeDeploy rollbacks under the guardrails', () => {

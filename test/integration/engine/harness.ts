@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../../src/aws/aws-clients.js';
 import type { Config } from '../../../src/config/config.js';
 import { type RollbackWorkers, startRollbackWorkers } from '../../../src/jobs/rollback-workers.js';
+import { createLogger } from '../../../src/log.js';
 import { type AwsSandbox, startAwsSandbox } from '../../../src/sandbox/aws/index.js';
 import {
   createRollbackService,
@@ -70,6 +71,7 @@ export async function startEngine(
         aws,
         queue: { name: names.queue, prefix: names.queuePrefix },
         store: { prefix: names.prefix },
+        log: createLogger('silent'),
         ...FAST,
         ...extra,
       });

@@ -2,6 +2,7 @@
 // environment values the test passes; prints "ready" once the worker runs.
 import { createAwsClients } from '../../../src/aws/aws-clients.js';
 import { startRollbackWorkers } from '../../../src/jobs/rollback-workers.js';
+import { createLogger } from '../../../src/log.js';
 import { createRedis } from '../../../src/store/redis.js';
 import { CREDENTIALS, engineConfig, FAST } from './engine-config.js';
 
@@ -18,6 +19,7 @@ await startRollbackWorkers({
   aws: createAwsClients({ endpoint: need('AWS_ENDPOINT_URL'), credentials: CREDENTIALS }),
   queue: { name: need('QUEUE_NAME'), prefix: need('QUEUE_PREFIX') },
   store: { prefix: need('STORE_PREFIX') },
+  log: createLogger('silent'),
   lockDurationMs: Number(need('LOCK_MS')),
   stalledIntervalMs: Number(need('LOCK_MS')),
   ...FAST,

@@ -6,13 +6,14 @@ import { ulid } from 'ulid';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAwsClients } from '../../../src/aws/aws-clients.js';
 import { parseConfig } from '../../../src/config/load.js';
-import { createRedisDedupe } from '../../../src/events/dedupe.js';
 import type { DomainEvent } from '../../../src/events/domain-event.js';
 import type { PollSummary } from '../../../src/events/poller/poll-once.js';
-import { startPoller } from '../../../src/events/poller/poller.js';
+import { createPoller } from '../../../src/events/poller/poller.js';
+import { startPollSchedule } from '../../../src/jobs/poll-schedule.js';
 import { createLogger } from '../../../src/log.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { startAwsSandbox } from '../../../src/sandbox/aws/index.js';
+import { createRedisDedupe } from '../../../src/store/event-dedupe-store.js';
 import { createRedis } from '../../../src/store/redis.js';
 import { waitForRedisReady } from '../../../src/store/redis-wait.js';
 import { reactionsWorld } from '../reactions/world.js';
@@ -72,16 +73,16 @@ async function startPolling(maxCallsPerTick: number) {
   const ticks: PollSummary[] = [];
   const emitted: DomainEvent[] = [];
   const waiters: Array<() => void> = [];
-  const poller = await startPoller({
-    connection: worker,
-    requestConnection: request,
+  const log = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+  const poller = createPoller({
+    connection: request,
     prefix,
     config: parseConfig(configYaml(), 'poller test', 'us-east-1'),
     aws,
     dedupe: createRedisDedupe(request, { prefix }),
     enqueue: async (e) => void emitted.push(e),
     calls: metrics.pollerAwsCalls,
-    log: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
+    log,
     intervalMs: 100,
     maxCallsPerTick,
     onTick(s) {
@@ -89,7 +90,15 @@ async function startPolling(maxCallsPerTick: number) {
       for (const w of waiters.splice(0)) w();
     },
   });
-  cleanups.push(() => poller.close());
+  const polling = await startPollSchedule({
+    connection: worker,
+    requestConnection: request,
+    prefix,
+    log,
+    everyMs: poller.everyMs,
+    tick: poller.tick,
+  });
+  cleanups.push(() => polling.close());
   /** Resolves once `n` more ticks have run. */
   async function moreTicks(n: number) {
     const target = ticks.length + n;

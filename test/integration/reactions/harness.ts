@@ -7,18 +7,20 @@ import { ulid } from 'ulid';
 import { inject } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../../src/aws/aws-clients.js';
 import type { Config, EnvironmentConfig } from '../../../src/config/config.js';
-import { createRedisDedupe } from '../../../src/events/dedupe.js';
+import type { DomainEvent } from '../../../src/events/domain-event.js';
 import { createAwsEventsHandler } from '../../../src/events/handler.js';
-import { createEventQueue, type EventQueue } from '../../../src/events/queue.js';
 import { type RunningHttpServer, startHttpServer } from '../../../src/http/server.js';
+import { createEventQueue, type EventQueue } from '../../../src/jobs/event-queue.js';
+import { createReactionTimers } from '../../../src/jobs/reaction-timers.js';
 import { type RollbackWorkers, startRollbackWorkers } from '../../../src/jobs/rollback-workers.js';
+import { createStatusScheduler } from '../../../src/jobs/status-queue.js';
+import { startWorker } from '../../../src/jobs/worker.js';
 import { createLogger } from '../../../src/log.js';
 import { createMetrics } from '../../../src/metrics.js';
 import {
-  type ReactionWorkers,
-  type ReactionWorkersDeps,
-  startReactionWorkers,
-} from '../../../src/reactions/reaction-workers.js';
+  createReactionProcessors,
+  type ReactionProcessorsDeps,
+} from '../../../src/reactions/reaction-processors.js';
 import type { SubscribeOptions } from '../../../src/sandbox/aws/events/emitter.js';
 import { type AwsSandbox, startAwsSandbox } from '../../../src/sandbox/aws/index.js';
 import { type LocalSlack, startLocalSlack } from '../../../src/sandbox/slack/index.js';
@@ -26,15 +28,15 @@ import {
   createRollbackService,
   type RollbackService,
 } from '../../../src/services/rollback-service.js';
-import {
-  createStatusMessages,
-  createStatusScheduler,
-  startStatusWorker,
-} from '../../../src/slack/status-messages.js';
+import { createSlackPoster } from '../../../src/slack/poster.js';
+import { createReactionPoster } from '../../../src/slack/reaction-poster.js';
+import { createStatusProcessor } from '../../../src/slack/status-messages.js';
+import { createRedisDedupe } from '../../../src/store/event-dedupe-store.js';
 import { createOfferStore } from '../../../src/store/offer-store.js';
 import { createRedis } from '../../../src/store/redis.js';
 import { waitForRedisReady } from '../../../src/store/redis-wait.js';
 import { createRequestStore } from '../../../src/store/request-store.js';
+import { createStatusMessages } from '../../../src/store/status-message-store.js';
 import { ALARM, reactionsWorld } from './world.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' };
@@ -85,7 +87,7 @@ export interface ReactionsHarness {
   sandbox: AwsSandbox;
   slack: LocalSlack;
   service: RollbackService;
-  events: EventQueue;
+  events: EventQueue<DomainEvent>;
   prefix: string;
   logs: string[];
   /** Runs the sandbox's simulated time until `check` holds (rollbacks need time to move). */
@@ -101,7 +103,7 @@ export interface HarnessOptions {
   subscribe?: Omit<SubscribeOptions, 'headers'>;
   bakeCheckDelayMs?: number;
   config?: Config;
-  healthProbe?: ReactionWorkersDeps['healthProbe'];
+  healthProbe?: ReactionProcessorsDeps['healthProbe'];
 }
 
 export async function startReactions(o: HarnessOptions = {}): Promise<ReactionsHarness> {
@@ -151,7 +153,7 @@ export async function startReactions(o: HarnessOptions = {}): Promise<ReactionsH
     retryConfig: { retries: 0 },
   });
 
-  const events = createEventQueue({ connection: request, prefix });
+  const events = createEventQueue<DomainEvent>({ connection: request, prefix });
   closers.push(() => events.close());
   const http: RunningHttpServer = await startHttpServer(0, '127.0.0.1', {
     log,
@@ -192,33 +194,41 @@ export async function startReactions(o: HarnessOptions = {}): Promise<ReactionsH
     store: { prefix },
     followDelayMs: 50,
     retry: { baseDelayMs: 20, maxDelayMs: 80, maxRetries: 5 },
-    logger: log,
+    log,
   });
   closers.push(() => rollbackWorkers.close());
   const statusMessages = createStatusMessages(request, prefix);
   const statusScheduler = createStatusScheduler(request, prefix, 20);
   closers.push(() => statusScheduler.close());
   const store = createRequestStore(request, { prefix });
-  const statusWorker = startStatusWorker({
-    connection: worker,
-    prefix,
-    client: web as never,
-    messages: statusMessages,
-    load: (id) => store.get(id),
-    log,
-  });
+  const workerSetup = { connection: worker, prefix, log };
+  const poster = createSlackPoster(web);
+  const statusWorker = startWorker(
+    'status',
+    createStatusProcessor({
+      connection: worker,
+      poster,
+      conversations: web,
+      messages: statusMessages,
+      load: (id) => store.get(id),
+      log,
+    }),
+    workerSetup,
+  );
   closers.push(() => statusWorker.close());
-  const reactions: ReactionWorkers = startReactionWorkers({
-    connection: worker,
-    requestConnection: request,
+  const timers = createReactionTimers({ connection: request, prefix }, Date.now);
+  closers.push(() => timers.close());
+  const reactions = createReactionProcessors({
+    connection: request,
     prefix,
     config,
     service,
     aws,
-    slack: web as never,
+    slack: createReactionPoster(poster),
     offers: createOfferStore(request, prefix),
     statusMessages,
     statusScheduler,
+    timers,
     log,
     bakeCheckDelayMs: o.bakeCheckDelayMs ?? 60_000,
     followEveryMs: 50,
@@ -226,7 +236,10 @@ export async function startReactions(o: HarnessOptions = {}): Promise<ReactionsH
     recoveryLimitMs: 60_000,
     ...(o.healthProbe ? { healthProbe: o.healthProbe } : {}),
   });
-  closers.push(() => reactions.close());
+  const eventsWorker = startWorker('events', reactions.event, workerSetup);
+  closers.push(() => eventsWorker.close());
+  const timersWorker = startWorker('timers', reactions.timer, workerSetup);
+  closers.push(() => timersWorker.close());
 
   return {
     sandbox,

@@ -8,25 +8,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { WebClient } from '@slack/web-api';
-import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../../scripts/lib/redis-server.mjs';
 import type { RollbackRequest } from '../../../src/domain/rollback-request.js';
+import { createStatusScheduler } from '../../../src/jobs/status-queue.js';
+import { type RunningWorker, startWorker } from '../../../src/jobs/worker.js';
 import { createLogger } from '../../../src/log.js';
 import {
   type LocalSlack,
   type Message,
   startLocalSlack,
 } from '../../../src/sandbox/slack/index.js';
-import {
-  createStatusMessages,
-  createStatusScheduler,
-  startStatusWorker,
-} from '../../../src/slack/status-messages.js';
+import { createSlackPoster } from '../../../src/slack/poster.js';
+import { createStatusProcessor } from '../../../src/slack/status-messages.js';
 import { createRedis } from '../../../src/store/redis.js';
 import { createRequestStore } from '../../../src/store/request-store.js';
+import { createStatusMessages } from '../../../src/store/status-message-store.js';
 
 const BOT_TOKEN = 'xoxb-status-loss-test';
 const STAGING = 'C0DEPLOYSTG';
@@ -42,7 +41,7 @@ interface World {
   move(id: string, from: RollbackRequest['state'], to: RollbackRequest['state']): Promise<void>;
   setRef(id: string, ref: { channel: string; threadTs?: string }): Promise<void>;
   schedule(r: Pick<RollbackRequest, 'id' | 'state'>): Promise<void>;
-  worker: Worker;
+  worker: RunningWorker;
   close(): Promise<void>;
 }
 
@@ -83,14 +82,18 @@ async function startWorld(): Promise<World> {
   const messages = createStatusMessages(request, prefix);
   const scheduler = createStatusScheduler(request, prefix, 20);
   scheduler.queue.on('error', () => undefined);
-  const worker = startStatusWorker({
-    connection: workerConnection,
-    prefix,
-    client: web as never,
-    messages,
-    load: (id) => store.get(id),
-    log,
-  });
+  const worker = startWorker(
+    'status',
+    createStatusProcessor({
+      connection: workerConnection,
+      poster: createSlackPoster(web),
+      conversations: web,
+      messages,
+      load: (id) => store.get(id),
+      log,
+    }),
+    { connection: workerConnection, prefix, log },
+  );
   worker.on('error', () => undefined);
   await worker.waitUntilReady();
 

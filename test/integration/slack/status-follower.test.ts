@@ -4,7 +4,8 @@
 import { ulid } from 'ulid';
 import { afterEach, expect, inject, it } from 'vitest';
 import { createLogger } from '../../../src/log.js';
-import { startStatusFollower } from '../../../src/slack/status-follower.js';
+import { STATUS_FOLLOWER_GROUP, startStatusFollower } from '../../../src/slack/status-follower.js';
+import { followAudit } from '../../../src/store/audit-stream.js';
 import { createRedis } from '../../../src/store/redis.js';
 import { waitForRedisReady } from '../../../src/store/redis-wait.js';
 
@@ -35,8 +36,9 @@ it('makes its consumer group again when Redis lost it, and goes on following', a
   await waitForRedisReady(redis, 5_000, 'the test Redis');
   const seen = new Map<string, () => void>();
   const follower = startStatusFollower({
-    connection: createRedis(inject('redisUrl'), 'worker'),
-    prefix,
+    audit: followAudit(createRedis(inject('redisUrl'), 'worker'), prefix, {
+      group: STATUS_FOLLOWER_GROUP,
+    }),
     schedule: async (r) => seen.get(r.id)?.(),
     log: createLogger('silent'),
   });

@@ -3,10 +3,10 @@
 import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApprovalStore } from '../../../src/guardrails/approval-store.js';
-import { createReactionStore } from '../../../src/reactions/reaction-store.js';
-import { createStatusMessages } from '../../../src/slack/status-messages.js';
+import { createApprovalStore } from '../../../src/store/approval-store.js';
 import { acquireLock, withLock } from '../../../src/store/locks.js';
+import { createReactionStore } from '../../../src/store/reaction-store.js';
+import { createStatusMessages } from '../../../src/store/status-message-store.js';
 
 let redis: Redis;
 const prefix = `{t-${ulid()}}`;

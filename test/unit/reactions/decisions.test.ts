@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Config, EnvironmentConfig } from '../../../src/config/config.js';
-import { autoRollsBackOn } from '../../../src/reactions/auto-policy.js';
 import {
   alarmTripsWindow,
   bakeEndOutcome,
   openBakeWindow,
   replacesWindow,
-} from '../../../src/reactions/bake-window.js';
+} from '../../../src/domain/bake-window.js';
+import { autoRollsBackOn } from '../../../src/reactions/auto-policy.js';
 import { decideFailure } from '../../../src/reactions/decide-failure.js';
 import { advancesFeed, feedRepliesInThread } from '../../../src/reactions/feed-state.js';
 import { propagationCandidates, runsBadRevision } from '../../../src/reactions/propagation.js';

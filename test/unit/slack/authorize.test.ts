@@ -3,13 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Grant } from '../../../src/domain/permissions.js';
-import type { AttemptAudit } from '../../../src/slack/attempt-audit.js';
-import { authorize } from '../../../src/slack/authorize.js';
-import { permissionRefusal } from '../../../src/slack/blocks/permission-refusal.js';
 import {
   type PrincipalResolver,
   PrincipalsUnavailableError,
-} from '../../../src/slack/principals.js';
+} from '../../../src/services/principals.js';
+import { authorize } from '../../../src/slack/authorize.js';
+import { permissionRefusal } from '../../../src/slack/blocks/permission-refusal.js';
+import type { AttemptAudit } from '../../../src/store/audit-stream.js';
 
 const config = parseConfig(
   `

@@ -4,13 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
-import { createRedisDedupe } from '../../../../src/events/dedupe.js';
 import type { DomainEvent } from '../../../../src/events/domain-event.js';
 import { createAwsEventsHandler } from '../../../../src/events/handler.js';
-import { createEventQueue, type EventQueue } from '../../../../src/events/queue.js';
 import { type RunningHttpServer, startHttpServer } from '../../../../src/http/server.js';
+import { createEventQueue, type EventQueue } from '../../../../src/jobs/event-queue.js';
 import { createLogger } from '../../../../src/log.js';
 import { createMetrics, type Metrics } from '../../../../src/metrics.js';
+import { createRedisDedupe } from '../../../../src/store/event-dedupe-store.js';
 import { createRedis } from '../../../../src/store/redis.js';
 import { waitForRedisReady } from '../../../../src/store/redis-wait.js';
 import { TOPIC } from './sns-test-kit.js';
@@ -35,7 +35,7 @@ export interface HarnessOptions {
 export interface Harness {
   url: string;
   redis: Redis;
-  queue: EventQueue;
+  queue: EventQueue<DomainEvent>;
   metrics: Metrics;
   prefix: string;
   fetched: string[];
@@ -58,7 +58,7 @@ export async function startIntake(o: HarnessOptions): Promise<Harness> {
   const redis = createRedis(o.redisUrl, 'request');
   redis.on('error', () => {}); // expected while a test stops Redis
   await waitForRedisReady(redis, 10_000, 'test redis');
-  const queue = createEventQueue({ connection: redis, prefix });
+  const queue = createEventQueue<DomainEvent>({ connection: redis, prefix });
   const metrics = createMetrics();
   const logs: string[] = [];
   const sink = new Writable({

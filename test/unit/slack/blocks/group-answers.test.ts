@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  groupApproveAnswer,
+  groupRejectAnswer,
+  groupStartAnswer,
+} from '../../../../src/slack/blocks/group-answers.js';
+
+describe('group answers: the group flow outcomes in words', () => {
+  it('says what "Roll back all N" did', () => {
+    expect(groupStartAnswer({ kind: 'expired' })).toBe(
+      'This button has expired. Start again with `/rollback <group>`.',
+    );
+    expect(groupStartAnswer({ kind: 'not-the-requester', requesterId: 'U0ONCALL' })).toBe(
+      'Only <@U0ONCALL>, who asked for this group rollback, can confirm it.',
+    );
+    expect(
+      groupStartAnswer({
+        kind: 'already-started',
+        groupId: '01GRP',
+        state: 'awaiting_approval',
+        channel: 'C0PROD',
+      }),
+    ).toBe(
+      'Already awaiting approval: this group rollback (`01GRP`) was started once. Follow it in <#C0PROD>.',
+    );
+    expect(groupStartAnswer({ kind: 'blocked', group: 'prod', reason: 'frozen' })).toBe(
+      ':no_entry: Group rollback of prod blocked: frozen',
+    );
+    expect(
+      groupStartAnswer({ kind: 'awaiting-approval', group: 'prod', members: 2, channel: 'C0PROD' }),
+    ).toBe(
+      ':raised_hand: The group rollback of prod needs one approval for all 2 environments; the request is in the thread in <#C0PROD>.',
+    );
+    expect(
+      groupStartAnswer({
+        kind: 'started',
+        group: 'prod',
+        groupId: '01GRP',
+        members: 2,
+        channel: 'C0PROD',
+      }),
+    ).toBe(
+      ':leftwards_arrow_with_hook: Group rollback of prod started (`01GRP`): 2 environments in order. Live status in <#C0PROD>.',
+    );
+  });
+
+  it('names who may approve instead only when the refusal is about the person', () => {
+    const refused = { kind: 'refused', message: 'You are not an approver.' } as const;
+    expect(groupApproveAnswer({ ...refused, approvers: ['S0APPROVERS', 'U0MANAGER'] })).toBe(
+      ':no_entry: You are not an approver. Approvers: <!subteam^S0APPROVERS>, <@U0MANAGER>.',
+    );
+    expect(groupApproveAnswer({ ...refused, approvers: [] })).toBe(
+      ':no_entry: You are not an approver. Approvers: none configured.',
+    );
+    expect(groupRejectAnswer(refused)).toBe(':no_entry: You are not an approver.');
+  });
+
+  it('counts approvals', () => {
+    const n = { count: 1, required: 2 };
+    expect(groupApproveAnswer({ kind: 'duplicate', ...n })).toBe(
+      'You already approved this group rollback (1 of 2); it counts once.',
+    );
+    expect(groupApproveAnswer({ kind: 'recorded', ...n })).toBe(
+      ':ballot_box_with_check: Approval recorded (1 of 2).',
+    );
+    expect(groupApproveAnswer({ kind: 'already-starting', count: 2, required: 2 })).toBe(
+      ':ballot_box_with_check: Approval recorded (2 of 2); the group rollback is already starting.',
+    );
+    expect(groupApproveAnswer({ kind: 'approved', count: 2, required: 2, group: 'prod' })).toBe(
+      ':white_check_mark: Approved (2 of 2). The group rollback of prod is starting.',
+    );
+  });
+
+  it('says what a reject did', () => {
+    expect(groupRejectAnswer({ kind: 'not-pending' })).toBe(
+      'This group rollback is not waiting for approval.',
+    );
+    expect(groupRejectAnswer({ kind: 'requester' })).toBe(
+      'You asked for this group rollback; another approver decides.',
+    );
+    expect(groupRejectAnswer({ kind: 'already-decided' })).toBe('Already decided.');
+    expect(groupRejectAnswer({ kind: 'rejected', group: 'prod' })).toBe(
+      'Rejected the group rollback of prod.',
+    );
+  });
+});

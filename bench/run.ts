@@ -602,9 +602,9 @@ async function main() {
           (b) => buttonValue(b, 'rollback.confirm') !== undefined,
           30_000,
         );
-        const draft = buttonValue(confirmation, 'rollback.confirm');
-        if (!draft) continue;
-        const click = buttonBody('rollback.confirm', draft, on(p, `${key}/click`), next);
+        const offer = buttonValue(confirmation, 'rollback.confirm');
+        if (!offer) continue;
+        const click = buttonBody('rollback.confirm', offer, on(p, `${key}/click`), next);
         await post(`${botUrl}/slack/events`, click, slackHeaders(signingSecret, click));
         if (await responses.waitFor(`${key}/click`, () => true, 30_000)) started += 1;
       }

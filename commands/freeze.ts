@@ -18,7 +18,7 @@ import { causeLine } from '../src/slack/blocks/stage-lock-messages.js';
 import { applyAndAnswer, guardedWhere, stillHolds } from './apply-stage-locks.js';
 import type { CommandContext } from './context.js';
 import { text } from './context.js';
-import type { Target } from './grammar.js';
+import type { Target } from './parsed-command.js';
 import { requireActor } from './require-actor.js';
 
 function membersOf(ctx: CommandContext, target: Target): string[] {

@@ -5,7 +5,7 @@ import { escapeMrkdwn } from '../src/slack/blocks/inert-text.js';
 import { reviewRollback } from '../src/slack/review-rollback.js';
 import type { CommandContext } from './context.js';
 import { text } from './context.js';
-import type { Target } from './grammar.js';
+import type { Target } from './parsed-command.js';
 import { requireActor } from './require-actor.js';
 
 export async function runRollback(

@@ -1,6 +1,6 @@
 // The process edge: read configuration, start the roles, stop cleanly on SIGTERM/SIGINT.
 // Exit codes: 0 clean stop, 1 could not start (e.g. Redis), 2 invalid configuration.
-import { startBot } from './bot.js';
+import { startBot } from './app/start-bot.js';
 import { loadEnv } from './config/env.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfigFile } from './config/load.js';

@@ -1,7 +1,12 @@
 // The normalised configuration: defaults applied, durations in milliseconds.
 // Everything downstream reads this shape, never the raw YAML.
+
+import type { ApprovalRule, AutoRollbackPolicy } from './environment-schema.js';
 import { DEFAULT_CANCEL, DEFAULT_REQUEST } from './permission-lists.js';
-import type { ApprovalRule, AutoRollbackPolicy, RawConfig } from './schema.js';
+import type { RawConfig } from './schema.js';
+
+/** The rule names of `approval.when`, for the domain's approval policy. */
+export type { ApprovalRule } from './environment-schema.js';
 
 export type FreezeRollbackPolicy = 'allow' | 'require-approval' | 'deny';
 

@@ -1,3 +1,4 @@
+// Durations as the config file writes them (`30s`, `15m`, `4h`) and as messages show them.
 import ms from 'ms';
 import { z } from 'zod';
 

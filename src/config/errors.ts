@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 
-/** A configuration that cannot be used. Each problem is one line: `key.path: what is wrong`. */
+/**
+ * A configuration that cannot be used. Each problem is one line: `key.path: what is wrong`. Its
+ * code is in the catalogue (src/domain/errors.ts); config sits below domain, so it is declared here.
+ */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
   constructor(

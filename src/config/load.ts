@@ -1,3 +1,5 @@
+// Reading the config file: YAML → validated (schema.ts) → normalised (config.ts), or one
+// ConfigError that lists every problem with its key path.
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { type Config, normaliseConfig } from './config.js';

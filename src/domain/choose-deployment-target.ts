@@ -15,6 +15,7 @@ import {
   type DeploymentRelease,
   describeDeployRevision,
   type FileExistsBehavior,
+  type FoundRelease,
   isDeploymentInFlight,
 } from './releases.js';
 import { refuse, type TargetRefusal } from './target-refusal.js';
@@ -128,6 +129,26 @@ export function chooseDeploymentTarget(
     );
   }
   return chosen(dr, group, target, true);
+}
+
+/** The shortest deployment id prefix a person may give (`d-` and two characters). */
+const MIN_DEPLOYMENT_PREFIX = 4;
+
+/** A deployment named as the bot shows it: its id, or a prefix of it naming one of the recent. */
+export function findDeploymentRelease(
+  snapshot: DeploymentGroupSnapshot,
+  name: string,
+): FoundRelease {
+  const wanted = name.trim().toLowerCase();
+  const hits = snapshot.deployments.filter((d) => d.deploymentId.toLowerCase().startsWith(wanted));
+  if (hits.length !== 1 || wanted.length < MIN_DEPLOYMENT_PREFIX) {
+    return {
+      ok: false,
+      message: `${hits.length > 1 ? 'Several' : 'No'} recent deployments of ${snapshot.application} / ${snapshot.deploymentGroup} start with ${name.trim()}; give the deployment id (d-…).`,
+    };
+  }
+  const d = hits[0]!;
+  return { ok: true, releaseId: d.deploymentId, label: d.deploymentId };
 }
 
 export interface FileExistsChoice {

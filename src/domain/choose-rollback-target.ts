@@ -4,6 +4,7 @@
 // saves a failed job; a bad release is never the default, and choosing one is flagged.
 import {
   type BadReason,
+  type FoundRelease,
   type PipelineRelease,
   revisionKey,
   type StageSnapshot,
@@ -32,11 +33,6 @@ export interface StageTargetChoice {
   olderThanPrevious: boolean;
   /** The live release is bad too (an alarm, a mark): why. */
   currentBad: BadReason[];
-}
-
-/** The live release: the release behind the execution in the stage now. */
-export function currentRelease(snapshot: StageSnapshot): PipelineRelease | undefined {
-  return stageReleases(snapshot)?.current;
 }
 
 /**
@@ -252,10 +248,7 @@ export function chooseStageTarget(
 }
 
 /** A release named as the bot shows it (commit or execution id prefix), the live one included. */
-export function findStageRelease(
-  snapshot: StageSnapshot,
-  name: string,
-): { ok: true; releaseId: string; label: string } | { ok: false; message: string } {
+export function findStageRelease(snapshot: StageSnapshot, name: string): FoundRelease {
   const sr = stageReleases(snapshot);
   const wanted = name.trim().toLowerCase();
   if (!sr) return { ok: false, message: nothingRan(snapshot).message };

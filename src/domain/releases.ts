@@ -1,4 +1,4 @@
-// What the engine knows about a release, whatever API it came from. Built by the AWS adapters,
+// What the bot knows about a release, whatever API it came from. Built by the AWS adapters,
 // read by target choice, pickers and diffs. Plain data: no SDK types leak past aws/.
 
 export type ExecutionStatus =
@@ -44,6 +44,26 @@ export interface BadReason {
   /** Names the event behind it (`rollback:<execution id>`): the same event counts once. */
   key?: string;
 }
+
+/**
+ * A person marks a release bad: one reason per person (kind `marked:<by>`, so marking it again
+ * replaces their own reason and never another person's).
+ */
+export function markedBadByPerson(
+  by: string,
+  at: number,
+  why?: string,
+): { kind: string; reason: BadReason } {
+  return {
+    kind: `marked:${by}`,
+    reason: { why: `marked bad by a person${why ? `: ${why}` : ''}`, at, by },
+  };
+}
+
+/** A release found by the name a person gave it (as the bot shows it), or why none was. */
+export type FoundRelease =
+  | { ok: true; releaseId: string; label: string }
+  | { ok: false; message: string };
 
 /** What Redis keeps of a release's standing in one stage (src/store/standing-store.ts; domain/stage-releases.ts reads it). */
 export interface StoredStanding {

@@ -31,16 +31,23 @@ export const TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>
   cancelled: [],
 };
 
-/** States that hold the target's "one active rollback" lock. */
+/** Active: the request holds its target's "one active rollback" lock (its job waits or runs). */
 export const ACTIVE_STATES: readonly RequestState[] = ['queued', 'running'];
+
+/** Open: not settled yet, waiting for approval or active. `/rollback status` lists these. */
+export const OPEN_STATES: readonly RequestState[] = ['awaiting_approval', ...ACTIVE_STATES];
+
+/**
+ * Superseding: a newer request for the same target in one of these makes an older request's
+ * approval stale (it is open, or it already rolled the target back).
+ */
+export const SUPERSEDING_STATES: readonly RequestState[] = [...OPEN_STATES, 'succeeded'];
+
+/** Started: the worker took the request (queued → running); too late to cancel its grace period. */
+export const STARTED_STATES: readonly RequestState[] = ['running', 'succeeded', 'failed'];
 
 export function canTransition(from: RequestState, to: RequestState): boolean {
   return TRANSITIONS[from].includes(to);
-}
-
-/** The states a request may be in to move to `to`. */
-export function statesLeadingTo(to: RequestState): RequestState[] {
-  return REQUEST_STATES.filter((s) => TRANSITIONS[s].includes(to));
 }
 
 export function isTerminal(state: RequestState): boolean {

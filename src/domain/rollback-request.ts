@@ -5,6 +5,43 @@ import type { RequestState } from './request-state.js';
 
 export type Requester = { kind: 'user'; id: string } | { kind: 'auto'; reason: string };
 
+/** Where a request came from. */
+export type RequestSource =
+  /** `/rollback <env> …` and its confirmation. */
+  | 'slash-command'
+  /** A button on a message the bot posted (an offer, a failure notification). */
+  | 'button'
+  /** The release picker. */
+  | 'picker'
+  /** An automatic rollback after a failed deploy, or an alarm in the bake window. */
+  | 'auto-failure'
+  | 'auto-alarm'
+  /** A member of the group rollback `<id>` (src/groups/). */
+  | `group:${string}`;
+
+const GROUP_MEMBER_SOURCE = /^group:([0-9A-HJKMNP-TV-Z]{26})$/;
+const PLAIN_SOURCES: readonly string[] = [
+  'slash-command',
+  'button',
+  'picker',
+  'auto-failure',
+  'auto-alarm',
+];
+
+export function isRequestSource(value: string): value is RequestSource {
+  return PLAIN_SOURCES.includes(value) || /^group:./.test(value);
+}
+
+/** The source of a member request of the group rollback `groupId`. */
+export function groupSource(groupId: string): RequestSource {
+  return `group:${groupId}`;
+}
+
+/** The group rollback (a ULID) a member request belongs to, if it is one. */
+export function groupOfSource(source: RequestSource): string | undefined {
+  return GROUP_MEMBER_SOURCE.exec(source)?.[1];
+}
+
 /** What is being rolled back, and to what. Everything the worker needs to act. */
 export type RollbackTarget =
   | {
@@ -52,8 +89,7 @@ export interface RollbackRequest {
   target: RollbackTarget;
   requestedBy: Requester;
   reason?: string;
-  /** Where it came from: 'slash-command', 'button', 'auto-failure', 'api'… */
-  source: string;
+  source: RequestSource;
   createdAt: number;
   updatedAt: number;
   queuedAt?: number;
@@ -88,11 +124,13 @@ export interface RollbackRequest {
   lockedTransition?: boolean;
 }
 
+/** Where a rollback happens: a pipeline's stage, or a CodeDeploy deployment group. */
+export type Place =
+  | { pipeline: string; stage: string }
+  | { application: string; deploymentGroup: string };
+
 /** The key of one stage or deployment group: its "one active rollback" lock, its standings. */
-export function placeKey(
-  region: string,
-  place: { pipeline: string; stage: string } | { application: string; deploymentGroup: string },
-): string {
+export function placeKey(region: string, place: Place): string {
   return 'pipeline' in place
     ? `stage/${region}/${place.pipeline}/${place.stage}`
     : `dg/${region}/${place.application}/${place.deploymentGroup}`;
@@ -110,10 +148,11 @@ export function releaseRolledBack(target: RollbackTarget): string | undefined {
     : target.currentDeploymentId;
 }
 
-export function describeTarget(target: RollbackTarget): string {
-  return target.kind === 'stage'
-    ? `${target.pipeline} / ${target.stage}`
-    : `${target.application} / ${target.deploymentGroup}`;
+/** A target (or any place) as the bot names it: `pipeline / stage` or `application / group`. */
+export function describeTarget(place: Place): string {
+  return 'pipeline' in place
+    ? `${place.pipeline} / ${place.stage}`
+    : `${place.application} / ${place.deploymentGroup}`;
 }
 
 /** Why a request failed, in one line of words a person can act on (what happened, what to do). */

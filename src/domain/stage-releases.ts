@@ -142,30 +142,3 @@ export function currentBadReasons(sr: StageReleases, snapshot: StageSnapshot): B
   const derived = derivedBadReasons(snapshot).get(sr.current.executionId) ?? [];
   return effectiveBadReasons(derived, snapshot.standing?.get(sr.current.executionId));
 }
-
-/** The newest candidate (not bad) released before the live one: "the previous release". */
-export function previousRelease(sr: StageReleases): ReleaseView | undefined {
-  return sr.releases.find(
-    (v) =>
-      v.bad.length === 0 &&
-      v.release.executionId !== sr.current.executionId &&
-      v.release.startTime < sr.current.startTime,
-  );
-}
-
-/** Releases strictly between `target` and the live one, by release time. */
-export function releasesBetween(sr: StageReleases, target: PipelineRelease): ReleaseView[] {
-  return sr.releases.filter(
-    (v) =>
-      v.release.startTime > target.startTime &&
-      v.release.startTime < sr.current.startTime &&
-      v.release.executionId !== sr.current.executionId &&
-      v.release.executionId !== target.executionId,
-  );
-}
-
-/** "The target is older than the release before the current one" (the approval rule). */
-export function isOlderThanPrevious(sr: StageReleases, target: PipelineRelease): boolean {
-  const previous = previousRelease(sr);
-  return previous ? target.startTime < previous.release.startTime : false;
-}

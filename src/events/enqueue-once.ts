@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { DedupeStore } from '../store/event-dedupe-store.js';
 import type { DomainEvent } from './domain-event.js';
 import { type Outcome, outcome } from './intake-outcome.js';
+import { OccurrenceInProgress } from './occurrence-dedupe.js';
 
 export interface EnqueueOnceDeps {
   dedupe: DedupeStore;
@@ -56,7 +57,7 @@ export async function enqueueOnce(
     });
     const reason = err instanceof TimedOut ? 'enqueue timed out' : (err as Error).message;
     // The same occurrence is being enqueued by another path (the poller): AWS retries later.
-    if ((err as Error).name === 'OccurrenceInProgress') return outcome('in_progress', about);
+    if (err instanceof OccurrenceInProgress) return outcome('in_progress', about);
     return outcome(err instanceof TimedOut ? 'timeout' : 'store_unavailable', { ...about, reason });
   }
   await deps.dedupe.commit(ids, claim.token).catch((err: Error) => {

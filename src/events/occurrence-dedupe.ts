@@ -1,6 +1,7 @@
 // Dedupe by occurrence, across transports: the poller and the intake claim the same
-// `occ:<key>` id in the intake's dedupe store (dedupe.ts), so an occurrence seen both pushed
-// (EventBridge / SNS) and polled is enqueued once, whichever comes first.
+// `occ:<key>` id in the intake's dedupe store (src/store/event-dedupe-store.ts), so an
+// occurrence seen both pushed (EventBridge / SNS) and polled is enqueued once, whichever comes
+// first.
 import { createHash } from 'node:crypto';
 import type { DedupeStore } from '../store/event-dedupe-store.js';
 import type { DomainEvent } from './domain-event.js';

@@ -1,6 +1,7 @@
 // SNS signing certificates by URL: fetched once, kept for a while, bounded in number.
 // The URL has been checked (sns-cert-url.ts) before it gets here.
 import { type KeyObject, X509Certificate } from 'node:crypto';
+import { CodedError } from '../domain/errors.js';
 
 export type FetchCertificate = (url: URL) => Promise<string>;
 
@@ -14,12 +15,18 @@ export interface SnsCertificateOptions {
 }
 
 /** The certificate could not be fetched or read: transient from our side, so AWS should retry. */
-export class CertificateUnavailableError extends Error {
-  readonly code = 'SNS_CERT_UNAVAILABLE';
+export class CertificateUnavailableError extends CodedError {
+  constructor(message: string) {
+    super('SNS_CERT_UNAVAILABLE', message);
+    this.name = 'CertificateUnavailableError';
+  }
 }
 /** The certificate is readable but not valid now. */
-export class CertificateNotValidError extends Error {
-  readonly code = 'SNS_CERT_NOT_VALID';
+export class CertificateNotValidError extends CodedError {
+  constructor(message: string) {
+    super('SNS_CERT_NOT_VALID', message);
+    this.name = 'CertificateNotValidError';
+  }
 }
 
 interface Entry {

@@ -1,136 +1,108 @@
-// The group's one approval: approve (each approver once, never the requester, an approver of
-// every member whose policy asked, resolved through the principals port and failing closed),
-// reject (no reason asked; the rejecter is recorded), and the deadline. Each act is audited;
-// the answers are data (group-outcomes.ts).
-import { type Approval, canApprove, tallyApprovals } from '../domain/guardrails/index.js';
+// The group's one approval, as the approvals service (src/services/approvals.ts) sees it: the
+// case in the group record (an approver of every member whose policy asked; the requester never
+// approves a group), each approver once in the record, and the claim that decides: the group's
+// own state moving, compare-and-set (approved: it runs its members; rejected or expired: none
+// starts). The service checks who may, answers typed outcomes and audits; this says how a group
+// keeps and moves its approval.
+import { groupApprovalStillOpen, notWaitingForApproval } from '../domain/guardrails/index.js';
 import type { GroupQueue } from '../jobs/group-queue.js';
-import { approverMembers, type PrincipalResolver } from '../services/principals.js';
-import type { AttemptAudit } from '../store/audit-stream.js';
-import type { GroupStore } from '../store/group-store.js';
+import type { ApprovalSubject, Approvals, SubjectApprovals } from '../services/approvals.js';
+import type { GroupRecord, GroupStore } from '../store/group-store.js';
 import type { GroupRecorder } from './group-audit.js';
-import type { GroupApproveOutcome, GroupRefusal, GroupRejectOutcome } from './group-outcomes.js';
 
 export interface GroupApprovalDeps {
+  approvals: Approvals;
   store: GroupStore;
   queue: GroupQueue;
-  principals: PrincipalResolver;
-  audit: AttemptAudit;
   record: GroupRecorder;
-  now: () => number;
 }
 
-/** Who may approve instead, after a refusal that is about the person. */
-function refusal(code: string, message: string, set: readonly string[]): GroupRefusal {
-  const aboutThePerson = code === 'not-an-approver' || code === 'self-approval';
-  return { kind: 'refused', message, ...(aboutThePerson ? { approvers: set } : {}) };
+/** Approve, reject (no reason asked; the rejecter is recorded) and the deadline of a group. */
+export function createGroupApprovals(deps: GroupApprovalDeps): SubjectApprovals {
+  return deps.approvals.of(groupSubject(deps));
 }
 
-export function createGroupApprovals(deps: GroupApprovalDeps) {
-  const { store } = deps;
+function groupSubject(deps: GroupApprovalDeps): ApprovalSubject<GroupRecord> {
+  const { store, queue } = deps;
 
-  async function refused(id: string, user: string, code: string, r: GroupRefusal) {
-    await deps.audit.record({
-      by: `user:${user}`,
-      event: 'group-approval-refused',
-      detail: `${id} ${code}`,
-    });
-    return r;
-  }
-
-  /** The approval's deadline: expire the group if it is still waiting. */
-  async function expire(id: string): Promise<void> {
-    const g = await store.get(id);
-    if (!g?.approval || deps.now() < g.approval.expiresAt) return;
-    if (!(await store.moveGroup(id, ['awaiting_approval'], 'expired'))) return;
-    await store.setDecision(
-      id,
-      'Expired before it had enough approvals. Ask again if it is still needed.',
-    );
+  /** No member starts: the group ended before them. */
+  async function noneStarted(g: GroupRecord): Promise<void> {
     for (let i = 0; i < g.plan.members.length; i++)
-      await store.moveMember(id, i, ['pending'], 'not_started');
-    await deps.record(g.plan, 'policy', 'group-expired');
-    await deps.queue.render(id);
+      await store.moveMember(g.plan.id, i, ['pending'], 'not_started');
   }
 
-  async function approve(id: string, user: string): Promise<GroupApproveOutcome> {
-    const g = await store.get(id);
-    const notPending = (message: string) =>
-      refused(id, user, 'not-pending', { kind: 'refused', message });
-    if (!g?.approval) return notPending('This group rollback is not waiting for approval.');
-    const c = g.approval;
-    if (g.state !== 'awaiting_approval') {
-      return notPending(
-        `This group rollback is no longer waiting for approval (it is ${g.state.replace('_', ' ')}).`,
-      );
-    }
-    if (deps.now() >= c.expiresAt) {
-      await expire(id);
-      return refused(id, user, 'expired', {
-        kind: 'refused',
-        message: 'This group rollback expired before it was approved; ask again.',
-      });
-    }
-    for (const set of c.approverSets) {
-      const who = canApprove({
-        approverId: user,
-        requesterId: g.plan.requesterId,
-        allowSelfApproval: false,
-        forbidSelfApproval: c.forbidSelfApproval,
-        approverMembers: await approverMembers(deps.principals, set),
-      });
-      if (!who.ok) {
-        const message = who.message.replace('this environment', 'every environment in this group');
-        return refused(id, user, who.code, refusal(who.code, message, set));
+  return {
+    events: {
+      refused: 'group-approval-refused',
+      duplicate: 'group-approval-duplicate',
+      recorded: 'group-approval-recorded',
+      'not-done': 'group-approval-not-started',
+      granted: 'group-approved',
+      rejected: 'group-rejected',
+    },
+    async open(id) {
+      const g = await store.get(id);
+      if (!g?.approval) {
+        return { ok: false, refusal: notWaitingForApproval('group'), audit: { detail: id } };
       }
-    }
-    const { added, record: after } = await store.addApproval(id, user, deps.now());
-    const approvals: Approval[] = after.approvals.map((a) => ({
-      approverId: a.approverId,
-      at: new Date(a.at),
-    }));
-    const tally = tallyApprovals(approvals, c.required);
-    const counted = { count: tally.count, required: tally.required };
-    if (!added) return { kind: 'duplicate', ...counted };
-    await deps.record(g.plan, `user:${user}`, 'group-approval-recorded', {
-      detail: `group ${g.plan.group} ${id}: ${tally.count} of ${tally.required}`,
-    });
-    if (!tally.satisfied) {
-      await deps.queue.render(id);
-      return { kind: 'recorded', ...counted };
-    }
-    if (!(await store.moveGroup(id, ['awaiting_approval'], 'running')))
-      return { kind: 'already-starting', ...counted };
-    await store.setDecision(id, `Approved by ${tally.approvers.map((u) => `<@${u}>`).join(', ')}.`);
-    await deps.record(g.plan, `user:${user}`, 'group-approved', {
-      detail: `group ${g.plan.group} ${id}: approved by ${tally.approvers.join(', ')}`,
-    });
-    await deps.queue.render(id);
-    await deps.queue.step(id, 0, 0);
-    return { kind: 'approved', ...counted, group: g.plan.group };
-  }
-
-  async function reject(id: string, user: string): Promise<GroupRejectOutcome> {
-    const g = await store.get(id);
-    if (!g?.approval || g.state !== 'awaiting_approval') return { kind: 'not-pending' };
-    if (user === g.plan.requesterId) return { kind: 'requester' };
-    for (const set of g.approval.approverSets) {
-      const who = canApprove({
-        approverId: user,
-        requesterId: undefined,
-        allowSelfApproval: false,
-        approverMembers: await approverMembers(deps.principals, set),
-      });
-      if (!who.ok) return refused(id, user, who.code, refusal(who.code, who.message, set));
-    }
-    if (!(await store.moveGroup(id, ['awaiting_approval'], 'rejected')))
-      return { kind: 'already-decided' };
-    await store.setDecision(id, `Rejected by <@${user}>.`);
-    for (let i = 0; i < g.plan.members.length; i++)
-      await store.moveMember(id, i, ['pending'], 'not_started');
-    await deps.record(g.plan, `user:${user}`, 'group-rejected');
-    await deps.queue.render(id);
-    return { kind: 'rejected', group: g.plan.group };
-  }
-
-  return { approve, reject, expire };
+      const c = g.approval;
+      return {
+        ok: true,
+        held: g,
+        approval: {
+          name: g.plan.group,
+          of: 'group',
+          requesterId: g.plan.requesterId,
+          envs: g.plan.members.map((m) => m.env),
+          allowSelfApproval: !c.forbidSelfApproval,
+          approverLists: c.approverSets,
+          required: c.required,
+          expiresAt: c.expiresAt,
+          audit: { detail: `group ${g.plan.group} ${id}` },
+        },
+      };
+    },
+    stillOpen: async (g, now) =>
+      groupApprovalStillOpen({
+        state: g.state,
+        expiresAt: new Date(g.approval?.expiresAt ?? 0),
+        now: new Date(now),
+      }),
+    async addApproval(g, approverId, at) {
+      const { added, record } = await store.addApproval(g.plan.id, approverId, at);
+      const approvals = record.approvals.map((a) => ({
+        approverId: a.approverId,
+        at: new Date(a.at),
+      }));
+      return { added, approvals };
+    },
+    claim: (g, act) =>
+      store.moveGroup(g.plan.id, ['awaiting_approval'], act === 'approve' ? 'running' : 'rejected'),
+    counted: (g) => queue.render(g.plan.id),
+    async approved(g, _by, tally) {
+      const id = g.plan.id;
+      await store.setDecision(
+        id,
+        `Approved by ${tally.approvers.map((u) => `<@${u}>`).join(', ')}.`,
+      );
+      await queue.render(id);
+      await queue.step(id, 0, 0);
+    },
+    async rejected(g, by) {
+      await store.setDecision(g.plan.id, `Rejected by <@${by}>.`);
+      await noneStarted(g);
+      await queue.render(g.plan.id);
+    },
+    async expire(g) {
+      const id = g.plan.id;
+      if (!(await store.moveGroup(id, ['awaiting_approval'], 'expired'))) return;
+      await store.setDecision(
+        id,
+        'Expired before it had enough approvals. Ask again if it is still needed.',
+      );
+      await noneStarted(g);
+      await deps.record(g.plan, 'policy', 'group-expired');
+      await queue.render(id);
+    },
+  };
 }

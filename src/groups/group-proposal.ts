@@ -7,6 +7,7 @@ import {
   decideRollback,
   evaluateWindows,
   type RollbackDecision,
+  unreadableCrossing,
 } from '../domain/guardrails/index.js';
 import { readStageRollbackFacts, type StageRollbackFacts } from '../guardrails/rollback-facts.js';
 import type { Preview, RollbackService } from '../services/rollback-service.js';
@@ -94,17 +95,7 @@ export function createGroupProposal(deps: GroupProposalDeps) {
       );
     } catch (err) {
       // Fail closed, as for a single rollback: a person has to look.
-      return {
-        targetIsOlderThanPrevious: true,
-        unsafeCrossed: [
-          {
-            executionId: m.ids.currentExecutionId,
-            reasons: [
-              `the releases between could not be read (${(err as Error).message.slice(0, 200)})`,
-            ],
-          },
-        ],
-      };
+      return unreadableCrossing(m.ids.currentExecutionId, (err as Error).message);
     }
   }
 

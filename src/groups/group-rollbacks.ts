@@ -1,8 +1,9 @@
 // Group rollbacks (`/rollback <group>`): propose (group-proposal.ts), start (the requester's
 // click: one decision for the whole group, the group message, and one approval when any member's
-// policy asks), cancel, approve / reject (group-approvals.ts), and the worker's steps through the
-// members (group-steps.ts). Every act is audited. What the group says in Slack is rendered by the
-// render job (src/slack/group-posts.ts); answers are data (group-outcomes.ts).
+// policy asks), cancel, approve / reject (the approvals service, via group-approvals.ts), and the
+// worker's steps through the members (group-steps.ts). Every act is audited. What the group says
+// in Slack is rendered by the render job (src/slack/group-posts.ts); answers are data
+// (group-outcomes.ts).
 import type { AwsClients } from '../aws/aws-clients.js';
 import type { Config } from '../config/config.js';
 import { tallyApprovals } from '../domain/guardrails/index.js';
@@ -10,7 +11,7 @@ import type { RequestState } from '../domain/request-state.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { GroupQueue } from '../jobs/group-queue.js';
 import type { Logger } from '../log.js';
-import type { PrincipalResolver } from '../services/principals.js';
+import type { Approvals } from '../services/approvals.js';
 import type { RollbackService } from '../services/rollback-service.js';
 import type { AttemptAudit } from '../store/audit-stream.js';
 import type { FreezeStore } from '../store/freeze-store.js';
@@ -29,7 +30,8 @@ export interface GroupRollbackDeps {
   queue: GroupQueue;
   aws: AwsClients;
   freezes: FreezeStore;
-  principals: PrincipalResolver;
+  /** The approvals service (src/services/approvals.ts): the group's one approval uses it. */
+  approvals: Approvals;
   audit: AttemptAudit;
   statusMessages: StatusMessages;
   scheduleStatus: (r: { id: string; state: RequestState }) => Promise<void>;
@@ -101,8 +103,9 @@ export function createGroupRollbacks(deps: GroupRollbackDeps) {
       }
     },
 
-    approve: approvals.approve,
-    reject: approvals.reject,
+    approve: (id: string, user: string) => approvals.approve(id, user),
+    /** A group's Reject asks no reason; the rejecter is recorded. */
+    reject: (id: string, user: string) => approvals.reject(id, user),
     /** Worker: the approval's deadline. */
     expire: approvals.expire,
 

@@ -4,15 +4,14 @@
 // `continue` goes on; the last member finishes the group. Every step is audited.
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import { isTerminal, type RequestState } from '../domain/request-state.js';
-import { failureExplanation, type RollbackRequest } from '../domain/rollback-request.js';
+import {
+  failureExplanation,
+  groupSource,
+  type RollbackRequest,
+} from '../domain/rollback-request.js';
 import type { GroupQueue } from '../jobs/group-queue.js';
 import type { RollbackService } from '../services/rollback-service.js';
-import {
-  type GroupPlan,
-  type GroupStore,
-  groupSource,
-  type MemberState,
-} from '../store/group-store.js';
+import type { GroupPlan, GroupStore, MemberState } from '../store/group-store.js';
 import type { StatusMessages } from '../store/status-message-store.js';
 import type { GroupRecorder } from './group-audit.js';
 import { groupSummary } from './group-outcomes.js';

@@ -9,8 +9,9 @@ import {
   evaluateWindows,
   type RollbackDecision,
   type RollbackFacts,
+  unreadableCrossing,
 } from '../domain/guardrails/index.js';
-import type { RollbackRequest } from '../domain/rollback-request.js';
+import { groupOfSource, type RollbackRequest } from '../domain/rollback-request.js';
 import type { Logger } from '../log.js';
 import type {
   DecideRollback,
@@ -37,11 +38,6 @@ export interface GuardrailsDecideDeps {
   now?: () => number;
 }
 
-/** Requests whose `source` is this roll back several environments of a group together. */
-export const GROUP_ROLLBACK_SOURCE = 'group';
-/** A member request started by the group rollback `<id>` (src/groups/). */
-const GROUP_MEMBER_SOURCE = /^group:([0-9A-HJKMNP-TV-Z]{26})$/;
-
 async function stageFacts(
   deps: GuardrailsDecideDeps,
   env: EnvironmentConfig,
@@ -64,17 +60,7 @@ async function stageFacts(
       { err: { message: (err as Error).message }, requestId: request.id },
       'guardrails: could not read the releases a rollback crosses',
     );
-    return {
-      targetIsOlderThanPrevious: true,
-      unsafeCrossed: [
-        {
-          executionId: t.currentExecutionId,
-          reasons: [
-            `the releases between could not be read from AWS (${(err as Error).message.slice(0, 200)})`,
-          ],
-        },
-      ],
-    };
+    return unreadableCrossing(t.currentExecutionId, (err as Error).message);
   }
 }
 
@@ -88,7 +74,7 @@ export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollba
   const now = deps.now ?? Date.now;
   return async ({ request, env, known, dryRun }): Promise<PolicyDecision> => {
     const at = new Date(now());
-    const groupId = GROUP_MEMBER_SOURCE.exec(request.source)?.[1];
+    const groupId = groupOfSource(request.source);
     const [facts, freezes] = await Promise.all([
       stageFacts(deps, env, request, known),
       deps.freezes.list(at.getTime()),
@@ -98,7 +84,7 @@ export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollba
         request.requestedBy.kind === 'user'
           ? { kind: 'user', id: request.requestedBy.id }
           : { kind: 'auto', reason: request.requestedBy.reason },
-      isGroupRollback: request.source === GROUP_ROLLBACK_SOURCE || groupId !== undefined,
+      isGroupRollback: groupId !== undefined,
       targetIsOlderThanPrevious: facts.targetIsOlderThanPrevious,
       unsafeCrossed: facts.unsafeCrossed,
       ...(request.target.targetBad ? { targetBad: request.target.targetBad } : {}),

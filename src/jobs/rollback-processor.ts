@@ -4,6 +4,7 @@
 import { type Account, type AwsClients, accountOf } from '../aws/aws-clients.js';
 import { AwsCallError } from '../aws/aws-errors.js';
 import type { Config } from '../config/config.js';
+import { ACTIVE_STATES } from '../domain/request-state.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { Logger } from '../log.js';
 import { afterUrgent, urgently } from '../runtime/urgency.js';
@@ -134,7 +135,7 @@ async function claim(
 
 async function execute(deps: ProcessorDeps, data: RollbackJobData): Promise<string> {
   const found = await deps.store.get(data.requestId);
-  if (found?.state !== 'queued' && found?.state !== 'running') return 'not runnable';
+  if (!found || !ACTIVE_STATES.includes(found.state)) return 'not runnable';
   if (found.awsExecutionId || found.stoppedDeploymentId) {
     // Re-delivered: start a fresh follow chain (a unique check number; old ids may linger).
     await deps.queue.addFollow(found.id, Date.now(), deps.followDelayMs);

@@ -6,15 +6,15 @@ import { accountOf } from '../aws/aws-clients.js';
 import { readAlarms } from '../aws/cloudwatch-adapter.js';
 import { deploymentFacts, pipelineReleaseFacts, pipelineStageOrder } from '../aws/release-facts.js';
 import type { EnvironmentConfig } from '../config/config.js';
+import { propagationCandidates, runsBadRevision } from '../domain/reactions/propagation.js';
+import { recoveryStatus } from '../domain/reactions/recovery.js';
 import { describeDeployRevision, type SourceRevision } from '../domain/releases.js';
 import type { RecoveryCheckJob } from '../jobs/queues.js';
 import type { ThreadRef } from '../store/reaction-store.js';
 import { ReactionBusy, type ReactionContext, whereOf } from './context.js';
 import { updateFeed } from './deploy-feed.js';
 import { startHealthProbe } from './health-probe.js';
-import { propagationCandidates, runsBadRevision } from './propagation.js';
 import type { PropagationOfferView, ReactionNotice } from './reaction-notices.js';
-import { recoveryStatus } from './recovery.js';
 
 /** How long a recovery report waits for the failure's notification thread to exist. */
 const THREAD_WAIT_MS = 30_000;

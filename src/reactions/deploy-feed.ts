@@ -2,9 +2,13 @@
 // (started → succeeded → bake passed, or failed). Steps only move forward, so duplicates and
 // out-of-order events (SUCCEEDED before STARTED) neither flood the channel nor go backwards.
 import type { EnvironmentConfig } from '../config/config.js';
+import {
+  advancesFeed,
+  type FeedStep,
+  feedRepliesInThread,
+} from '../domain/reactions/feed-state.js';
 import type { SourceRevision } from '../domain/releases.js';
 import { ReactionBusy, type ReactionContext, whereOf } from './context.js';
-import { advancesFeed, type FeedStep, feedRepliesInThread } from './feed-state.js';
 import type { ReactionNotice } from './reaction-notices.js';
 
 const KIND = 'feed';

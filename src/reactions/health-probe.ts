@@ -14,10 +14,10 @@ export const DEFAULT_HEALTH_PROBE: HealthProbeTimings = {
   timeoutMs: 5_000,
 };
 
-export type ProbeResult = { ok: true; status: number } | { ok: false; said: string };
+type ProbeResult = { ok: true; status: number } | { ok: false; said: string };
 
 /** One GET of exactly `url`; 200 is healthy, anything else (3xx included) is not. */
-export async function probeOnce(url: string, timeoutMs: number): Promise<ProbeResult> {
+async function probeOnce(url: string, timeoutMs: number): Promise<ProbeResult> {
   try {
     const res = await fetch(url, {
       method: 'GET',
@@ -65,12 +65,22 @@ export async function checkHealth(ctx: ReactionContext, job: HealthProbeJob): Pr
   try {
     const p = await ctx.store.progress('health', key);
     if (!p.startedAt || p.done) return;
-    const attempts = Number(p.attempts ?? '0') + 1;
-    const result = await probeOnce(env.healthUrl, t.timeoutMs);
-    await ctx.store.record('health', key, { attempts: String(attempts) });
+    // The last probe's report, when Slack could not take it yet (the job runs again at its slot
+    // in the channel's line): reported as it was, never probed again.
+    const probed = p.result ? (JSON.parse(p.result) as ProbeResult) : undefined;
+    const attempts = Number(p.attempts ?? '0') + (probed ? 0 : 1);
+    const result = probed ?? (await probeOnce(env.healthUrl, t.timeoutMs));
+    if (!probed) await ctx.store.record('health', key, { attempts: String(attempts) });
     if (!result.ok && attempts < t.attempts) {
       await ctx.timers.healthProbe(job, t.everyMs, `a${attempts}`);
       return;
+    }
+    const probedAt = probed ? Number(p.probedAt) : ctx.now();
+    if (!probed) {
+      await ctx.store.record('health', key, {
+        result: JSON.stringify(result),
+        probedAt: String(probedAt),
+      });
     }
     const thread = p.thread ? (JSON.parse(p.thread) as ThreadRef) : undefined;
     await ctx.slack.post(
@@ -80,7 +90,7 @@ export async function checkHealth(ctx: ReactionContext, job: HealthProbeJob): Pr
         env: env.name,
         url: env.healthUrl,
         attempts,
-        afterMs: ctx.now() - Number(p.startedAt),
+        afterMs: probedAt - Number(p.startedAt),
         ...(result.ok ? { outcome: 'healthy' } : { outcome: 'unhealthy', said: result.said }),
       },
       { ...(thread ? { threadTs: thread.ts } : {}), key: `health|${key}` },

@@ -2,8 +2,8 @@
 // what happened and what is shown; src/slack words it (src/slack/blocks/reaction-messages.ts,
 // failure-notification.ts, health-report.ts) and posts it (src/slack/reaction-poster.ts), paced
 // per channel. Outside text in these fields is made inert there.
+import type { FeedStep } from '../domain/reactions/feed-state.js';
 import type { SourceRevision } from '../domain/releases.js';
-import type { FeedStep } from './feed-state.js';
 
 export interface AlarmView {
   name: string;

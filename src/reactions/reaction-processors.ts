@@ -26,10 +26,11 @@ import { createReactionStore } from '../store/reaction-store.js';
 import type { RedisConnection } from '../store/redis.js';
 import type { StatusMessages } from '../store/status-message-store.js';
 import { checkRecovery, escalateFailedRollback, rollbackSucceeded } from './after-rollback.js';
+import { bakeEnded } from './bake-watch.js';
 import { type HealthProbeTimings, ReactionBusy, type ReactionContext } from './context.js';
+import { settleNotification } from './failure-notification.js';
 import { checkHealth, DEFAULT_HEALTH_PROBE } from './health-probe.js';
-import { settleNotification } from './incident.js';
-import { bakeEnded, reactToEvent } from './react-to-event.js';
+import { reactToEvent } from './react-to-event.js';
 import type { ReactionPoster } from './reaction-notices.js';
 
 export interface ReactionProcessorsDeps {
@@ -48,8 +49,8 @@ export interface ReactionProcessorsDeps {
   /** The reaction-timers queue (src/jobs/reaction-timers.ts). */
   timers: ReactionTimers;
   log: Logger;
-  /** Clock; default Date.now. */
-  now?: () => number;
+  /** The clock every reaction reads (the composition's). */
+  now: () => number;
   /** Wall-clock delay of the bake window's end check. Default: each environment's `bake`. */
   bakeCheckDelayMs?: number;
   /** How often an automatic rollback's request is looked at. Default 5000 ms. */
@@ -96,7 +97,7 @@ export function createReactionProcessors(deps: ReactionProcessorsDeps): Reaction
       healthProbe: { ...DEFAULT_HEALTH_PROBE, ...deps.healthProbe },
     },
     log: deps.log,
-    now: deps.now ?? Date.now,
+    now: deps.now,
   };
 
   /** RetryLater (a Slack 429, a full channel line) and a busy occurrence: said, then later. */

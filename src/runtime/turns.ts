@@ -4,9 +4,8 @@
 // request arriving meanwhile would wait for its ack behind it. Work that awaits `nextTurn()` is
 // let through in arrival order, never in the turn that asked, and only for about SLICE_MS of
 // each turn of the loop: then the loop reads (and acks) what arrived, and the next slice goes on.
-// One waiter per turn was tried first: it kept acks fast, but under a burst of events every
-// AWS call of every reaction waited behind all the others, a turn each (detection → action
-// p50 went from 40 to 400 ms).
+// Not one waiter per turn: under a burst of events every AWS call of every reaction would wait
+// behind all the others, a turn each (bench/README.md, third round).
 const SLICE_MS = 2;
 const waiting: Array<() => void> = [];
 let draining = false;

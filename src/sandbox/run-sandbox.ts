@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { freePort, startRedisServer } from '../../scripts/lib/redis-server.mjs';
-import { startBot } from '../bot.js';
+import { startBot } from '../app/start-bot.js';
 import { loadEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import { createLogger } from '../log.js';

@@ -1,9 +1,13 @@
 // Who is in a list of principals (user ids and user groups): the port approvals and permissions
 // ask, failing closed. Resolved through Slack by src/slack/principals.ts.
+import { CodedError } from '../domain/errors.js';
 
 /** Slack could not say who is in a user group: nobody is let in through it. */
-export class PrincipalsUnavailableError extends Error {
-  readonly code = 'APPROVERS_UNAVAILABLE';
+export class PrincipalsUnavailableError extends CodedError {
+  constructor(message: string) {
+    super('APPROVERS_UNAVAILABLE', message);
+    this.name = 'PrincipalsUnavailableError';
+  }
 }
 
 export interface PrincipalResolver {

@@ -1,4 +1,5 @@
-// The guardrails hook: the policy issue plugs its decision in here. Default: allow.
+// The one decision's port: what the rollback service asks before a request moves on (the
+// guardrails answer it, src/guardrails/guardrails-decide.ts). Required: there is no default.
 import type { ActionOutputVariables, ExecutionDetail } from '../aws/codepipeline-adapter.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import type { PipelineRelease } from '../domain/releases.js';
@@ -38,5 +39,3 @@ export type DecideRollback = (ctx: {
    */
   dryRun?: boolean;
 }) => PolicyDecision | Promise<PolicyDecision>;
-
-export const allowAll: DecideRollback = () => ({ kind: 'allow' });

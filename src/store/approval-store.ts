@@ -1,6 +1,7 @@
-// What an approval flow needs in Redis, keyed by request id: the policy's decision (the case),
-// the approvals given (each approver once, atomically), the one-time claim that queues the
-// request, and where the approval post lives in Slack.
+// What a single request's approval needs in Redis, keyed by request id: the policy's decision
+// (the case), the approvals given (each approver once, atomically), the one-time claim that
+// decides it (approve or reject: src/services/approvals-requests.ts), and where its approval card
+// lives in Slack.
 //
 //   <prefix>:guard:case:<request id>       JSON ApprovalCase
 //   <prefix>:guard:approvals:<request id>  hash: approver → JSON { at, binding } (lua/add-approval-1.lua)
@@ -79,10 +80,11 @@ export function createApprovalStore(redis: RedisConnection, prefix: string) {
         ? { recorded: true, approvals }
         : { recorded: false, reason: 'already-approved', approvals };
     },
-    /** True for exactly one caller: the one that queues the request. */
+    /** True for exactly one caller, approve or reject: the one that decides the request. */
     async claimDecision(id: string, by: string): Promise<boolean> {
       return (await redis.set(k('decided', id), by, 'PX', TTL_MS, 'NX')) === 'OK';
     },
+    /** Gives the claim back when deciding failed (the request can be approved again). */
     async releaseDecision(id: string): Promise<void> {
       await redis.del(k('decided', id));
     },

@@ -5,6 +5,7 @@
 // through appendAudit. The status follower reads it as a consumer group (followAudit).
 import type { RequestState } from '../domain/request-state.js';
 import { fieldsOf, type RedisConnection } from './redis.js';
+import { redisReplyCode } from './redis-errors.js';
 import { healthOf } from './redis-health.js';
 
 /** Approximate cap on the stream's entries (XADD MAXLEN ~), for every writer. */
@@ -122,7 +123,7 @@ export function followAudit(
       try {
         await connection.xgroup('CREATE', key, group, from, 'MKSTREAM');
       } catch (err) {
-        if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+        if (redisReplyCode(err) !== 'BUSYGROUP') throw err;
       }
     },
     async read(cursor) {
@@ -141,7 +142,7 @@ export function followAudit(
           cursor,
         )) as typeof res;
       } catch (err) {
-        if ((err as Error).message.startsWith('NOGROUP')) return 'group-gone';
+        if (redisReplyCode(err) === 'NOGROUP') return 'group-gone';
         throw err;
       }
       return (res?.[0]?.[1] ?? []).map(([entry, flat]) => {

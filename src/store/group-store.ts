@@ -189,6 +189,3 @@ export function createGroupStore(redis: RedisConnection, prefix: string) {
 }
 
 export type GroupStore = ReturnType<typeof createGroupStore>;
-
-/** The `source` of a member request started by group `groupId`: how the request names its group. */
-export const groupSource = (groupId: string) => `group:${groupId}`;

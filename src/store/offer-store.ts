@@ -14,7 +14,7 @@ export interface Offer {
   stage?: string;
   /** The release being rolled back, when known (a failing execution or deployment). */
   currentId?: string;
-  /** The proposed target (execution id or sha prefix); absent = the engine's default. */
+  /** The proposed target (execution id or sha prefix); absent = the default target. */
   to?: string;
   reason?: string;
   /** Who created it: a user id, or 'bot'. */

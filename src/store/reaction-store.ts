@@ -11,7 +11,7 @@
 //   <prefix>:reactions:recovering:<env>      set of rollback ids whose recovery is watched
 //
 // Kept a week (a bake window a week past its end).
-import type { BakeWindow } from '../domain/bake-window.js';
+import type { BakeWindow } from '../domain/reactions/bake-window.js';
 import { acquireLock, type Release } from './locks.js';
 import type { RedisConnection } from './redis.js';
 import { scriptsOf } from './scripts.js';
@@ -63,8 +63,8 @@ export function createReactionStore(redis: RedisConnection, prefix: string) {
         : undefined;
     },
     /**
-     * Opens the window unless this release's or a newer release's is already there (the rule of
-     * replacesWindow(), atomic in Lua).
+     * Opens the window unless this release's or a newer release's is already there (atomic in
+     * Lua: lua/open-bake-window-1.lua).
      */
     async openBakeWindow(w: BakeWindow): Promise<boolean> {
       const ttl = Math.ceil(w.bakeMs / 1000) + WEEK_S;

@@ -5,6 +5,7 @@
 // reconnect attempt of each connection printed a line, or a plain-text stack when nothing listened.
 import type { Redis } from 'ioredis';
 import { type Logger, scrubSecrets } from '../log.js';
+import { isConnectionError } from './redis-errors.js';
 
 /** What the outage log has to say; undefined when a failure is only counted. */
 export type OutageNote =
@@ -92,34 +93,6 @@ export function createOutageLog(opts: { now: () => number; everyMs?: number }): 
     },
     isDown: () => outage !== undefined,
   };
-}
-
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
-/** A lost, refused or not-yet-ready connection, as ioredis and BullMQ word it. */
-export function isConnectionError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const { code } = err as { code?: unknown };
-  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
-  if (err.name === 'MaxRetriesPerRequestError' || err.name === 'ConnectionClosedError') return true;
-  const m = err.message;
-  return (
-    m === 'Connection is closed.' ||
-    m.startsWith("Stream isn't writeable") ||
-    m.startsWith('LOADING ') ||
-    m.includes('Command timed out') ||
-    [...CONNECTION_CODES].some((c) => m.includes(c))
-  );
 }
 
 let lastOutageAt: number | undefined;

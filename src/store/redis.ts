@@ -1,6 +1,7 @@
 // Redis connections and the start-up guard. BullMQ needs two kinds of connection:
 // blocking workers (maxRetriesPerRequest: null) and request-path producers that fail fast.
 import { Redis, type RedisOptions } from 'ioredis';
+import { CodedError } from '../domain/errors.js';
 import type { RedisHealth } from './redis-health.js';
 
 export type ConnectionRole = 'worker' | 'request';
@@ -80,10 +81,12 @@ export function createRedis(
   return watched(new WatchedRedis(url, options), opts.health, opts.label ?? role);
 }
 
-export class RedisUnsuitableError extends Error {
-  readonly code = 'REDIS_UNSUITABLE';
+export class RedisUnsuitableError extends CodedError {
   constructor(readonly problems: string[]) {
-    super(`Redis is not suitable for rollback-bot:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    super(
+      'REDIS_UNSUITABLE',
+      `Redis is not suitable for rollback-bot:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
     this.name = 'RedisUnsuitableError';
   }
 }

@@ -1,6 +1,6 @@
 // RollbackRequest ⇄ Redis hash fields. Flat strings; nested parts as JSON.
 import { isRequestState } from '../domain/request-state.js';
-import type { RollbackRequest } from '../domain/rollback-request.js';
+import { isRequestSource, type RollbackRequest } from '../domain/rollback-request.js';
 
 const NUMBER_FIELDS = [
   'createdAt',
@@ -42,6 +42,7 @@ export function encodeRequest(r: RollbackRequest, targetKey: string): Record<str
 
 export function decodeRequest(h: Record<string, string>): RollbackRequest | undefined {
   if (!h.id || !h.state || !isRequestState(h.state)) return undefined;
+  if (!h.source || !isRequestSource(h.source)) return undefined;
   const r: RollbackRequest = {
     id: h.id,
     env: h.env ?? '',
@@ -49,7 +50,7 @@ export function decodeRequest(h: Record<string, string>): RollbackRequest | unde
     state: h.state,
     target: JSON.parse(h.target ?? '{}'),
     requestedBy: JSON.parse(h.requestedBy ?? '{}'),
-    source: h.source ?? '',
+    source: h.source,
     createdAt: Number(h.createdAt),
     updatedAt: Number(h.updatedAt ?? h.createdAt),
     retries: Number(h.retries ?? 0),

@@ -10,6 +10,7 @@ import {
 } from '../domain/request-state.js';
 import {
   type Requester,
+  type RequestSource,
   type RollbackRequest,
   type RollbackTarget,
   targetKey,
@@ -39,7 +40,7 @@ export interface NewRequest {
   target: RollbackTarget;
   requestedBy: Requester;
   reason?: string;
-  source: string;
+  source: RequestSource;
 }
 
 export interface ChangeOptions {

@@ -66,6 +66,32 @@ describe('manual rollback from Slack', () => {
     expect(JSON.stringify(answer.blocks)).toContain('How to use /rollback');
   });
 
+  it('Cancel spends the confirmation, also on one posted before its id was renamed', async () => {
+    // rollback.cancel_draft is what the Cancel button carried before "draft" became "offer";
+    // confirmations already posted in a workspace still carry it.
+    for (const [user, cancelId] of [
+      [ONCALL, 'rollback.cancel_offer'],
+      ['U0ONCALL2', 'rollback.cancel_draft'],
+    ] as const) {
+      const cmd = await h.slack.client.command('/rollback', 'prod-us', { user, channel: PROD });
+      const confirmation = await cmd.waitForResponse('Review this rollback', { timeoutMs: 10_000 });
+      const keptCopy = structuredClone(confirmation);
+      const cancel = confirmation.blocks
+        ?.flatMap(
+          (b) => ((b as { elements?: unknown[] }).elements ?? []) as { action_id?: string }[],
+        )
+        .find((e) => e.action_id === 'rollback.cancel_offer');
+      expect(cancel).toBeDefined();
+      cancel!.action_id = cancelId;
+      await h.slack.client.click(confirmation, cancelId, { user });
+      await h.slack.client.waitForEphemeral(user, 'Rollback not started.');
+      // The offer is closed: its Roll back button, clicked from a copy, starts nothing.
+      await h.slack.client.click(keptCopy, 'rollback.confirm', { user });
+      await h.slack.client.waitForEphemeral(user, /nothing was rolled back from it/);
+    }
+    expect(h.aws.control.calls({ operation: 'RollbackStage' })).toHaveLength(0);
+  });
+
   it('a double click starts one rollback', async () => {
     const cmd = await h.slack.client.command('/rollback', 'prod-us', {
       user: ONCALL,

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
-import { type RunningBot, startBot } from '../../src/bot.js';
+import { type RunningBot, startBot } from '../../src/app/start-bot.js';
 import { type Env, loadEnv } from '../../src/config/env.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
@@ -46,6 +46,8 @@ export function testBotEnv(p: {
   awsUrl: string;
   prefix: string;
   eventsSecret?: string;
+  /** Default the run's Redis. */
+  redisUrl?: string;
 }): Env {
   return loadEnv({
     SLACK_BOT_TOKEN: p.botToken,
@@ -53,7 +55,7 @@ export function testBotEnv(p: {
     SLACK_API_URL: p.slackApiUrl,
     SLACK_TEAM_ID: 'T0SANDBOX',
     SLACK_APP_ID: 'A0ROLLBACK',
-    REDIS_URL: inject('redisUrl'),
+    REDIS_URL: p.redisUrl ?? inject('redisUrl'),
     REDIS_PREFIX: p.prefix,
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL: p.awsUrl,

@@ -10,10 +10,10 @@
 //   back from or was marked bad in this place (domain/stage-releases.ts).
 // `rollbacksDuringFreeze: deny` blocks every rollback, automatic ones too, and names who can
 // lift the freeze. Automatic rollbacks are otherwise not held unless `holdAutomatic`: then the
-// same rules apply to them as to manual ones.
+// same rules apply to them as to manual ones. Facts that cannot be read fail closed
+// (`unreadableCrossing`).
 
-import type { EnvironmentConfig } from '../../config/config.js';
-import type { ApprovalRule } from '../../config/schema.js';
+import type { ApprovalRule, EnvironmentConfig } from '../../config/config.js';
 import type { Blackout } from './deploy-windows.js';
 import { activeFreezes, type Freeze } from './freezes.js';
 import type { UnsafeRelease } from './rollback-safety.js';
@@ -31,6 +31,26 @@ export interface RollbackFacts {
   unsafeCrossed: readonly UnsafeRelease[];
   /** The target is bad in this stage or group: why. */
   targetBad?: readonly string[];
+}
+
+/**
+ * The facts of a rollback whose crossed releases could not be read: it fails closed. It counts as
+ * older than the previous release and as crossing an unsafe release (the current one, saying
+ * why), so the policy asks a person to look, for a single rollback and a group's member alike.
+ */
+export function unreadableCrossing(
+  currentExecutionId: string,
+  error: string,
+): Pick<RollbackFacts, 'targetIsOlderThanPrevious'> & { unsafeCrossed: UnsafeRelease[] } {
+  return {
+    targetIsOlderThanPrevious: true,
+    unsafeCrossed: [
+      {
+        executionId: currentExecutionId,
+        reasons: [`the releases between could not be read from AWS (${error.slice(0, 200)})`],
+      },
+    ],
+  };
 }
 
 export interface FreezeState {

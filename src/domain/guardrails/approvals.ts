@@ -1,11 +1,17 @@
-// Who may approve, how approvals add up, and whether an approval still applies when it is used.
-// Each refusal has a code for the audit and a sentence for the person who clicked.
+// Who may approve or reject, how approvals add up, and whether an approval is still open when it
+// is used: for a single request and a group rollback alike. Each refusal has a code for the audit
+// and a sentence, in plain words, for the person who clicked (slack/ adds who may instead).
 import type { RequestState } from '../request-state.js';
 
-export type ApprovalRefusalCode =
+/** Refusals about the person who clicked: someone else may. */
+export type PersonRefusalCode =
   | 'self-approval'
+  | 'requester-rejects'
   | 'approvers-unavailable'
-  | 'not-an-approver'
+  | 'not-an-approver';
+
+/** Refusals because the approval moved on: nobody may any more (a stale click). */
+export type StaleApprovalCode =
   | 'expired'
   | 'cancelled'
   | 'rejected'
@@ -13,15 +19,23 @@ export type ApprovalRefusalCode =
   | 'superseded'
   | 'target-changed';
 
-export type ApprovalCheck =
-  | { ok: true }
-  | { ok: false; code: ApprovalRefusalCode; message: string };
+export type ApprovalRefusalCode = PersonRefusalCode | StaleApprovalCode;
 
-const refuse = (code: ApprovalRefusalCode, message: string): ApprovalCheck => ({
-  ok: false,
-  code,
-  message,
-});
+/** A rule's answer: yes, or which refusal and why. */
+export type ApprovalCheck<Code extends ApprovalRefusalCode = ApprovalRefusalCode> =
+  | { ok: true }
+  | ApprovalRefusal<Code>;
+
+export interface ApprovalRefusal<Code extends ApprovalRefusalCode = ApprovalRefusalCode> {
+  ok: false;
+  code: Code;
+  message: string;
+}
+
+const refuse = <Code extends ApprovalRefusalCode>(
+  code: Code,
+  message: string,
+): ApprovalRefusal<Code> => ({ ok: false, code, message });
 
 export interface CanApproveInput {
   approverId: string;
@@ -44,7 +58,7 @@ export function canApprove({
   allowSelfApproval,
   forbidSelfApproval = false,
   approverMembers,
-}: CanApproveInput): ApprovalCheck {
+}: CanApproveInput): ApprovalCheck<PersonRefusalCode> {
   if (requesterId !== undefined && approverId === requesterId) {
     if (forbidSelfApproval || !allowSelfApproval) {
       return refuse(
@@ -61,6 +75,76 @@ export function canApprove({
   }
   if (!approverMembers.has(approverId)) {
     return refuse('not-an-approver', 'You are not an approver for this environment.');
+  }
+  return { ok: true };
+}
+
+/** An environment named `prod…` never lets the requester approve, whatever the config says. */
+export function forbidsSelfApproval(envName: string): boolean {
+  return /^prod(\b|-|$)/.test(envName);
+}
+
+/** What is approved: one request, or a group rollback (it spans environments). */
+export type ApprovalOf = 'request' | 'group';
+
+export interface MayDecideInput {
+  act: 'approve' | 'reject';
+  userId: string;
+  /** Undefined for automatic rollbacks (no person asked). */
+  requesterId: string | undefined;
+  of: ApprovalOf;
+  /** The environments the approval is for: a prod one never lets the requester approve. */
+  envs: readonly string[];
+  /** The environment's approval.allowSelfApproval; a group rollback never allows it. */
+  allowSelfApproval: boolean;
+  /**
+   * The members of each approver list the person must be on: one list for a request, one per
+   * member whose policy asked for a group. 'unavailable' when Slack could not say (fail closed).
+   */
+  approverMembers: ReadonlyArray<ReadonlySet<string> | 'unavailable'>;
+}
+
+export type MayDecide =
+  | { ok: true }
+  | {
+      ok: false;
+      code: PersonRefusalCode;
+      message: string;
+      /** Which approver list refused (its approvers may instead). */
+      list: number;
+    };
+
+/**
+ * Who may approve or reject: an approver on every list, failing closed when a list cannot be read
+ * or there is none; the requester never rejects (they cancel instead) and approves only where
+ * self-approval is allowed: never in prod, never a group rollback.
+ */
+export function mayDecide(input: MayDecideInput): MayDecide {
+  const { act, userId, requesterId, of } = input;
+  const group = of === 'group';
+  if (act === 'reject' && requesterId !== undefined && userId === requesterId) {
+    return {
+      ok: false,
+      code: 'requester-rejects',
+      message: `You asked for this ${group ? 'group rollback' : 'rollback'}; another approver decides.`,
+      list: 0,
+    };
+  }
+  const lists = input.approverMembers.length > 0 ? input.approverMembers : [new Set<string>()];
+  for (const [list, members] of lists.entries()) {
+    const who = canApprove({
+      approverId: userId,
+      requesterId: act === 'approve' ? requesterId : undefined,
+      allowSelfApproval: !group && input.allowSelfApproval,
+      forbidSelfApproval: group || input.envs.some(forbidsSelfApproval),
+      approverMembers: members,
+    });
+    if (who.ok) continue;
+    const message =
+      group && who.code === 'not-an-approver'
+        ? 'You are not an approver for every environment in this group.'
+        : who.message;
+    return { ok: false, code: who.code, message, list };
   }
   return { ok: true };
 }
@@ -115,6 +199,38 @@ export interface ApprovalValidityInput {
   now: Date;
 }
 
+/** Nothing is waiting for approval under this id (never asked, or its records are gone). */
+export function notWaitingForApproval(of: ApprovalOf): ApprovalRefusal<'not-pending'> {
+  return refuse(
+    'not-pending',
+    `This ${of === 'group' ? 'group rollback' : 'request'} is not waiting for approval.`,
+  );
+}
+
+/** The request's environment is no longer in the configuration: nobody can approve it. */
+export function environmentGone(env: string): ApprovalRefusal<'not-pending'> {
+  return refuse('not-pending', `${env} is no longer configured.`);
+}
+
+/** Whether a group rollback's one approval may still be decided: it waits, and it is in time. */
+export function groupApprovalStillOpen(input: {
+  /** The group's state, as the group record names it. */
+  state: string;
+  expiresAt: Date;
+  now: Date;
+}): ApprovalCheck<StaleApprovalCode> {
+  if (input.state !== 'awaiting_approval') {
+    return refuse(
+      'not-pending',
+      `This group rollback is no longer waiting for approval (it is ${input.state.replace('_', ' ')}).`,
+    );
+  }
+  if (input.now >= input.expiresAt) {
+    return refuse('expired', 'This group rollback expired before it was approved; ask again.');
+  }
+  return { ok: true };
+}
+
 /** Whether an approval given for `binding` may still move the request on. */
 export function approvalStillValid({
   binding,
@@ -122,7 +238,7 @@ export function approvalStillValid({
   expiresAt,
   state,
   now,
-}: ApprovalValidityInput): ApprovalCheck {
+}: ApprovalValidityInput): ApprovalCheck<StaleApprovalCode> {
   if (state === 'cancelled') return refuse('cancelled', 'The requester cancelled this rollback.');
   if (state === 'expired' || (state === 'awaiting_approval' && now >= expiresAt)) {
     return refuse('expired', 'This request expired before it was approved; ask again.');

@@ -74,11 +74,6 @@ export function stageLockTransitionReason({ lock, env, stage, causes }: StageRea
   return sanitiseTransitionReason([DEPLOY_BLOCK_MARKER, ...groups].join(' '));
 }
 
-/** The DisableStageTransition reason for a deploy block alone: marker, then each cause. */
-export function deployBlockTransitionReason(causes: readonly BlockCause[]): string {
-  return sanitiseTransitionReason([DEPLOY_BLOCK_MARKER, ...causes.map(causeText)].join(' '));
-}
-
 /**
  * The reason once a post-rollback lock is added to what the transition says now: the deploy-block
  * causes of an own reason are kept (the next pass rewrites them anyway), an older lock is replaced.

@@ -42,16 +42,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** True when Intl knows the zone. */
-export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** What a clock in `timeZone` shows at `instant`, with the short weekday name (Mon…Sun). */
 export function wallClock(instant: Date, timeZone: string): LocalDateTime & { weekday: string } {
   const parts = formatter(timeZone).formatToParts(instant);

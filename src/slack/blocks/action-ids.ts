@@ -5,8 +5,8 @@ export const ACTION = {
   openPicker: 'rollback.open_picker', // value: offer id
   viewDiff: 'rollback.view_diff', // value: offer id
   dismiss: 'rollback.dismiss', // value: offer id
-  confirmRequest: 'rollback.confirm', // value: draft id (confirmation before a manual rollback)
-  cancelDraft: 'rollback.cancel_draft', // value: draft id
+  confirmRequest: 'rollback.confirm', // value: offer id (confirmation before a manual rollback)
+  cancelOffer: 'rollback.cancel_offer', // value: offer id (the confirmation's Cancel)
   approve: 'rollback.approve', // value: request id
   reject: 'rollback.reject', // value: request id
   cancelRequest: 'rollback.cancel', // value: request id
@@ -20,6 +20,15 @@ export const ACTION = {
   groupReject: 'group.reject', // value: group id
   unlockStage: 'guard.unlock', // value: waiting-release notice id (a release waiting at a locked stage)
   stopHeldDeploy: 'guard.stop_deploy', // value: held-deploy id (a CodeDeploy deploy started while blocked)
+} as const;
+
+/**
+ * Ids the bot no longer puts on a button but still answers: an id is part of the wire contract
+ * with messages already posted in a workspace, so a confirmation posted before a rename keeps
+ * working. Each maps to the id that replaced it; the listener map registers both.
+ */
+export const RETIRED_ACTION = {
+  'rollback.cancel_draft': ACTION.cancelOffer, // the Cancel button before "draft" became "offer"
 } as const;
 
 export const VIEW = {

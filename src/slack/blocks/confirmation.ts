@@ -162,7 +162,7 @@ export function confirmationMessage(input: ConfirmationInput): SlackMessage {
         : []),
       {
         type: 'button',
-        action_id: ACTION.cancelDraft,
+        action_id: ACTION.cancelOffer,
         text: { type: 'plain_text', text: 'Cancel' },
         value: input.offerId,
       },

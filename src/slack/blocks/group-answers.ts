@@ -1,12 +1,10 @@
 // What a person is told, privately, after a click on a group rollback's buttons: the group flow's
-// outcomes (src/groups/group-outcomes.ts) in words. Pure.
-import type {
-  GroupApproveOutcome,
-  GroupRefusal,
-  GroupRejectOutcome,
-  GroupStartOutcome,
-} from '../../groups/group-outcomes.js';
-import { mention } from './format.js';
+// outcomes (src/groups/group-outcomes.ts) and, for Approve and Reject, the approvals service's
+// (src/services/approvals-outcomes.ts, refusals worded as for a request: approval-answers.ts), in
+// words. Pure.
+import type { GroupStartOutcome } from '../../groups/group-outcomes.js';
+import type { ApproveOutcome, RejectOutcome } from '../../services/approvals-outcomes.js';
+import { progress, refusalAnswer } from './approval-answers.js';
 
 export function groupStartAnswer(o: GroupStartOutcome): string {
   switch (o.kind) {
@@ -27,40 +25,32 @@ export function groupStartAnswer(o: GroupStartOutcome): string {
 
 export const GROUP_CANCELLED_ANSWER = 'Group rollback not started.';
 
-/** A refusal, and who may approve instead when it is about the person. */
-function refusalAnswer(r: GroupRefusal): string {
-  const instead = r.approvers
-    ? ` Approvers: ${r.approvers.map(mention).join(', ') || 'none configured'}.`
-    : '';
-  return `:no_entry: ${r.message}${instead}`;
-}
-
-export function groupApproveAnswer(o: GroupApproveOutcome): string {
+export function groupApproveAnswer(o: ApproveOutcome): string {
   switch (o.kind) {
     case 'refused':
+    case 'stale':
       return refusalAnswer(o);
     case 'duplicate':
-      return `You already approved this group rollback (${o.count} of ${o.required}); it counts once.`;
+      return `You already approved this group rollback (${progress(o)}); it counts once.`;
     case 'recorded':
-      return `:ballot_box_with_check: Approval recorded (${o.count} of ${o.required}).`;
-    case 'already-starting':
-      return `:ballot_box_with_check: Approval recorded (${o.count} of ${o.required}); the group rollback is already starting.`;
+      return `:ballot_box_with_check: Approval recorded (${progress(o)}).`;
+    case 'already-deciding':
+      return `:ballot_box_with_check: Approval recorded (${progress(o)}); the group rollback is already starting.`;
     case 'approved':
-      return `:white_check_mark: Approved (${o.count} of ${o.required}). The group rollback of ${o.group} is starting.`;
+      return `:white_check_mark: Approved (${progress(o)}). The group rollback of ${o.name} is starting.`;
   }
 }
 
-export function groupRejectAnswer(o: GroupRejectOutcome): string {
+/** A reject too late, or from the requester, is told plainly; other refusals say who may. */
+export function groupRejectAnswer(o: RejectOutcome): string {
   switch (o.kind) {
+    case 'stale':
+      return o.message;
     case 'refused':
-      return refusalAnswer(o);
-    case 'not-pending':
-      return 'This group rollback is not waiting for approval.';
-    case 'requester':
-      return 'You asked for this group rollback; another approver decides.';
+      return o.code === 'requester-rejects' ? o.message : refusalAnswer(o);
     case 'already-decided':
       return 'Already decided.';
     case 'rejected':
-      return `Rejected the group rollback of ${o.group}.`;
+      return `Rejected the group rollback of ${o.name}.`;
   }
 }

@@ -1,8 +1,8 @@
 // Block Kit for what the reactions post (src/reactions/reaction-notices.ts): automatic rollback
 // announcements, escalations, the deploy feed, recovery reports and propagation offers; and
 // `reactionMessage`, which words any notice. Pure; outside text rendered inert.
+import type { FeedStep } from '../../domain/reactions/feed-state.js';
 import type { SourceRevision } from '../../domain/releases.js';
-import type { FeedStep } from '../../reactions/feed-state.js';
 import type {
   AnnouncementInput,
   EscalationInput,
@@ -99,7 +99,7 @@ export function announcementAfterGrace(blocks: readonly KnownBlock[], note: stri
   return kept;
 }
 
-/** The policy asked for an automatic rollback, but the engine did not start one. */
+/** The policy asked for an automatic rollback, but none started (the thread says why). */
 export function autoRollbackNotStarted(env: string, why: string): SlackMessage {
   return {
     text: `No automatic rollback of ${plainLine(env, 60)}`,

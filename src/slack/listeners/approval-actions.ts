@@ -1,9 +1,11 @@
-// Approve and Reject on an approval request, and the Reject reason modal. Each: ack first, then
-// the approval flow checks everything again on the server; answers are private to the clicker.
+// Approve and Reject on a single request's approval card, and the Reject reason modal. Each: ack
+// first, then the approval flow (the approvals service) checks everything again on the server;
+// answers are private to the clicker.
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { Logger } from '../../log.js';
 import type { ApprovalFlow } from '../approval-flow.js';
 import { BLOCK } from '../blocks/action-ids.js';
+import { rejectNoticeModal, rejectOutcomeMessage } from '../blocks/approval-answers.js';
 import { rejectReasonModal } from '../blocks/approval-request.js';
 import { escapeMrkdwn } from '../blocks/inert-text.js';
 import type { SlackPoster } from '../poster.js';
@@ -22,15 +24,6 @@ export function onApprove(flow: ApprovalFlow, log: Logger) {
   };
 }
 
-function noticeView(text: string) {
-  return {
-    type: 'modal' as const,
-    title: { type: 'plain_text' as const, text: 'Reject rollback' },
-    close: { type: 'plain_text' as const, text: 'Close' },
-    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }],
-  };
-}
-
 export function onReject(flow: ApprovalFlow, log: Logger) {
   return async ({ ack, action, body, client, respond }: ButtonArgs) => {
     await ack();
@@ -46,11 +39,8 @@ export function onReject(flow: ApprovalFlow, log: Logger) {
       const may = await flow.mayReject(id, body.user.id);
       if (!may.ok) {
         if (viewId)
-          await client.views.update({
-            view_id: viewId,
-            view: noticeView(`:no_entry: ${may.message}`),
-          });
-        await respond(say(`:no_entry: ${may.message}`));
+          await client.views.update({ view_id: viewId, view: rejectNoticeModal(may.answer) });
+        await respond(say(may.answer));
         return;
       }
       if (viewId)
@@ -61,7 +51,7 @@ export function onReject(flow: ApprovalFlow, log: Logger) {
         await client.views
           .update({
             view_id: viewId,
-            view: noticeView(`:warning: ${escapeMrkdwn(userFacingError(err))}`),
+            view: rejectNoticeModal(`:warning: ${escapeMrkdwn(userFacingError(err))}`),
           })
           .catch(() => undefined);
       else await respond(say(`:warning: ${userFacingError(err)}`)).catch(() => undefined);
@@ -95,10 +85,7 @@ export function onRejectSubmit(flow: ApprovalFlow, poster: SlackPoster, log: Log
     // The modal is gone; tell the approver privately, by DM (always reachable).
     const slot = `reject|${view.private_metadata}|${user}`;
     await poster
-      .post(
-        { channel: user, slot },
-        { text: answer, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: answer } }] },
-      )
+      .post({ channel: user, slot }, rejectOutcomeMessage(answer))
       .catch((err: unknown) =>
         log.warn({ err, user }, 'could not tell the approver the reject outcome'),
       );

@@ -3,6 +3,7 @@
 // a rollback of the environment), while the request is still queued; once the worker has started
 // it, it is too late. The store's atomic transition decides a race.
 
+import { STARTED_STATES } from '../../domain/request-state.js';
 import type { Logger } from '../../log.js';
 import { authorize } from '../authorize.js';
 import type { KnownBlock } from '../blocks/block-kit.js';
@@ -32,7 +33,7 @@ export function onCancelAutomatic(s: SlackServices, log: Logger) {
       await markAnnouncement(s, args, log, `:heavy_multiplication_x: Cancelled by <@${user}>.`);
       return;
     }
-    if (out.reason === 'wrong-state' && ['running', 'succeeded', 'failed'].includes(out.state)) {
+    if (out.reason === 'wrong-state' && STARTED_STATES.includes(out.state)) {
       await markAnnouncement(s, args, log, ':arrows_counterclockwise: The grace period is over.');
       return void (await respond(say('Too late: the rollback is already running.')));
     }

@@ -1,14 +1,14 @@
 // Maps ids to listeners; nothing else.
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../log.js';
-import { ACTION, VIEW } from '../blocks/action-ids.js';
+import { ACTION, RETIRED_ACTION, VIEW } from '../blocks/action-ids.js';
 import { onGroupApprove, onGroupCancel, onGroupConfirm, onGroupReject } from '../group-actions.js';
 import type { CommandRunner, SlackServices } from '../slack-services.js';
 import { onApprove, onReject, onRejectSubmit } from './approval-actions.js';
 import { onCancelAutomatic } from './cancel-automatic.js';
 import { onMarkBad } from './mark-bad.js';
 import {
-  onCancelDraft,
+  onCancelOffer,
   onCancelRequest,
   onDismiss,
   onStartRollback,
@@ -39,7 +39,7 @@ export function registerListeners(
   const actions = new Map<string, Listener>([
     [ACTION.rollbackOffer, onStartRollback(s, log, false)],
     [ACTION.confirmRequest, onStartRollback(s, log, true)],
-    [ACTION.cancelDraft, onCancelDraft(s, log)],
+    [ACTION.cancelOffer, onCancelOffer(s, log)],
     [ACTION.viewDiff, onViewDiff(s, log)],
     [ACTION.dismiss, onDismiss(s, log)],
     [ACTION.cancelRequest, onCancelRequest(s, log)],
@@ -61,6 +61,11 @@ export function registerListeners(
     views.set(VIEW.reject, onRejectSubmit(s.guardrails.approvals, s.poster, log));
     actions.set(ACTION.unlockStage, onUnlockStage(s, log));
     actions.set(ACTION.stopHeldDeploy, onStopHeldDeploy(s, log));
+  }
+  // Buttons posted before an id was renamed still carry the old id: answer it like the new one.
+  for (const [retired, current] of Object.entries(RETIRED_ACTION)) {
+    const listener = actions.get(current);
+    if (listener) actions.set(retired, listener);
   }
 
   app.command('/rollback', rollbackCommand(s, runCommand, log));

@@ -50,8 +50,9 @@ export function onStartRollback(s: SlackServices, log: Logger, replaceOriginal: 
   });
 }
 
-export function onCancelDraft(s: SlackServices, log: Logger) {
-  return guarded(log, 'cancel-draft', async ({ action, body, respond }) => {
+/** "Cancel" on a confirmation: its creator closes the offer unused. */
+export function onCancelOffer(s: SlackServices, log: Logger) {
+  return guarded(log, 'cancel-offer', async ({ action, body, respond }) => {
     const offer = await s.offers.get(action.value ?? '');
     if (offer && offer.createdBy === body.user.id && !offer.usedBy) {
       await s.offers.claim(offer.id, { dismissedBy: body.user.id, at: s.now() });

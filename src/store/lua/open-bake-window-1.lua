@@ -1,5 +1,5 @@
 -- Opens a target's bake window (store/reaction-store.ts) unless this release's window or a newer
--- release's is already there (the rule of domain/bake-window.ts replacesWindow()).
+-- release's is already there (the rule of domain/reactions/bake-window.ts openBakeWindow()).
 --
 -- KEYS[1] the target's window         <prefix>:reactions:bake:<env>:<stage or ->  (hash)
 --

@@ -10,7 +10,7 @@ import {
 import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
-import { type RunningBot, startBot } from '../../../src/bot.js';
+import { type RunningBot, startBot } from '../../../src/app/start-bot.js';
 import { parseConfig } from '../../../src/config/load.js';
 import { createLogger } from '../../../src/log.js';
 import { type AwsSandbox, startAwsSandbox, type TimeMode } from '../../../src/sandbox/aws/index.js';
@@ -87,7 +87,7 @@ export async function startGuardHarness(opts: {
         config,
         log: createLogger(env.LOG_LEVEL),
         host: '127.0.0.1',
-        guardrailsReconcileEveryMs: opts.reconcileEveryMs ?? 500,
+        overrides: { guardrailsReconcileEveryMs: opts.reconcileEveryMs ?? 500 },
       });
       slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
     },

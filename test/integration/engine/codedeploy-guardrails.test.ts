@@ -2,50 +2,30 @@
 // guardrails decide, on real Redis and the local AWS endpoint: a target older than the previous
 // release, one that crosses a deployment marked [rollback-unsafe], and one that is bad here.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../../src/config/config.js';
-import { createGuardrailsDecide } from '../../../src/guardrails/guardrails-decide.js';
-import { createLogger } from '../../../src/log.js';
-import {
-  createRollbackService,
-  type RollbackService,
-} from '../../../src/services/rollback-service.js';
-import { createApprovalStore } from '../../../src/store/approval-store.js';
-import { createFreezeStore } from '../../../src/store/freeze-store.js';
+import type { RollbackService } from '../../../src/services/rollback-service.js';
+import { engineConfig } from './engine-config.js';
 import { type Engine, startEngine } from './harness.js';
 
 describe('CodeDeploy rollbacks under the guardrails', () => {
   let e: Engine;
   let service: RollbackService;
   beforeEach(async () => {
-    e = await startEngine();
-    const billing = e.config.environments.billing!;
-    const config: Config = {
-      ...e.config,
-      environments: {
-        billing: {
-          ...billing,
-          approval: { ...billing.approval, when: ['older-than-previous'], approvers: ['U0MGR'] },
+    const config = engineConfig();
+    const billing = config.environments.billing!;
+    e = await startEngine({
+      config: {
+        ...config,
+        environments: {
+          billing: {
+            ...billing,
+            approval: { ...billing.approval, when: ['older-than-previous'], approvers: ['U0MGR'] },
+          },
         },
       },
-    };
-    const prefix = e.names.prefix;
-    service = createRollbackService({
-      config,
-      connection: e.request,
-      aws: e.aws,
-      queue: { name: e.names.queue, prefix: e.names.queuePrefix },
-      store: { prefix },
-      decide: createGuardrailsDecide({
-        config,
-        aws: e.aws,
-        freezes: createFreezeStore(e.request, prefix),
-        cases: createApprovalStore(e.request, prefix),
-        log: createLogger('silent'),
-      }),
     });
+    service = e.service;
   });
   afterEach(async () => {
-    await service.close();
     await e.close();
   });
 
@@ -63,7 +43,7 @@ describe('CodeDeploy rollbacks under the guardrails', () => {
       env: 'billing',
       ...(to ? { to } : {}),
       requestedBy: { kind: 'user', id: 'U1' },
-      source: 'test',
+      source: 'slash-command',
     });
 
   it('older than the previous release and across an unsafe one: approval, naming both', async () => {

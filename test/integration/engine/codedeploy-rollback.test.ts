@@ -40,7 +40,7 @@ describe('CodeDeploy rollback through the service', () => {
       env: 'billing',
       to: 'd-AAAAAAAA1',
       requestedBy: { kind: 'user', id: 'U1' },
-      source: 'test',
+      source: 'slash-command',
     });
     if (out.outcome !== 'created') throw new Error(JSON.stringify(out));
     const done = await runUntil(out.request.id);

@@ -1,8 +1,6 @@
 // Engine test configuration, shared by in-process tests and the worker child process.
 import type { Config, EnvironmentConfig } from '../../../src/config/config.js';
 
-export const CREDENTIALS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' };
-
 function env(name: string, target: EnvironmentConfig['target']): EnvironmentConfig {
   return {
     name,

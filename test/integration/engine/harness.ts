@@ -1,29 +1,26 @@
-// Real Redis, the local AWS endpoint and the real SDK clients, wired like src/main.ts does.
-import type { Redis } from 'ioredis';
+// Real Redis, the local AWS endpoint and the real SDK clients, built by the bot's own builders
+// (src/app/): the adapters and the services graph (the rollback service with the guardrails
+// decide), and on demand the rollback workers as the worker role starts them. No Slack is used.
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
-import { type AwsClients, createAwsClients } from '../../../src/aws/aws-clients.js';
+import { buildAdapters } from '../../../src/app/adapters.js';
+import { buildServices } from '../../../src/app/services.js';
+import { startRollbackWorkersOn } from '../../../src/app/worker-role.js';
 import type { Config } from '../../../src/config/config.js';
-import { type RollbackWorkers, startRollbackWorkers } from '../../../src/jobs/rollback-workers.js';
+import type { RollbackWorkers } from '../../../src/jobs/rollback-workers.js';
 import { createLogger } from '../../../src/log.js';
 import { type AwsSandbox, startAwsSandbox } from '../../../src/sandbox/aws/index.js';
-import {
-  createRollbackService,
-  type RollbackService,
-} from '../../../src/services/rollback-service.js';
-import { createRedis } from '../../../src/store/redis.js';
-import { waitForRedisReady } from '../../../src/store/redis-wait.js';
-import { CREDENTIALS, engineConfig, FAST } from './engine-config.js';
+import type { RollbackService } from '../../../src/services/rollback-service.js';
+import { testBotEnv } from '../../support/harness.js';
+import { engineConfig, FAST } from './engine-config.js';
 import { engineWorld } from './world.js';
 
 export interface Engine {
   sandbox: AwsSandbox;
-  aws: AwsClients;
-  config: Config;
   service: RollbackService;
-  names: { prefix: string; queue: string; queuePrefix: string };
+  /** REDIS_PREFIX of this engine: its stores' keys and its queues. */
+  prefix: string;
   redisUrl: string;
-  request: Redis;
   startWorker(extra?: {
     lockDurationMs?: number;
     stalledIntervalMs?: number;
@@ -31,66 +28,50 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/** The engine's environment: the local AWS endpoint by URL; Slack is never called. */
+export function engineEnv(p: { awsUrl: string; prefix: string; redisUrl: string }) {
+  return testBotEnv({
+    botToken: 'xoxb-engine-test',
+    signingSecret: 'engine-signing-secret',
+    slackApiUrl: 'http://127.0.0.1:9/api/',
+    ...p,
+  });
+}
+
 export async function startEngine(
-  opts: { redisUrl?: string; lockAfterRollback?: boolean } = {},
+  opts: { redisUrl?: string; lockAfterRollback?: boolean; config?: Config } = {},
 ): Promise<Engine> {
+  process.env.AWS_ACCESS_KEY_ID ??= 'test';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
   const redisUrl = opts.redisUrl ?? inject('redisUrl');
   const sandbox = await startAwsSandbox({
     port: 0,
     world: engineWorld(),
     time: { mode: 'manual' },
   });
-  const aws = createAwsClients({ endpoint: sandbox.url, credentials: CREDENTIALS });
-  const config = engineConfig(opts.lockAfterRollback);
-  const id = ulid();
-  const names = { prefix: `{t-${id}}`, queue: `rb-${id}`, queuePrefix: `{q-${id}}` };
-  const request = createRedis(redisUrl, 'request');
-  // A request connection fails commands fast while it connects (no offline queue): wait for it.
-  await waitForRedisReady(request, 10_000, 'test redis');
-  const service = createRollbackService({
+  const config = opts.config ?? engineConfig(opts.lockAfterRollback);
+  const prefix = `{t-${ulid()}}`;
+  const adapters = await buildAdapters({
+    env: engineEnv({ awsUrl: sandbox.url, prefix, redisUrl }),
     config,
-    connection: request,
-    aws,
-    queue: { name: names.queue, prefix: names.queuePrefix },
-    store: { prefix: names.prefix },
+    log: createLogger('silent'),
   });
-  const workers: Array<{ w: RollbackWorkers; c: Redis }> = [];
+  const { rollback: service } = buildServices(adapters);
+  const request = adapters.redis;
   return {
     sandbox,
-    aws,
-    config,
     service,
-    names,
+    prefix,
     redisUrl,
-    request,
-    async startWorker(extra = {}) {
-      const c = createRedis(redisUrl, 'worker');
-      const w = await startRollbackWorkers({
-        connection: c,
-        config,
-        aws,
-        queue: { name: names.queue, prefix: names.queuePrefix },
-        store: { prefix: names.prefix },
-        log: createLogger('silent'),
-        ...FAST,
-        ...extra,
-      });
-      workers.push({ w, c });
-      return w;
-    },
+    // The rollback workers as the worker role starts them, with the engine tests' fast timings.
+    startWorker: (extra = {}) =>
+      startRollbackWorkersOn(adapters, adapters.workerConnection(), {
+        rollbackWorkers: { ...FAST, ...extra },
+      }),
     async close() {
-      for (const { w, c } of workers) {
-        await w.close();
-        c.disconnect();
-      }
-      await service.close();
-      const keys = [
-        ...(await request.keys(`${names.prefix}*`)),
-        ...(await request.keys(`${names.queuePrefix}*`)),
-      ];
+      const keys = await request.keys(`${prefix}*`);
       if (keys.length > 0) await request.del(...keys);
-      request.disconnect();
-      aws.destroy();
+      await adapters.closeables.closeAll();
       await sandbox.close();
     },
   };

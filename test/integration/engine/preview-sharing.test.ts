@@ -29,7 +29,7 @@ it('a request handed the preview it was decided on reads nothing again; once onl
   const input = {
     env: 'prod',
     requestedBy: { kind: 'auto' as const, reason: 'test' },
-    source: 'auto-failure',
+    source: 'auto-failure' as const,
     preview: p,
   };
   const out = await e.service.request(input);

@@ -23,7 +23,7 @@ it('finishes a running rollback after Redis is killed and restarted', async () =
   const out = await engine.service.request({
     env: 'prod',
     requestedBy: { kind: 'user', id: 'U1' },
-    source: 'test',
+    source: 'slash-command',
   });
   if (out.outcome !== 'created') throw new Error(JSON.stringify(out));
   const id = out.request.id;

@@ -45,7 +45,7 @@ describe('stage rollback through the service (real Redis, sandbox, SDK)', () => 
       env: 'prod',
       to: 'fffffff',
       requestedBy: { kind: 'user', id: 'U1' },
-      source: 'test',
+      source: 'slash-command',
     });
     expect(out).toMatchObject({ outcome: 'refused', code: 'not-found' });
   });
@@ -133,7 +133,7 @@ describe('stage rollback through the service (real Redis, sandbox, SDK)', () => 
     const out = await e.service.request({
       env: 'prod',
       requestedBy: { kind: 'user', id: 'U1' },
-      source: 'test',
+      source: 'slash-command',
     });
     if (out.outcome !== 'created') throw new Error(out.outcome);
     const done = await runUntil(out.request.id, ['succeeded', 'failed']);
@@ -161,7 +161,7 @@ describe('stage rollback through the service (real Redis, sandbox, SDK)', () => 
     const out = await e.service.request({
       env: 'prod',
       requestedBy: { kind: 'user', id: 'U1' },
-      source: 'test',
+      source: 'slash-command',
     });
     if (out.outcome !== 'created') throw new Error(out.outcome);
     return runUntil(out.request.id, ['succeeded', 'failed']);
@@ -184,7 +184,7 @@ describe('stage rollback through the service (real Redis, sandbox, SDK)', () => 
     const next = await e.service.request({
       env: 'prod',
       requestedBy: { kind: 'user', id: 'U1' },
-      source: 'test',
+      source: 'slash-command',
     });
     expect(next.outcome).toBe('created');
   });
@@ -249,7 +249,7 @@ describe('stage rollback through the service (real Redis, sandbox, SDK)', () => 
     const out = await e.service.request({
       env: 'prod',
       requestedBy: { kind: 'user', id: 'U1' },
-      source: 'test',
+      source: 'slash-command',
     });
     if (out.outcome !== 'created') throw new Error(out.outcome);
     const done = await runUntil(out.request.id, ['succeeded', 'failed']);

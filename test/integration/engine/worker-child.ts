@@ -1,10 +1,11 @@
-// A rollback worker in its own process, for the crash test. Wired like ROLE=worker, from
-// environment values the test passes; prints "ready" once the worker runs.
-import { createAwsClients } from '../../../src/aws/aws-clients.js';
-import { startRollbackWorkers } from '../../../src/jobs/rollback-workers.js';
+// A rollback worker in its own process, for the crash test: the bot's adapters and the rollback
+// workers as the worker role starts them (src/app/), from the environment the test passes
+// (REDIS_URL, AWS_ENDPOINT_URL, REDIS_PREFIX, LOCK_MS); prints "ready" once the worker runs.
+import { buildAdapters } from '../../../src/app/adapters.js';
+import { startRollbackWorkersOn } from '../../../src/app/worker-role.js';
+import { loadEnv } from '../../../src/config/env.js';
 import { createLogger } from '../../../src/log.js';
-import { createRedis } from '../../../src/store/redis.js';
-import { CREDENTIALS, engineConfig, FAST } from './engine-config.js';
+import { engineConfig, FAST } from './engine-config.js';
 
 function need(name: string): string {
   const v = process.env[name];
@@ -12,16 +13,19 @@ function need(name: string): string {
   return v;
 }
 
-const connection = createRedis(need('REDIS_URL'), 'worker');
-await startRollbackWorkers({
-  connection,
-  config: engineConfig(),
-  aws: createAwsClients({ endpoint: need('AWS_ENDPOINT_URL'), credentials: CREDENTIALS }),
-  queue: { name: need('QUEUE_NAME'), prefix: need('QUEUE_PREFIX') },
-  store: { prefix: need('STORE_PREFIX') },
-  log: createLogger('silent'),
-  lockDurationMs: Number(need('LOCK_MS')),
-  stalledIntervalMs: Number(need('LOCK_MS')),
-  ...FAST,
+const env = loadEnv({
+  SLACK_BOT_TOKEN: 'xoxb-engine-test',
+  SLACK_SIGNING_SECRET: 'engine-signing-secret',
+  SLACK_API_URL: 'http://127.0.0.1:9/api/',
+  REDIS_URL: need('REDIS_URL'),
+  REDIS_PREFIX: need('REDIS_PREFIX'),
+  AWS_REGION: 'us-east-1',
+  AWS_ENDPOINT_URL: need('AWS_ENDPOINT_URL'),
+  ROLLBACK_CONFIG: 'inline',
+});
+const adapters = await buildAdapters({ env, config: engineConfig(), log: createLogger('silent') });
+const lockMs = Number(need('LOCK_MS'));
+await startRollbackWorkersOn(adapters, adapters.workerConnection(), {
+  rollbackWorkers: { ...FAST, lockDurationMs: lockMs, stalledIntervalMs: lockMs },
 });
 process.stdout.write('ready\n');

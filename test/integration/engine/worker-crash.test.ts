@@ -74,9 +74,7 @@ async function spawnWorker(): Promise<ChildProcess> {
       ...process.env,
       REDIS_URL: proxy.url,
       AWS_ENDPOINT_URL: awsFront.url,
-      QUEUE_NAME: e.names.queue,
-      QUEUE_PREFIX: e.names.queuePrefix,
-      STORE_PREFIX: e.names.prefix,
+      REDIS_PREFIX: e.prefix,
       LOCK_MS: String(LOCK_MS),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -101,7 +99,7 @@ it('adopts the rollback a killed worker started, with exactly one RollbackStage'
   const out = await e.service.request({
     env: 'prod',
     requestedBy: { kind: 'user', id: 'U1' },
-    source: 'test',
+    source: 'slash-command',
   });
   if (out.outcome !== 'created') throw new Error(JSON.stringify(out));
   const id = out.request.id;

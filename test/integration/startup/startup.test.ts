@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   freePort,
@@ -94,6 +95,38 @@ describe('start-up against a real Redis', () => {
     expect(code).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
     await bot.waitForLog((l) => l.msg === 'stopped cleanly');
+  });
+});
+
+describe('roles', () => {
+  const post = (port: number, p: string) =>
+    fetch(`http://127.0.0.1:${port}${p}`, { method: 'POST', body: '{}' });
+  /** Whether the deploy block's periodic reconcile is scheduled (a BullMQ job scheduler). */
+  const reconcileScheduled = async (url: string) => {
+    const redis = new Redis(url);
+    try {
+      return (await redis.zcard('{rollback}:guardrails:repeat')) > 0;
+    } finally {
+      redis.disconnect();
+    }
+  };
+
+  it('ROLE=web serves Slack and AWS events and runs no queue; ROLE=worker the reverse', async () => {
+    const redis = await startRedis();
+    const web = await freePort();
+    await startBot(botEnv(redis.url, web, { ROLE: 'web' }));
+    expect((await get(web, '/readyz')).status).toBe(200);
+    expect((await post(web, '/slack/events')).status).toBe(401);
+    expect((await post(web, '/aws/events')).status).toBe(401);
+    // No worker in this process: the deploy block's reconcile is not scheduled.
+    expect(await reconcileScheduled(redis.url)).toBe(false);
+
+    const worker = await freePort();
+    await startBot(botEnv(redis.url, worker, { ROLE: 'worker' }));
+    expect((await get(worker, '/readyz')).status).toBe(200);
+    expect((await post(worker, '/slack/events')).status).toBe(404);
+    expect((await post(worker, '/aws/events')).status).toBe(404);
+    expect(await reconcileScheduled(redis.url)).toBe(true);
   });
 });
 

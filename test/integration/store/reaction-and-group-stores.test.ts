@@ -4,7 +4,7 @@
 import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { BakeWindow } from '../../../src/domain/bake-window.js';
+import type { BakeWindow } from '../../../src/domain/reactions/bake-window.js';
 import { createGroupStore } from '../../../src/store/group-store.js';
 import { createReactionStore } from '../../../src/store/reaction-store.js';
 

@@ -36,7 +36,7 @@ describe('request store (real Redis)', () => {
         region: 'us-east-1',
         target,
         requestedBy: { kind: 'user', id: by },
-        source: 'test',
+        source: 'slash-command',
       },
       Date.now(),
     );

@@ -10,7 +10,7 @@ import * as codepipeline from '@aws-sdk/client-codepipeline';
 import { describe, expect, it } from 'vitest';
 import { AssumeRoleError } from '../../../src/aws/aws-clients.js';
 import { type AwsResource, toAwsCallError } from '../../../src/aws/aws-errors.js';
-import type { EngineErrorCode } from '../../../src/domain/engine-errors.js';
+import type { ErrorCode } from '../../../src/domain/errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -76,8 +76,8 @@ const SAID: Record<string, string> = {
 };
 const said = (name: string) => SAID[name] ?? `${name}: refused by AWS for ${PIPELINE_ARN}`;
 
-type Expected = { kind: 'retryable' | 'unrecoverable'; code: EngineErrorCode };
-const REFUSED = (code: EngineErrorCode): Expected => ({ kind: 'unrecoverable', code });
+type Expected = { kind: 'retryable' | 'unrecoverable'; code: ErrorCode };
+const REFUSED = (code: ErrorCode): Expected => ({ kind: 'unrecoverable', code });
 
 /** The expected class of every documented exception, by name. */
 const EXPECTED: Record<string, Expected> = {

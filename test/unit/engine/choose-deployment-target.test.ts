@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   chooseDeploymentTarget,
   chooseFileExistsBehavior,
+  findDeploymentRelease,
 } from '../../../src/domain/choose-deployment-target.js';
 import type { DeploymentGroupSnapshot, DeploymentRelease } from '../../../src/domain/releases.js';
 
@@ -174,5 +175,32 @@ describe('CodeDeploy releases and their standing', () => {
       .unsafeCrossed;
     expect(crossed.map((u) => u.executionId)).toEqual(['d-00000000D', 'd-00000000C']);
     expect(crossed[1]!.reasons[0]).toMatch(/marked \[rollback-unsafe\]: billing 3.0/);
+  });
+});
+
+describe('a deployment named by a person', () => {
+  const g = group([dep('d-00000000B', 'v3.zip'), dep('d-00000001A', 'v2.zip')]);
+
+  it('finds the one recent deployment whose id starts with the name', () => {
+    expect(findDeploymentRelease(g, ' D-00000000b ')).toEqual({
+      ok: true,
+      releaseId: 'd-00000000B',
+      label: 'd-00000000B',
+    });
+  });
+
+  it('refuses a name that matches several, none, or is too short to tell', () => {
+    expect(findDeploymentRelease(g, 'd-0000000')).toEqual({
+      ok: false,
+      message:
+        'Several recent deployments of billing / prod start with d-0000000; give the deployment id (d-…).',
+    });
+    expect(findDeploymentRelease(g, 'd-9')).toEqual({
+      ok: false,
+      message:
+        'No recent deployments of billing / prod start with d-9; give the deployment id (d-…).',
+    });
+    const one = group([dep('d-00000000B', 'v3.zip')]);
+    expect(findDeploymentRelease(one, 'd-0')).toMatchObject({ ok: false });
   });
 });

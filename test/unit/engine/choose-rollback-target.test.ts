@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { chooseStageTarget, currentRelease } from '../../../src/domain/choose-rollback-target.js';
+import { chooseStageTarget } from '../../../src/domain/choose-rollback-target.js';
+import { stageReleases } from '../../../src/domain/stage-releases.js';
 import { execId, release, SHA, snapshot } from './fixtures.js';
 
 describe('current release', () => {
   it('is the last success in the stage when nothing newer ran there', () => {
     const s = snapshot([release(1, SHA.a), release(2, SHA.b)]);
-    expect(currentRelease(s)?.executionId).toBe(execId(2));
+    expect(stageReleases(s)?.current.executionId).toBe(execId(2));
   });
   it('is the execution failing in the stage now', () => {
     const failing = release(3, SHA.c, { status: 'Failed' });
     const s = snapshot([release(1, SHA.a), release(2, SHA.b)], { latest: failing });
-    expect(currentRelease(s)?.executionId).toBe(execId(3));
+    expect(stageReleases(s)?.current.executionId).toBe(execId(3));
   });
 });
 
@@ -151,7 +152,7 @@ describe('named target', () => {
       latest: release(2, SHA.b, { status: 'InProgress' }),
     });
     // The stage's latest is older than the newest success, so the success is current.
-    expect(currentRelease(s)?.executionId).toBe(execId(3));
+    expect(stageReleases(s)?.current.executionId).toBe(execId(3));
     const r = chooseStageTarget(s, execId(3));
     expect(r).toMatchObject({ ok: false, code: 'is-current' });
   });

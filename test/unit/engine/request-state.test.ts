@@ -1,8 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { listReleaseChoices } from '../../../src/domain/release-list.js';
-import { canTransition, isTerminal, statesLeadingTo } from '../../../src/domain/request-state.js';
+import {
+  ACTIVE_STATES,
+  canTransition,
+  isTerminal,
+  OPEN_STATES,
+  REQUEST_STATES,
+  type RequestState,
+  STARTED_STATES,
+  SUPERSEDING_STATES,
+} from '../../../src/domain/request-state.js';
+import {
+  groupOfSource,
+  groupSource,
+  isRequestSource,
+} from '../../../src/domain/rollback-request.js';
 import { sanitiseTransitionReason } from '../../../src/domain/transition-reason.js';
 import { execId, release, SHA, snapshot } from './fixtures.js';
+
+/** The states a request may be in to move to `to`. */
+const statesLeadingTo = (to: RequestState) => REQUEST_STATES.filter((s) => canTransition(s, to));
 
 describe('request state machine', () => {
   it('follows DESIGN.md', () => {
@@ -23,6 +40,35 @@ describe('request state machine', () => {
     expect(canTransition('running', 'cancelled')).toBe(false);
     expect(statesLeadingTo('cancelled')).toEqual(['awaiting_approval', 'queued']);
     expect(isTerminal('cancelled')).toBe(true);
+  });
+});
+
+describe('named sets of request states', () => {
+  it('says which requests hold the lock, are open, supersede an approval, or have started', () => {
+    expect(ACTIVE_STATES).toEqual(['queued', 'running']);
+    expect(OPEN_STATES).toEqual(['awaiting_approval', 'queued', 'running']);
+    expect(SUPERSEDING_STATES).toEqual(['awaiting_approval', 'queued', 'running', 'succeeded']);
+    expect(STARTED_STATES).toEqual(['running', 'succeeded', 'failed']);
+    // Started: running, or where running leads (the worker took it off the queue).
+    expect(STARTED_STATES.every((s) => s === 'running' || canTransition('running', s))).toBe(true);
+    // Active is the one lock: a request takes it on queued and keeps it while running.
+    expect(ACTIVE_STATES.every((s) => OPEN_STATES.includes(s))).toBe(true);
+  });
+});
+
+describe('request source', () => {
+  it('knows every source the bot writes, and a group member names its group', () => {
+    const group = '01J0000000000000000000000A';
+    for (const s of ['slash-command', 'button', 'picker', 'auto-failure', 'auto-alarm']) {
+      expect(isRequestSource(s)).toBe(true);
+    }
+    expect(isRequestSource(groupSource(group))).toBe(true);
+    expect(groupOfSource(groupSource(group))).toBe(group);
+    expect(groupOfSource('auto-alarm')).toBeUndefined();
+    expect(groupOfSource('group:not-an-id')).toBeUndefined();
+    for (const s of ['', 'test', 'api', 'group', 'group:']) {
+      expect(isRequestSource(s)).toBe(false);
+    }
   });
 });
 

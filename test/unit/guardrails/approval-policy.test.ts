@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { ApprovalPolicy, FreezeRollbackPolicy } from '../../../src/config/config.js';
-import type { ApprovalRule } from '../../../src/config/schema.js';
+import type {
+  ApprovalPolicy,
+  ApprovalRule,
+  FreezeRollbackPolicy,
+} from '../../../src/config/config.js';
 import {
   type DecideRollbackInput,
   decideRollback,
   type RollbackFacts,
+  unreadableCrossing,
 } from '../../../src/domain/guardrails/approval-policy.js';
 import type { Freeze } from '../../../src/domain/guardrails/freezes.js';
 
@@ -283,5 +287,31 @@ describe('automatic rollbacks', () => {
 
   it('a manual request with the same facts is held', () => {
     expect(decideRollback(input({ when: ['always'] })).decision).toBe('needs-approval');
+  });
+});
+
+describe('facts that cannot be read fail closed', () => {
+  const facts = unreadableCrossing('exec-current', `Throttling: Rate exceeded ${'x'.repeat(300)}`);
+
+  it('count as older than the previous release and as crossing the current release', () => {
+    expect(facts.targetIsOlderThanPrevious).toBe(true);
+    expect(facts.unsafeCrossed).toEqual([
+      {
+        executionId: 'exec-current',
+        reasons: [
+          `the releases between could not be read from AWS (Throttling: Rate exceeded ${'x'.repeat(174)})`,
+        ],
+      },
+    ]);
+  });
+
+  it('ask a person even where no rule is listed, and block where nobody could approve', () => {
+    const asked = decideRollback(input({ when: [], request: facts }));
+    expect(asked.decision).toBe('needs-approval');
+    if (asked.decision !== 'needs-approval') return;
+    expect(asked.rules.map((r) => r.rule)).toEqual(['crosses-unsafe-release']);
+    expect(
+      decideRollback(input({ when: [], request: facts, approval: { approvers: [] } })),
+    ).toMatchObject({ decision: 'block' });
   });
 });

@@ -5,6 +5,13 @@ import {
   approvalStillValid,
   type CanApproveInput,
   canApprove,
+  environmentGone,
+  forbidsSelfApproval,
+  groupApprovalStillOpen,
+  type MayDecideInput,
+  mayDecide,
+  notWaitingForApproval,
+  type PersonRefusalCode,
   tallyApprovals,
 } from '../../../src/domain/guardrails/approvals.js';
 import type { RequestState } from '../../../src/domain/request-state.js';
@@ -184,5 +191,164 @@ describe('is an approval still valid when it is used', () => {
       now: before,
     });
     expect(r.ok).toBe(true);
+  });
+});
+
+describe('prod never self-approves', () => {
+  it.each([
+    ['prod', true],
+    ['prod-us', true],
+    ['prod-eu-west', true],
+    ['production', false],
+    ['preprod', false],
+    ['staging', false],
+    ['products-dev', false],
+  ])('%s: %s', (env, forbidden) => {
+    expect(forbidsSelfApproval(env)).toBe(forbidden);
+  });
+});
+
+describe('who may approve or reject (mayDecide)', () => {
+  const base: MayDecideInput = {
+    act: 'approve',
+    userId: 'U0MANAGER',
+    requesterId: 'U0ONCALL',
+    of: 'request',
+    envs: ['staging'],
+    allowSelfApproval: false,
+    approverMembers: [members],
+  };
+  const codeOf = (over: Partial<MayDecideInput>) => {
+    const r = mayDecide({ ...base, ...over });
+    return r.ok ? 'ok' : r.code;
+  };
+
+  it.each<[string, Partial<MayDecideInput>, PersonRefusalCode | 'ok']>([
+    ['an approver approves', {}, 'ok'],
+    ['an approver rejects', { act: 'reject' }, 'ok'],
+    ['the requester, self-approval off', { userId: 'U0ONCALL' }, 'self-approval'],
+    ['the requester, self-approval on', { userId: 'U0ONCALL', allowSelfApproval: true }, 'ok'],
+    [
+      'the requester in prod, whatever the config says',
+      { userId: 'U0ONCALL', allowSelfApproval: true, envs: ['prod-us'] },
+      'self-approval',
+    ],
+    [
+      'the requester of a group rollback, whatever the config says',
+      { userId: 'U0ONCALL', allowSelfApproval: true, of: 'group' },
+      'self-approval',
+    ],
+    [
+      'the requester never rejects, even where self-approval is on',
+      { act: 'reject', userId: 'U0ONCALL', allowSelfApproval: true },
+      'requester-rejects',
+    ],
+    [
+      'an approver of an automatic rollback rejects',
+      { act: 'reject', requesterId: undefined },
+      'ok',
+    ],
+    ['an outsider', { userId: 'U0INTERN' }, 'not-an-approver'],
+    ['an outsider rejects', { act: 'reject', userId: 'U0INTERN' }, 'not-an-approver'],
+    ['nobody, when no approver list is known', { approverMembers: [] }, 'not-an-approver'],
+    [
+      'nobody, when a list cannot be read (fail closed)',
+      { approverMembers: [members, 'unavailable'] },
+      'approvers-unavailable',
+    ],
+    [
+      'a group: an approver of every member that asked',
+      { of: 'group', approverMembers: [members, new Set(['U0MANAGER'])] },
+      'ok',
+    ],
+    [
+      'a group: not an approver of one of them',
+      { of: 'group', approverMembers: [members, new Set(['U0LEAD'])] },
+      'not-an-approver',
+    ],
+  ])('%s', (_name, over, want) => {
+    expect(codeOf(over)).toBe(want);
+  });
+
+  it('names the list that refused, and says why in words', () => {
+    expect(
+      mayDecide({
+        ...base,
+        of: 'group',
+        approverMembers: [members, new Set(['U0LEAD'])],
+      }),
+    ).toEqual({
+      ok: false,
+      code: 'not-an-approver',
+      message: 'You are not an approver for every environment in this group.',
+      list: 1,
+    });
+    expect(mayDecide({ ...base, userId: 'U0INTERN' })).toEqual({
+      ok: false,
+      code: 'not-an-approver',
+      message: 'You are not an approver for this environment.',
+      list: 0,
+    });
+    expect(mayDecide({ ...base, act: 'reject', userId: 'U0ONCALL' })).toEqual({
+      ok: false,
+      code: 'requester-rejects',
+      message: 'You asked for this rollback; another approver decides.',
+      list: 0,
+    });
+    expect(mayDecide({ ...base, of: 'group', act: 'reject', userId: 'U0ONCALL' })).toEqual({
+      ok: false,
+      code: 'requester-rejects',
+      message: 'You asked for this group rollback; another approver decides.',
+      list: 0,
+    });
+  });
+});
+
+describe('is a group rollback still open for its approval', () => {
+  const expiresAt = new Date('2026-11-28T12:30:00Z');
+  const before = new Date('2026-11-28T12:29:59Z');
+
+  it('waiting and in time', () => {
+    expect(groupApprovalStillOpen({ state: 'awaiting_approval', expiresAt, now: before })).toEqual({
+      ok: true,
+    });
+  });
+
+  it('expired at the deadline', () => {
+    expect(
+      groupApprovalStillOpen({ state: 'awaiting_approval', expiresAt, now: expiresAt }),
+    ).toEqual({
+      ok: false,
+      code: 'expired',
+      message: 'This group rollback expired before it was approved; ask again.',
+    });
+  });
+
+  it('no longer waiting, in its state', () => {
+    expect(groupApprovalStillOpen({ state: 'running', expiresAt, now: before })).toEqual({
+      ok: false,
+      code: 'not-pending',
+      message: 'This group rollback is no longer waiting for approval (it is running).',
+    });
+  });
+});
+
+describe('nothing to approve', () => {
+  it('says what is not waiting', () => {
+    expect(notWaitingForApproval('request')).toEqual({
+      ok: false,
+      code: 'not-pending',
+      message: 'This request is not waiting for approval.',
+    });
+    expect(notWaitingForApproval('group')).toEqual({
+      ok: false,
+      code: 'not-pending',
+      message: 'This group rollback is not waiting for approval.',
+    });
+    expect(environmentGone('prod-us')).toEqual({
+      ok: false,
+      code: 'not-pending',
+      message: 'prod-us is no longer configured.',
+    });
   });
 });

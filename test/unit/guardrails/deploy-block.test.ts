@@ -4,9 +4,9 @@ import { type BlockCause, deployBlock } from '../../../src/domain/guardrails/dep
 import type { Freeze } from '../../../src/domain/guardrails/freezes.js';
 import {
   DEPLOY_BLOCK_MARKER,
-  deployBlockTransitionReason,
   isDeployBlockReason,
   isOwnTransitionReason,
+  stageLockTransitionReason,
 } from '../../../src/domain/guardrails/stage-transition.js';
 
 const H = 3_600_000;
@@ -134,7 +134,7 @@ describe('transition reason', () => {
       ],
       alarmStates: { 'prod_5xx:composite/alarm': 'ALARM' },
     });
-    const reason = deployBlockTransitionReason(b.causes);
+    const reason = stageLockTransitionReason({ env: 'prod', stage: 'Deploy', causes: b.causes });
     expect(reason).toBe(
       'rollback-bot block (freeze by U0FREEZER until 2026-11-30 08.00 UTC - Black Friday no deploys see release thanks) (alarm prod 5xx composite alarm)',
     );
@@ -148,7 +148,7 @@ describe('transition reason', () => {
       freeze({ id: `f${i}`, reason: 'x'.repeat(80) }),
     );
     const b = deployBlock({ env: env(), now, freezes, alarmStates: {} });
-    const reason = deployBlockTransitionReason(b.causes);
+    const reason = stageLockTransitionReason({ env: 'prod', stage: 'Deploy', causes: b.causes });
     expect(reason.length).toBeLessThanOrEqual(300);
     expect(reason.length).toBeGreaterThan(250);
     expect(reason).toMatch(AWS_REASON);

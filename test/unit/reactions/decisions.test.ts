@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { Config, EnvironmentConfig } from '../../../src/config/config.js';
+import { autoRollsBackOn } from '../../../src/domain/reactions/auto-policy.js';
+import { planAutoRollback } from '../../../src/domain/reactions/auto-rollback-plan.js';
 import {
   alarmTripsWindow,
   bakeEndOutcome,
   openBakeWindow,
-  replacesWindow,
-} from '../../../src/domain/bake-window.js';
-import { autoRollsBackOn } from '../../../src/reactions/auto-policy.js';
-import { decideFailure } from '../../../src/reactions/decide-failure.js';
-import { advancesFeed, feedRepliesInThread } from '../../../src/reactions/feed-state.js';
-import { propagationCandidates, runsBadRevision } from '../../../src/reactions/propagation.js';
-import { recoveryStatus } from '../../../src/reactions/recovery.js';
+} from '../../../src/domain/reactions/bake-window.js';
+import { decideFailure } from '../../../src/domain/reactions/decide-failure.js';
+import { advancesFeed, feedRepliesInThread } from '../../../src/domain/reactions/feed-state.js';
+import {
+  propagationCandidates,
+  runsBadRevision,
+} from '../../../src/domain/reactions/propagation.js';
+import { recoveryStatus } from '../../../src/domain/reactions/recovery.js';
 
 describe('autoRollsBackOn', () => {
   it.each([
@@ -29,7 +32,6 @@ describe('decideFailure', () => {
     policy: 'on-failure' as const,
     failingIsRollback: false,
     awsRollingBack: false,
-    hasLastGood: true,
   };
   it('rolls back on failure when the policy says so', () => {
     expect(decideFailure(base)).toMatchObject({ kind: 'notify', autoRollback: true });
@@ -56,7 +58,38 @@ describe('decideFailure', () => {
       autoRollback: false,
       why: 'Automatic rollback is off for this environment.',
     });
-    expect(decideFailure({ ...base, hasLastGood: false })).toMatchObject({ autoRollback: false });
+    // Nothing to go back to: the automatic request is not made (the thread says why).
+    expect(
+      planAutoRollback({
+        releaseId: 'r2',
+        where: 'web-app / Deploy',
+        preview: { ok: false, message: 'No earlier release to roll back to.' },
+      }),
+    ).toEqual({ kind: 'skip', why: 'No earlier release to roll back to.' });
+  });
+});
+
+describe('planAutoRollback', () => {
+  const where = 'web-app / Deploy';
+  it('requests the rollback while the failing release is still the live one', () => {
+    expect(
+      planAutoRollback({ releaseId: 'r2', where, preview: { ok: true, currentId: 'r2' } }),
+    ).toEqual({ kind: 'request' });
+  });
+  it('never rolls back a newer release that is already there', () => {
+    expect(
+      planAutoRollback({
+        releaseId: 'r2',
+        where,
+        preview: { ok: true, currentId: '0123456789abcdef' },
+      }),
+    ).toEqual({ kind: 'skip', why: 'a newer release (01234567) is already in web-app / Deploy' });
+  });
+  it('says "no target" when the preview gives no reason', () => {
+    expect(planAutoRollback({ releaseId: 'r2', where, preview: { ok: false } })).toEqual({
+      kind: 'skip',
+      why: 'no target',
+    });
   });
 });
 
@@ -80,12 +113,8 @@ describe('bake window', () => {
     );
     expect(alarmTripsWindow(undefined, ['a'], { name: 'a', at: 2_000 })).toBe(false);
   });
-  it('is replaced by a newer release, not by a late event about an older one or itself', () => {
-    expect(replacesWindow(undefined, w)).toBe(true);
-    expect(replacesWindow(w, { ...w, releaseId: 'r3', startedAt: 2_000 })).toBe(true);
-    expect(replacesWindow(w, { ...w, releaseId: 'r1', startedAt: 500 })).toBe(false);
-    expect(replacesWindow(w, { ...w, startedAt: 5_000 })).toBe(false);
-  });
+  // Which window replaces which is Redis's to decide atomically (store/lua/open-bake-window-1.lua):
+  // test/integration/store/reaction-and-group-stores.test.ts asserts it there.
   it('ends with DescribeAlarms as the backstop', () => {
     expect(bakeEndOutcome(w, 'r2', [{ name: 'a', state: 'OK' }])).toEqual({ kind: 'passed' });
     expect(

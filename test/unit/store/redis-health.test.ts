@@ -6,10 +6,10 @@ import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log.js';
+import { isConnectionError } from '../../../src/store/redis-errors.js';
 import {
   createOutageLog,
   createRedisHealth,
-  isConnectionError,
   lastRedisOutageAt,
   reportRedisErrors,
 } from '../../../src/store/redis-health.js';

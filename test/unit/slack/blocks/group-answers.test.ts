@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mayDecide, notWaitingForApproval } from '../../../../src/domain/guardrails/approvals.js';
 import {
   groupApproveAnswer,
   groupRejectAnswer,
@@ -45,7 +46,11 @@ describe('group answers: the group flow outcomes in words', () => {
   });
 
   it('names who may approve instead only when the refusal is about the person', () => {
-    const refused = { kind: 'refused', message: 'You are not an approver.' } as const;
+    const refused = {
+      kind: 'refused',
+      code: 'not-an-approver',
+      message: 'You are not an approver.',
+    } as const;
     expect(groupApproveAnswer({ ...refused, approvers: ['S0APPROVERS', 'U0MANAGER'] })).toBe(
       ':no_entry: You are not an approver. Approvers: <!subteam^S0APPROVERS>, <@U0MANAGER>.',
     );
@@ -60,26 +65,43 @@ describe('group answers: the group flow outcomes in words', () => {
     expect(groupApproveAnswer({ kind: 'duplicate', ...n })).toBe(
       'You already approved this group rollback (1 of 2); it counts once.',
     );
-    expect(groupApproveAnswer({ kind: 'recorded', ...n })).toBe(
+    expect(groupApproveAnswer({ kind: 'recorded', missing: 1, ...n })).toBe(
       ':ballot_box_with_check: Approval recorded (1 of 2).',
     );
-    expect(groupApproveAnswer({ kind: 'already-starting', count: 2, required: 2 })).toBe(
+    expect(groupApproveAnswer({ kind: 'already-deciding', count: 2, required: 2 })).toBe(
       ':ballot_box_with_check: Approval recorded (2 of 2); the group rollback is already starting.',
     );
-    expect(groupApproveAnswer({ kind: 'approved', count: 2, required: 2, group: 'prod' })).toBe(
+    expect(groupApproveAnswer({ kind: 'approved', count: 2, required: 2, name: 'prod' })).toBe(
       ':white_check_mark: Approved (2 of 2). The group rollback of prod is starting.',
     );
   });
 
   it('says what a reject did', () => {
-    expect(groupRejectAnswer({ kind: 'not-pending' })).toBe(
-      'This group rollback is not waiting for approval.',
-    );
-    expect(groupRejectAnswer({ kind: 'requester' })).toBe(
-      'You asked for this group rollback; another approver decides.',
-    );
+    // The sentences are the rules' (domain/guardrails/approvals.ts, whose tests pin them).
+    const notWaiting = notWaitingForApproval('group');
+    expect(
+      groupRejectAnswer({ kind: 'stale', code: notWaiting.code, message: notWaiting.message }),
+    ).toBe('This group rollback is not waiting for approval.');
+    const requester = mayDecide({
+      act: 'reject',
+      userId: 'U0ONCALL',
+      requesterId: 'U0ONCALL',
+      of: 'group',
+      envs: ['prod-us'],
+      allowSelfApproval: false,
+      approverMembers: [new Set(['U0MANAGER'])],
+    });
+    if (requester.ok) throw new Error('the requester was let reject');
+    expect(
+      groupRejectAnswer({
+        kind: 'refused',
+        code: requester.code,
+        message: requester.message,
+        approvers: ['U0MANAGER'],
+      }),
+    ).toBe('You asked for this group rollback; another approver decides.');
     expect(groupRejectAnswer({ kind: 'already-decided' })).toBe('Already decided.');
-    expect(groupRejectAnswer({ kind: 'rejected', group: 'prod' })).toBe(
+    expect(groupRejectAnswer({ kind: 'rejected', name: 'prod' })).toBe(
       'Rejected the group rollback of prod.',
     );
   });

@@ -1,6 +1,6 @@
 // The bake window after a successful deploy: alarms that fire inside it count against the release.
 // Times are AWS's (event times), so the comparison holds whatever clock the bot runs on. Pure.
-import type { SourceRevision } from './releases.js';
+import type { SourceRevision } from '../releases.js';
 
 export interface BakeWindow {
   env: string;
@@ -15,15 +15,12 @@ export interface BakeWindow {
   state: 'open' | 'tripped' | 'passed';
 }
 
+/**
+ * A new window, open. A newer release's window replaces the one there; a late event about an older
+ * release, or the same one, does not (atomic in Redis: store/lua/open-bake-window-1.lua).
+ */
 export function openBakeWindow(input: Omit<BakeWindow, 'state'>): BakeWindow {
   return { ...input, state: 'open' };
-}
-
-/** A newer release replaces the window; a late event about an older one does not. */
-export function replacesWindow(current: BakeWindow | undefined, next: BakeWindow): boolean {
-  if (!current) return true;
-  if (current.releaseId === next.releaseId) return false;
-  return next.startedAt >= current.startedAt;
 }
 
 /** An alarm that entered ALARM at `alarmAt` (AWS time) trips the window. */

@@ -1,8 +1,8 @@
 // Which other environments may run the same bad source revision: other stages of the same
 // pipeline (later stages, other regions) guarded by other environments, and members of the same
 // group. Whether they actually run it is checked against AWS by the caller. Pure.
-import type { Config, EnvironmentConfig } from '../config/config.js';
-import type { SourceRevision } from '../domain/releases.js';
+import type { Config, EnvironmentConfig } from '../../config/config.js';
+import type { SourceRevision } from '../releases.js';
 
 export interface PropagationCandidate {
   env: string;

@@ -1,8 +1,5 @@
 // After a rollback succeeded: have the watched alarms come back to OK, and within the limit? Pure.
-
-import type { AlarmReading } from '../domain/alarms.js';
-
-export type { AlarmReading } from '../domain/alarms.js';
+import type { AlarmReading } from '../alarms.js';
 
 export type RecoveryStatus =
   | { kind: 'recovered'; afterMs: number; missing: string[] }

@@ -1,5 +1,6 @@
 // The deploy feed: one message per release, moved forward only. Events arrive at least once and
 // out of order (SUCCEEDED before STARTED); a lower step never overwrites a higher one. Pure.
+import type { EnvironmentConfig } from '../../config/config.js';
 
 export type FeedStep =
   | 'started'
@@ -25,8 +26,6 @@ export function advancesFeed(previous: FeedStep | undefined, next: FeedStep): bo
 }
 
 /** off: nothing; quiet: one message per release, edited in place; verbose: also a thread reply per step. */
-export type FeedMode = 'off' | 'quiet' | 'verbose';
-
-export function feedRepliesInThread(mode: FeedMode, step: FeedStep): boolean {
+export function feedRepliesInThread(mode: EnvironmentConfig['feed'], step: FeedStep): boolean {
   return mode === 'verbose' && step !== 'started';
 }

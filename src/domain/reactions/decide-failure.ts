@@ -1,17 +1,16 @@
 // What the bot does about a failed stage or deployment, from facts gathered from AWS. Pure.
 // Automatic actions never loop: a failing rollback is escalated, never rolled back again; a
-// failure AWS is already rolling back is reported, never rolled back a second time.
-import type { AutoRollbackPolicy } from '../config/schema.js';
+// failure AWS is already rolling back is reported, never rolled back a second time. Whether
+// there is a release to go back to is the automatic request's own question (auto-rollback-plan.ts).
+import type { EnvironmentConfig } from '../../config/config.js';
 import { autoRollsBackOn } from './auto-policy.js';
 
 export interface FailureFacts {
-  policy: AutoRollbackPolicy;
+  policy: EnvironmentConfig['autoRollback'];
   /** The failing release is itself a rollback (executionType ROLLBACK, creator codeDeployRollback, ours). */
   failingIsRollback: boolean;
   /** AWS is rolling the failing release back on its own (or is configured to). */
   awsRollingBack: boolean;
-  /** The engine found an earlier good release to roll back to. */
-  hasLastGood: boolean;
 }
 
 export type FailureDecision =
@@ -39,14 +38,6 @@ export function decideFailure(f: FailureFacts): FailureDecision {
       autoRollback: false,
       awsRollingBack: false,
       why: `Automatic rollback is ${f.policy === 'off' ? 'off' : `only ${f.policy}`} for this environment.`,
-    };
-  }
-  if (!f.hasLastGood) {
-    return {
-      kind: 'notify',
-      autoRollback: false,
-      awsRollingBack: false,
-      why: 'No earlier good release to roll back to.',
     };
   }
   return {

@@ -1,0 +1,65 @@
+// The web role (ROLE=web|all): the Bolt app and its listeners (the root registers /rollback's
+// subcommands, commands/dispatch.ts, so slack/ never imports commands/), /slack/events in HTTP
+// mode, and the AWS event intake at /aws/events. It takes the one services graph and runs no
+// queue consumer: the worker role does.
+import { dispatchCommand } from '../../commands/dispatch.js';
+import { createAwsEventsHandler, createSnsCertificateFetcher } from '../events/index.js';
+import { enqueueUnlessOccurred } from '../events/occurrence-dedupe.js';
+import type { RunningHttpServer } from '../http/server.js';
+import { createSlackApp } from '../slack/app.js';
+import { registerListeners } from '../slack/listeners/index.js';
+import type { SlackServices } from '../slack/slack-services.js';
+import type { Adapters } from './adapters.js';
+import type { Services } from './services.js';
+
+/** What the listeners work with, from the graph (src/slack/slack-services.ts). */
+function slackServices(a: Adapters, s: Services): SlackServices {
+  return {
+    config: a.config,
+    service: s.rollback,
+    offers: s.stores.offers,
+    principals: a.slack.principals,
+    poster: a.slack.poster,
+    statusMessages: s.stores.statusMessages,
+    scheduleStatus: (r) => s.queues.status.schedule(r),
+    audit: s.stores.audit,
+    now: a.now,
+    guardrails: { control: s.control, approvals: s.approvals, holds: s.holds },
+    groups: s.groups,
+  };
+}
+
+export async function startWebRole(
+  a: Adapters,
+  s: Services,
+  http: RunningHttpServer,
+): Promise<void> {
+  const { env, config, log, metrics } = a;
+  // A request moved in this process: its approval post follows at once (the worker role's status
+  // follower sees every process's transitions, this one's too, a moment later).
+  s.rollback.onTransition((r) => {
+    s.notices
+      .changed(r)
+      .catch((err: unknown) => log.warn({ err, requestId: r.id }, 'approval post refresh failed'));
+  });
+  const bolt = createSlackApp(env, log, metrics, a.now);
+  registerListeners(bolt.app, slackServices(a, s), dispatchCommand, log);
+  if (bolt.httpHandler) http.mount('/slack/events', bolt.httpHandler);
+  const { dedupe } = s.stores;
+  http.mount(
+    '/aws/events',
+    createAwsEventsHandler({
+      log,
+      metrics,
+      ...(env.EVENTS_SHARED_SECRET ? { sharedSecret: env.EVENTS_SHARED_SECRET } : {}),
+      snsTopics: config.events.snsTopics,
+      // An occurrence the poller already enqueued is not enqueued again.
+      enqueue: enqueueUnlessOccurred(dedupe, s.queues.events.enqueue),
+      dedupe,
+      fetchCertificate: createSnsCertificateFetcher(),
+      now: a.now,
+    }),
+  );
+  await bolt.start();
+  a.closeables.add('slack', () => bolt.stop());
+}

@@ -79,39 +79,19 @@ export function createRequestStore(redis: RedisConnection, { prefix }: RequestSt
   }
 
   async function create(input: NewRequest, now: number): Promise<RollbackRequest> {
-    const id = ulid(now);
-    const request: RollbackRequest = {
-      id,
-      env: input.env,
-      region: input.region,
-      state: 'requested',
-      target: input.target,
-      requestedBy: input.requestedBy,
-      source: input.source,
-      createdAt: now,
-      updatedAt: now,
-      retries: 0,
-      ...(input.reason ? { reason: input.reason } : {}),
-    };
+    const request = newRequest(ulid(now), input, now);
     const tk = targetKey(input.region, input.target);
-    const audit = auditValues({
-      request: id,
-      env: input.env,
-      by: actorOf(request),
-      event: 'requested',
-      from: '',
-      to: 'requested',
-      at: String(now),
-      source: input.source,
-      target: tk,
-      ...targetAuditIds(input.target),
-      reason: input.reason,
-    });
     const created = await scripts.createRequest(
-      [keys.request(id), keys.audit, keys.env(input.env), keys.target(tk)],
-      [id, now, JSON.stringify(encodeRequest(request, tk)), JSON.stringify(audit), AUDIT_MAX_LEN],
+      [keys.request(request.id), keys.audit, keys.env(input.env), keys.target(tk)],
+      [
+        request.id,
+        now,
+        JSON.stringify(encodeRequest(request, tk)),
+        JSON.stringify(requestedAudit(request, tk)),
+        AUDIT_MAX_LEN,
+      ],
     );
-    if (!created) throw new Error(`request id collision: ${id}`);
+    if (!created) throw new Error(`request id collision: ${request.id}`);
     return request;
   }
 
@@ -129,17 +109,6 @@ export function createRequestStore(redis: RedisConnection, { prefix }: RequestSt
     }
     const [tk, env] = await redis.hmget(keys.request(id), 'targetKey', 'env');
     if (!tk || !env) return { ok: false, reason: 'missing' };
-    const lockMode =
-      to === 'queued'
-        ? 'take'
-        : to && (isTerminal(to) || !ACTIVE_STATES.includes(to))
-          ? 'release'
-          : 'none';
-    const fields: Record<string, string | null> = {};
-    // Strings only: Lua's tostring() would print large numbers in exponent form.
-    for (const [k, v] of Object.entries(opts.fields ?? {})) {
-      if (v !== undefined) fields[k] = v === null ? null : String(v);
-    }
     const audit = auditValues({ ...opts.audit, request: id, env, by: opts.by, event: opts.event });
     const reply = await scripts.transitionRequest(
       [keys.request(id), keys.audit, keys.lock(tk)],
@@ -147,10 +116,10 @@ export function createRequestStore(redis: RedisConnection, { prefix }: RequestSt
         from.join(','),
         to ?? '',
         now,
-        lockMode,
+        lockModeOf(to),
         AUDIT_MAX_LEN,
         // cjson turns an empty Lua table into [] — harmless for pairs().
-        JSON.stringify(fields),
+        JSON.stringify(recordFields(opts.fields)),
         JSON.stringify(audit),
         opts.countRetry ? 'retries' : '',
       ],
@@ -223,4 +192,52 @@ function targetAuditIds(t: RollbackTarget): Record<string, string> {
     ...(t.currentDeploymentId ? { currentDeploymentId: t.currentDeploymentId } : {}),
     ...(t.targetDeploymentId ? { targetDeploymentId: t.targetDeploymentId } : {}),
   };
+}
+
+function newRequest(id: string, input: NewRequest, now: number): RollbackRequest {
+  return {
+    id,
+    env: input.env,
+    region: input.region,
+    state: 'requested',
+    target: input.target,
+    requestedBy: input.requestedBy,
+    source: input.source,
+    createdAt: now,
+    updatedAt: now,
+    retries: 0,
+    ...(input.reason ? { reason: input.reason } : {}),
+  };
+}
+
+function requestedAudit(request: RollbackRequest, tk: string): Record<string, string> {
+  return auditValues({
+    request: request.id,
+    env: request.env,
+    by: actorOf(request),
+    event: 'requested',
+    from: '',
+    to: 'requested',
+    at: String(request.createdAt),
+    source: request.source,
+    target: tk,
+    ...targetAuditIds(request.target),
+    reason: request.reason,
+  });
+}
+
+/** Queueing takes the target's lock; leaving the active states releases it. */
+function lockModeOf(to: RequestState | undefined): 'take' | 'release' | 'none' {
+  if (to === 'queued') return 'take';
+  if (to && (isTerminal(to) || !ACTIVE_STATES.includes(to))) return 'release';
+  return 'none';
+}
+
+/** Strings only: Lua's tostring() would print large numbers in exponent form. */
+function recordFields(fields: ChangeOptions['fields']): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(fields ?? {})) {
+    if (v !== undefined) out[k] = v === null ? null : String(v);
+  }
+  return out;
 }

@@ -2,13 +2,11 @@
 // "Layout"): no cycles between folders (src/<folder>, commands), and no production file over 300
 // lines or function over 120 (the sandbox aside). Part of `npm run lint`.
 //
-// Findings that predate the rule are listed in .layout-known-findings.json, as dependency-cruiser's
-// known violations are; only new ones fail, so the outer ring can only get better (issue 14).
+// Issue 14 brought every finding to zero, so there is no list of known ones: any finding fails.
 //
-//   node scripts/layout-check.mjs                  check, exit 1 on a finding not in the baseline
-//   node scripts/layout-check.mjs --report         print the measures, never fail
-//   node scripts/layout-check.mjs --write-baseline record today's findings as known
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+//   node scripts/layout-check.mjs            check, exit 1 on any finding
+//   node scripts/layout-check.mjs --report   print the measures, never fail
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cruise } from 'dependency-cruiser';
 import ts from 'typescript';
@@ -17,8 +15,6 @@ const require = createRequire(import.meta.url);
 const MAX_FILE_LINES = 300;
 const MAX_FUNCTION_LINES = 120;
 const report = process.argv.includes('--report');
-const writeBaseline = process.argv.includes('--write-baseline');
-const BASELINE = '.layout-known-findings.json';
 
 /** The folder a module belongs to: src/<folder>, src/<file> (the root), or commands. */
 export function folderOf(path) {
@@ -135,21 +131,11 @@ async function main() {
       f.lines,
     ]),
   ]);
-  if (writeBaseline) {
-    writeFileSync(BASELINE, `${JSON.stringify(findings.sort(), null, 2)}\n`);
-    console.log(`layout: ${findings.length} findings written to ${BASELINE}`);
-    return;
-  }
-  const known = new Set(existsSync(BASELINE) ? JSON.parse(readFileSync(BASELINE, 'utf8')) : []);
-  const fresh = findings.filter((f) => !known.has(f));
-  for (const f of findings) {
-    const size = sizes.has(f) ? ` (${sizes.get(f)})` : '';
-    console.log(`${known.has(f) ? 'known' : 'NEW  '} ${f}${size}`);
-  }
+  for (const f of findings) console.log(`${f}${sizes.has(f) ? ` (${sizes.get(f)})` : ''}`);
   console.log(
-    `layout: ${cycles.length} folder cycles, ${bigFiles.length} files over ${MAX_FILE_LINES} lines, ${bigFunctions.length} functions over ${MAX_FUNCTION_LINES} lines; ${fresh.length} new`,
+    `layout: ${cycles.length} folder cycles, ${bigFiles.length} files over ${MAX_FILE_LINES} lines, ${bigFunctions.length} functions over ${MAX_FUNCTION_LINES} lines`,
   );
-  if (fresh.length > 0 && !report) {
+  if (findings.length > 0 && !report) {
     console.log(
       'layout: split the file or function, or break the cycle (../shared/DESIGN.md "Layout").',
     );

@@ -10,7 +10,7 @@ import {
   formatLocal,
   formatWhen,
   resolveFreezeEnd,
-} from '../src/domain/guardrails/index.js';
+} from '../src/domain/stage-locks/index.js';
 import type { EnvGuardStatus } from '../src/guardrails/guardrails-control.js';
 import type { StageLockView } from '../src/guardrails/lock-announcer.js';
 import { escapeMrkdwn, inertCode } from '../src/slack/blocks/inert-text.js';

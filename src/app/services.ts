@@ -130,7 +130,7 @@ function buildProducers(a: Adapters, o: ServiceOverrides): Producers {
   return queues;
 }
 
-/** The engine service, through the guardrails policy; approvals are opened through `notices`. */
+/** The rollback service, deciding through the guardrails; approvals open through `notices`. */
 function buildRollback(
   a: Adapters,
   stores: Stores,

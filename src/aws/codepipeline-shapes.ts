@@ -158,7 +158,7 @@ export function toExecutionDetail(
  * `Namespace.NAME`: under the action's namespace, the name the pipeline itself refers to them by,
  * else under the action's name. Source actions are left out: their commit id and message are the
  * release's source revisions already. Builds export DEPENDENCIES (domain/library-diff.ts) and
- * ROLLBACK_UNSAFE (domain/guardrails/rollback-safety.ts) this way; GetPipelineExecution only has
+ * ROLLBACK_UNSAFE (domain/rollback-decision/rollback-safety.ts) this way; GetPipelineExecution only has
  * the pipeline-level variables.
  */
 export type ActionOutputVariables = Readonly<Record<string, string>>;

@@ -1,7 +1,7 @@
 // What CloudWatch says about an alarm, as every part of the bot reads it (src/aws/cloudwatch-adapter.ts).
-import type { AlarmState } from './guardrails/deploy-block.js';
+import type { AlarmState } from './stage-locks/deploy-block.js';
 
-export type { AlarmState } from './guardrails/deploy-block.js';
+export type { AlarmState } from './stage-locks/deploy-block.js';
 
 /** One alarm's state now. */
 export interface AlarmReading {

@@ -8,7 +8,6 @@ import {
   isRollbackDeployment,
   unsafeDeploymentsCrossed,
 } from './deployment-releases.js';
-import type { UnsafeRelease } from './guardrails/rollback-safety.js';
 import {
   type BadReason,
   type DeploymentGroupSnapshot,
@@ -18,6 +17,7 @@ import {
   type FoundRelease,
   isDeploymentInFlight,
 } from './releases.js';
+import type { UnsafeRelease } from './rollback-decision/rollback-safety.js';
 import { refuse, type TargetRefusal } from './target-refusal.js';
 
 export type DeploymentTargetChoice =

@@ -3,14 +3,15 @@
 // description) redeploys an earlier revision: it is not a release of its own. A release is bad
 // when it failed or was stopped, was rolled back from (rollbackInfo, or a rollback deployment
 // replaced it), tripped an alarm, or was marked bad (the standing store). Pure.
-import type { UnsafeRelease } from './guardrails/rollback-safety.js';
-import { unsafeReleasesCrossed } from './guardrails/rollback-safety.js';
+
 import {
   type BadReason,
   type DeploymentGroupSnapshot,
   type DeploymentRelease,
   describeDeployRevision,
 } from './releases.js';
+import type { UnsafeRelease } from './rollback-decision/rollback-safety.js';
+import { unsafeReleasesCrossed } from './rollback-decision/rollback-safety.js';
 import { effectiveBadReasons } from './stage-releases.js';
 
 /** Our rollback deployments' description starts with this (src/jobs/target-actions.ts). */

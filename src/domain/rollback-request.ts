@@ -1,7 +1,8 @@
 // The rollback request: the unit of work and of audit. Stored by store/request-store.ts.
-import type { UnsafeRelease } from './guardrails/rollback-safety.js';
+
 import type { DeployRevision, FileExistsBehavior } from './releases.js';
 import type { RequestState } from './request-state.js';
+import type { UnsafeRelease } from './rollback-decision/rollback-safety.js';
 
 export type Requester = { kind: 'user'; id: string } | { kind: 'auto'; reason: string };
 

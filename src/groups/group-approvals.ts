@@ -4,7 +4,10 @@
 // own state moving, compare-and-set (approved: it runs its members; rejected or expired: none
 // starts). The service checks who may, answers typed outcomes and audits; this says how a group
 // keeps and moves its approval.
-import { groupApprovalStillOpen, notWaitingForApproval } from '../domain/guardrails/index.js';
+import {
+  groupApprovalStillOpen,
+  notWaitingForApproval,
+} from '../domain/rollback-decision/index.js';
 import type { GroupQueue } from '../jobs/group-queue.js';
 import type { ApprovalSubject, Approvals, SubjectApprovals } from '../services/approvals.js';
 import type { GroupRecord, GroupStore } from '../store/group-store.js';
@@ -15,6 +18,7 @@ export interface GroupApprovalDeps {
   store: GroupStore;
   queue: GroupQueue;
   record: GroupRecorder;
+  now: () => number;
 }
 
 /** Approve, reject (no reason asked; the rejecter is recorded) and the deadline of a group. */
@@ -81,25 +85,19 @@ function groupSubject(deps: GroupApprovalDeps): ApprovalSubject<GroupRecord> {
     counted: (g) => queue.render(g.plan.id),
     async approved(g, _by, tally) {
       const id = g.plan.id;
-      await store.setDecision(
-        id,
-        `Approved by ${tally.approvers.map((u) => `<@${u}>`).join(', ')}.`,
-      );
+      await store.setDecision(id, { kind: 'approved', by: tally.approvers, at: deps.now() });
       await queue.render(id);
       await queue.step(id, 0, 0);
     },
     async rejected(g, by) {
-      await store.setDecision(g.plan.id, `Rejected by <@${by}>.`);
+      await store.setDecision(g.plan.id, { kind: 'rejected', by, at: deps.now() });
       await noneStarted(g);
       await queue.render(g.plan.id);
     },
     async expire(g) {
       const id = g.plan.id;
       if (!(await store.moveGroup(id, ['awaiting_approval'], 'expired'))) return;
-      await store.setDecision(
-        id,
-        'Expired before it had enough approvals. Ask again if it is still needed.',
-      );
+      await store.setDecision(id, { kind: 'expired', at: deps.now() });
       await noneStarted(g);
       await deps.record(g.plan, 'policy', 'group-expired');
       await queue.render(id);

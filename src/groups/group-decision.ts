@@ -2,7 +2,7 @@
 // answers combine. Any block blocks the group; any needs-approval asks once for the group, with
 // the highest count, the earliest expiry, and an approver who must be an approver of every
 // member that asked. Pure.
-import type { RollbackDecision } from '../domain/guardrails/index.js';
+import type { RollbackDecision } from '../domain/rollback-decision/index.js';
 import type { GroupApprovalCase } from '../store/group-store.js';
 
 export type GroupDecision =

@@ -1,16 +1,18 @@
 // A group rollback's proposal and its one decision: every member previewed (any member that
 // cannot be rolled back refuses the whole group), and every member's policy asked as for a group
-// rollback by the requester. The review shows the same decision the confirm click takes.
+// rollback by the requester, on the facts a single rollback of that member reads (its target's:
+// older than previous, bad here, unsafe releases crossed). The review shows the same decision the
+// confirm click takes, and a member's own request then asks no more than the group did.
 import { type AwsClients, accountOf } from '../aws/aws-clients.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import {
   decideRollback,
-  evaluateWindows,
   type RollbackDecision,
   unreadableCrossing,
-} from '../domain/guardrails/index.js';
-import { readStageRollbackFacts, type StageRollbackFacts } from '../guardrails/rollback-facts.js';
-import type { Preview, RollbackService } from '../services/rollback-service.js';
+} from '../domain/rollback-decision/index.js';
+import { evaluateWindows } from '../domain/stage-locks/index.js';
+import { readRollbackFacts, type StageRollbackFacts } from '../guardrails/rollback-facts.js';
+import { type Preview, type RollbackService, targetOf } from '../services/rollback-service.js';
 import type { FreezeStore } from '../store/freeze-store.js';
 import type { GroupMemberPlan, GroupPlan, GroupStore } from '../store/group-store.js';
 import type { GroupRecorder } from './group-audit.js';
@@ -59,21 +61,9 @@ function describePreview(p: OkPreview): Pick<GroupMemberPlan, 'current' | 'targe
   };
 }
 
+/** A member as planned: what is shown, and the target (with its facts) its request is made for. */
 function memberPlan(env: string, p: OkPreview): GroupMemberPlan {
-  return {
-    env,
-    ...describePreview(p),
-    ...(p.kind === 'stage'
-      ? {
-          ids: {
-            pipeline: p.pipeline,
-            currentExecutionId: p.current.executionId,
-            targetExecutionId: p.target.executionId,
-            olderThanPrevious: p.olderThanPrevious,
-          },
-        }
-      : {}),
-  };
+  return { env, ...describePreview(p), rollbackTarget: targetOf(p) };
 }
 
 export function createGroupProposal(deps: GroupProposalDeps) {
@@ -83,20 +73,16 @@ export function createGroupProposal(deps: GroupProposalDeps) {
     return e;
   };
 
-  async function stageFacts(e: EnvironmentConfig, m: GroupMemberPlan): Promise<StageRollbackFacts> {
-    if (!m.ids) return { targetIsOlderThanPrevious: false, unsafeCrossed: [] };
-    try {
-      return await readStageRollbackFacts(
-        deps.aws,
-        accountOf(e),
-        m.ids.pipeline,
-        m.stage ?? '',
-        m.ids,
-      );
-    } catch (err) {
-      // Fail closed, as for a single rollback: a person has to look.
-      return unreadableCrossing(m.ids.currentExecutionId, (err as Error).message);
+  /** A member's facts, read as for a single rollback of it (fail closed when unreadable). */
+  async function memberFacts(
+    e: EnvironmentConfig,
+    m: GroupMemberPlan,
+  ): Promise<StageRollbackFacts> {
+    if (!m.rollbackTarget) {
+      // Proposed before members carried their target: a person has to look.
+      return unreadableCrossing(m.to ?? m.env, 'the group was proposed by an older version');
     }
+    return readRollbackFacts(deps.aws, accountOf(e), m.rollbackTarget);
   }
 
   /** Each member's policy, asked as for a group rollback by the requester. */
@@ -106,7 +92,8 @@ export function createGroupProposal(deps: GroupProposalDeps) {
     const decisions: Array<{ env: string; decision: RollbackDecision }> = [];
     for (const m of g.members) {
       const e = env(m.env);
-      const facts = await stageFacts(e, m);
+      const facts = await memberFacts(e, m);
+      const targetBad = m.rollbackTarget?.targetBad;
       decisions.push({
         env: m.env,
         decision: decideRollback({
@@ -116,6 +103,7 @@ export function createGroupProposal(deps: GroupProposalDeps) {
             isGroupRollback: true,
             targetIsOlderThanPrevious: facts.targetIsOlderThanPrevious,
             unsafeCrossed: facts.unsafeCrossed,
+            ...(targetBad ? { targetBad } : {}),
           },
           now: at,
           freezeState: {

@@ -6,8 +6,8 @@
 // (group-outcomes.ts).
 import type { AwsClients } from '../aws/aws-clients.js';
 import type { Config } from '../config/config.js';
-import { tallyApprovals } from '../domain/guardrails/index.js';
 import type { RequestState } from '../domain/request-state.js';
+import { tallyApprovals } from '../domain/rollback-decision/index.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { GroupQueue } from '../jobs/group-queue.js';
 import type { Logger } from '../log.js';
@@ -68,7 +68,7 @@ export function createGroupRollbacks(deps: GroupRollbackDeps) {
       const decision = await proposal.decideGroup(p);
       const members = p.members.length;
       if (decision.kind === 'block') {
-        await store.setDecision(id, `Blocked: ${decision.reason}`);
+        await store.setDecision(id, { kind: 'blocked', reason: decision.reason, at: deps.now() });
         await store.moveGroup(id, ['evaluating'], 'refused');
         for (let i = 0; i < members; i++) await store.moveMember(id, i, ['pending'], 'not_started');
         await record(p, 'policy', 'group-blocked', { detail: decision.reason });

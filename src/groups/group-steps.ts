@@ -11,7 +11,12 @@ import {
 } from '../domain/rollback-request.js';
 import type { GroupQueue } from '../jobs/group-queue.js';
 import type { RollbackService } from '../services/rollback-service.js';
-import type { GroupPlan, GroupStore, MemberState } from '../store/group-store.js';
+import type {
+  GroupDecisionRecord,
+  GroupPlan,
+  GroupStore,
+  MemberState,
+} from '../store/group-store.js';
 import type { StatusMessages } from '../store/status-message-store.js';
 import type { GroupRecorder } from './group-audit.js';
 import { groupSummary } from './group-outcomes.js';
@@ -26,7 +31,10 @@ export interface GroupStepDeps {
   record: GroupRecorder;
   /** How often a running member's request is looked at again. */
   pollMs: number;
+  now: () => number;
 }
+
+type HaltedAfter = Extract<GroupDecisionRecord, { kind: 'finished' }>['haltedAfter'];
 
 /** The member's rollback request, or why it could not be made (the group moves on per policy). */
 async function requestMember(
@@ -75,17 +83,22 @@ export function createGroupSteps(deps: GroupStepDeps) {
       for (let j = i + 1; j < g.members.length; j++) {
         await store.moveMember(g.id, j, ['pending'], 'not_started');
       }
-      return finish(g, `halted after ${g.members[i]!.env} ${state}`);
+      return finish(g, { env: g.members[i]!.env, state });
     }
     if (i + 1 >= g.members.length) return finish(g);
     await deps.queue.step(g.id, i + 1, 0);
   }
 
-  async function finish(g: GroupPlan, why?: string): Promise<void> {
+  async function finish(g: GroupPlan, haltedAfter?: HaltedAfter): Promise<void> {
     if (!(await store.moveGroup(g.id, ['running'], 'done'))) return;
     const rec = (await store.get(g.id))!;
-    const summary = `${groupSummary(rec)}${why ? ` (${why})` : ''}`;
-    await store.setDecision(g.id, `Finished: ${summary}.`);
+    const why = haltedAfter ? ` (halted after ${haltedAfter.env} ${haltedAfter.state})` : '';
+    const summary = `${groupSummary(rec)}${why}`;
+    await store.setDecision(g.id, {
+      kind: 'finished',
+      at: deps.now(),
+      ...(haltedAfter ? { haltedAfter } : {}),
+    });
     await record(g, 'policy', 'group-finished', { detail: `group ${g.group} ${g.id}: ${summary}` });
     await deps.queue.render(g.id);
   }

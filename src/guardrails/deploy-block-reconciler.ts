@@ -24,7 +24,7 @@ import {
   deployBlock,
   lockSignature,
   type StageLock,
-} from '../domain/guardrails/index.js';
+} from '../domain/stage-locks/index.js';
 import type { Logger } from '../log.js';
 import type { FreezeStore } from '../store/freeze-store.js';
 import type { ReconcileStore } from '../store/reconcile-store.js';

@@ -9,7 +9,7 @@ import {
   decideStageLock,
   type PostRollbackLock,
   type UnlockOutcome,
-} from '../domain/guardrails/index.js';
+} from '../domain/stage-locks/index.js';
 import type { GuardrailsQueue } from '../jobs/guardrails-queue.js';
 import type { FreezeStore } from '../store/freeze-store.js';
 import type { StoredLock } from '../store/stage-lock-store.js';

@@ -1,17 +1,16 @@
 // The guardrails hook for the rollback service: gathers the facts (target older than the
 // previous release, unsafe releases crossed, freezes and blackouts, group rollback) and asks
-// domain/guardrails' decideRollback. A needs-approval decision is kept in Redis by request id
+// domain/rollback-decision's decideRollback. A needs-approval decision is kept in Redis by request id
 // for the approval flow; the service itself carries one rule and a sentence.
 import { type AwsClients, accountOf } from '../aws/aws-clients.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import {
   decideRollback,
-  evaluateWindows,
   type RollbackDecision,
   type RollbackFacts,
-  unreadableCrossing,
-} from '../domain/guardrails/index.js';
+} from '../domain/rollback-decision/index.js';
 import { groupOfSource, type RollbackRequest } from '../domain/rollback-request.js';
+import { evaluateWindows } from '../domain/stage-locks/index.js';
 import type { Logger } from '../log.js';
 import type {
   DecideRollback,
@@ -20,7 +19,7 @@ import type {
 } from '../services/rollback-policy.js';
 import type { ApprovalCase, ApprovalStore } from '../store/approval-store.js';
 import type { FreezeStore } from '../store/freeze-store.js';
-import { readStageRollbackFacts, type StageRollbackFacts } from './rollback-facts.js';
+import { readRollbackFacts, type StageRollbackFacts } from './rollback-facts.js';
 
 export interface GuardrailsDecideDeps {
   config: Config;
@@ -38,30 +37,20 @@ export interface GuardrailsDecideDeps {
   now?: () => number;
 }
 
-async function stageFacts(
+function requestFacts(
   deps: GuardrailsDecideDeps,
   env: EnvironmentConfig,
   request: RollbackRequest,
   known: KnownExecutions | undefined,
 ): Promise<StageRollbackFacts> {
-  const t = request.target;
-  if (t.kind !== 'stage') {
-    // A deployment group's facts come with its choice (domain/choose-deployment-target.ts).
-    return {
-      targetIsOlderThanPrevious: t.olderThanPrevious ?? false,
-      unsafeCrossed: t.unsafeCrossed ?? [],
-    };
-  }
-  try {
-    return await readStageRollbackFacts(deps.aws, accountOf(env), t.pipeline, t.stage, t, known);
-  } catch (err) {
-    // Fail closed: if we cannot tell what the rollback crosses, a person has to look.
-    deps.log.warn(
-      { err: { message: (err as Error).message }, requestId: request.id },
-      'guardrails: could not read the releases a rollback crosses',
-    );
-    return unreadableCrossing(t.currentExecutionId, (err as Error).message);
-  }
+  return readRollbackFacts(deps.aws, accountOf(env), request.target, {
+    ...(known ? { known } : {}),
+    onUnreadable: (err) =>
+      deps.log.warn(
+        { err: { message: err.message }, requestId: request.id },
+        'guardrails: could not read the releases a rollback crosses',
+      ),
+  });
 }
 
 function needsApprovalWords(d: Extract<RollbackDecision, { decision: 'needs-approval' }>): string {
@@ -76,7 +65,7 @@ export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollba
     const at = new Date(now());
     const groupId = groupOfSource(request.source);
     const [facts, freezes] = await Promise.all([
-      stageFacts(deps, env, request, known),
+      requestFacts(deps, env, request, known),
       deps.freezes.list(at.getTime()),
     ]);
     const rollbackFacts: RollbackFacts = {

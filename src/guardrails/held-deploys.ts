@@ -9,7 +9,7 @@ import { AwsCallError } from '../aws/aws-errors.js';
 import { createCodeDeployAdapter } from '../aws/codedeploy-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import { isRollbackDeployment } from '../domain/deployment-releases.js';
-import type { BlockCause } from '../domain/guardrails/index.js';
+import type { BlockCause } from '../domain/stage-locks/index.js';
 import type { DeploymentEvent, DomainEvent } from '../events/domain-event.js';
 import { routeEvent } from '../events/route-event.js';
 import type { Logger } from '../log.js';

@@ -2,7 +2,7 @@
 // last, read through the CodePipeline adapter (aws/codepipeline-adapter.ts getPipelineState).
 import type { Account, AwsClients } from '../aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
-import type { ActualTransition } from '../domain/guardrails/index.js';
+import type { ActualTransition } from '../domain/stage-locks/index.js';
 
 export interface StageTransition extends ActualTransition {
   stage: string;

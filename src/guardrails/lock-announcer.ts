@@ -1,8 +1,8 @@
 // What the stage-lock passes tell people, as data: the Slack side (src/slack/stage-lock-announcer.ts)
 // renders and posts it. Every announcement names the causes that still hold.
 import type { EnvironmentConfig } from '../config/config.js';
-import type { DeployBlock, LockCause, TransitionAction } from '../domain/guardrails/index.js';
 import type { SourceRevision } from '../domain/releases.js';
+import type { DeployBlock, LockCause, TransitionAction } from '../domain/stage-locks/index.js';
 import type { WaitingNotice } from '../store/waiting-release-store.js';
 
 /** One guarded stage after a pass. */

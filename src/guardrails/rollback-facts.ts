@@ -1,14 +1,17 @@
-// What the approval policy needs to know about a stage rollback, read from the pipeline's
-// executions: is the target older than the previous release, and which unsafe releases would it
-// cross (current and every release between it and the target, with their variables).
+// What the approval policy needs to know about a rollback: is the target older than the previous
+// release, and which unsafe releases would it cross (current and every release between it and the
+// target, with their variables). A stage's are read from the pipeline's executions; a deployment
+// group's come with its choice. Every decision reads them here: a request's, and a group member's.
 import type { Account, AwsClients } from '../aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
+import type { PipelineRelease } from '../domain/releases.js';
 import {
   type ReleaseSafetyFacts,
   type UnsafeRelease,
+  unreadableCrossing,
   unsafeReleasesCrossed,
-} from '../domain/guardrails/index.js';
-import type { PipelineRelease } from '../domain/releases.js';
+} from '../domain/rollback-decision/index.js';
+import type { RollbackTarget } from '../domain/rollback-request.js';
 import type { KnownExecutions } from '../services/rollback-policy.js';
 
 export interface StageRollbackFacts {
@@ -48,7 +51,7 @@ function listingsFrom(
   return { all: [...known.recent], succeeded };
 }
 
-export async function readStageRollbackFacts(
+async function readStageRollbackFacts(
   aws: AwsClients,
   account: Account,
   pipeline: string,
@@ -131,4 +134,36 @@ export async function readStageRollbackFacts(
     ...(currentSummary ? { currentSummary } : {}),
     ...(targetSummary ? { targetSummary } : {}),
   };
+}
+
+/**
+ * The policy's facts about a rollback to `target`. A deployment group's come with its choice
+ * (domain/choose-deployment-target.ts); a stage's are read from the pipeline's executions, and
+ * fail closed when they cannot be (`unreadableCrossing`: a person has to look).
+ */
+export async function readRollbackFacts(
+  aws: AwsClients,
+  account: Account,
+  target: RollbackTarget,
+  opts: { known?: KnownExecutions; onUnreadable?: (err: Error) => void } = {},
+): Promise<StageRollbackFacts> {
+  if (target.kind !== 'stage') {
+    return {
+      targetIsOlderThanPrevious: target.olderThanPrevious ?? false,
+      unsafeCrossed: target.unsafeCrossed ?? [],
+    };
+  }
+  try {
+    return await readStageRollbackFacts(
+      aws,
+      account,
+      target.pipeline,
+      target.stage,
+      target,
+      opts.known,
+    );
+  } catch (err) {
+    opts.onUnreadable?.(err as Error);
+    return unreadableCrossing(target.currentExecutionId, (err as Error).message);
+  }
 }

@@ -2,12 +2,12 @@
 // the release it went away from, and that release marked bad (its standing).
 import type { Account, AwsClients } from '../aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
+import { type RollbackRequest, releaseRolledBack, targetKey } from '../domain/rollback-request.js';
 import {
   isForeignDisable,
   type PostRollbackLock,
   reasonWithLock,
-} from '../domain/guardrails/index.js';
-import { type RollbackRequest, releaseRolledBack, targetKey } from '../domain/rollback-request.js';
+} from '../domain/stage-locks/index.js';
 import type { Logger } from '../log.js';
 import type { ChangeOptions } from '../store/request-store.js';
 import type { StageLockStore } from '../store/stage-lock-store.js';

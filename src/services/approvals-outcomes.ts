@@ -1,8 +1,8 @@
 // What the approvals service answers a click on Approve or Reject, as data, for a single request
 // and a group rollback alike: src/slack/blocks/approval-answers.ts and group-answers.ts word it.
 // A refusal carries the rule's code (the audit's) and its sentence in plain words
-// (domain/guardrails/approvals.ts); nothing here is Slack's.
-import type { PersonRefusalCode, StaleApprovalCode } from '../domain/guardrails/index.js';
+// (domain/rollback-decision/approvals.ts); nothing here is Slack's.
+import type { PersonRefusalCode, StaleApprovalCode } from '../domain/rollback-decision/index.js';
 
 /** Refused because of who clicked: `approvers` may instead, when the refusal is about them. */
 export interface ApprovalRefused {

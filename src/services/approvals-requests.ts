@@ -7,12 +7,12 @@
 import { type AwsClients, accountOf } from '../aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
+import { SUPERSEDING_STATES } from '../domain/request-state.js';
 import {
   approvalStillValid,
   environmentGone,
   notWaitingForApproval,
-} from '../domain/guardrails/index.js';
-import { SUPERSEDING_STATES } from '../domain/request-state.js';
+} from '../domain/rollback-decision/index.js';
 import { type RollbackRequest, targetKey } from '../domain/rollback-request.js';
 import type { GuardrailsQueue } from '../jobs/guardrails-queue.js';
 import type { ApprovalCase, ApprovalStore } from '../store/approval-store.js';

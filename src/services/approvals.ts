@@ -1,5 +1,5 @@
 // The approvals service: one for a single request's approval and a group rollback's alike.
-// - Who may approve or reject: `mayDecide` (domain/guardrails/approvals.ts), with the approver
+// - Who may approve or reject: `mayDecide` (domain/rollback-decision/approvals.ts), with the approver
 //   groups resolved through the principals port, failing closed.
 // - Whether the approval is still open: the subject's rule; an expired one is expired on the click.
 // - Each approver counted once, and one claim that decides: exactly one approve or reject moves it
@@ -18,7 +18,7 @@ import {
   mayDecide,
   type StaleApprovalCode,
   tallyApprovals,
-} from '../domain/guardrails/index.js';
+} from '../domain/rollback-decision/index.js';
 import { RetryLater } from '../jobs/processor.js';
 import type { AttemptAudit } from '../store/audit-stream.js';
 import type {

@@ -152,8 +152,11 @@ async function carryOut(
   return { outcome: 'created', request: r };
 }
 
-/** The target a request made from this preview carries: everything the worker needs to act. */
-function targetOf(p: Extract<Preview, { ok: true }>): RollbackTarget {
+/**
+ * The target a request made from this preview carries: everything the worker needs to act, and
+ * the choice's facts the decision reads (a group member's too).
+ */
+export function targetOf(p: Extract<Preview, { ok: true }>): RollbackTarget {
   if (p.kind === 'stage') {
     return {
       kind: 'stage',

@@ -3,9 +3,9 @@
 // way to tell listeners that a request moved.
 import type { AwsClients } from '../aws/aws-clients.js';
 import type { Config } from '../config/config.js';
-import type { UnlockOutcome } from '../domain/guardrails/index.js';
 import type { RequestState } from '../domain/request-state.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
+import type { UnlockOutcome } from '../domain/stage-locks/index.js';
 import type { RollbackQueue } from '../jobs/rollback-queue.js';
 import type { RequestStore } from '../store/request-store.js';
 import type { StandingStore } from '../store/standing-store.js';

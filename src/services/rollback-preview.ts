@@ -16,9 +16,9 @@ import {
   type FileExistsChoice,
 } from '../domain/choose-deployment-target.js';
 import { chooseStageTarget } from '../domain/choose-rollback-target.js';
-import type { UnsafeRelease } from '../domain/guardrails/index.js';
 import { diffReleases, type ReleaseDiff } from '../domain/release-diff.js';
 import type { BadReason, DeploymentRelease, PipelineRelease } from '../domain/releases.js';
+import type { UnsafeRelease } from '../domain/rollback-decision/index.js';
 import { placeKey } from '../domain/rollback-request.js';
 import type { TargetRefusalCode } from '../domain/target-refusal.js';
 import { sharedWhileRunning } from '../runtime/in-flight.js';

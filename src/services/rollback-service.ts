@@ -4,9 +4,9 @@
 // requests out.
 import type { AwsClients } from '../aws/aws-clients.js';
 import type { Config } from '../config/config.js';
-import type { UnlockOutcome } from '../domain/guardrails/index.js';
 import type { ReleaseChoice } from '../domain/release-list.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
+import type { UnlockOutcome } from '../domain/stage-locks/index.js';
 import { createRollbackQueue, type RollbackQueueOptions } from '../jobs/rollback-queue.js';
 import type { AuditEntry } from '../store/audit-stream.js';
 import type { RedisConnection } from '../store/redis.js';
@@ -50,6 +50,7 @@ import { unlock } from './unlock-stage.js';
 // The service's contract, for its callers: they import these from here, not from the modules.
 export type { MarkOutcome } from './mark-release.js';
 export type { RequestInput, RequestOutcome, Review, ReviewInput } from './request-rollback.js';
+export { targetOf } from './request-rollback.js';
 export type { ActiveRollback, CancelAutomaticOutcome } from './request-transitions.js';
 export type { TransitionListener } from './rollback-context.js';
 export type { Preview, PreviewOptions } from './rollback-preview.js';

@@ -6,7 +6,7 @@ import { accountOf } from '../aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import { CodedError } from '../domain/errors.js';
-import { causeNames, decideStageLock, type UnlockOutcome } from '../domain/guardrails/index.js';
+import { causeNames, decideStageLock, type UnlockOutcome } from '../domain/stage-locks/index.js';
 import type { RollbackContext } from './rollback-context.js';
 import { environmentOf, stageOf } from './rollback-lookup.js';
 

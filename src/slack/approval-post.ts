@@ -6,7 +6,7 @@ import { type AwsClients, accountOf } from '../aws/aws-clients.js';
 import { readAlarms } from '../aws/cloudwatch-adapter.js';
 import type { Config, EnvironmentConfig } from '../config/config.js';
 import { alarmStatesByName } from '../domain/alarms.js';
-import { tallyApprovals } from '../domain/guardrails/index.js';
+import { tallyApprovals } from '../domain/rollback-decision/index.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import { RetryLater } from '../jobs/processor.js';
 import type { RollbackService } from '../services/rollback-service.js';

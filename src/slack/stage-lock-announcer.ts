@@ -2,7 +2,7 @@
 // environment's channel: a change of what holds, a release waiting at a held stage (with Unlock),
 // and that message brought up to date once the release went on. A post Slack cannot take now
 // throws (poster.ts); the pass says it again next time.
-import { lockSignature } from '../domain/guardrails/index.js';
+import { lockSignature } from '../domain/stage-locks/index.js';
 import type { LockAnnouncer } from '../guardrails/lock-announcer.js';
 import {
   lockChangeMessage,

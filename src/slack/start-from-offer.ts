@@ -1,6 +1,6 @@
 // The one path from a click (confirm, failure notification, picker) to a rollback request.
-// Loads the offer, checks permission (request) again on the server, claims the offer so a double click
-// starts one rollback, and asks the engine.
+// Loads the offer, checks permission (request) again on the server, claims the offer so a double
+// click starts one rollback, and asks the rollback service.
 
 import type { Offer } from '../store/offer-store.js';
 import { authorize } from './authorize.js';

@@ -10,7 +10,11 @@
 //   <prefix>:guard:postlock:<request id>   the render lease (locks.ts)
 //
 // The records are kept 8 days; the render lease as long as it is asked for.
-import type { Approval, ApprovalBinding, TriggeredRule } from '../domain/guardrails/index.js';
+import type {
+  Approval,
+  ApprovalBinding,
+  TriggeredRule,
+} from '../domain/rollback-decision/index.js';
 import { acquireLock, type Release } from './locks.js';
 import type { RedisConnection } from './redis.js';
 import { scriptsOf } from './scripts.js';

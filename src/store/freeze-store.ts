@@ -3,7 +3,7 @@
 //
 //   <prefix>:guard:freezes   hash: freeze id → JSON { id, scope (the environment), reason, by, from, until }
 import { randomUUID } from 'node:crypto';
-import type { Freeze } from '../domain/guardrails/index.js';
+import type { Freeze } from '../domain/stage-locks/index.js';
 import type { RedisConnection } from './redis.js';
 
 interface StoredFreeze {

@@ -8,10 +8,11 @@
 //   state:group, state:<i>       the group's state, member i's state
 //   request:<i>, detail:<i>      member i's request id; why it failed, or how its request ended
 //   approval:<user id>           when that approver approved
-//   case, decision               the approval case (JSON), the decision
+//   case, decision               the approval case; what was decided (JSON, or an older text)
 //   message, approvalPost        where the Slack messages live (JSON refs)
 //   version                      bumped by every change of a state, member, approval or decision
 import { ulid } from 'ulid';
+import type { RollbackTarget } from '../domain/rollback-request.js';
 import type { RedisConnection } from './redis.js';
 import { scriptsOf } from './scripts.js';
 
@@ -41,14 +42,12 @@ export interface GroupMemberPlan {
   stage?: string;
   /** The target the approval is given for (execution or deployment id); absent for a stop. */
   to?: string;
-  /** For the policy's facts about a stage rollback (older than previous, unsafe releases). */
-  ids?: {
-    pipeline: string;
-    currentExecutionId: string;
-    targetExecutionId: string;
-    /** The preview's own answer (domain/choose-rollback-target.ts), as for a single rollback. */
-    olderThanPrevious?: boolean;
-  };
+  /**
+   * The target the member's request is made for, with the choice's facts (older than previous,
+   * bad here, unsafe releases crossed): the policy reads them as for a single rollback. Absent on
+   * groups proposed before members carried it; their decision fails closed.
+   */
+  rollbackTarget?: RollbackTarget;
   /** Shown in the messages: what is deployed now and what it goes back to. */
   current: string;
   target: string;
@@ -83,6 +82,41 @@ export interface GroupApprovalCase {
   forbidSelfApproval: boolean;
 }
 
+/**
+ * What was decided about the group, as data (src/slack/blocks/group-messages.ts words it): the
+ * policy blocked it, approvers approved or one rejected it, it expired, or it finished (halted
+ * after a member that failed or was refused). A group recorded before decisions were data keeps
+ * its text, shown as a plain note.
+ */
+export type GroupDecisionRecord =
+  | { kind: 'blocked'; reason: string; at: number }
+  | { kind: 'approved'; by: string[]; at: number }
+  | { kind: 'rejected'; by: string; at: number }
+  | { kind: 'expired'; at: number }
+  | { kind: 'finished'; at: number; haltedAfter?: { env: string; state: MemberState } }
+  | { kind: 'note'; text: string };
+
+const DECISION_KINDS: ReadonlySet<string> = new Set([
+  'blocked',
+  'approved',
+  'rejected',
+  'expired',
+  'finished',
+]);
+
+/** The stored decision: JSON, or the text a group recorded before decisions were data. */
+function decodeDecision(raw: string): GroupDecisionRecord {
+  try {
+    const d = JSON.parse(raw) as { kind?: unknown } | null;
+    if (d && typeof d === 'object' && DECISION_KINDS.has(String(d.kind))) {
+      return d as GroupDecisionRecord;
+    }
+  } catch {
+    // Not JSON: the text form.
+  }
+  return { kind: 'note', text: raw };
+}
+
 export interface GroupRecord {
   plan: GroupPlan;
   state: GroupState;
@@ -92,7 +126,7 @@ export interface GroupRecord {
   approvals: Array<{ approverId: string; at: number }>;
   message?: { channel: string; ts: string };
   approvalPost?: { channel: string; ts: string };
-  decision?: string;
+  decision?: GroupDecisionRecord;
 }
 
 const TTL_MS = 30 * 86_400_000;
@@ -121,7 +155,7 @@ export function createGroupStore(redis: RedisConnection, prefix: string) {
       approvals,
       ...(flat.message ? { message: JSON.parse(flat.message) } : {}),
       ...(flat.approvalPost ? { approvalPost: JSON.parse(flat.approvalPost) } : {}),
-      ...(flat.decision ? { decision: flat.decision } : {}),
+      ...(flat.decision ? { decision: decodeDecision(flat.decision) } : {}),
     };
   }
 
@@ -170,10 +204,17 @@ export function createGroupStore(redis: RedisConnection, prefix: string) {
     async setCase(id: string, c: GroupApprovalCase): Promise<void> {
       await redis.hset(key(id), 'case', JSON.stringify(c));
     },
-    async setDecision(id: string, decision: string): Promise<void> {
+    async setDecision(
+      id: string,
+      decision: Exclude<GroupDecisionRecord, { kind: 'note' }>,
+    ): Promise<void> {
+      const stored =
+        decision.kind === 'blocked'
+          ? { ...decision, reason: decision.reason.slice(0, 500) }
+          : decision;
       await redis
         .multi()
-        .hset(key(id), 'decision', decision.slice(0, 500))
+        .hset(key(id), 'decision', JSON.stringify(stored))
         .hincrby(key(id), 'version', 1)
         .exec();
     },

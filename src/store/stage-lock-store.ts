@@ -5,8 +5,9 @@
 // AWS keeps the lock too (the transition's reason names the request), so losing this key loses
 // no lock that holds. The `lifted` record is what stops that reason counting once a person
 // unlocked; it is kept 30 days, far longer than a reason outlives its rewrite.
-import type { PostRollbackLock, RecordedLock } from '../domain/guardrails/index.js';
+
 import type { Requester } from '../domain/rollback-request.js';
+import type { PostRollbackLock, RecordedLock } from '../domain/stage-locks/index.js';
 import type { RedisConnection } from './redis.js';
 import { scriptsOf } from './scripts.js';
 

@@ -10,8 +10,8 @@ import { targetKey } from '../../src/domain/rollback-request.js';
 import { executeJobId, QUEUES } from '../../src/jobs/queues.js';
 import type { Message } from '../../src/sandbox/slack/state.js';
 import { createRequestStore, type RequestStore } from '../../src/store/request-store.js';
-import { reactionsWorld, SHA } from '../integration/reactions/world.js';
 import { type Harness, runUntil, startHarness } from '../support/harness.js';
+import { reactionsWorld, SHA } from '../support/reactions-world.js';
 
 const PROD = 'C0DEPLOYPROD';
 const ONCALL = 'U0ONCALL';

@@ -3,8 +3,8 @@
 // Then: the same failure pushed after it was polled is taken without a second job.
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { reactionsWorld } from '../integration/reactions/world.js';
 import { type Harness, runUntil, startHarness } from '../support/harness.js';
+import { reactionsWorld } from '../support/reactions-world.js';
 
 const PROD = 'C0DEPLOYPROD';
 const BAD = 'ddddddd444444444444444444444444444444444';

@@ -14,10 +14,10 @@
 // (`unreadableCrossing`).
 
 import type { ApprovalRule, EnvironmentConfig } from '../../config/config.js';
-import type { Blackout } from './deploy-windows.js';
-import { activeFreezes, type Freeze } from './freezes.js';
+import type { Blackout } from '../stage-locks/deploy-windows.js';
+import { activeFreezes, type Freeze } from '../stage-locks/freezes.js';
+import { formatLocal } from '../stage-locks/zoned-time.js';
 import type { UnsafeRelease } from './rollback-safety.js';
-import { formatLocal } from './zoned-time.js';
 
 export type RollbackRequester = { kind: 'user'; id: string } | { kind: 'auto'; reason?: string };
 

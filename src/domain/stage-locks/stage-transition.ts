@@ -10,8 +10,9 @@
 // reason) can stand where it is read, and the cut at 300 characters never reaches it. What
 // follows is one `(…)` per deploy-block cause (freeze, blackout, closed window, alarm), which
 // the bot recomputes on every pass rather than reads back.
-import { sanitiseTransitionReason } from '../transition-reason.js';
+
 import type { BlockCause } from './deploy-block.js';
+import { sanitiseTransitionReason } from './transition-reason.js';
 import { formatUtcForTransition } from './zoned-time.js';
 
 /** What every reason the bot writes on a transition starts with. */

@@ -1,9 +1,10 @@
 // The approval request in the thread: who asked and why, what changes, live alarm state, which
 // rules need approval and from whom, when it expires, approvals so far; Approve and Reject carry
 // the request id only. Once decided, the buttons go and the outcome stays.
-import { formatLocal } from '../../domain/guardrails/index.js';
+
 import type { RequestState } from '../../domain/request-state.js';
 import { describeTarget, type RollbackTarget } from '../../domain/rollback-request.js';
+import { formatLocal } from '../../domain/stage-locks/index.js';
 import { ACTION, BLOCK, VIEW } from './action-ids.js';
 import type { KnownBlock, ModalView, SlackMessage } from './block-kit.js';
 import { mention, STATE_LABEL } from './format.js';

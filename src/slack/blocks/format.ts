@@ -1,9 +1,19 @@
 // Small, pure formatting helpers shared by the builders. Time is always passed in.
 import type { RequestState } from '../../domain/request-state.js';
+import { inertCode } from './inert-text.js';
 
-/** A Slack mention of a user (U…/W…) or user group (S…). */
+/** A Slack user id (U…, W…), as Slack issues them: only then is it written as a mention. */
+export function isSlackUserId(id: string | undefined): id is string {
+  return id !== undefined && /^[UW][A-Z0-9]{2,}$/.test(id);
+}
+
+/**
+ * A Slack mention of a user (U…/W…) or user group (S…). Ids come from the config (checked by its
+ * schema) or from Slack itself; anything else is shown inert, never as markup.
+ */
 export function mention(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+  if (/^S[A-Z0-9]{2,}$/.test(id)) return `<!subteam^${id}>`;
+  return isSlackUserId(id) ? `<@${id}>` : inertCode(id, 60);
 }
 
 export function age(from: Date, now: Date): string {

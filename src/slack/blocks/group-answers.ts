@@ -5,6 +5,7 @@
 import type { GroupStartOutcome } from '../../groups/group-outcomes.js';
 import type { ApproveOutcome, RejectOutcome } from '../../services/approvals-outcomes.js';
 import { progress, refusalAnswer } from './approval-answers.js';
+import { inertCode } from './inert-text.js';
 
 export function groupStartAnswer(o: GroupStartOutcome): string {
   switch (o.kind) {
@@ -15,7 +16,8 @@ export function groupStartAnswer(o: GroupStartOutcome): string {
     case 'already-started':
       return `Already ${o.state.replace('_', ' ')}: this group rollback (\`${o.groupId}\`) was started once. Follow it in <#${o.channel}>.`;
     case 'blocked':
-      return `:no_entry: Group rollback of ${o.group} blocked: ${o.reason}`;
+      // The policy's reason quotes outside text (a freeze's reason): inert.
+      return `:no_entry: Group rollback of ${o.group} blocked: ${inertCode(o.reason, 1000)}`;
     case 'awaiting-approval':
       return `:raised_hand: The group rollback of ${o.group} needs one approval for all ${o.members} environments; the request is in the thread in <#${o.channel}>.`;
     case 'started':

@@ -1,12 +1,13 @@
 // Group rollbacks in Slack: the private confirmation (each member's current → target, one
 // "Roll back all N" button and Cancel, both carrying only the group id), the group status
-// message (one line per member, then a summary) and the one approval post for the group.
+// message (one line per member, then a summary, then what was decided) and the one approval post
+// for the group. User ids become mentions only when they are Slack ids; outside text is inert.
 import type { GroupDecision } from '../../groups/group-decision.js';
 import { groupSummary } from '../../groups/group-outcomes.js';
-import type { GroupRecord, MemberState } from '../../store/group-store.js';
+import type { GroupDecisionRecord, GroupRecord, MemberState } from '../../store/group-store.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
-import { mention } from './format.js';
+import { isSlackUserId, mention } from './format.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 
 const MEMBER_LABEL: Record<MemberState, string> = {
@@ -18,6 +19,40 @@ const MEMBER_LABEL: Record<MemberState, string> = {
   refused: ':no_entry_sign: refused',
   not_started: ':black_circle: not started',
 };
+
+/** A user as a mention when the id is a Slack user id (U…, W…); anything else shown inert. */
+function userMention(id: string): string {
+  return isSlackUserId(id) ? `<@${id}>` : inertCode(id, 40);
+}
+
+/** When it was decided, in the reader's time zone ("today at 15:04"; UTC in the fallback). */
+function decidedAt(at: number): string {
+  if (!Number.isFinite(at)) return '';
+  const utc = `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return ` <!date^${Math.floor(at / 1000)}^{date_short_pretty} at {time}|${utc}>`;
+}
+
+/** What was decided about the group, in words. */
+function decisionWords(g: GroupRecord, d: GroupDecisionRecord): string {
+  switch (d.kind) {
+    case 'blocked':
+      return `Blocked${decidedAt(d.at)}: ${inertCode(d.reason, 1000)}`;
+    case 'approved':
+      return `Approved by ${d.by.map(userMention).join(', ')}${decidedAt(d.at)}.`;
+    case 'rejected':
+      return `Rejected by ${userMention(d.by)}${decidedAt(d.at)}.`;
+    case 'expired':
+      return `Expired${decidedAt(d.at)} before it had enough approvals. Ask again if it is still needed.`;
+    case 'finished': {
+      const h = d.haltedAfter;
+      const halted = h ? ` (halted after *${escapeMrkdwn(h.env)}* ${h.state})` : '';
+      return `Finished${decidedAt(d.at)}: ${groupSummary(g)}${halted}.`;
+    }
+    case 'note':
+      // A group recorded before decisions were data: its text, as it was shown then.
+      return escapeMrkdwn(plainLine(d.text, 1500));
+  }
+}
 
 /** The group review's promise: exactly what its button does. */
 function groupPromise(d: GroupDecision | undefined): string {
@@ -118,9 +153,9 @@ export function groupStatusMessage(g: GroupRecord): SlackMessage {
     return `${MEMBER_LABEL[s.state]} · *${escapeMrkdwn(m.env)}*${req}${detail}`;
   });
   const context = [
-    `Asked by <@${p.requesterId}> · on member failure: ${p.onMemberFailure}`,
+    `Asked by ${userMention(p.requesterId)} · on member failure: ${p.onMemberFailure}`,
     ...(p.reason ? [`Reason: ${inertCode(p.reason, 500)}`] : []),
-    ...(g.decision ? [escapeMrkdwn(plainLine(g.decision, 1500))] : []),
+    ...(g.decision ? [decisionWords(g, g.decision)] : []),
   ];
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(headline)}*` } },
@@ -136,11 +171,11 @@ export function groupApprovalMessage(g: GroupRecord, now: Date): SlackMessage {
   const p = g.plan;
   if (!c) return { text: 'No approval needed', blocks: [] };
   const approvers = c.approverSets.map((set) => set.map(mention).join(' or ')).join(', and ');
-  const approved = g.approvals.map((a) => `<@${a.approverId}>`).join(', ');
+  const approved = g.approvals.map((a) => userMention(a.approverId)).join(', ');
   const waiting = g.state === 'awaiting_approval' && now.getTime() < c.expiresAt;
   const lines = [
     `*Approval needed* for the group rollback of *${escapeMrkdwn(p.group)}* (${p.members.map((m) => escapeMrkdwn(m.env)).join(', ')})`,
-    `Asked by <@${p.requesterId}>${p.reason ? ` because ${inertCode(p.reason, 300)}` : ''}`,
+    `Asked by ${userMention(p.requesterId)}${p.reason ? ` because ${inertCode(p.reason, 300)}` : ''}`,
     `Why: ${c.why.map((w) => escapeMrkdwn(plainLine(w, 300))).join('; ')} (${c.rules.join(', ')})`,
     `Needs ${c.required === 1 ? '1 approval' : `${c.required} approvals`} from ${approvers}; the requester cannot approve.`,
     `Expires ${new Date(c.expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -174,7 +209,9 @@ export function groupApprovalMessage(g: GroupRecord, now: Date): SlackMessage {
   } else {
     const outcome =
       g.state === 'rejected' || g.state === 'expired' || g.state === 'cancelled'
-        ? escapeMrkdwn(plainLine(g.decision ?? g.state, 500))
+        ? g.decision
+          ? decisionWords(g, g.decision)
+          : g.state
         : g.state === 'awaiting_approval'
           ? 'Expired before it had enough approvals.'
           : `Approved by ${approved || 'an approver'}; the group rollback is ${g.state}.`;

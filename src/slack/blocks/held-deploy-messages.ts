@@ -2,17 +2,17 @@
 // with Stop, or said stopped; and the announcement once Stop was clicked. Pure. Outside text (the
 // deployment's description, freeze and blackout reasons) is inert.
 import type { EnvironmentConfig } from '../../config/config.js';
-import type { BlockCause } from '../../domain/guardrails/index.js';
+import type { BlockCause } from '../../domain/stage-locks/index.js';
 import type { HeldDeploy } from '../../store/held-deploy-store.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
-import { deploymentUrl } from './format.js';
+import { deploymentUrl, isSlackUserId } from './format.js';
 import { escapeMrkdwn, inertCode, LIMITS, truncate } from './inert-text.js';
 import { causeLine } from './stage-lock-messages.js';
 
 const person = (by: string) => {
   const id = by.replace(/^user:/, '');
-  return /^[UW][A-Z0-9]{2,}$/.test(id) ? `<@${id}>` : escapeMrkdwn(by);
+  return isSlackUserId(id) ? `<@${id}>` : escapeMrkdwn(by);
 };
 
 function what(h: HeldDeploy): string {

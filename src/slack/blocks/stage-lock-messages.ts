@@ -3,22 +3,23 @@
 // unlock. Pure. Outside text (freeze and blackout reasons, someone else's disable reason, commit
 // messages) is inert.
 import type { EnvironmentConfig } from '../../config/config.js';
+import { type SourceRevision, shortRevision } from '../../domain/releases.js';
 import {
   causeNames,
   formatLocal,
   formatWhen,
   type LockCause,
   type UnlockOutcome,
-} from '../../domain/guardrails/index.js';
-import { type SourceRevision, shortRevision } from '../../domain/releases.js';
+} from '../../domain/stage-locks/index.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
+import { isSlackUserId } from './format.js';
 import { escapeMrkdwn, inertCode, LIMITS, truncate } from './inert-text.js';
 import { releaseLine } from './release-line.js';
 
 /** A Slack user id is shown as a mention; anything else as inert text. */
 const person = (id: string | undefined) =>
-  id && /^[UW][A-Z0-9]{2,}$/.test(id) ? `<@${id}>` : inertCode(id ?? 'unknown', 60);
+  isSlackUserId(id) ? `<@${id}>` : inertCode(id ?? 'unknown', 60);
 
 /** One cause as a line of mrkdwn. */
 export function causeLine(

@@ -11,6 +11,7 @@ import {
   PROD,
   RELEASE,
   startGuardHarness,
+  waitFor,
 } from '../guardrails/guard-harness.js';
 
 let h: GuardHarness | undefined;
@@ -74,6 +75,28 @@ async function confirmGroup(g: GuardHarness): Promise<Message> {
   expect(shown).toContain('Roll back all 2');
   await g.slack.client.click(confirmation, 'group.confirm', { user: ONCALL });
   return confirmation;
+}
+
+/** Deploys a prod-eu release marked [rollback-unsafe] and waits until it succeeded. */
+async function deployUnsafeToProdEu(g: GuardHarness): Promise<string> {
+  const { deploymentId } = g.aws.control.startDeployment('billing-api', 'prod-eu', {
+    region: 'eu-west-1',
+    revision: { s3: { bucket: 'acme-billing-artifacts', key: 'billing-api/3.16.0.zip' } },
+    description: 'billing-api 3.16.0 [rollback-unsafe] migration 0042',
+  });
+  await waitFor(
+    () =>
+      g.aws.control
+        .events()
+        .some(
+          (e) =>
+            e['detail-type'] === 'CodeDeploy Deployment State-change Notification' &&
+            (e.detail as Record<string, unknown>).deploymentId === deploymentId &&
+            (e.detail as Record<string, unknown>).state === 'SUCCESS',
+        ) || undefined,
+    'the unsafe prod-eu deployment to succeed',
+  );
+  return deploymentId;
 }
 
 const finished = (g: GuardHarness) =>
@@ -216,6 +239,63 @@ describe('group rollbacks', () => {
     expect(done.text).toContain('1 rolled back, 1 failed, 0 not started');
     expect(JSON.stringify(done.blocks)).toMatch(/failed · \*prod-eu\*.*blocked/);
     expect(calls(h, 'RollbackStage')).toHaveLength(1);
+    expect(calls(h, 'CreateDeployment')).toHaveLength(0);
+  });
+
+  it('a CodeDeploy member crossing an unsafe release: the review asks approval, and so does the click', async () => {
+    h = await startGuardHarness({ config: groupConfig({}) });
+    const unsafe = await deployUnsafeToProdEu(h);
+    const review = await confirmGroup(h);
+    // The review's promise: one approval for the group, because of prod-eu's unsafe release.
+    const promised = JSON.stringify(review.blocks);
+    expect(promised).toContain('Needs approval');
+    expect(promised).not.toContain('No approval needed');
+    expect(promised).toContain('prod-eu: it crosses releases marked unsafe to roll back');
+    expect(promised).toContain(unsafe);
+    // The click kept it: the group waits for its one approval, and nothing has started.
+    await h.slack.client.waitForEphemeral(ONCALL, /needs one approval for all 2 environments/, {
+      timeoutMs: 10_000,
+    });
+    const approval = await h.slack.client.waitForMessage(PROD, /^Approval needed: group/, {
+      timeoutMs: 10_000,
+    });
+    expect(JSON.stringify(approval.blocks)).toContain('crosses-unsafe-release');
+    expect(calls(h, 'RollbackStage')).toHaveLength(0);
+    expect(calls(h, 'CreateDeployment')).toHaveLength(0);
+    await h.slack.client.click(approval, 'Approve', { user: MANAGER });
+    const done = await finished(h);
+    expect(done.text).toContain('2 rolled back, 0 failed, 0 not started');
+    // The group's approval covered prod-eu: its own request never asked for another.
+    const audit = await h.audit();
+    expect(audit.filter((e) => e.event === 'requested')).toHaveLength(2);
+    expect(audit.filter((e) => e.event === 'awaiting_approval')).toHaveLength(0);
+    expect(calls(h, 'RollbackStage')).toHaveLength(1);
+    expect(calls(h, 'CreateDeployment')).toHaveLength(1);
+  });
+
+  it('a rejected group says who rejected it, as a mention, in the group message and the post', async () => {
+    h = await startGuardHarness({
+      config: groupConfig({ prodUsApproval: 'when: [group-rollback]' }),
+    });
+    await confirmGroup(h);
+    const approval = await h.slack.client.waitForMessage(PROD, /^Approval needed: group/, {
+      timeoutMs: 10_000,
+    });
+    await h.slack.client.click(approval, 'Reject', { user: MANAGER });
+    await h.slack.client.waitForEphemeral(MANAGER, /Rejected the group rollback of prod/);
+    const message = await h.slack.client.waitForMessage(PROD, /^Group rollback rejected: prod/, {
+      timeoutMs: 10_000,
+    });
+    expect(JSON.stringify(message.blocks)).toContain('Rejected by <@U0MANAGER>');
+    expect(JSON.stringify(message.blocks)).not.toContain('&lt;@');
+    const post = await h.slack.client.waitForMessage(
+      PROD,
+      (m) => m.ts === approval.ts && /^Group rollback of prod: rejected/.test(m.text ?? ''),
+      { timeoutMs: 10_000 },
+    );
+    expect(JSON.stringify(post.blocks)).toContain('Rejected by <@U0MANAGER>');
+    expect(JSON.stringify(post.blocks)).not.toContain('group.approve');
+    expect(calls(h, 'RollbackStage')).toHaveLength(0);
     expect(calls(h, 'CreateDeployment')).toHaveLength(0);
   });
 });

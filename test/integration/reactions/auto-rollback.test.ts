@@ -1,6 +1,7 @@
 // End to end in the sandbox: failures and alarms during bake are rolled back automatically, once;
 // AWS's own rollbacks are reported, never repeated.
 import { afterEach, describe, expect, it } from 'vitest';
+import { ALARM, EXEC, SHA } from '../../support/reactions-world.js';
 import {
   NATIVE_CHANNEL,
   PROD_CHANNEL,
@@ -8,7 +9,6 @@ import {
   startReactions,
   textOf,
 } from './harness.js';
-import { ALARM, EXEC, SHA } from './world.js';
 
 let h: ReactionsHarness | undefined;
 afterEach(async () => {

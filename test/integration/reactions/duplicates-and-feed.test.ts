@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../../src/events/domain-event.js';
 import { normaliseEvent } from '../../../src/events/normalise.js';
+import { SHA } from '../../support/reactions-world.js';
 import { PROD_CHANNEL, type ReactionsHarness, startReactions, textOf } from './harness.js';
-import { SHA } from './world.js';
 
 let h: ReactionsHarness | undefined;
 afterEach(async () => {

@@ -17,7 +17,7 @@ import { type AwsSandbox, startAwsSandbox } from '../../../src/sandbox/aws/index
 import { type LocalSlack, startLocalSlack } from '../../../src/sandbox/slack/index.js';
 import type { RollbackService } from '../../../src/services/rollback-service.js';
 import { testBotEnv } from '../../support/harness.js';
-import { ALARM, reactionsWorld } from './world.js';
+import { ALARM, reactionsWorld } from '../../support/reactions-world.js';
 
 const SECRET = 'reactions-test-secret-8d2f';
 const BOT_TOKEN = 'xoxb-reactions-test';

@@ -1,6 +1,6 @@
 // The reactions' bake windows and the group record on a real Redis: a window is replaced only by
-// a newer release and ends once; a group (or a member) moves once however many workers try, and
-// each approver counts once.
+// a newer release and ends once; a group (or a member) moves once however many workers try, each
+// approver counts once, and what was decided is kept as data.
 import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -85,5 +85,25 @@ describe('group store', () => {
     const approvals = clicks.at(-1)!.record.approvals.map((a) => a.approverId);
     expect(approvals).toEqual(['U0MGR', 'U0LEAD']);
     expect(await store.version(id)).not.toBe(before);
+  });
+
+  it("keeps what was decided as data, and reads an older record's text as a plain note", async () => {
+    const prefix = `{t-${ulid()}}`;
+    const store = createGroupStore(redis, prefix);
+    const { id } = await store.create(plan, Date.now());
+    const before = await store.version(id);
+    await store.setDecision(id, { kind: 'approved', by: ['U0MGR', 'U0LEAD'], at: 5 });
+    expect((await store.get(id))?.decision).toEqual({
+      kind: 'approved',
+      by: ['U0MGR', 'U0LEAD'],
+      at: 5,
+    });
+    expect(await store.version(id)).not.toBe(before);
+    // Before decisions were data, the bot stored the words it showed.
+    await redis.hset(`${prefix}:group:${id}`, 'decision', 'Approved by <@U0MGR>.');
+    expect((await store.get(id))?.decision).toEqual({
+      kind: 'note',
+      text: 'Approved by <@U0MGR>.',
+    });
   });
 });

@@ -350,7 +350,7 @@ export class PipelinesModel {
     else delete p.rollbackOutcome;
   }
 
-  // ---- the engine -------------------------------------------------------------------------
+  // ---- running executions: stages, actions, supersession, rollbacks ------------------------
 
   private startRollback(
     p: Pipeline,

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mayDecide, notWaitingForApproval } from '../../../../src/domain/guardrails/approvals.js';
+import {
+  mayDecide,
+  notWaitingForApproval,
+} from '../../../../src/domain/rollback-decision/approvals.js';
 import {
   groupApproveAnswer,
   groupRejectAnswer,
@@ -25,7 +28,16 @@ describe('group answers: the group flow outcomes in words', () => {
       'Already awaiting approval: this group rollback (`01GRP`) was started once. Follow it in <#C0PROD>.',
     );
     expect(groupStartAnswer({ kind: 'blocked', group: 'prod', reason: 'frozen' })).toBe(
-      ':no_entry: Group rollback of prod blocked: frozen',
+      ':no_entry: Group rollback of prod blocked: `frozen`',
+    );
+    expect(
+      groupStartAnswer({
+        kind: 'blocked',
+        group: 'prod',
+        reason: 'frozen (<!channel> *bold* <http://x|y>)',
+      }),
+    ).toBe(
+      ':no_entry: Group rollback of prod blocked: `frozen (&lt;!channel&gt; *bold* &lt;http://x|y&gt;)`',
     );
     expect(
       groupStartAnswer({ kind: 'awaiting-approval', group: 'prod', members: 2, channel: 'C0PROD' }),
@@ -77,7 +89,7 @@ describe('group answers: the group flow outcomes in words', () => {
   });
 
   it('says what a reject did', () => {
-    // The sentences are the rules' (domain/guardrails/approvals.ts, whose tests pin them).
+    // The sentences are the rules' (domain/rollback-decision/approvals.ts, whose tests pin them).
     const notWaiting = notWaitingForApproval('group');
     expect(
       groupRejectAnswer({ kind: 'stale', code: notWaiting.code, message: notWaiting.message }),

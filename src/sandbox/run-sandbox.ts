@@ -8,7 +8,7 @@ import { startBot } from '../app/start-bot.js';
 import { loadEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import { createLogger } from '../log.js';
-import { startAwsSandbox } from './aws/index.js';
+import { loadWorldFile, startAwsSandbox } from './aws/index.js';
 import { startLocalSlack } from './slack/index.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -17,8 +17,10 @@ async function main() {
   const pagePort = Number(process.env.SANDBOX_PORT ?? 3000);
   const redis = process.env.REDIS_URL ? undefined : await startRedisServer();
   const redisUrl = process.env.REDIS_URL ?? redis!.url;
+  const worldFile = process.env.SANDBOX_WORLD ?? here('./aws/worlds/demo.yml');
+  const world = await loadWorldFile(worldFile);
   const aws = await startAwsSandbox({
-    world: process.env.SANDBOX_WORLD ?? here('./aws/worlds/demo.yml'),
+    world: worldFile,
     time: { mode: 'realtime', stageDurationMs: Number(process.env.SANDBOX_STAGE_MS ?? 4000) },
   });
   const botToken = `xoxb-sandbox-${randomBytes(8).toString('hex')}`;
@@ -32,6 +34,11 @@ async function main() {
     signingSecret,
     botUrl: `http://127.0.0.1:${botPort}/slack/events`,
     awsControlUrl: aws.url,
+    // The page's scenario controls offer the world's pipelines and alarms, the first preselected.
+    scenarios: {
+      pipelines: world.pipelines.map((p) => p.name),
+      alarms: world.alarms.map((a) => a.name),
+    },
   });
   const env = loadEnv({
     SLACK_BOT_TOKEN: botToken,

@@ -46,7 +46,7 @@ module.exports = {
       from: { path: '^src/domain/' },
       to: {
         path: [
-          '^src/(aws|store|slack|jobs|services|events|reactions|guardrails|groups|http|runtime|sandbox|app)/',
+          '^src/(aws|store|slack|jobs|services|events|http|runtime|sandbox|app)/',
           '^commands/',
           '(^|/)node_modules/(ioredis|bullmq|@slack|@aws-sdk)/',
         ],

@@ -4,7 +4,7 @@
 // at once (throttled, unavailable, another pass busy on the environment), the answer says it is
 // being applied, and one follow-up says when it is, or why not, once the retries are over.
 import type { EnvironmentConfig } from '../src/config/config.js';
-import type { EnvOutcome } from '../src/guardrails/deploy-block-reconciler.js';
+import type { EnvOutcome } from '../src/services/guardrails/deploy-block-reconciler.js';
 import { escapeMrkdwn, inertCode } from '../src/slack/blocks/inert-text.js';
 import { causeLine } from '../src/slack/blocks/stage-lock-messages.js';
 import type { CommandContext } from './context.js';

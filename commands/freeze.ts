@@ -11,8 +11,8 @@ import {
   formatWhen,
   resolveFreezeEnd,
 } from '../src/domain/stage-locks/index.js';
-import type { EnvGuardStatus } from '../src/guardrails/guardrails-control.js';
-import type { StageLockView } from '../src/guardrails/lock-announcer.js';
+import type { EnvGuardStatus } from '../src/services/guardrails/guardrails-control.js';
+import type { StageLockView } from '../src/services/guardrails/lock-announcer.js';
 import { escapeMrkdwn, inertCode } from '../src/slack/blocks/inert-text.js';
 import { causeLine } from '../src/slack/blocks/stage-lock-messages.js';
 import { applyAndAnswer, guardedWhere, stillHolds } from './apply-stage-locks.js';

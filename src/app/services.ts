@@ -6,36 +6,36 @@
 // the cases, so the decide (which opens approvals) is built before the service, and the approval
 // flow (which acts through the service) after it.
 import type { DomainEvent } from '../events/domain-event.js';
-import {
-  approvedGroupMember,
-  createGroupRollbacks,
-  type GroupRollbacks,
-} from '../groups/group-rollbacks.js';
-import { reconcileOnBlockingAlarm } from '../guardrails/blocking-alarm-hook.js';
-import {
-  createGuardrailsControl,
-  type GuardrailsControl,
-  type StageLockDeps,
-} from '../guardrails/guardrails-control.js';
-import { createGuardrailsDecide } from '../guardrails/guardrails-decide.js';
-import { createHeldDeploys, type HeldDeploys } from '../guardrails/held-deploys.js';
-import { reconcileOnReleaseArrival } from '../guardrails/release-arrival-hook.js';
 import { createEventQueue, type EventQueue } from '../jobs/event-queue.js';
 import { createGroupQueue, type GroupQueue } from '../jobs/group-queue.js';
 import { createGuardrailsQueue, type GuardrailsQueue } from '../jobs/guardrails-queue.js';
 import { createReactionTimers } from '../jobs/reaction-timers.js';
 import { createStatusScheduler, type StatusScheduler } from '../jobs/status-queue.js';
-import {
-  createReactionProcessors,
-  type ReactionProcessors,
-  type ReactionProcessorsDeps,
-} from '../reactions/reaction-processors.js';
 import { createApprovals, type SubjectApprovals } from '../services/approvals.js';
 import {
   type ApprovalNotices,
   createApprovalNotices,
   createRequestApprovals,
 } from '../services/approvals-requests.js';
+import {
+  approvedGroupMember,
+  createGroupRollbacks,
+  type GroupRollbacks,
+} from '../services/groups/group-rollbacks.js';
+import { reconcileOnBlockingAlarm } from '../services/guardrails/blocking-alarm-hook.js';
+import {
+  createGuardrailsControl,
+  type GuardrailsControl,
+  type StageLockDeps,
+} from '../services/guardrails/guardrails-control.js';
+import { createGuardrailsDecide } from '../services/guardrails/guardrails-decide.js';
+import { createHeldDeploys, type HeldDeploys } from '../services/guardrails/held-deploys.js';
+import { reconcileOnReleaseArrival } from '../services/guardrails/release-arrival-hook.js';
+import {
+  createReactionProcessors,
+  type ReactionProcessors,
+  type ReactionProcessorsDeps,
+} from '../services/reactions/reaction-processors.js';
 import { createRollbackService, type RollbackService } from '../services/rollback-service.js';
 import { type ApprovalFlow, createApprovalFlow } from '../slack/approval-flow.js';
 import { createHeldDeployAnnouncer } from '../slack/held-deploy-announcer.js';

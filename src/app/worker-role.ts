@@ -3,12 +3,6 @@
 // It takes the one services graph the web role gets too; a new queue's worker starts here.
 import { isTerminal } from '../domain/request-state.js';
 import { createPoller } from '../events/poller/poller.js';
-import {
-  type EnvOutcome,
-  reconcileDeployBlocks,
-  sweepDue,
-  withReconcileLock,
-} from '../guardrails/deploy-block-reconciler.js';
 import { groupProcessor } from '../jobs/group-queue.js';
 import { type GuardrailsHandlers, guardrailsProcessor } from '../jobs/guardrails-queue.js';
 import { startPollSchedule } from '../jobs/poll-schedule.js';
@@ -19,6 +13,12 @@ import {
   startRollbackWorkers,
 } from '../jobs/rollback-workers.js';
 import { startWorker, type WorkerSetup } from '../jobs/worker.js';
+import {
+  type EnvOutcome,
+  reconcileDeployBlocks,
+  sweepDue,
+  withReconcileLock,
+} from '../services/guardrails/deploy-block-reconciler.js';
 import { createGroupPosts } from '../slack/group-posts.js';
 import { STATUS_FOLLOWER_GROUP, startStatusFollower } from '../slack/status-follower.js';
 import { createStatusProcessor } from '../slack/status-messages.js';

@@ -17,7 +17,7 @@ export type RequestSource =
   /** An automatic rollback after a failed deploy, or an alarm in the bake window. */
   | 'auto-failure'
   | 'auto-alarm'
-  /** A member of the group rollback `<id>` (src/groups/). */
+  /** A member of the group rollback `<id>` (src/services/groups/). */
   | `group:${string}`;
 
 const GROUP_MEMBER_SOURCE = /^group:([0-9A-HJKMNP-TV-Z]{26})$/;

@@ -1,8 +1,8 @@
 // The group-rollback queue: one `step` job per member (and per re-check while that member's
 // request runs, delayed: nothing sleeps holding a lock), the approval's `expire`, and `render`
 // (the group message and approval post, retried while Slack rate-limits); and how its jobs reach
-// groups/group-rollbacks.ts. Job ids derive from the group id (queues.ts), so adding a step
-// twice is a no-op while the job exists.
+// services/groups/group-rollbacks.ts. Job ids derive from the group id (queues.ts), so adding a
+// step twice is a no-op while the job exists.
 import type { RedisConnection } from '../store/redis.js';
 import { openQueue } from './open-queue.js';
 import { type Processor, RetryLater } from './processor.js';

@@ -1,7 +1,8 @@
 // The guardrails queue: the deploy-block reconcile (a job scheduler every ~30 s, plus one right
 // away on a freeze, an unfreeze, an alarm, a release's arrival and at start-up), the approval
 // post (render) and the approval expiry (delayed to expiresAt); and how its jobs reach their
-// handlers (guardrails/, slack/approval-post.ts and services/approvals.ts, wired by src/app/).
+// handlers (services/guardrails/, slack/approval-post.ts and services/approvals.ts, wired by
+// src/app/).
 import type { RedisConnection } from '../store/redis.js';
 import { openQueue } from './open-queue.js';
 import type { Processor } from './processor.js';

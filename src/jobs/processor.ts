@@ -1,7 +1,8 @@
 // What a job processor is, without BullMQ: a plain function of its job's data, and the two ways
 // it says something other than "done" or "failed, try again". Processors live with their feature
-// (reactions/, slack/, events/poller/, …) and import only this; jobs/worker.ts wires them to
-// BullMQ Workers and translates these signals into BullMQ's own (DelayedError, UnrecoverableError).
+// (services/reactions/, slack/, events/poller/, …) and import only this; jobs/worker.ts wires
+// them to BullMQ Workers and translates these signals into BullMQ's own (DelayedError,
+// UnrecoverableError).
 
 /** What a processor may know of the job it runs. */
 export interface JobInfo {

@@ -8,7 +8,7 @@
 // - The audit of every act, refusals included.
 // It answers typed outcomes (approvals-outcomes.ts) that slack/ words. What a request and a group
 // keep, and how each moves on, is its ApprovalSubject: approvals-requests.ts for a request,
-// src/groups/group-approvals.ts for a group.
+// src/services/groups/group-approvals.ts for a group.
 import {
   type Approval,
   type ApprovalCheck,

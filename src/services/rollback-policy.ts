@@ -1,5 +1,6 @@
 // The one decision's port: what the rollback service asks before a request moves on (the
-// guardrails answer it, src/guardrails/guardrails-decide.ts). Required: there is no default.
+// guardrails answer it, src/services/guardrails/guardrails-decide.ts). Required: there is no
+// default.
 import type { ActionOutputVariables, ExecutionDetail } from '../aws/codepipeline-adapter.js';
 import type { EnvironmentConfig } from '../config/config.js';
 import type { PipelineRelease } from '../domain/releases.js';

@@ -62,7 +62,7 @@ export interface RollbackServiceDeps {
   aws: AwsClients;
   queue: RollbackQueueOptions;
   store: RequestStoreOptions;
-  /** Guardrails: allow, ask for approval, or block (src/guardrails/guardrails-decide.ts). */
+  /** Guardrails: allow, ask for approval, or block (guardrails/guardrails-decide.ts). */
   decide: DecideRollback;
   /** How many releases to look back through. Default 20. */
   lookback?: number;

@@ -1,5 +1,5 @@
-// Posts what src/guardrails/held-deploys.ts has to say in the environment's channel.
-import type { HeldDeployAnnouncer } from '../guardrails/held-deploys.js';
+// Posts what src/services/guardrails/held-deploys.ts has to say in the environment's channel.
+import type { HeldDeployAnnouncer } from '../services/guardrails/held-deploys.js';
 import { heldDeployMessage } from './blocks/held-deploy-messages.js';
 import type { SlackPoster } from './poster.js';
 

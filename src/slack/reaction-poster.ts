@@ -1,6 +1,6 @@
-// The reactions' port to Slack (src/reactions/reaction-notices.ts), on the one poster: each
-// notice is worded by src/slack/blocks/reaction-messages.ts and posted in its slot.
-import type { ReactionPoster } from '../reactions/reaction-notices.js';
+// The reactions' port to Slack (src/services/reactions/reaction-notices.ts), on the one poster:
+// each notice is worded by src/slack/blocks/reaction-messages.ts and posted in its slot.
+import type { ReactionPoster } from '../services/reactions/reaction-notices.js';
 import { reactionMessage } from './blocks/reaction-messages.js';
 import type { SlackPoster } from './poster.js';
 

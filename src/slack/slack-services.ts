@@ -2,9 +2,9 @@
 // with: the services behind the bot, and the one poster. Built once by the composition root.
 import type { Config } from '../config/config.js';
 import type { RequestState } from '../domain/request-state.js';
-import type { GroupRollbacks } from '../groups/group-rollbacks.js';
-import type { GuardrailsControl } from '../guardrails/guardrails-control.js';
-import type { HeldDeploys } from '../guardrails/held-deploys.js';
+import type { GroupRollbacks } from '../services/groups/group-rollbacks.js';
+import type { GuardrailsControl } from '../services/guardrails/guardrails-control.js';
+import type { HeldDeploys } from '../services/guardrails/held-deploys.js';
 import type { PrincipalResolver } from '../services/principals.js';
 import type { RollbackService } from '../services/rollback-service.js';
 import type { AttemptAudit } from '../store/audit-stream.js';

@@ -1,9 +1,9 @@
-// Posts what the stage-lock passes have to say (src/guardrails/lock-announcer.ts) in the
+// Posts what the stage-lock passes have to say (src/services/guardrails/lock-announcer.ts) in the
 // environment's channel: a change of what holds, a release waiting at a held stage (with Unlock),
 // and that message brought up to date once the release went on. A post Slack cannot take now
 // throws (poster.ts); the pass says it again next time.
 import { lockSignature } from '../domain/stage-locks/index.js';
-import type { LockAnnouncer } from '../guardrails/lock-announcer.js';
+import type { LockAnnouncer } from '../services/guardrails/lock-announcer.js';
 import {
   lockChangeMessage,
   waitingReleaseMessage,

@@ -1,5 +1,5 @@
-// What the deploy-block reconciler (guardrails/deploy-block-reconciler.ts) remembers between passes,
-// and the leases that keep two passes apart:
+// What the deploy-block reconciler (services/guardrails/deploy-block-reconciler.ts) remembers
+// between passes, and the leases that keep two passes apart:
 //
 //   <prefix>:guard:announced:<env>        the last stage-lock signature announced in its channel
 //   <prefix>:guard:touched:<env>          set while the bot may have disabled a transition there

@@ -5,7 +5,7 @@ import type {
   AlarmView,
   FailureNotificationInput,
   NotificationOutcome,
-} from '../../reactions/reaction-notices.js';
+} from '../../services/reactions/reaction-notices.js';
 import { ACTION } from './action-ids.js';
 import type { Button, KnownBlock, SlackMessage } from './block-kit.js';
 import { age } from './format.js';

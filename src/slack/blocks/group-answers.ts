@@ -1,9 +1,10 @@
 // What a person is told, privately, after a click on a group rollback's buttons: the group flow's
-// outcomes (src/groups/group-outcomes.ts) and, for Approve and Reject, the approvals service's
-// (src/services/approvals-outcomes.ts, refusals worded as for a request: approval-answers.ts), in
-// words. Pure.
-import type { GroupStartOutcome } from '../../groups/group-outcomes.js';
+// outcomes (src/services/groups/group-outcomes.ts) and, for Approve and Reject, the approvals
+// service's (src/services/approvals-outcomes.ts, refusals worded as for a request:
+// approval-answers.ts), in words. Pure.
+
 import type { ApproveOutcome, RejectOutcome } from '../../services/approvals-outcomes.js';
+import type { GroupStartOutcome } from '../../services/groups/group-outcomes.js';
 import { progress, refusalAnswer } from './approval-answers.js';
 import { inertCode } from './inert-text.js';
 

@@ -2,8 +2,8 @@
 // "Roll back all N" button and Cancel, both carrying only the group id), the group status
 // message (one line per member, then a summary, then what was decided) and the one approval post
 // for the group. User ids become mentions only when they are Slack ids; outside text is inert.
-import type { GroupDecision } from '../../groups/group-decision.js';
-import { groupSummary } from '../../groups/group-outcomes.js';
+import type { GroupDecision } from '../../services/groups/group-decision.js';
+import { groupSummary } from '../../services/groups/group-outcomes.js';
 import type { GroupDecisionRecord, GroupRecord, MemberState } from '../../store/group-store.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';

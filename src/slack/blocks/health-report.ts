@@ -1,6 +1,6 @@
 // The health probe's report in the thread (Block Kit, pure). The URL is the config's, still
 // shown inert.
-import type { HealthReportInput } from '../../reactions/reaction-notices.js';
+import type { HealthReportInput } from '../../services/reactions/reaction-notices.js';
 import type { SlackMessage } from './block-kit.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 

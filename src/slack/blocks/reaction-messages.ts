@@ -1,6 +1,6 @@
-// Block Kit for what the reactions post (src/reactions/reaction-notices.ts): automatic rollback
-// announcements, escalations, the deploy feed, recovery reports and propagation offers; and
-// `reactionMessage`, which words any notice. Pure; outside text rendered inert.
+// Block Kit for what the reactions post (src/services/reactions/reaction-notices.ts): automatic
+// rollback announcements, escalations, the deploy feed, recovery reports and propagation offers;
+// and `reactionMessage`, which words any notice. Pure; outside text rendered inert.
 import type { FeedStep } from '../../domain/reactions/feed-state.js';
 import type { SourceRevision } from '../../domain/releases.js';
 import type {
@@ -10,7 +10,7 @@ import type {
   PropagationOfferView,
   ReactionNotice,
   RecoveryInput,
-} from '../../reactions/reaction-notices.js';
+} from '../../services/reactions/reaction-notices.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { failureNotification } from './failure-notification.js';

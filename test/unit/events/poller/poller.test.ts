@@ -12,7 +12,7 @@ import {
 import { diffPipeline, stageEventOf } from '../../../../src/events/poller/observe-pipeline.js';
 import { createPollBudget } from '../../../../src/events/poller/poll-budget.js';
 import { pollPlan } from '../../../../src/events/poller/poll-plan.js';
-import { reconcileOnBlockingAlarm } from '../../../../src/guardrails/blocking-alarm-hook.js';
+import { reconcileOnBlockingAlarm } from '../../../../src/services/guardrails/blocking-alarm-hook.js';
 import { fixture } from '../../../fixtures/aws-events.js';
 
 const X = '9d2b7c4e-6a1f-4e2b-8c3d-5f7a9b1c2d3e';

@@ -16,6 +16,7 @@ import {
   streamEvents,
 } from './page-api.js';
 import { ChannelRateLimiter, DEFAULT_RATE_LIMITS, type RateLimitOptions } from './rate-limiter.js';
+import { SocketMode } from './socket-mode.js';
 import { WorkspaceState } from './state.js';
 import { createTestClient, type SlackTestClient } from './test-client.js';
 import { ACK_TIMEOUT_MS, type BotLink, ResponseUrls } from './towards-bot.js';
@@ -27,6 +28,7 @@ export { checkBlocks, checkModalView, LIMITS } from './block-kit-limits.js';
 export { visibleText } from './elements.js';
 export type { ScenarioNames } from './page-api.js';
 export { signSlackRequest } from './signing.js';
+export type { DisconnectReason, EnvelopeType } from './socket-mode.js';
 export type {
   ApiCall,
   Message,
@@ -80,6 +82,10 @@ export interface LocalSlackOptions {
   now?: () => number;
   /** How long Slack waits for the bot's ack; default 3000 ms. */
   ackTimeoutMs?: number;
+  /** How commands and interactions reach the bot: signed HTTP POSTs (default) or Socket Mode envelopes. */
+  transport?: 'http' | 'socket';
+  /** The app-level token (xapp-…) apps.connections.open accepts. */
+  appToken?: string;
 }
 
 export interface LocalSlack {
@@ -95,6 +101,9 @@ export interface LocalSlack {
   force429(method: string, times: number, retryAfterSeconds?: number): void;
   /** A trigger_id as Slack sends with an interaction of `user` (valid 3 s, exchanged once). */
   issueTrigger(user: string): string;
+  transport: 'http' | 'socket';
+  /** Socket Mode: open connections, and a `disconnect` message sent on each of them. */
+  socketMode: Pick<SocketMode, 'connectionCount' | 'disconnect'>;
   close(): Promise<void>;
 }
 
@@ -166,6 +175,14 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
     ackTimeoutMs: opts.ackTimeoutMs ?? ACK_TIMEOUT_MS,
     responseUrls: new ResponseUrls(() => baseUrl, now),
   };
+  const transport = opts.transport ?? 'http';
+  const socket = new SocketMode({
+    appToken: opts.appToken,
+    apiAppId: ctx.apiAppId,
+    ackTimeoutMs: link.ackTimeoutMs,
+    baseUrl: () => baseUrl,
+  });
+  if (transport === 'socket') link.socket = socket;
   const page: PageContext = {
     link,
     awsControlUrl: opts.awsControlUrl,
@@ -184,6 +201,9 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
         decoded = decodeApiArgs(req, raw, url);
       } catch {
         return sendJson(res, 200, { ok: false, error: 'invalid_json' });
+      }
+      if (path === '/api/apps.connections.open') {
+        return sendJson(res, 200, socket.open(decoded.token));
       }
       const result = callWebApi(ctx, path.slice(5), decoded.args, decoded.token);
       return sendJson(res, result.status, result.body, result.headers ?? {});
@@ -242,6 +262,7 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
   // Idle keep-alive connections stay open as the real service's do (Node's default closes them
   // after 5 s, and a client reusing one at that moment gets ECONNRESET).
   server.keepAliveTimeout = 65_000;
+  socket.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => {
@@ -263,10 +284,13 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
       botUrl = url;
     },
     issueTrigger: (user) => ctx.triggers.issue(user),
+    transport,
+    socketMode: socket,
     force429(method, times, retryAfterSeconds = 1) {
       ctx.limiter.force(method, times, retryAfterSeconds);
     },
     close() {
+      socket.close();
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();

@@ -51,7 +51,10 @@ export function snapshot(page: PageContext): Json {
     messages: ctx.state.messages,
     ephemerals: ctx.state.ephemerals,
     modals,
-    botConnected: page.link.botUrl() !== undefined,
+    transport: page.link.socket ? 'socket' : 'http',
+    botConnected: page.link.socket
+      ? page.link.socket.connectionCount() > 0
+      : page.link.botUrl() !== undefined,
     awsControl: page.awsControlUrl !== undefined,
     scenarios: page.scenarios,
     apiUrl: page.apiUrl(),

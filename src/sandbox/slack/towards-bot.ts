@@ -20,6 +20,17 @@ export interface BotLink {
   now: () => number;
   ackTimeoutMs: number;
   responseUrls: ResponseUrls;
+  /** Set when the local Slack runs in Socket Mode: requests go as envelopes, not HTTP POSTs. */
+  socket?: EnvelopeDelivery;
+}
+
+/** Socket Mode's side of a request: one envelope on an open connection, resolved by its ack. */
+export interface EnvelopeDelivery {
+  deliver(
+    type: 'slash_commands' | 'interactive',
+    payload: Record<string, unknown>,
+  ): Promise<AckResult>;
+  connectionCount(): number;
 }
 
 export interface AckResult {
@@ -136,6 +147,12 @@ function postAsBot(
 }
 
 async function sendToBot(link: BotLink, form: URLSearchParams): Promise<AckResult> {
+  if (link.socket) {
+    const interaction = form.get('payload');
+    return interaction === null
+      ? link.socket.deliver('slash_commands', Object.fromEntries(form))
+      : link.socket.deliver('interactive', JSON.parse(interaction) as Record<string, unknown>);
+  }
   const url = link.botUrl();
   if (!url) throw new Error('The local Slack has no bot URL yet: call setBotUrl(url) first');
   const body = form.toString();

@@ -278,7 +278,10 @@ function renderAll() {
   renderMessages();
   renderModal();
   const status = $('bot-status');
-  status.textContent = app.data.botConnected ? 'Bot connected.' : 'No bot connected yet.';
+  const transport = app.data.transport === 'socket' ? 'Socket Mode' : 'HTTP';
+  status.textContent = app.data.botConnected
+    ? `Bot connected (${transport}).`
+    : `No bot connected yet (${transport}).`;
   status.classList.toggle('down', !app.data.botConnected);
 }
 

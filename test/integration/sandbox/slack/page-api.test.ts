@@ -61,6 +61,7 @@ describe('workspace page endpoints', () => {
     >;
     expect(state).toMatchObject({
       awsControl: true,
+      transport: 'http',
       botConnected: true,
       scenarios: { pipelines: ['shop-prod'] },
     });

@@ -8,7 +8,8 @@ import { startBot } from '../app/start-bot.js';
 import { loadEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import { createLogger } from '../log.js';
-import { loadWorldFile, startAwsSandbox } from './aws/index.js';
+import { startAwsSandbox } from './aws/index.js';
+import { scenarioNames } from './scenario-names.js';
 import { startLocalSlack } from './slack/index.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -18,7 +19,6 @@ async function main() {
   const redis = process.env.REDIS_URL ? undefined : await startRedisServer();
   const redisUrl = process.env.REDIS_URL ?? redis!.url;
   const worldFile = process.env.SANDBOX_WORLD ?? here('./aws/worlds/demo.yml');
-  const world = await loadWorldFile(worldFile);
   const aws = await startAwsSandbox({
     world: worldFile,
     time: { mode: 'realtime', stageDurationMs: Number(process.env.SANDBOX_STAGE_MS ?? 4000) },
@@ -35,10 +35,7 @@ async function main() {
     botUrl: `http://127.0.0.1:${botPort}/slack/events`,
     awsControlUrl: aws.url,
     // The page's scenario controls offer the world's pipelines and alarms, the first preselected.
-    scenarios: {
-      pipelines: world.pipelines.map((p) => p.name),
-      alarms: world.alarms.map((a) => a.name),
-    },
+    scenarios: await scenarioNames(worldFile),
   });
   const env = loadEnv({
     SLACK_BOT_TOKEN: botToken,

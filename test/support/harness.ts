@@ -1,5 +1,6 @@
 // The whole bot for end-to-end tests: a fresh key prefix on the run's Redis, the local AWS
 // endpoint, the local Slack, and the real bot (Bolt over HTTP, BullMQ workers) wired by URL.
+
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
@@ -13,6 +14,7 @@ import {
   type TimeMode,
   type World,
 } from '../../src/sandbox/aws/index.js';
+import { scenarioNames } from '../../src/sandbox/scenario-names.js';
 import {
   type LocalSlack,
   type LocalSlackOptions,
@@ -81,10 +83,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     botToken,
     signingSecret,
     awsControlUrl: aws.url,
-    scenarios: {
-      pipelines: ['web-app'],
-      alarms: ['web-prod-5xx', 'web-prod-latency-p99', 'prod-sev1'],
-    },
+    scenarios: await scenarioNames(opts.world),
     ...opts.slack,
   });
   const env = testBotEnv({

@@ -3,9 +3,7 @@
 // rollbacks, health probes). src/jobs runs them (startWorker). A Slack 429 or a busy occurrence
 // asks for the job again later (RetryLater, not an attempt); anything else fails the attempt and
 // is retried with the queue's backoff. Every reaction is idempotent (see store/reaction-store.ts).
-import type { AwsClients } from '../../aws/aws-clients.js';
 import { scopeReads } from '../../aws/read-scope.js';
-import type { Config } from '../../config/config.js';
 import { isTerminal } from '../../domain/request-state.js';
 import { failureExplanation, type RollbackRequest } from '../../domain/rollback-request.js';
 import type { DomainEvent } from '../../events/domain-event.js';
@@ -17,38 +15,26 @@ import type {
   RecoveryCheckJob,
   TimerJobData,
 } from '../../jobs/queues.js';
-import type { ReactionTimers } from '../../jobs/reaction-timers.js';
-import type { Logger } from '../../log.js';
 import { afterUrgent, urgently } from '../../runtime/urgency.js';
-import type { OfferStore } from '../../store/offer-store.js';
 import { createReactionStore } from '../../store/reaction-store.js';
 import type { RedisConnection } from '../../store/redis.js';
-import type { StatusMessages } from '../../store/status-message-store.js';
-import type { RollbackService } from '../rollback-service.js';
 import { checkRecovery, escalateFailedRollback, rollbackSucceeded } from './after-rollback.js';
 import { bakeEnded } from './bake-watch.js';
 import { type HealthProbeTimings, ReactionBusy, type ReactionContext } from './context.js';
 import { settleNotification } from './failure-notification.js';
 import { checkHealth, DEFAULT_HEALTH_PROBE } from './health-probe.js';
 import { reactToEvent } from './react-to-event.js';
-import type { ReactionPoster } from './reaction-notices.js';
 
-export interface ReactionProcessorsDeps {
+export interface ReactionProcessorsDeps
+  extends Pick<
+    ReactionContext,
+    'config' | 'service' | 'aws' | 'slack' | 'offers' | 'statusMessages' | 'timers' | 'log'
+  > {
   /** Request-path connection for the reactions' state (fails fast while Redis is down). */
   connection: RedisConnection;
   /** Key prefix, e.g. `{rollback}`. */
   prefix: string;
-  config: Config;
-  service: RollbackService;
-  aws: AwsClients;
-  /** What the reactions post, paced per channel (src/slack/reaction-poster.ts). */
-  slack: ReactionPoster;
-  offers: OfferStore;
-  statusMessages: StatusMessages;
   statusScheduler: { schedule(request: Pick<RollbackRequest, 'id' | 'state'>): Promise<void> };
-  /** The reaction-timers queue (src/jobs/reaction-timers.ts). */
-  timers: ReactionTimers;
-  log: Logger;
   /** The clock every reaction reads (the composition's). */
   now: () => number;
   /** Wall-clock delay of the bake window's end check. Default: each environment's `bake`. */

@@ -1,6 +1,7 @@
 // The people, groups and channels of a local workspace. The demo workspace matches the demo
 // world of the local AWS endpoint: a prod and a staging channel, on-call engineers, managers
 // who may approve risky rollbacks, and an outsider who may not.
+import { manifestBotScopes } from './manifest-scopes.js';
 
 export type Persona = 'on-call' | 'manager' | 'release-manager' | 'outsider';
 
@@ -46,16 +47,8 @@ export interface Workspace {
   scopes: string[];
 }
 
-export const DEFAULT_BOT_SCOPES = [
-  'commands',
-  'chat:write',
-  'users:read',
-  'usergroups:read',
-  'channels:read',
-  'groups:read',
-  'channels:history',
-  'groups:history',
-];
+/** The scopes a real install grants: manifest.yml's bot scopes (manifest-scopes.ts). */
+export const DEFAULT_BOT_SCOPES: readonly string[] = manifestBotScopes();
 
 export function demoWorkspace(): Workspace {
   const everyone = ['U0ONCALL', 'U0ONCALL2', 'U0MANAGER', 'U0RELEASE', 'U0OUTSIDER'];

@@ -23,6 +23,9 @@ async function platformError(promise: Promise<unknown>): Promise<WebAPIPlatformE
 
 beforeEach(async () => {
   slack = await startLocalSlack({ botToken: BOT_TOKEN, signingSecret: 'shh', rateLimits: false });
+  // The bot's manifest asks for neither; these tests read users and channels the way another
+  // app's token could.
+  slack.workspace.scopes.push('users:read', 'channels:read');
   web = new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true });
 });
 afterEach(async () => {

@@ -1,0 +1,24 @@
+// The bot scopes the local Slack grants: exactly those manifest.yml asks for, read from it, so
+// every test and the sandbox run with what a real install has. A call needing a scope the
+// manifest does not list answers missing_scope here as it would in Slack.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const MANIFEST_PATH = fileURLToPath(new URL('../../../manifest.yml', import.meta.url));
+
+let cached: readonly string[] | undefined;
+
+/** oauth_config.scopes.bot of manifest.yml. */
+export function manifestBotScopes(path = MANIFEST_PATH): readonly string[] {
+  if (path === MANIFEST_PATH && cached) return cached;
+  const manifest = parse(readFileSync(path, 'utf8')) as {
+    oauth_config?: { scopes?: { bot?: unknown } };
+  };
+  const bot = manifest.oauth_config?.scopes?.bot;
+  if (!Array.isArray(bot) || !bot.every((s) => typeof s === 'string')) {
+    throw new Error(`${path}: oauth_config.scopes.bot must be a list of scope names`);
+  }
+  if (path === MANIFEST_PATH) cached = bot;
+  return bot;
+}

@@ -17,6 +17,8 @@ describe('the scopes the local Slack grants', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'manifest-'));
     const file = path.join(dir, 'manifest.yml');
     writeFileSync(file, 'oauth_config:\n  scopes:\n    bot: chat:write\n');
-    expect(() => manifestBotScopes(file)).toThrow(`${file}: oauth_config.scopes.bot must be a list`);
+    expect(() => manifestBotScopes(file)).toThrow(
+      `${file}: oauth_config.scopes.bot must be a list`,
+    );
   });
 });

@@ -2,7 +2,9 @@
 # One image for every role: ROLE=all (default) | web | worker.
 #   docker build -t rollback-bot .
 #   docker run -e ROLE=web -e SLACK_BOT_TOKEN=… -v ./rollback.config.yml:/etc/rollback-bot/rollback.config.yml rollback-bot
-# Node 26 is the Active LTS line since 2026-10-28; the code also runs on Node 20+.
+# Node 26 is the Active LTS line since 2026-10-28, and `npm run test:node26` runs the suite on it
+# (the exact 26.x pinned in tools/node26); CI also runs it on Node 20, which is past its end of
+# life and is for development only (README, "Which Node").
 ARG NODE_VERSION=26
 
 # 1. Compile TypeScript with the dev dependencies.

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { startLocalSlack } from '../src/sandbox/slack/index.js';
+import { type Message, startLocalSlack } from '../src/sandbox/slack/index.js';
 import { benchWorkspace, makeFleet } from './fleet.js';
 import { announceReady, exitWithParent } from './procs.js';
 
@@ -21,7 +21,8 @@ const fleet = makeFleet(Number(values.pipelines), Number(values.channels));
 const slack = await startLocalSlack({
   botToken,
   signingSecret,
-  ...(values['bot-url'] ? { botUrl: values['bot-url'] } : {}),
+  // Several (comma-separated): web replicas, spread round robin.
+  ...(values['bot-url'] ? { botUrl: values['bot-url'].split(',') } : {}),
   workspace: benchWorkspace(fleet),
   rateLimits: { perChannelPerSecond: 1, burst: Number(values.burst) },
 });
@@ -76,6 +77,68 @@ function stats(since: number): SlackStats {
   };
 }
 
+/** POST /_bench/ack: acks through the local Slack itself (signing, sending, reading the ack). */
+interface AckBatch {
+  kind: 'command' | 'click';
+  concurrency: number;
+  total: number;
+  /** Environments and their channels to send `/rollback <env> Deploy` for (and click on). */
+  targets: { env: string; channel: string }[];
+  /** The button clicked on a confirmation; it must be repeatable (e.g. "Choose release…"). */
+  button: string;
+}
+
+/** Confirmations to click, per set of bot URLs (each bot set keeps its own offers). */
+const offersBy = new Map<string, Message[]>();
+let currentUrls = values['bot-url'] ?? '';
+
+async function offers(b: AckBatch): Promise<Message[]> {
+  const key = currentUrls;
+  const kept = offersBy.get(key);
+  if (kept) return kept;
+  const made = await Promise.all(
+    b.targets.slice(0, 10).map(async (t) => {
+      const sent = await slack.client.command('/rollback', `${t.env} Deploy`, {
+        user: 'U0ONCALL',
+        channel: t.channel,
+      });
+      return sent.waitForResponse((m) => JSON.stringify(m.blocks).includes(b.button), {
+        timeoutMs: 20_000,
+      });
+    }),
+  );
+  offersBy.set(key, made);
+  return made;
+}
+
+async function ackBatch(b: AckBatch): Promise<{ latenciesMs: number[]; failed: number }> {
+  const clickable = b.kind === 'click' ? await offers(b) : [];
+  const latenciesMs: number[] = [];
+  let failed = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: b.concurrency }, async () => {
+      while (next < b.total) {
+        const k = next++;
+        const t = b.targets[k % b.targets.length]!;
+        const start = performance.now();
+        const sent =
+          b.kind === 'command'
+            ? await slack.client.command('/rollback', `${t.env} Deploy`, {
+                user: 'U0ONCALL',
+                channel: t.channel,
+              })
+            : await slack.client.click(clickable[k % clickable.length]!, b.button, {
+                user: 'U0ONCALL',
+              });
+        latenciesMs.push(performance.now() - start);
+        if (sent.error || sent.status !== 200) failed += 1;
+      }
+    }),
+  );
+  return { latenciesMs, failed };
+}
+
 const control = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://local');
   if (url.pathname === '/_bench/stats') {
@@ -97,8 +160,25 @@ const control = createServer((req, res) => {
     return;
   }
   if (url.pathname === '/_bench/bot-url' && req.method === 'POST') {
-    slack.setBotUrl(url.searchParams.get('url') ?? '');
+    currentUrls = url.searchParams.get('url') ?? '';
+    slack.setBotUrl(currentUrls.split(','));
     res.end('{}');
+    return;
+  }
+  if (url.pathname === '/_bench/ack' && req.method === 'POST') {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      ackBatch(JSON.parse(Buffer.concat(chunks).toString()) as AckBatch)
+        .then((r) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(r));
+        })
+        .catch((err: unknown) => {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: (err as Error).message }));
+        });
+    });
     return;
   }
   res.writeHead(404);

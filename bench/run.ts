@@ -25,6 +25,7 @@ import {
   summarise,
 } from './load.js';
 import { cleanUpAll, onCleanup, startNodeChild } from './procs.js';
+import { runReplicasPhase } from './replicas.js';
 import { buttonValue, startResponses } from './responses.js';
 import { printTable, type Row } from './table.js';
 
@@ -49,6 +50,7 @@ const { values: flags } = parseArgs({
     profile: { type: 'string' },
     phases: { type: 'string', default: 'ack,detect,rest' },
     'ack-kinds': { type: 'string', default: 'command,click' },
+    'replica-concurrency': { type: 'string', default: '1,50' },
     out: { type: 'string', default: here('./results/latest.json') },
     'from-source': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -59,7 +61,9 @@ if (flags.help) {
   [--storm-events 10000] [--storm-concurrency 32] [--detect-events 200] [--detect-interval-ms 25]
   [--manual-rollbacks 100] [--ack-requests 400] [--ack-requests-at-1 1000] [--concurrency 1,50,200] [--aws-latency-ms 2000]
   [--slack-burst 3] [--profile <dir>  (node --cpu-prof on the bot)] [--out bench/results/latest.json]
-  [--phases ack,detect,rest  (rest: manual rollbacks, storm, footprint, AWS calls; to profile one part)]
+  [--phases ack,detect,rest  (rest: manual rollbacks, storm, footprint, AWS calls; to profile one part;
+            replicas: 2 web + 2 worker processes against the one ROLE=all, only when named)]
+  [--replica-concurrency 1,50  (ack concurrency levels of the replicas phase)]
   [--ack-kinds command,click] [--from-source  (run the bot with tsx instead of building it)]`);
   process.exit(0);
 }
@@ -81,7 +85,7 @@ const cfg = {
   slackBurst: Number(flags['slack-burst']),
 };
 const phases = new Set((flags.phases ?? '').split(',').map((x) => x.trim()));
-const want = (phase: 'ack' | 'detect' | 'rest') => phases.has(phase);
+const want = (phase: 'ack' | 'detect' | 'rest' | 'replicas') => phases.has(phase);
 cfg.detectEvents = Math.min(cfg.detectEvents, cfg.pipelines);
 cfg.manualRollbacks = Math.min(cfg.manualRollbacks, cfg.pipelines);
 
@@ -292,36 +296,42 @@ async function main() {
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   }
   const botEntry = flags['from-source'] ? 'src/main.ts' : 'dist/main.js';
-  const bot = await startNodeChild('bot', path.join(ROOT, botEntry), {
-    compiled: !flags['from-source'],
-    nodeArgs: [
-      // The flags production runs with (`npm start`, the Dockerfile's CMD).
-      ...startFlags(),
-      ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-      ...(process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-    ],
-    env: {
-      SLACK_BOT_TOKEN: botToken,
-      SLACK_SIGNING_SECRET: signingSecret,
-      SLACK_API_URL: slack.info.apiUrl,
-      SLACK_TEAM_ID: 'T0SANDBOX',
-      SLACK_APP_ID: 'A0ROLLBACK',
-      REDIS_URL: redisServer.url,
-      REDIS_PREFIX: PREFIX,
-      AWS_ENDPOINT_URL: awsUrl,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      ROLLBACK_CONFIG: configFile,
-      PORT: String(botPort),
-      ROLE: 'all',
-      LOG_LEVEL: 'warn',
-      EVENTS_SHARED_SECRET: eventsSecret,
-    },
-    logTo: botLog,
-    timeoutMs: 60_000,
-    probe: async () => (await fetch(`${botUrl}/readyz`)).ok,
-  });
+  const botEnv = {
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.info.apiUrl,
+    SLACK_TEAM_ID: 'T0SANDBOX',
+    SLACK_APP_ID: 'A0ROLLBACK',
+    REDIS_URL: redisServer.url,
+    REDIS_PREFIX: PREFIX,
+    AWS_ENDPOINT_URL: awsUrl,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    ROLLBACK_CONFIG: configFile,
+    PORT: String(botPort),
+    ROLE: 'all',
+    LOG_LEVEL: 'warn',
+    EVENTS_SHARED_SECRET: eventsSecret,
+  };
+  /** A bot process as production runs it; `env` overrides (ROLE, PORT, REDIS_PREFIX). */
+  const startBotProcess = (name: string, env: Record<string, string> = {}) => {
+    const url = `http://127.0.0.1:${env.PORT ?? botPort}`;
+    return startNodeChild(name, path.join(ROOT, botEntry), {
+      compiled: !flags['from-source'],
+      nodeArgs: [
+        // The flags production runs with (`npm start`, the Dockerfile's CMD).
+        ...startFlags(),
+        ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+        ...(process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ],
+      env: { ...botEnv, ...env },
+      logTo: botLog,
+      timeoutMs: 60_000,
+      probe: async () => (await fetch(`${url}/readyz`)).ok,
+    });
+  };
+  const bot = await startBotProcess('bot');
   const baseline = await startNodeChild<{ url: string }>(
     'baseline bolt',
     here('./baseline-bolt.ts'),
@@ -574,6 +584,26 @@ async function main() {
           ? `${cfg.detectEvents - firstRollback.size} never acted on`
           : ''),
     });
+  }
+  if (want('replicas')) {
+    if (want('detect'))
+      log('replicas: after the detect phase, its pipelines may be rolled back already');
+    const replicas = await runReplicasPhase({
+      fleet,
+      quick,
+      allUrl: botUrl,
+      slackControlUrl: slack.info.controlUrl,
+      eventsSecret,
+      freePort,
+      startBotProcess,
+      stamps,
+      clearStamps,
+      log,
+      concurrency: (flags['replica-concurrency'] ?? '1,50').split(',').map(Number),
+      detectIntervalMs: cfg.detectIntervalMs,
+    });
+    rows.push(...replicas.rows);
+    results.replicas = replicas.results;
   }
   if (!want('rest')) {
     await writeReport(rows, results, t0, redis);

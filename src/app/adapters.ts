@@ -7,11 +7,13 @@ import type { Config } from '../config/config.js';
 import type { Env } from '../config/env.js';
 import type { Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../metrics.js';
+import { proxySettingsOf, shownProxy, usesProxy } from '../runtime/proxy-settings.js';
 import { createChannelPacer } from '../slack/channel-pacer.js';
 import { createSlackWeb, type SlackWeb } from '../slack/slack-web.js';
 import { createChannelLineStore } from '../store/channel-line-store.js';
 import { checkRedisSuitable, createRedis, type RedisConnection } from '../store/redis.js';
 import { createRedisHealth } from '../store/redis-health.js';
+import { redisTopology, topologyMismatch } from '../store/redis-topology.js';
 import { redactRedisUrl, waitForRedisReady } from '../store/redis-wait.js';
 import { type Closeables, createCloseables } from './closeables.js';
 
@@ -54,19 +56,47 @@ export async function buildAdapters(base: BotBase, o: AdapterOverrides = {}): Pr
   const closeables = createCloseables(log);
   // Every connection is made with it: outages are logged once, not per reconnect attempt.
   const health = createRedisHealth({ log, target: shownUrl });
-  const redis = createRedis(env.REDIS_URL, 'request', { health });
+  // REDIS_MODE: one node, or a cluster client over REDIS_URL's seed nodes.
+  const topology = redisTopology(env.REDIS_URL, env.REDIS_MODE);
+  const redis = createRedis(topology, 'request', { health });
   closeables.add('redis', () => void redis.disconnect());
   try {
-    await waitForRedisReady(redis, REDIS_START_TIMEOUT_MS, shownUrl);
-    const { version, policy } = await checkRedisSuitable(redis);
-    log.info({ redis: shownUrl, version, policy, prefix: env.REDIS_PREFIX }, 'Redis is suitable');
+    await waitForRedisReady(redis, REDIS_START_TIMEOUT_MS, shownUrl, topology);
+    const { version, policy, primaries } = await checkRedisSuitable(redis, topology.urls[0]);
+    log.info(
+      {
+        redis: shownUrl,
+        mode: topology.mode,
+        primaries,
+        version,
+        policy,
+        prefix: env.REDIS_PREFIX,
+      },
+      'Redis is suitable',
+    );
   } catch (err) {
     redis.disconnect();
-    throw err;
+    // A MOVED or "cluster support disabled" answer: say which REDIS_MODE fits.
+    throw topologyMismatch(err, topology) ?? err;
   }
   const prefix = env.REDIS_PREFIX;
   const now = o.clock ?? Date.now;
-  const aws = createAwsClients(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {});
+  // HTTPS_PROXY / HTTP_PROXY / NO_PROXY, read once (src/runtime/proxy-settings.ts).
+  const proxy = proxySettingsOf(env);
+  if (usesProxy(proxy)) {
+    log.info(
+      {
+        https: shownProxy(proxy.https),
+        http: shownProxy(proxy.http),
+        noProxy: proxy.noProxy.length,
+      },
+      'Slack and AWS connections go through the proxy',
+    );
+  }
+  const aws = createAwsClients({
+    ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}),
+    proxy,
+  });
   closeables.add('aws', () => aws.destroy());
   return {
     ...base,
@@ -75,7 +105,7 @@ export async function buildAdapters(base: BotBase, o: AdapterOverrides = {}): Pr
     metrics,
     redis,
     workerConnection(label) {
-      const c = createRedis(env.REDIS_URL, 'worker', { health, ...(label ? { label } : {}) });
+      const c = createRedis(topology, 'worker', { health, ...(label ? { label } : {}) });
       closeables.add(label ?? 'worker-redis', () => void c.disconnect());
       return c;
     },

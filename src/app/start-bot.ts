@@ -7,11 +7,15 @@ import type { Metrics } from '../metrics.js';
 import type { RedisConnection } from '../store/redis.js';
 import { type AdapterOverrides, type Adapters, type BotBase, buildAdapters } from './adapters.js';
 import { buildServices, type ServiceOverrides, type Services } from './services.js';
-import { startWebRole } from './web-role.js';
+import { startWebRole, type WebRoleOverrides } from './web-role.js';
 import { startWorkerRole, type WorkerRoleOverrides } from './worker-role.js';
 
 /** Every part a test may replace or time differently, across the builders. */
-export interface BotOverrides extends AdapterOverrides, ServiceOverrides, WorkerRoleOverrides {}
+export interface BotOverrides
+  extends AdapterOverrides,
+    ServiceOverrides,
+    WebRoleOverrides,
+    WorkerRoleOverrides {}
 
 export interface StartBotOptions extends BotBase {
   /** Bind address; default all interfaces (containers). */
@@ -79,7 +83,7 @@ export async function startBot({
   try {
     http = await startHttp(a, host);
     const services = buildServices(a, overrides);
-    if (env.ROLE !== 'worker') await startWebRole(a, services, http);
+    if (env.ROLE !== 'worker') await startWebRole(a, services, http, overrides);
     if (env.ROLE !== 'web') await startWorkerRole(a, services, overrides);
     log.info(
       { port: http.port, role: env.ROLE, slack: env.SLACK_APP_TOKEN ? 'socket-mode' : 'http' },

@@ -6,9 +6,10 @@ import { dispatchCommand } from '../../commands/dispatch.js';
 import { createAwsEventsHandler, createSnsCertificateFetcher } from '../events/index.js';
 import { enqueueUnlessOccurred } from '../events/occurrence-dedupe.js';
 import type { RunningHttpServer } from '../http/server.js';
-import { createSlackApp } from '../slack/app.js';
+import { createSlackApp, type SocketModeTimings } from '../slack/app.js';
 import { registerListeners } from '../slack/listeners/index.js';
 import type { SlackServices } from '../slack/slack-services.js';
+import { createSlackDeliveries } from '../store/slack-delivery-store.js';
 import type { Adapters } from './adapters.js';
 import type { Services } from './services.js';
 
@@ -29,10 +30,17 @@ function slackServices(a: Adapters, s: Services): SlackServices {
   };
 }
 
+/** What a test may time differently in the web role. */
+export interface WebRoleOverrides {
+  /** Socket Mode's ping timeouts and reconnect step; default Bolt's (src/slack/app.ts). */
+  socketMode?: SocketModeTimings;
+}
+
 export async function startWebRole(
   a: Adapters,
   s: Services,
   http: RunningHttpServer,
+  o: WebRoleOverrides = {},
 ): Promise<void> {
   const { env, config, log, metrics } = a;
   // A request moved in this process: its approval post follows at once (the worker role's status
@@ -42,7 +50,13 @@ export async function startWebRole(
       .changed(r)
       .catch((err: unknown) => log.warn({ err, requestId: r.id }, 'approval post refresh failed'));
   });
-  const bolt = createSlackApp(env, log, metrics, a.now);
+  const bolt = createSlackApp(env, log, {
+    metrics,
+    now: a.now,
+    ...(o.socketMode ? { socketMode: o.socketMode } : {}),
+    // A command or click Slack redelivers (its ack came late) is acted on once.
+    deliveries: createSlackDeliveries(a.redis, a.prefix),
+  });
   registerListeners(bolt.app, slackServices(a, s), dispatchCommand, log);
   if (bolt.httpHandler) http.mount('/slack/events', bolt.httpHandler);
   const { dedupe } = s.stores;

@@ -3,7 +3,9 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient, type CodePipelineClientConfig } from '@aws-sdk/client-codepipeline';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { createHttpAgents, type HttpAgents } from '../runtime/proxy.js';
+import { type ProxySettings, usesProxy } from '../runtime/proxy-settings.js';
 import { nextTurn } from '../runtime/turns.js';
 
 export interface AwsClientOptions {
@@ -11,6 +13,12 @@ export interface AwsClientOptions {
   endpoint?: string;
   /** Base credentials; default the SDK's default chain. */
   credentials?: CodePipelineClientConfig['credentials'];
+  /**
+   * HTTPS_PROXY / HTTP_PROXY / NO_PROXY as read at start (the SDK reads none of them). With a
+   * proxy, every client's calls, and the STS/SSO calls that get its credentials, go through it;
+   * the instance and container metadata endpoints are always reached direct. Default none.
+   */
+  proxy?: ProxySettings;
 }
 
 export interface Account {
@@ -126,6 +134,25 @@ function assumingRole(
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const cache = new Map<string, CodePipelineClient | CodeDeployClient | CloudWatchClient>();
 
+  const proxy = options.proxy && usesProxy(options.proxy) ? options.proxy : undefined;
+  const proxyAgents: HttpAgents[] = [];
+
+  /** The HTTP handler's agents: through the proxy when one is set, else the SDK's own. */
+  function requestHandler() {
+    const pool = { maxSockets: MAX_CALLS_IN_FLIGHT, keepAlive: true };
+    if (!proxy) return { httpAgent: pool, httpsAgent: pool };
+    const agents = createHttpAgents(proxy, pool);
+    proxyAgents.push(agents);
+    return { httpAgent: agents.http, httpsAgent: agents.https };
+  }
+
+  // Behind a proxy, the default chain's own STS and SSO clients need it too.
+  const baseCredentials =
+    options.credentials ??
+    (proxy
+      ? fromNodeProviderChain({ clientConfig: { requestHandler: requestHandler() } })
+      : undefined);
+
   function config(account: Account) {
     const credentials = account.roleArn
       ? assumingRole(
@@ -135,11 +162,12 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
             clientConfig: {
               region: account.region,
               ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+              ...(proxy ? { requestHandler: requestHandler() } : {}),
             },
-            ...(options.credentials ? { masterCredentials: options.credentials } : {}),
+            ...(baseCredentials ? { masterCredentials: baseCredentials } : {}),
           }),
         )
-      : options.credentials;
+      : baseCredentials;
     return {
       region: account.region,
       // One attempt: retries are the job's, so each shows in the request record.
@@ -147,10 +175,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       // Resolve each command's middleware once per client, not on every call (about 8 % of a
       // call's CPU). Safe here: every middleware of ours is added when the client is made.
       cacheMiddleware: true,
-      requestHandler: {
-        httpAgent: { maxSockets: MAX_CALLS_IN_FLIGHT, keepAlive: true },
-        httpsAgent: { maxSockets: MAX_CALLS_IN_FLIGHT, keepAlive: true },
-      },
+      requestHandler: requestHandler(),
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(credentials ? { credentials } : {}),
     };
@@ -178,6 +203,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     destroy() {
       for (const c of cache.values()) c.destroy();
       cache.clear();
+      for (const agents of proxyAgents.splice(0)) agents.destroy();
     },
   };
 }

@@ -1,5 +1,6 @@
 // Process environment: read once, validated, never echoed (it holds secrets).
 import { z } from 'zod';
+import { parseNoProxy, parseProxyUrl } from '../runtime/proxy-settings.js';
 import { ConfigError, zodProblems } from './errors.js';
 
 /**
@@ -21,9 +22,52 @@ const url = (what: string) =>
     { error: `must be a URL (${what})` },
   );
 
+/**
+ * REDIS_URL: one redis:// or rediss:// URL, or (REDIS_MODE=cluster) seed nodes separated by
+ * commas. rediss:// is TLS (ElastiCache in-transit encryption); user and password come from the URL.
+ */
+const redisUrls = z.string().refine(
+  (v) =>
+    v.split(',').every((part) => {
+      try {
+        return /^rediss?:$/.test(new URL(part.trim()).protocol);
+      } catch {
+        return false;
+      }
+    }),
+  {
+    error:
+      'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379; with REDIS_MODE=cluster one or more seed nodes separated by commas',
+  },
+);
+
+/** Whether a key starting with `prefix` hashes by a {tag} in it (the first "{" with a "}" after some text). */
+export function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
+}
+
+/** A proxy URL; the message never quotes the value (it may hold a password). */
+const proxyUrl = z.string().superRefine((v, ctx) => {
+  const parsed = parseProxyUrl(v);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+const noProxy = z.string().superRefine((v, ctx) => {
+  const parsed = parseNoProxy(v);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-\S+$/, 'must be a bot token starting with xoxb-'),
-  SLACK_SIGNING_SECRET: z.string().min(8, 'must be the app signing secret from Basic Information'),
+  /** Verifies /slack/events requests: required over HTTP; unused in Socket Mode (socketModeEnv). */
+  SLACK_SIGNING_SECRET: z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is required when Slack reaches the bot over HTTP (/slack/events): the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)'
+          : undefined,
+    })
+    .min(8, 'must be the app signing secret from Basic Information'),
   /** When set, the bot connects with Socket Mode instead of serving /slack/events. */
   SLACK_APP_TOKEN: z
     .string()
@@ -40,7 +84,12 @@ const envSchema = z.object({
     .string()
     .regex(/^A[A-Z0-9]+$/)
     .optional(),
-  REDIS_URL: url('e.g. redis://127.0.0.1:6379 or rediss://…'),
+  REDIS_URL: redisUrls,
+  /**
+   * single (default): one Redis node (or an ElastiCache primary endpoint). cluster: Redis Cluster
+   * or ElastiCache cluster mode; REDIS_URL lists seed nodes (the configuration endpoint will do).
+   */
+  REDIS_MODE: z.enum(['single', 'cluster']).default('single'),
   /** Key prefix; the {hash tag} keeps every key in one Redis Cluster slot. */
   REDIS_PREFIX: z.string().min(1).default(DEFAULT_PREFIX),
   AWS_REGION: z
@@ -62,9 +111,45 @@ const envSchema = z.object({
   EVENTS_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Base URL people reach the bot at, for links. */
   PUBLIC_URL: url('e.g. https://rollback.example.com').optional(),
+  /**
+   * HTTP proxy for https:// (and wss://) connections to Slack and AWS; https_proxy wins when both
+   * are set. [user:password@]host[:port], http:// or https://. Default none (direct).
+   */
+  HTTPS_PROXY: proxyUrl.optional(),
+  https_proxy: proxyUrl.optional(),
+  /** The same for http:// URLs (a local stand-in, a plain endpoint); http_proxy wins. */
+  HTTP_PROXY: proxyUrl.optional(),
+  http_proxy: proxyUrl.optional(),
+  /** Hosts reached direct: names (also their subdomains), IPs, CIDR ranges, name:port, or *. */
+  NO_PROXY: noProxy.optional(),
+  no_proxy: noProxy.optional(),
 });
 
-export type Env = z.infer<typeof envSchema>;
+/** Socket Mode (SLACK_APP_TOKEN set): no /slack/events, so no signing secret is needed. */
+const socketModeEnvSchema = envSchema.extend({
+  SLACK_SIGNING_SECRET: envSchema.shape.SLACK_SIGNING_SECRET.optional(),
+});
+
+/** The settings that only make sense together: REDIS_MODE with REDIS_URL and REDIS_PREFIX. */
+function checkTogether(env: z.infer<typeof socketModeEnvSchema>, ctx: z.RefinementCtx): void {
+  if (env.REDIS_MODE === 'single' && env.REDIS_URL.includes(',')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_URL'],
+      message: 'lists several nodes: set REDIS_MODE=cluster for a Redis Cluster, or give one URL',
+    });
+  }
+  // BullMQ's scripts and ours touch many keys at once: in a cluster they must share one slot.
+  if (env.REDIS_MODE === 'cluster' && !hasHashTag(env.REDIS_PREFIX)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_PREFIX'],
+      message: `must contain a {hash tag} with REDIS_MODE=cluster, e.g. ${DEFAULT_PREFIX} (the default), so every key lands in one cluster slot`,
+    });
+  }
+}
+
+export type Env = z.infer<typeof socketModeEnvSchema>;
 
 /** Validates the process environment. Messages name the variable, never its value. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -73,7 +158,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const v = source[key];
     if (v !== undefined && v !== '') picked[key] = v;
   }
-  const result = envSchema.safeParse(picked, { reportInput: true });
+  const schema = (picked.SLACK_APP_TOKEN ? socketModeEnvSchema : envSchema).superRefine(
+    checkTogether,
+  );
+  const result = schema.safeParse(picked, { reportInput: true });
   if (!result.success) throw new ConfigError('the environment', zodProblems(result.error));
   return result.data;
 }

@@ -30,7 +30,10 @@ function describe(issue: z.core.$ZodIssue): string {
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}`;
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  // Missing: "is required", unless the schema says more (zod's own message starts "Invalid input").
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return issue.message.startsWith('Invalid input') ? 'is required' : issue.message;
+  }
   if (issue.code === 'invalid_value' && 'values' in issue) {
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   }

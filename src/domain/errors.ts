@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   CONFIG_INVALID: 'The configuration or the environment variables cannot be used.',
   REDIS_UNSUITABLE:
     'Redis is older than 6.2, or may evict keys (and so queued jobs) under memory pressure.',
+  REDIS_TOPOLOGY:
+    'REDIS_MODE does not match the Redis reached: a cluster node in single mode, or the reverse.',
   // Event intake
   SNS_CERT_UNAVAILABLE: 'The SNS signing certificate could not be fetched or read (AWS retries).',
   SNS_CERT_NOT_VALID: 'The SNS signing certificate is not valid now.',

@@ -7,18 +7,20 @@
 //
 // Each call sends in a turn of the event loop of its own and hands its answer back in another
 // (src/runtime/turns.ts), so Slack calls take turns with incoming requests waiting for an ack.
+//
+// Behind an HTTP proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY: proxy-settings.ts) the agents route
+// each call direct or through the proxy (proxy.ts), and the calls left to fetch go through the
+// same proxy by an undici dispatcher: Node's own fetch ignores those variables.
 import http from 'node:http';
 import https from 'node:https';
+import { fetch as undiciFetch } from 'undici';
+import { createHttpAgents, type HttpAgents, proxyDispatcherFor, proxyKeyOf } from './proxy.js';
+import { type ProxyEnv, proxySettingsOf } from './proxy-settings.js';
 import { nextTurn } from './turns.js';
 
 /** A call that gets no answer in this long fails (the Web API client retries it). */
 const TIMEOUT_MS = 30_000;
 const MAX_SOCKETS = 50;
-
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
-};
 
 /** Status codes whose Response may not carry a body. */
 const NO_BODY = new Set([101, 204, 205, 304]);
@@ -37,7 +39,12 @@ function bodyOf(b: RequestInit['body']): string | Uint8Array | undefined | null 
   return null; // FormData, Blob, streams: not handled here
 }
 
-function send(url: URL, init: RequestInit, body: string | Uint8Array | undefined) {
+function send(
+  agents: Pick<HttpAgents, 'http' | 'https'>,
+  url: URL,
+  init: RequestInit,
+  body: string | Uint8Array | undefined,
+) {
   return new Promise<Response>((resolve, reject) => {
     const secure = url.protocol === 'https:';
     const headers = headersOf(init.headers);
@@ -47,7 +54,7 @@ function send(url: URL, init: RequestInit, body: string | Uint8Array | undefined
       {
         method: init.method ?? 'GET',
         headers,
-        agent: agents[secure ? 'https:' : 'http:'],
+        agent: secure ? agents.https : agents.http,
         timeout: TIMEOUT_MS,
         ...(init.signal ? { signal: init.signal } : {}),
       },
@@ -84,18 +91,56 @@ function send(url: URL, init: RequestInit, body: string | Uint8Array | undefined
   });
 }
 
-export const httpFetch: typeof fetch = async (input, init = {}) => {
-  const url = new URL(input instanceof Request ? input.url : String(input));
-  const body = bodyOf(init.body);
-  if (
-    input instanceof Request ||
-    body === null ||
-    (url.protocol !== 'http:' && url.protocol !== 'https:')
-  ) {
-    return fetch(input, init);
+/**
+ * A fetch on these agents; `fallback` takes what they do not handle (a Request, a FormData body,
+ * another scheme).
+ */
+export function createHttpFetch(
+  agents: Pick<HttpAgents, 'http' | 'https'>,
+  fallback: typeof fetch = fetch,
+): typeof fetch {
+  return async (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const body = bodyOf(init.body);
+    if (
+      input instanceof Request ||
+      body === null ||
+      (url.protocol !== 'http:' && url.protocol !== 'https:')
+    ) {
+      return fallback(input, init);
+    }
+    await nextTurn();
+    const answer = await send(agents, url, init, body);
+    await nextTurn();
+    return answer;
+  };
+}
+
+/** Direct connections only (no proxy), on keep-alive agents of its own. */
+export const httpFetch: typeof fetch = createHttpFetch({
+  http: new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
+  https: new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
+});
+
+const transports = new Map<string, typeof fetch>();
+
+/**
+ * The process's Slack transport for the proxy variables in `env`: made once per settings, so
+ * the Web API client and Bolt's share one pool of sockets. Without a proxy, httpFetch itself.
+ */
+export function httpFetchFor(env: ProxyEnv): typeof fetch {
+  const key = proxyKeyOf(env);
+  let transport = transports.get(key);
+  if (!transport) {
+    const dispatcher = proxyDispatcherFor(env);
+    transport = dispatcher
+      ? createHttpFetch(
+          createHttpAgents(proxySettingsOf(env), { keepAlive: true, maxSockets: MAX_SOCKETS }),
+          ((input: Parameters<typeof fetch>[0], init: RequestInit = {}) =>
+            undiciFetch(input as never, { ...(init as object), dispatcher })) as typeof fetch,
+        )
+      : httpFetch;
+    transports.set(key, transport);
   }
-  await nextTurn();
-  const answer = await send(url, init, body);
-  await nextTurn();
-  return answer;
-};
+  return transport;
+}

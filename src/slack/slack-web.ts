@@ -4,7 +4,8 @@
 // WebClient. Bolt's own client answers interactions (ack, respond, views) in app.ts.
 import { WebClient } from '@slack/web-api';
 import type { Env } from '../config/env.js';
-import { httpFetch } from '../runtime/http-fetch.js';
+import { httpFetchFor } from '../runtime/http-fetch.js';
+import type { ProxyEnv } from '../runtime/proxy-settings.js';
 import type { PrincipalResolver } from '../services/principals.js';
 import type { ChannelPacer } from './channel-pacer.js';
 import { createSlackPoster, type SlackPoster } from './poster.js';
@@ -18,7 +19,7 @@ export interface SlackWeb {
 }
 
 export function createSlackWeb(
-  env: Pick<Env, 'SLACK_BOT_TOKEN' | 'SLACK_API_URL'>,
+  env: Pick<Env, 'SLACK_BOT_TOKEN' | 'SLACK_API_URL'> & ProxyEnv,
   /** One line per channel for every post, shared by all replicas (channel-pacer.ts). */
   pacer: ChannelPacer,
 ): SlackWeb {
@@ -28,8 +29,9 @@ export function createSlackWeb(
     rejectRateLimitedCalls: true,
     // Bounded retries: a job or listener must not hang for Slack's default ~30 minutes.
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
-    // Calls take turns with incoming requests (src/runtime/turns.ts).
-    fetch: httpFetch,
+    // Calls take turns with incoming requests (src/runtime/turns.ts), through the proxy when
+    // HTTPS_PROXY/HTTP_PROXY is set (src/runtime/proxy.ts).
+    fetch: httpFetchFor(env),
   });
   return {
     poster: createSlackPoster(client, pacer),

@@ -99,11 +99,24 @@ export interface AuditConsumer {
    * ('>'). 'group-gone' when Redis lost the group (it came back without its data).
    */
   read(cursor: '0' | '>'): Promise<AuditTransition[] | 'group-gone'>;
+  /**
+   * Up to 100 entries some consumer of the group read and left unacknowledged for `minIdleMs`
+   * (its process died: each process reads under a name of its own), now this consumer's
+   * (XAUTOCLAIM, Redis 6.2). Entries trimmed from the stream meanwhile come back without a request.
+   */
+  claimStale(minIdleMs: number): Promise<AuditTransition[] | 'group-gone'>;
   ack(entry: string): Promise<void>;
   /** True when `err` is a lost connection, already said in the outage lines (redis-health.ts). */
   inOutage(err: unknown): boolean;
   /** Ends the connection (a blocked read answers at once). */
   close(): void;
+}
+
+function transition(entry: string, flat: string[] | null): AuditTransition {
+  const f = flat ? fieldsOf(flat) : {};
+  return f.request && f.to
+    ? { entry, request: { id: f.request, state: f.to as RequestState } }
+    : { entry };
 }
 
 /**
@@ -145,12 +158,25 @@ export function followAudit(
         if (redisReplyCode(err) === 'NOGROUP') return 'group-gone';
         throw err;
       }
-      return (res?.[0]?.[1] ?? []).map(([entry, flat]) => {
-        const f = fieldsOf(flat);
-        return f.request && f.to
-          ? { entry, request: { id: f.request, state: f.to as RequestState } }
-          : { entry };
-      });
+      return (res?.[0]?.[1] ?? []).map(([entry, flat]) => transition(entry, flat));
+    },
+    async claimStale(minIdleMs) {
+      let res: [string, Array<[string, string[] | null]>, ...unknown[]];
+      try {
+        res = (await connection.xautoclaim(
+          key,
+          group,
+          consumer,
+          minIdleMs,
+          '0',
+          'COUNT',
+          100,
+        )) as typeof res;
+      } catch (err) {
+        if (redisReplyCode(err) === 'NOGROUP') return 'group-gone';
+        throw err;
+      }
+      return res[1].map(([entry, flat]) => transition(entry, flat));
     },
     async ack(entry) {
       await connection.xack(key, group, entry);

@@ -26,6 +26,20 @@ const CONNECTION_CODES = new Set([
 /** A Node network code as a word of its own ("connect ECONNREFUSED 127.0.0.1:6379"), never inside another word. */
 const CODE_IN_TEXT = new RegExp(`\\b(${[...CONNECTION_CODES].join('|')})\\b`);
 
+/**
+ * Codes a Redis Cluster answers while a slot changes hands (a failover): a blocked command is
+ * unblocked when its node turns replica, a write reaches a replica, the slot is briefly unserved.
+ * The cluster client retries MOVED, ASK, TRYAGAIN and CLUSTERDOWN itself; these reach a caller
+ * only when its retries ran out, or (UNBLOCKED, READONLY) not at all.
+ */
+const FAILOVER_CODES = new Set(['UNBLOCKED', 'READONLY', 'CLUSTERDOWN', 'TRYAGAIN', 'MASTERDOWN']);
+
+/** An answer of a cluster in the middle of a failover (FAILOVER_CODES). */
+export function isFailoverError(err: unknown): boolean {
+  const code = redisReplyCode(err);
+  return code !== undefined && FAILOVER_CODES.has(code);
+}
+
 /** A lost, refused or not-yet-ready connection, as ioredis and BullMQ word it. */
 export function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;

@@ -3,9 +3,9 @@
 // folded in: an outage is one "unreachable" line, at most one "still unreachable" line every few
 // seconds with counts, and one "reachable again" line with how long it lasted. Without this, each
 // reconnect attempt of each connection printed a line, or a plain-text stack when nothing listened.
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { type Logger, scrubSecrets } from '../log.js';
-import { isConnectionError } from './redis-errors.js';
+import { isConnectionError, isFailoverError } from './redis-errors.js';
 
 /** What the outage log has to say; undefined when a failure is only counted. */
 export type OutageNote =
@@ -109,11 +109,15 @@ export function lastRedisOutageAt(): number | undefined {
 
 export interface RedisHealth {
   readonly log: Logger;
-  /** Follows one connection's error, reconnecting, ready and end events. */
-  watch(redis: Redis, label: string): void;
+  /**
+   * Follows one connection's error, reconnecting, ready and end events; for a cluster client also
+   * each node's ('node error', and a node connection ready again or dropped from the pool).
+   */
+  watch(redis: Redis | Cluster, label: string): void;
   /**
    * For a BullMQ 'error': true when it reports a lost connection during an outage, and was
-   * counted in the outage lines instead of logged.
+   * counted in the outage lines instead of logged; or a cluster's failover answer (UNBLOCKED…),
+   * logged as one "failing over" line every few seconds whatever the number of workers.
    */
   fold(err: unknown): boolean;
 }
@@ -140,6 +144,8 @@ export function createRedisHealth(opts: {
   const outage = createOutageLog({ now, ...(opts.everyMs ? { everyMs: opts.everyMs } : {}) });
   const redis = opts.target;
   let seq = 0;
+  let lastFailoverLineAt: number | undefined;
+  const everyMs = opts.everyMs ?? 5_000;
   const say = (note: OutageNote | undefined) => {
     if (!note) return;
     if (note.kind === 'down') {
@@ -157,6 +163,33 @@ export function createRedisHealth(opts: {
   };
   const describe = (err: unknown) =>
     scrubSecrets(err instanceof Error ? err.message || err.name : String(err));
+  // A cluster client stays ready while one node is lost (a failover): that node's outage lasts
+  // until a connection to it is ready again, or the slot map (read again after errors) no longer
+  // names it. Its connections come and go meanwhile; their failures count in the one outage.
+  const watchNodes = (cluster: Cluster, id: string) => {
+    const failing = new Set<string>();
+    const nodeId = (address: string) => `${id}@${address}`;
+    const back = (address: string) => {
+      if (failing.delete(address)) say(outage.ready(nodeId(address)));
+    };
+    cluster.on('node error', (err: Error, address: string) => {
+      lastOutageAt = now();
+      failing.add(address);
+      say(outage.failed(nodeId(address), describe(err)));
+    });
+    cluster.on('+node', (node: Redis) => {
+      node.on('ready', () => back(`${node.options.host}:${node.options.port}`));
+    });
+    cluster.on('refresh', () => {
+      if (failing.size === 0) return;
+      const inMap = new Set(cluster.slots.flat());
+      for (const address of [...failing]) if (!inMap.has(address)) back(address);
+    });
+    cluster.on('end', () => {
+      for (const address of failing) outage.ended(nodeId(address));
+      failing.clear();
+    });
+  };
   const health: RedisHealth = {
     log: opts.log,
     watch(connection, label) {
@@ -175,8 +208,21 @@ export function createRedisHealth(opts: {
       });
       connection.on('ready', () => say(outage.ready(id)));
       connection.on('end', () => outage.ended(id));
+      if (connection.isCluster) watchNodes(connection as Cluster, id);
     },
     fold(err) {
+      if (isFailoverError(err)) {
+        lastOutageAt = now();
+        const at = now();
+        if (lastFailoverLineAt === undefined || at - lastFailoverLineAt >= everyMs) {
+          lastFailoverLineAt = at;
+          opts.log.warn(
+            { redis, err: { message: describe(err) } },
+            'Redis Cluster is failing over: commands are retried',
+          );
+        }
+        return true;
+      }
       if (!isConnectionError(err)) return false;
       lastOutageAt = now();
       if (!outage.isDown()) return false;

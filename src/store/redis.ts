@@ -1,16 +1,20 @@
-// Redis connections and the start-up guard. BullMQ needs two kinds of connection:
-// blocking workers (maxRetriesPerRequest: null) and request-path producers that fail fast.
-import { Redis, type RedisOptions } from 'ioredis';
-import { CodedError } from '../domain/errors.js';
+// Redis connections. BullMQ needs two kinds of connection: blocking workers
+// (maxRetriesPerRequest: null) and request-path producers that fail fast. Either is a client of
+// one node or of a Redis Cluster (ElastiCache cluster mode included), as REDIS_MODE says.
+import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { RedisHealth } from './redis-health.js';
+import { clusterParts, type RedisTopology } from './redis-topology.js';
+
+export { checkRedisSuitable, RedisUnsuitableError } from './redis-suitable.js';
 
 export type ConnectionRole = 'worker' | 'request';
 
 /**
  * A connection to Redis, as the rest of the bot holds one: created here, handed to the stores
- * and to BullMQ (src/jobs). Only src/store imports ioredis.
+ * and to BullMQ (src/jobs). A client of one node or of a cluster; both follow the same commands
+ * (a cluster client routes each by its key's slot). Only src/store imports ioredis.
  */
-export type RedisConnection = Redis;
+export type RedisConnection = Redis | Cluster;
 
 /** A hash or stream entry from the flat field, value, field, value… list Redis answers with. */
 export function fieldsOf(flat: readonly string[]): Record<string, string> {
@@ -29,7 +33,7 @@ export interface CreateRedisOptions {
   health?: RedisHealth;
   /** Names the connection in the health's bookkeeping. Default the role. */
   label?: string;
-  /** ioredis options over the role's. */
+  /** ioredis options over the role's (a cluster's node connections get them too). */
   redis?: RedisOptions;
 }
 
@@ -42,89 +46,112 @@ class WatchedRedis extends Redis {
   }
 }
 
-function watched(redis: WatchedRedis, health: RedisHealth, label: string): WatchedRedis {
+/**
+ * A cluster client whose copies (BullMQ's blocking connections) are watched by the same health,
+ * if it has one. Cluster.duplicate reads startup nodes it keeps private: this class keeps its own.
+ */
+class WatchedCluster extends Cluster {
+  health?: RedisHealth;
+  label!: string;
+  constructor(
+    readonly seeds: ClusterNode[],
+    options: ClusterOptions,
+  ) {
+    super(seeds, options);
+  }
+  override duplicate(overrideSeeds?: ClusterNode[], override: Partial<ClusterOptions> = {}) {
+    const seeds = overrideSeeds?.length ? overrideSeeds : this.seeds;
+    const copy = new WatchedCluster(seeds, { ...this.options, ...override });
+    return this.health ? watched(copy, this.health, this.label) : copy;
+  }
+}
+
+function watched<C extends WatchedRedis | WatchedCluster>(
+  redis: C,
+  health: RedisHealth,
+  label: string,
+): C {
   redis.health = health;
   redis.label = label;
   health.watch(redis, label);
   return redis;
 }
 
+const RECONNECT = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2_000);
+
 /**
  * worker:  retries forever while Redis is away (BullMQ requires maxRetriesPerRequest: null).
  * request: enableOfflineQueue false, so a command fails at once and visibly when Redis is down,
  *          instead of hanging a Slack ack or an AWS event answer.
  */
-export function createRedis(
-  url: string,
-  role: ConnectionRole,
-  opts: CreateRedisOptions = {},
-): Redis {
-  const base: RedisOptions = {
-    lazyConnect: false,
-    connectionName: `rollback-bot:${role}`,
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
-  };
-  const byRole: RedisOptions =
-    role === 'worker'
-      ? { maxRetriesPerRequest: null, enableOfflineQueue: true }
-      : {
-          maxRetriesPerRequest: 1,
-          enableOfflineQueue: false,
-          connectTimeout: 2_000,
-          // Commands issued in one turn of the event loop go out in one write: under load (many
-          // events or clicks in flight) far fewer socket writes. Not on worker connections:
-          // their blocking commands must not wait behind a batch.
-          enableAutoPipelining: true,
-        };
-  const options = { ...base, ...byRole, ...opts.redis };
-  if (!opts.health) return new Redis(url, options);
-  return watched(new WatchedRedis(url, options), opts.health, opts.label ?? role);
-}
-
-export class RedisUnsuitableError extends CodedError {
-  constructor(readonly problems: string[]) {
-    super(
-      'REDIS_UNSUITABLE',
-      `Redis is not suitable for rollback-bot:\n${problems.map((p) => `  ${p}`).join('\n')}`,
-    );
-    this.name = 'RedisUnsuitableError';
-  }
-}
-
-function parseVersion(v: string): [number, number, number] {
-  const [a = 0, b = 0, c = 0] = v.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  return [a, b, c];
+function roleOptions(role: ConnectionRole): RedisOptions {
+  return role === 'worker'
+    ? { maxRetriesPerRequest: null, enableOfflineQueue: true }
+    : {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        connectTimeout: 2_000,
+        // Commands issued in one turn of the event loop go out in one write: under load (many
+        // events or clicks in flight) far fewer socket writes. Not on worker connections:
+        // their blocking commands must not wait behind a batch.
+        enableAutoPipelining: true,
+      };
 }
 
 /**
- * Refuses a Redis that would lose jobs: older than 6.2, or evicting keys under memory pressure.
- * Managed Redis may forbid CONFIG GET; then INFO's maxmemory_policy is used.
+ * A connection of `role` to `target`: a URL (one node) or a topology (REDIS_MODE and REDIS_URL's
+ * seeds). For a cluster, the role's offline queue and pipelining apply to the cluster client,
+ * the rest to each node's connection.
  */
-export async function checkRedisSuitable(
-  redis: Redis,
-): Promise<{ version: string; policy: string }> {
-  const info = await redis.info();
-  const field = (name: string) => info.match(new RegExp(`^${name}:(.*)$`, 'm'))?.[1]?.trim();
-  const version = field('redis_version') ?? field('valkey_version') ?? '0.0.0';
-  let policy = field('maxmemory_policy');
-  if (!policy) {
-    try {
-      const res = (await redis.config('GET', 'maxmemory-policy')) as string[];
-      policy = res[1];
-    } catch {
-      policy = undefined;
-    }
+export function createRedis(target: string, role: ConnectionRole, opts?: CreateRedisOptions): Redis;
+export function createRedis(
+  target: RedisTopology,
+  role: ConnectionRole,
+  opts?: CreateRedisOptions,
+): RedisConnection;
+export function createRedis(
+  target: string | RedisTopology,
+  role: ConnectionRole,
+  opts: CreateRedisOptions = {},
+): RedisConnection {
+  const label = opts.label ?? role;
+  const byRole = roleOptions(role);
+  if (typeof target === 'string' || target.mode === 'single') {
+    const url = typeof target === 'string' ? target : target.urls[0]!;
+    const options: RedisOptions = {
+      lazyConnect: false,
+      connectionName: `rollback-bot:${role}`,
+      retryStrategy: RECONNECT,
+      ...byRole,
+      ...opts.redis,
+    };
+    if (!opts.health) return new Redis(url, options);
+    return watched(new WatchedRedis(url, options), opts.health, label);
   }
-  const problems: string[] = [];
-  const [maj, min] = parseVersion(version);
-  if (maj < 6 || (maj === 6 && min < 2)) {
-    problems.push(`version ${version} is too old: Redis 6.2 or newer is required (BullMQ).`);
-  }
-  if (policy !== 'noeviction') {
-    problems.push(
-      `maxmemory-policy is ${policy ?? 'unknown'}: set it to noeviction (redis.conf "maxmemory-policy noeviction", or the ElastiCache parameter group), otherwise Redis may evict queued rollback jobs.`,
-    );
-  }
-  if (problems.length > 0) throw new RedisUnsuitableError(problems);
-  return { version, policy: policy ?? 'noeviction' };
+  // No auto-pipelining on a cluster: ioredis groups a batch by node and handles MOVED for the
+  // whole batch, so a failover fails commands a plain client would have redirected (ioredis
+  // issue 2075), and it picks a script's slot from its first argument, not its first key (2109).
+  const { enableOfflineQueue, enableAutoPipelining: _, ...perNode } = byRole;
+  const parts = clusterParts(target.urls);
+  const options: ClusterOptions = {
+    ...parts.options,
+    lazyConnect: false,
+    enableOfflineQueue: enableOfflineQueue ?? true,
+    clusterRetryStrategy: RECONNECT,
+    // A failover moves slots: a command answered MOVED/CLUSTERDOWN/TRYAGAIN is sent again after
+    // these delays (ms) while the cluster elects and the slot map is read again.
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 100,
+    maxRedirections: 32,
+    slotsRefreshTimeout: 2_000,
+    redisOptions: {
+      connectionName: `rollback-bot:${role}`,
+      ...parts.redisOptions,
+      ...perNode,
+      ...opts.redis,
+    },
+  };
+  if (!opts.health) return new WatchedCluster(parts.seeds, options);
+  return watched(new WatchedCluster(parts.seeds, options), opts.health, label);
 }

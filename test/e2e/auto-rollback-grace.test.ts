@@ -3,15 +3,16 @@
 // target unlocked, audited); without a click it runs once after the grace; a click after it
 // started is too late; a click from outside the environment is refused.
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RollbackRequest } from '../../src/domain/rollback-request.js';
 import { targetKey } from '../../src/domain/rollback-request.js';
 import { executeJobId, QUEUES } from '../../src/jobs/queues.js';
 import type { Message } from '../../src/sandbox/slack/state.js';
+import type { RedisConnection } from '../../src/store/redis.js';
 import { createRequestStore, type RequestStore } from '../../src/store/request-store.js';
 import { type Harness, runUntil, startHarness } from '../support/harness.js';
 import { reactionsWorld, SHA } from '../support/reactions-world.js';
+import { testRedis } from '../support/redis-cluster.js';
 
 const PROD = 'C0DEPLOYPROD';
 const ONCALL = 'U0ONCALL';
@@ -31,7 +32,7 @@ environments:
 `;
 
 let h: Harness | undefined;
-let redis: Redis | undefined;
+let redis: RedisConnection | undefined;
 let queue: Queue | undefined;
 let store: RequestStore;
 afterEach(async () => {
@@ -45,10 +46,10 @@ afterEach(async () => {
 
 async function start(grace: string) {
   h = await startHarness({ config: config(grace), world: reactionsWorld() });
-  redis = new Redis(inject('redisUrl'));
+  redis = testRedis();
   store = createRequestStore(redis, { prefix: h.prefix });
   queue = new Queue(QUEUES.rollback.name, {
-    connection: { url: inject('redisUrl') },
+    connection: redis,
     prefix: h.prefix,
   });
 }

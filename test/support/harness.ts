@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
-import { type RunningBot, startBot } from '../../src/app/start-bot.js';
+import { type BotOverrides, type RunningBot, startBot } from '../../src/app/start-bot.js';
 import { type Env, loadEnv } from '../../src/config/env.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
@@ -38,7 +38,18 @@ export interface HarnessOptions {
   slack?: Partial<LocalSlackOptions>;
   /** Subscribe the bot's /aws/events to the endpoint's events. Default true. */
   events?: boolean;
+  /** The Redis the bot uses; default the run's (redisUrl, redisMode). */
+  redis?: { url: string; mode: 'single' | 'cluster' };
+  /**
+   * How Slack reaches the bot: signed POSTs to /slack/events (default), or Socket Mode (the bot
+   * gets SLACK_APP_TOKEN and dials the local Slack, with short ping timeouts).
+   */
+  transport?: 'http' | 'socket';
+  overrides?: BotOverrides;
 }
+
+/** Socket Mode timings for tests: a reconnect after a refresh within about a second (the ack timeout is 3 s). */
+export const FAST_SOCKET_MODE = { clientPingTimeout: 1_000, serverPingTimeout: 30_000 };
 
 /** The bot's environment in tests: the local Slack and AWS endpoint by URL, a fresh Redis prefix. */
 export function testBotEnv(p: {
@@ -48,8 +59,12 @@ export function testBotEnv(p: {
   awsUrl: string;
   prefix: string;
   eventsSecret?: string;
+  /** Set for Socket Mode: the app-level token the local Slack accepts. */
+  appToken?: string;
   /** Default the run's Redis. */
   redisUrl?: string;
+  /** REDIS_MODE; default the run's (cluster under vitest.cluster.config.ts). */
+  redisMode?: 'single' | 'cluster';
 }): Env {
   return loadEnv({
     SLACK_BOT_TOKEN: p.botToken,
@@ -58,6 +73,7 @@ export function testBotEnv(p: {
     SLACK_TEAM_ID: 'T0SANDBOX',
     SLACK_APP_ID: 'A0ROLLBACK',
     REDIS_URL: p.redisUrl ?? inject('redisUrl'),
+    REDIS_MODE: p.redisMode ?? (p.redisUrl ? 'single' : (inject('redisMode') ?? 'single')),
     REDIS_PREFIX: p.prefix,
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL: p.awsUrl,
@@ -65,6 +81,7 @@ export function testBotEnv(p: {
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...(p.eventsSecret ? { EVENTS_SHARED_SECRET: p.eventsSecret } : {}),
+    ...(p.appToken ? { SLACK_APP_TOKEN: p.appToken } : {}),
   });
 }
 
@@ -79,11 +96,14 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const botToken = `xoxb-test-${randomBytes(6).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
   const eventsSecret = randomBytes(16).toString('hex');
+  const socket = opts.transport === 'socket';
+  const appToken = socket ? `xapp-1-test-${randomBytes(6).toString('hex')}` : undefined;
   const slack = await startLocalSlack({
     botToken,
     signingSecret,
     awsControlUrl: aws.url,
     scenarios: await scenarioNames(opts.world),
+    ...(appToken ? { transport: 'socket' as const, appToken } : {}),
     ...opts.slack,
   });
   const env = testBotEnv({
@@ -93,9 +113,18 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     awsUrl: aws.url,
     prefix,
     eventsSecret,
+    ...(appToken ? { appToken } : {}),
+    ...(opts.redis ? { redisUrl: opts.redis.url, redisMode: opts.redis.mode } : {}),
   });
   const config = parseConfig(opts.config, 'test config', 'us-east-1');
-  const bot = await startBot({ env, config, log: createLogger(env.LOG_LEVEL), host: '127.0.0.1' });
+  const overrides = { ...(socket ? { socketMode: FAST_SOCKET_MODE } : {}), ...opts.overrides };
+  const bot = await startBot({
+    env,
+    config,
+    log: createLogger(env.LOG_LEVEL),
+    host: '127.0.0.1',
+    overrides,
+  });
   slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
   if (opts.events !== false) {
     aws.control.subscribe(`http://127.0.0.1:${bot.port}/aws/events`, {

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BotUrls } from './bot-urls.js';
 import {
   forwardToAws,
   type PageContext,
@@ -28,7 +29,7 @@ export { checkBlocks, checkModalView, LIMITS } from './block-kit-limits.js';
 export { visibleText } from './elements.js';
 export type { ScenarioNames } from './page-api.js';
 export { signSlackRequest } from './signing.js';
-export type { DisconnectReason, EnvelopeType } from './socket-mode.js';
+export type { Delivery, DisconnectReason, EnvelopeType } from './socket-mode.js';
 export type {
   ApiCall,
   Message,
@@ -64,8 +65,11 @@ export interface LocalSlackOptions {
   botToken: string;
   /** Signs the requests sent to the bot. */
   signingSecret: string;
-  /** Where commands and interactions go, e.g. http://127.0.0.1:3001/slack/events; or setBotUrl() later. */
-  botUrl?: string;
+  /**
+   * Where commands and interactions go, e.g. http://127.0.0.1:3001/slack/events; or setBotUrl()
+   * later. Several (web replicas): spread round robin, skipping one that refuses (bot-urls.ts).
+   */
+  botUrl?: string | readonly string[];
   /** Default T0SANDBOX. */
   teamId?: string;
   /** Default A0ROLLBACK. */
@@ -96,14 +100,18 @@ export interface LocalSlack {
   client: SlackTestClient;
   state: WorkspaceState;
   workspace: Workspace;
-  setBotUrl(url: string): void;
+  /** One bot URL, or several web replicas' (spread round robin, skipping one that refuses). */
+  setBotUrl(url: string | readonly string[]): void;
   /** The next `times` calls of `method` answer HTTP 429 with Retry-After (default 1 s). */
   force429(method: string, times: number, retryAfterSeconds?: number): void;
   /** A trigger_id as Slack sends with an interaction of `user` (valid 3 s, exchanged once). */
   issueTrigger(user: string): string;
   transport: 'http' | 'socket';
-  /** Socket Mode: open connections, and a `disconnect` message sent on each of them. */
-  socketMode: Pick<SocketMode, 'connectionCount' | 'disconnect'>;
+  /**
+   * Socket Mode: open connections, a `disconnect` message sent on each of them, every envelope
+   * sent (redeliveries too), and acks lost on purpose (their envelopes are redelivered).
+   */
+  socketMode: Pick<SocketMode, 'connectionCount' | 'disconnect' | 'deliveries' | 'ignoreAcks'>;
   close(): Promise<void>;
 }
 
@@ -155,7 +163,7 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
   const workspace = opts.workspace ?? demoWorkspace();
   const state = new WorkspaceState(now);
   let baseUrl = '';
-  let botUrl = opts.botUrl;
+  const bots = new BotUrls(opts.botUrl);
 
   const ctx: ApiContext = {
     state,
@@ -170,7 +178,8 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
   const link: BotLink = {
     ctx,
     signingSecret: opts.signingSecret,
-    botUrl: () => botUrl,
+    botUrl: () => bots.first(),
+    bots,
     now,
     ackTimeoutMs: opts.ackTimeoutMs ?? ACK_TIMEOUT_MS,
     responseUrls: new ResponseUrls(() => baseUrl, now),
@@ -281,7 +290,7 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
     state,
     workspace,
     setBotUrl(url) {
-      botUrl = url;
+      bots.set(url);
     },
     issueTrigger: (user) => ctx.triggers.issue(user),
     transport,

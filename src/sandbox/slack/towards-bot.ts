@@ -3,6 +3,7 @@
 // does with the bot's acknowledgement.
 import { randomBytes } from 'node:crypto';
 import { checkModalView } from './block-kit-limits.js';
+import { type BotUrls, connectionRefused } from './bot-urls.js';
 import { slackSignatureHeaders } from './signing.js';
 import type { Message, ModalView, SlackBlock } from './state.js';
 import { type ApiContext, apiMessage, messageContent, resolveChannel } from './web-api.js';
@@ -17,6 +18,8 @@ export interface BotLink {
   ctx: ApiContext;
   signingSecret: string;
   botUrl: () => string | undefined;
+  /** Every bot URL (web replicas): requests are spread over them (bot-urls.ts). */
+  bots: BotUrls;
   now: () => number;
   ackTimeoutMs: number;
   responseUrls: ResponseUrls;
@@ -153,10 +156,26 @@ async function sendToBot(link: BotLink, form: URLSearchParams): Promise<AckResul
       ? link.socket.deliver('slash_commands', Object.fromEntries(form))
       : link.socket.deliver('interactive', JSON.parse(interaction) as Record<string, unknown>);
   }
-  const url = link.botUrl();
-  if (!url) throw new Error('The local Slack has no bot URL yet: call setBotUrl(url) first');
+  const urls = link.bots.order();
+  if (urls.length === 0) {
+    throw new Error('The local Slack has no bot URL yet: call setBotUrl(url) first');
+  }
   const body = form.toString();
   const timestamp = Math.floor(link.now() / 1000);
+  for (const url of urls) {
+    const sent = await postToBot(link, url, body, timestamp);
+    // Refused: this replica is down; the request never reached it, so the next one gets it.
+    if (sent !== 'refused') return sent;
+  }
+  return { status: 0, ack: undefined, error: 'dispatch_failed' };
+}
+
+async function postToBot(
+  link: BotLink,
+  url: string,
+  body: string,
+  timestamp: number,
+): Promise<AckResult | 'refused'> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -170,6 +189,7 @@ async function sendToBot(link: BotLink, form: URLSearchParams): Promise<AckResul
       signal: AbortSignal.timeout(link.ackTimeoutMs),
     });
   } catch (error) {
+    if (connectionRefused(error)) return 'refused';
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
     return {
       status: 0,

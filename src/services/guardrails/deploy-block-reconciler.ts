@@ -222,29 +222,30 @@ export async function withEnvLock<T>(
 
 /**
  * Reconciles one environment holding its lock; `first` runs inside the lock before anything is
- * read (an unlock lifts the lock there, so no other pass acts on the old state in between).
+ * read (an unlock lifts the lock there, so no other pass acts on the old state in between). The
+ * time the causes are judged at is read once the lock is held: a pass that waited behind another
+ * (on another replica) judged by when it started would miss a freeze made meanwhile, re-enable
+ * the transition the other pass had just disabled for it, and leave a third to disable it again.
  */
 export function reconcileEnvironment(
   deps: ReconcileDeps,
   env: EnvironmentConfig,
-  at: number,
   first?: () => Promise<void>,
 ): Promise<EnvOutcome> {
   const wait = deps.envLockWaitMs ?? ENV_LOCK_WAIT_MS;
   return withEnvLock(deps.passes, env.name, wait, async () => {
     await first?.();
-    return reconcileEnv(deps, env, at);
+    return reconcileEnv(deps, env, (deps.now ?? Date.now)());
   });
 }
 
 /** One pass over the environments; an environment that fails does not stop the others. */
 export async function reconcileDeployBlocks(deps: ReconcileDeps): Promise<EnvOutcome[]> {
-  const at = (deps.now ?? Date.now)();
   const results: EnvOutcome[] = [];
   for (const env of Object.values(deps.config.environments)) {
     if (deps.only && !deps.only.includes(env.name)) continue;
     try {
-      results.push(await reconcileEnvironment(deps, env, at));
+      results.push(await reconcileEnvironment(deps, env));
     } catch (err) {
       deps.log.warn(
         { env: env.name, err: { message: (err as Error).message } },

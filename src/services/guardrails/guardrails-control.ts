@@ -103,7 +103,7 @@ export function createGuardrailsControl(deps: {
       let lifted: PostRollbackLock | undefined;
       const unlocked = () => ({ env: name, pipeline, stage, ...(lifted ? { lifted } : {}) });
       try {
-        const outcome = await reconcileEnvironment({ ...d, sweep: true }, env, at, async () => {
+        const outcome = await reconcileEnvironment({ ...d, sweep: true }, env, async () => {
           const [recorded, actual] = await Promise.all([
             d.locks.get(place),
             readInboundTransitions(d.aws, accountOf(env), pipeline),

@@ -7,15 +7,15 @@ import {
   DisableStageTransitionCommand,
   GetPipelineStateCommand,
 } from '@aws-sdk/client-codepipeline';
-import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
-import { inject } from 'vitest';
 import { type RunningBot, startBot } from '../../../src/app/start-bot.js';
 import { parseConfig } from '../../../src/config/load.js';
 import { createLogger } from '../../../src/log.js';
 import { type AwsSandbox, startAwsSandbox, type TimeMode } from '../../../src/sandbox/aws/index.js';
 import { type LocalSlack, startLocalSlack } from '../../../src/sandbox/slack/index.js';
+import type { RedisConnection } from '../../../src/store/redis.js';
 import { testBotEnv } from '../../support/harness.js';
+import { testRedis } from '../../support/redis-cluster.js';
 
 export const WORLD = new URL('../../../src/sandbox/aws/worlds/demo.yml', import.meta.url).pathname;
 export const ONCALL = 'U0ONCALL';
@@ -29,7 +29,7 @@ export interface GuardHarness {
   slack: LocalSlack;
   bot: RunningBot;
   prefix: string;
-  redis: Redis;
+  redis: RedisConnection;
   codepipeline: CodePipelineClient;
   /** Stops the bot and starts a new one on the same prefix, Slack and AWS. */
   restartBot(): Promise<void>;
@@ -64,7 +64,7 @@ export async function startGuardHarness(opts: {
     prefix,
   });
   const config = parseConfig(opts.config, 'test config', 'us-east-1');
-  const redis = new Redis(inject('redisUrl'));
+  const redis = testRedis();
   const codepipeline = new CodePipelineClient({
     endpoint: aws.url,
     region: 'us-east-1',

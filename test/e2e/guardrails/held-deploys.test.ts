@@ -2,13 +2,14 @@
 // the local AWS endpoint, its event reaches /aws/events, and per `codedeploy.duringBlock` the bot
 // announces it once with Stop (Stop stops it once; an outsider's Stop is refused) or stops it
 // itself (StopDeployment with autoRollbackEnabled, once) and says so. Rollbacks are never held.
-import { Redis } from 'ioredis';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RedisConnection } from '../../../src/store/redis.js';
 import { type Harness, startHarness } from '../../support/harness.js';
+import { testRedis } from '../../support/redis-cluster.js';
 import { MANAGER, OUTSIDER, PROD, RELEASE, WORLD, waitFor } from './guard-harness.js';
 
 let h: Harness | undefined;
-let redis: Redis | undefined;
+let redis: RedisConnection | undefined;
 afterEach(async () => {
   await h?.stop();
   h = undefined;
@@ -39,7 +40,7 @@ ${duringBlock ? `      duringBlock: ${duringBlock}` : ''}
 
 async function start(duringBlock?: 'announce' | 'stop'): Promise<Harness> {
   h = await startHarness({ config: config(duringBlock), world: WORLD, time: { mode: 'manual' } });
-  redis = new Redis(inject('redisUrl'));
+  redis = testRedis();
   return h;
 }
 

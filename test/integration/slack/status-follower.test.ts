@@ -59,3 +59,40 @@ it('makes its consumer group again when Redis lost it, and goes on following', a
   await second;
   expect(await redis.xpending(key, 'slack-status')).toEqual([0, null, null, null]);
 });
+
+it('takes over what a killed replica read and never acknowledged, once it has been idle', async () => {
+  const prefix = `{t-${ulid()}}`;
+  const key = `${prefix}:audit`;
+  const redis = createRedis(inject('redisUrl'), 'request');
+  cleanups.push(() => redis.disconnect());
+  await waitForRedisReady(redis, 5_000, 'the test Redis');
+  // A replica that read two transitions and died before it acknowledged them.
+  const dead = followAudit(createRedis(inject('redisUrl'), 'worker'), prefix, {
+    group: STATUS_FOLLOWER_GROUP,
+    consumer: 'c-dead',
+  });
+  await dead.join('$');
+  await redis.xadd(key, '*', 'request', 'req-a', 'to', 'running');
+  await redis.xadd(key, '*', 'request', 'req-a', 'to', 'succeeded');
+  expect((await dead.read('>')) as unknown[]).toHaveLength(2);
+  dead.close();
+
+  const scheduled: string[] = [];
+  const follower = startStatusFollower({
+    audit: followAudit(createRedis(inject('redisUrl'), 'worker'), prefix, {
+      group: STATUS_FOLLOWER_GROUP,
+    }),
+    schedule: async (r) => {
+      scheduled.push(`${r.id} ${r.state}`);
+    },
+    log: createLogger('silent'),
+    staleAfterMs: 300,
+    claimEveryMs: 100,
+  });
+  cleanups.push(() => follower.close());
+  for (let i = 0; i < 200 && scheduled.length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  expect(scheduled).toEqual(['req-a running', 'req-a succeeded']);
+  expect((await redis.xpending(key, STATUS_FOLLOWER_GROUP))[0]).toBe(0);
+});

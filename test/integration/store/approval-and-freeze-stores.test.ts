@@ -1,15 +1,16 @@
 // The guardrails' Redis records against a real Redis: approvals count each approver once under
 // concurrency and only for the binding they were given for; the decision is claimed once;
 // freezes end on their own and unfreeze removes only the environments named.
-import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApprovalCase, createApprovalStore } from '../../../src/store/approval-store.js';
 import { createFreezeStore } from '../../../src/store/freeze-store.js';
+import type { RedisConnection } from '../../../src/store/redis.js';
+import { testRedis } from '../../support/redis-cluster.js';
 
-let redis: Redis;
+let redis: RedisConnection;
 beforeAll(() => {
-  redis = new Redis(inject('redisUrl'));
+  redis = testRedis();
 });
 afterAll(() => redis.disconnect());
 

@@ -1,13 +1,14 @@
 // The AWS events' dedupe on a real Redis: ids are claimed all or none, once; a commit makes them
 // duplicates for good, a release lets AWS's retry through, and a lapsed claim is taken again.
-import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisDedupe } from '../../../src/store/event-dedupe-store.js';
+import type { RedisConnection } from '../../../src/store/redis.js';
+import { testRedis } from '../../support/redis-cluster.js';
 
-let redis: Redis;
+let redis: RedisConnection;
 beforeAll(() => {
-  redis = new Redis(inject('redisUrl'));
+  redis = testRedis();
 });
 afterAll(() => redis.disconnect());
 

@@ -1,27 +1,28 @@
 // The one lock helper on a real Redis: a release never deletes a lock that lapsed and was taken
 // by another job meanwhile. Checked through every store that leases with it.
-import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApprovalStore } from '../../../src/store/approval-store.js';
 import { acquireLock, withLock } from '../../../src/store/locks.js';
 import { createReactionStore } from '../../../src/store/reaction-store.js';
+import type { RedisConnection } from '../../../src/store/redis.js';
 import { createStatusMessages } from '../../../src/store/status-message-store.js';
+import { keysEverywhere, testRedis } from '../../support/redis-cluster.js';
 
-let redis: Redis;
+let redis: RedisConnection;
 const prefix = `{t-${ulid()}}`;
 beforeAll(() => {
-  redis = new Redis(inject('redisUrl'));
+  redis = testRedis();
 });
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
+  const keys = await keysEverywhere(redis, `${prefix}*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
 });
 
 /** Makes a held lock lapse now, as its lease running out would. */
 async function lapse(pattern: string): Promise<void> {
-  const keys = await redis.keys(pattern);
+  const keys = await keysEverywhere(redis, pattern);
   expect(keys).toHaveLength(1);
   await redis.pexpire(keys[0]!, 1);
   await redis.del(keys[0]!);

@@ -2,16 +2,17 @@
 // KEYS and ARGV are and what it returns, takes the number of KEYS its name says, is registered in
 // scripts.ts, and compiles on a real Redis.
 import { readdirSync, readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisConnection } from '../../../src/store/redis.js';
+import { testRedis } from '../../support/redis-cluster.js';
 
 const dir = new URL('../../../src/store/lua/', import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith('.lua'));
 const registry = readFileSync(new URL('../../../src/store/scripts.ts', import.meta.url), 'utf8');
 
-let redis: Redis;
+let redis: RedisConnection;
 beforeAll(() => {
-  redis = new Redis(inject('redisUrl'));
+  redis = testRedis();
 });
 afterAll(() => redis.disconnect());
 

@@ -1,16 +1,17 @@
 // The reactions' bake windows and the group record on a real Redis: a window is replaced only by
 // a newer release and ends once; a group (or a member) moves once however many workers try, each
 // approver counts once, and what was decided is kept as data.
-import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BakeWindow } from '../../../src/domain/reactions/bake-window.js';
 import { createGroupStore } from '../../../src/store/group-store.js';
 import { createReactionStore } from '../../../src/store/reaction-store.js';
+import type { RedisConnection } from '../../../src/store/redis.js';
+import { testRedis } from '../../support/redis-cluster.js';
 
-let redis: Redis;
+let redis: RedisConnection;
 beforeAll(() => {
-  redis = new Redis(inject('redisUrl'));
+  redis = testRedis();
 });
 afterAll(() => redis.disconnect());
 

@@ -1,14 +1,15 @@
 // What deploy-block passes remember, on a real Redis: the touched mark, the announced signature
 // (swapped, and put back when the announcement did not go out), one periodic sweep per interval,
 // and one pass at a time, per environment and in full.
-import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReconcileStore } from '../../../src/store/reconcile-store.js';
+import type { RedisConnection } from '../../../src/store/redis.js';
+import { testRedis } from '../../support/redis-cluster.js';
 
-let redis: Redis;
+let redis: RedisConnection;
 beforeAll(() => {
-  redis = new Redis(inject('redisUrl'));
+  redis = testRedis();
 });
 afterAll(() => redis.disconnect());
 

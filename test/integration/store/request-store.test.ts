@@ -1,8 +1,9 @@
-import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RollbackTarget } from '../../../src/domain/rollback-request.js';
+import type { RedisConnection } from '../../../src/store/redis.js';
 import { createRequestStore, type RequestStore } from '../../../src/store/request-store.js';
+import { keysEverywhere, testRedis } from '../../support/redis-cluster.js';
 
 const target: RollbackTarget = {
   kind: 'stage',
@@ -14,17 +15,17 @@ const target: RollbackTarget = {
 };
 
 describe('request store (real Redis)', () => {
-  let redis: Redis;
+  let redis: RedisConnection;
   let store: RequestStore;
   let prefix: string;
 
   beforeEach(() => {
-    redis = new Redis(inject('redisUrl'));
+    redis = testRedis();
     prefix = `{t-${ulid()}}`;
     store = createRequestStore(redis, { prefix });
   });
   afterEach(async () => {
-    const keys = await redis.keys(`${prefix}*`);
+    const keys = await keysEverywhere(redis, `${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
   });

@@ -1,14 +1,15 @@
 // The stage-lock records against a real Redis: a lift never erases a newer rollback's lock, and a
 // waiting release is claimed (announced) once however many passes race for it.
-import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisConnection } from '../../../src/store/redis.js';
 import { createStageLockStore } from '../../../src/store/stage-lock-store.js';
 import { createWaitingReleaseStore } from '../../../src/store/waiting-release-store.js';
+import { testRedis } from '../../support/redis-cluster.js';
 
-let redis: Redis;
+let redis: RedisConnection;
 beforeAll(() => {
-  redis = new Redis(inject('redisUrl'));
+  redis = testRedis();
 });
 afterAll(() => redis.disconnect());
 

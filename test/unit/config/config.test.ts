@@ -170,11 +170,19 @@ describe('environment variables', () => {
       const problems = (err as ConfigError).problems;
       expect(problems).toEqual([
         'SLACK_BOT_TOKEN: must be a bot token starting with xoxb-',
-        'SLACK_SIGNING_SECRET: is required',
+        'SLACK_SIGNING_SECRET: is required when Slack reaches the bot over HTTP (/slack/events): the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)',
         'REDIS_URL: is required',
       ]);
       expect(problems.join('\n')).not.toContain('supersecret');
     }
+  });
+
+  it('needs no signing secret in Socket Mode, where nothing arrives at /slack/events', () => {
+    const { SLACK_SIGNING_SECRET: _s, ...rest } = good;
+    expect(() => loadEnv(rest)).toThrow(/SLACK_SIGNING_SECRET: is required when Slack reaches/);
+    const env = loadEnv({ ...rest, SLACK_APP_TOKEN: 'xapp-1-A0ROLLBACK-1-abc' });
+    expect(env.SLACK_SIGNING_SECRET).toBeUndefined();
+    expect(env.SLACK_APP_TOKEN).toBe('xapp-1-A0ROLLBACK-1-abc');
   });
 
   it('rejects an unknown ROLE', () => {

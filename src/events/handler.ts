@@ -118,7 +118,11 @@ export function createAwsEventsHandler(deps: AwsEventsHandlerDeps): RouteHandler
       remote: req.socket.remoteAddress,
       ...Object.fromEntries(Object.entries(o.log ?? {}).map(([k, v]) => [k, cut(v)])),
     };
-    if (status >= 500) deps.log.error(fields, 'AWS event not taken; the sender should retry');
+    // Another delivery of the same event is mid-enqueue (at-least-once delivery, or one event
+    // reaching two replicas): expected, and the sender's retry will hear "duplicate".
+    if (o.code === 'in_progress')
+      deps.log.info(fields, 'AWS event being taken by another delivery');
+    else if (status >= 500) deps.log.error(fields, 'AWS event not taken; the sender should retry');
     else if (status >= 400) deps.log.warn(fields, 'AWS event refused');
     else deps.log.info(fields, 'AWS event answered');
   }

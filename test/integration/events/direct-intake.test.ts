@@ -101,6 +101,24 @@ describe('direct EventBridge delivery', () => {
     expect(await h.jobIds()).toEqual([`aws-${raw.id}`]);
   });
 
+  it('tells a delivery that meets another mid-enqueue to retry, logged as expected, not as an error', async () => {
+    const h = await intake();
+    const raw = fixture('codepipeline-stage-failed');
+    await h.redis.set(`${h.prefix}:aws-events:seen:eb:${raw.id}`, 'pending:other', 'PX', 60_000);
+    expect(await h.post(raw, direct())).toMatchObject({
+      status: 503,
+      body: { outcome: 'in_progress' },
+    });
+    const line = h.logs
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((l) => l.includes('"outcome":"in_progress"'))
+      .map((l) => JSON.parse(l) as { level: string; msg: string });
+    expect(line).toEqual([
+      expect.objectContaining({ level: 'info', msg: 'AWS event being taken by another delivery' }),
+    ]);
+    expect(await h.jobIds()).toEqual([]);
+  });
+
   it('acknowledges an unknown detail-type without enqueueing it, and counts it', async () => {
     const h = await intake();
     const raw = {

@@ -1,5 +1,6 @@
 // The process edge: read configuration, start the roles, stop cleanly on SIGTERM/SIGINT.
-// Exit codes: 0 clean stop, 1 could not start (e.g. Redis), 2 invalid configuration.
+// Exit codes: 0 clean stop, 1 could not start (e.g. Redis) or cannot go on (Slack refused
+// SLACK_APP_TOKEN while running: stopped cleanly first), 2 invalid configuration.
 import { startBot } from './app/start-bot.js';
 import { loadEnv } from './config/env.js';
 import { ConfigError } from './config/errors.js';
@@ -30,11 +31,12 @@ async function main(): Promise<void> {
   // Listen for signals before anything starts: a SIGTERM during start-up must still end in a
   // clean stop (exit 0), never in the default kill.
   let bot: Awaited<ReturnType<typeof startBot>> | undefined;
-  let stopSignal: NodeJS.Signals | undefined;
-  const shutdown = (signal: NodeJS.Signals) => {
+  let stopSignal: NodeJS.Signals | 'failed' | undefined;
+  let exitCode = 0;
+  const shutdown = (signal: NodeJS.Signals | 'failed') => {
     if (stopSignal) return;
     stopSignal = signal;
-    log.info({ signal }, 'shutting down');
+    if (signal !== 'failed') log.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
       log.error('shutdown took longer than 9 s; exiting anyway');
       process.exit(1);
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
       .stop()
       .then(() => {
         log.info('stopped cleanly');
-        process.exit(0);
+        process.exit(exitCode);
       })
       .catch((err: unknown) => {
         log.error({ err }, 'error during shutdown');
@@ -65,6 +67,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (stopSignal) stopAndExit(bot);
+  // The bot cannot go on (a refused token): one line saying what and what to do, a clean stop,
+  // exit 1 so the orchestrator restarts it (and start-up says it again until it is fixed).
+  void bot.failed.then((err) => {
+    const message = scrubSecrets(err.message);
+    log.fatal(message);
+    process.stderr.write(`rollback-bot: stopping: ${message}\n`);
+    if (!stopSignal) exitCode = 1;
+    shutdown('failed');
+  });
 }
 
 main().catch((err: unknown) => {

@@ -7,7 +7,7 @@ import type { Metrics } from '../metrics.js';
 import type { RedisConnection } from '../store/redis.js';
 import { type AdapterOverrides, type Adapters, type BotBase, buildAdapters } from './adapters.js';
 import { buildServices, type ServiceOverrides, type Services } from './services.js';
-import { startWebRole, type WebRoleOverrides } from './web-role.js';
+import { startWebRole, type WebRole, type WebRoleOverrides } from './web-role.js';
 import { startWorkerRole, type WorkerRoleOverrides } from './worker-role.js';
 
 /** Every part a test may replace or time differently, across the builders. */
@@ -29,14 +29,34 @@ export interface RunningBot {
   http: RunningHttpServer;
   /** The one services graph both roles use (tests act and look through it). */
   services: Services;
+  /**
+   * Settles when the bot cannot go on and the process should stop (main.ts exits 1): Slack
+   * refused SLACK_APP_TOKEN while reconnecting. Never settles otherwise.
+   */
+  failed: Promise<Error>;
   stop(): Promise<void>;
 }
 
 const PING_TIMEOUT_MS = 1_000;
 
-/** /readyz: Redis answers PING within a second (also the redis_up gauge), and config loaded. */
-async function startHttp(a: Adapters, host: string | undefined): Promise<RunningHttpServer> {
+/**
+ * /readyz: Redis answers PING within a second (also the redis_up gauge), config loaded, and in
+ * Socket Mode (web role) the connection to Slack is open (src/slack/README.md).
+ */
+async function startHttp(
+  a: Adapters,
+  host: string | undefined,
+  web: WebRole,
+): Promise<RunningHttpServer> {
   const { redis, metrics } = a;
+  const socketMode = a.env.ROLE !== 'worker' && Boolean(a.env.SLACK_APP_TOKEN);
+  const slack = {
+    name: 'slack',
+    check: async () => {
+      if (!web.socket) throw new Error('Socket Mode not connected yet');
+      web.socket.check();
+    },
+  };
   return startHttpServer(a.env.PORT, host, {
     log: a.log,
     metrics,
@@ -54,6 +74,7 @@ async function startHttp(a: Adapters, host: string | undefined): Promise<Running
         },
       },
       { name: 'config', check: async () => undefined },
+      ...(socketMode ? [slack] : []),
     ],
   });
 }
@@ -80,10 +101,12 @@ export async function startBot({
     await http?.close();
     await a.closeables.closeAll();
   };
+  // Filled in once the web role is up; readiness reads it on each request.
+  const web: WebRole = {};
   try {
-    http = await startHttp(a, host);
+    http = await startHttp(a, host, web);
     const services = buildServices(a, overrides);
-    if (env.ROLE !== 'worker') await startWebRole(a, services, http, overrides);
+    if (env.ROLE !== 'worker') Object.assign(web, await startWebRole(a, services, http, overrides));
     if (env.ROLE !== 'web') await startWorkerRole(a, services, overrides);
     log.info(
       { port: http.port, role: env.ROLE, slack: env.SLACK_APP_TOKEN ? 'socket-mode' : 'http' },
@@ -95,6 +118,7 @@ export async function startBot({
       metrics: a.metrics,
       http,
       services,
+      failed: web.socket?.failed ?? new Promise<Error>(() => undefined),
       stop: () => {
         stopping ??= stop();
         return stopping;

@@ -6,7 +6,7 @@ import { dispatchCommand } from '../../commands/dispatch.js';
 import { createAwsEventsHandler, createSnsCertificateFetcher } from '../events/index.js';
 import { enqueueUnlessOccurred } from '../events/occurrence-dedupe.js';
 import type { RunningHttpServer } from '../http/server.js';
-import { createSlackApp, type SocketModeTimings } from '../slack/app.js';
+import { createSlackApp, type SlackTransport, type SocketModeTimings } from '../slack/app.js';
 import { registerListeners } from '../slack/listeners/index.js';
 import type { SlackServices } from '../slack/slack-services.js';
 import { createSlackDeliveries } from '../store/slack-delivery-store.js';
@@ -36,12 +36,17 @@ export interface WebRoleOverrides {
   socketMode?: SocketModeTimings;
 }
 
+/** The running web role: in Socket Mode, its connection's readiness and a refused token. */
+export interface WebRole {
+  socket?: SlackTransport['socket'];
+}
+
 export async function startWebRole(
   a: Adapters,
   s: Services,
   http: RunningHttpServer,
   o: WebRoleOverrides = {},
-): Promise<void> {
+): Promise<WebRole> {
   const { env, config, log, metrics } = a;
   // A request moved in this process: its approval post follows at once (the worker role's status
   // follower sees every process's transitions, this one's too, a moment later).
@@ -76,4 +81,5 @@ export async function startWebRole(
   );
   await bolt.start();
   a.closeables.add('slack', () => bolt.stop());
+  return bolt.socket ? { socket: bolt.socket } : {};
 }

@@ -16,6 +16,7 @@ import { proxyDispatcherFor } from '../runtime/proxy.js';
 import type { SlackDeliveries } from '../store/slack-delivery-store.js';
 import { boltLogger } from './bolt-logger.js';
 import { foreignPayloadReason, futureTimestampGuard } from './request-guard.js';
+import { keepSocketLink, type SocketLink, socketOpenError } from './socket-link.js';
 
 export interface SlackTransport {
   app: App;
@@ -23,6 +24,8 @@ export interface SlackTransport {
   httpHandler?: RouteHandler;
   /** 'socket-mode' when SLACK_APP_TOKEN is set, else 'http'. */
   transport: 'socket-mode' | 'http';
+  /** Socket Mode only: readiness of the connection, and a refused token while running. */
+  socket?: Pick<SocketLink, 'check' | 'failed'>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -38,6 +41,8 @@ export interface SocketModeTimings {
   serverPingTimeout?: number;
   /** How long stop() waits for the close handshake before it drops the connection, ms. Default 2000. */
   closeTimeoutMs?: number;
+  /** How long /readyz stays ok after the connection drops (a refresh reconnects within it), ms. Default 10000. */
+  readyGraceMs?: number;
 }
 
 export interface SlackAppOptions {
@@ -49,8 +54,13 @@ export interface SlackAppOptions {
   deliveries?: SlackDeliveries;
 }
 
-/** apps.connections.open is retried longer than other calls: a reconnect must outlast a blip. */
-const SOCKET_OPEN_RETRIES = { retries: 8, factor: 2, minTimeout: 500, maxTimeout: 30_000 };
+/**
+ * apps.connections.open's own retries (a blip); a longer outage is outlasted by the reconnect
+ * loop (socket-link.ts), which tries again for as long as it takes and logs each failure.
+ */
+const SOCKET_OPEN_RETRIES = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000 };
+/** The longest wait between two reconnect attempts, ms. */
+const SOCKET_MAX_RECONNECT_DELAY_MS = 30_000;
 
 /** Socket Mode's `dispatcher` option when a proxy is set; nothing otherwise (its own default). */
 function proxiedWebSocket(env: Env) {
@@ -72,11 +82,14 @@ export function createSlackApp(env: Env, log: Logger, opts: SlackAppOptions = {}
   let app: App;
   let httpHandler: RouteHandler | undefined;
   let socket: SocketModeReceiver | undefined;
+  let link: SocketLink | undefined;
+  const t = opts.socketMode ?? {};
   if (env.SLACK_APP_TOKEN) {
-    const t = opts.socketMode ?? {};
     socket = new SocketModeReceiver({
       appToken: env.SLACK_APP_TOKEN,
       logger,
+      // Reconnects are ours (socket-link.ts): Bolt's leave a rejected promise when they fail.
+      autoReconnectEnabled: false,
       // The WebSocket is undici's: behind a proxy it tunnels with CONNECT (src/runtime/proxy.ts).
       ...proxiedWebSocket(env),
       ...(t.clientPingTimeout ? { clientPingTimeout: t.clientPingTimeout } : {}),
@@ -86,6 +99,14 @@ export function createSlackApp(env: Env, log: Logger, opts: SlackAppOptions = {}
       installerOptions: { clientOptions: { ...clientOptions, retryConfig: SOCKET_OPEN_RETRIES } },
     });
     app = new App({ token: env.SLACK_BOT_TOKEN, receiver: socket, logger, clientOptions });
+    link = keepSocketLink(socket.client, {
+      log,
+      now,
+      stepMs: t.clientPingTimeout ?? 5_000,
+      maxDelayMs: SOCKET_MAX_RECONNECT_DELAY_MS,
+      graceMs: t.readyGraceMs ?? 10_000,
+      apiUrl: env.SLACK_API_URL,
+    });
   } else {
     // loadEnv requires it without SLACK_APP_TOKEN; never verify with an empty secret.
     if (!env.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is required over HTTP');
@@ -119,23 +140,24 @@ export function createSlackApp(env: Env, log: Logger, opts: SlackAppOptions = {}
     app,
     ...(httpHandler ? { httpHandler } : {}),
     transport: socket ? 'socket-mode' : 'http',
+    ...(link ? { socket: link } : {}),
     start: async () => {
-      if (!socket) return;
+      if (!link) return;
       try {
-        // One call of our own first: Bolt's client gives up only on invalid_auth and a few like
-        // it, and retries any other refusal (a token without connections:write) for ever.
+        // One call of our own first, with the WebClient's error (the socket client's start
+        // reports only that the connection closed).
         await app.client.apps.connections.open({ token: env.SLACK_APP_TOKEN });
-        await socket.start();
       } catch (err) {
-        throw socketStartError(err, env.SLACK_API_URL);
+        throw socketOpenError(err, env.SLACK_API_URL);
       }
+      await link.start();
     },
     stop: async () => {
-      if (!socket) return;
+      if (!link) return;
       // Bolt's receiver.stop() does not wait for the close: the client's disconnect() does.
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
-        socket.client.disconnect(),
+        link.stop(),
         new Promise<void>((resolve) => {
           timer = setTimeout(resolve, closeTimeoutMs);
         }),
@@ -180,31 +202,4 @@ function actOnce(deliveries: SlackDeliveries, log: Logger): Middleware<AnyMiddle
       .commit(raw, claim.token)
       .catch((err: unknown) => log.warn({ err }, 'could not remember a Slack request as taken'));
   };
-}
-
-/** Why Socket Mode could not start, and what to do; never the token. */
-function socketStartError(err: unknown, apiUrl: string | undefined): Error {
-  const code = (err as { data?: { error?: unknown } }).data?.error;
-  const where = apiUrl ?? 'https://slack.com/api/';
-  const fix =
-    'Set SLACK_APP_TOKEN to an app-level token of this app (api.slack.com/apps → Basic ' +
-    'Information → App-Level Tokens, scope connections:write), or unset it to receive ' +
-    'Slack requests over HTTP at /slack/events.';
-  if (code === 'invalid_auth' || code === 'not_authed' || code === 'not_allowed_token_type') {
-    return new Error(
-      `Socket Mode: Slack refused SLACK_APP_TOKEN at apps.connections.open (${code}). ${fix}`,
-      { cause: err },
-    );
-  }
-  if (typeof code === 'string') {
-    return new Error(`Socket Mode: apps.connections.open failed (${code}). ${fix}`, {
-      cause: err,
-    });
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return new Error(
-    `Socket Mode: could not open a connection through ${where} (${message}). Check that the ` +
-      'bot can reach Slack (SLACK_API_URL, proxies, firewall).',
-    { cause: err },
-  );
 }

@@ -109,9 +109,13 @@ export interface LocalSlack {
   transport: 'http' | 'socket';
   /**
    * Socket Mode: open connections, a `disconnect` message sent on each of them, every envelope
-   * sent (redeliveries too), and acks lost on purpose (their envelopes are redelivered).
+   * sent (redeliveries too), acks lost on purpose (their envelopes are redelivered), a revoked
+   * app-level token, and an outage (Slack unreachable until it ends).
    */
-  socketMode: Pick<SocketMode, 'connectionCount' | 'disconnect' | 'deliveries' | 'ignoreAcks'>;
+  socketMode: Pick<
+    SocketMode,
+    'connectionCount' | 'disconnect' | 'deliveries' | 'ignoreAcks' | 'revokeAppToken' | 'outage'
+  >;
   close(): Promise<void>;
 }
 
@@ -212,7 +216,8 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
         return sendJson(res, 200, { ok: false, error: 'invalid_json' });
       }
       if (path === '/api/apps.connections.open') {
-        return sendJson(res, 200, socket.open(decoded.token));
+        const opened = socket.answerOpen(decoded.token);
+        return sendJson(res, opened.status, opened.body);
       }
       const result = callWebApi(ctx, path.slice(5), decoded.args, decoded.token);
       return sendJson(res, result.status, result.body, result.headers ?? {});

@@ -51,12 +51,21 @@ export class SocketMode implements EnvelopeDelivery {
   private readonly wss = new WebSocketServer({ noServer: true });
   private next = 0;
   private acksToIgnore = 0;
+  private revoked = false;
+  private down = false;
 
   constructor(private readonly opts: SocketModeOptions) {}
+
+  /** apps.connections.open's HTTP answer: 503 during an outage, else 200 with open()'s body. */
+  answerOpen(token: string | undefined): { status: number; body: unknown } {
+    if (this.down) return { status: 503, body: { ok: false, error: 'service_unavailable' } };
+    return { status: 200, body: this.open(token) };
+  }
 
   /** apps.connections.open: a single-use URL for the app-level token, Slack's errors otherwise. */
   open(token: string | undefined): { ok: true; url: string } | { ok: false; error: string } {
     if (!token) return { ok: false, error: 'not_authed' };
+    if (this.revoked && token === this.opts.appToken) return { ok: false, error: 'token_revoked' };
     if (!token.startsWith('xapp-')) {
       return {
         ok: false,
@@ -75,6 +84,12 @@ export class SocketMode implements EnvelopeDelivery {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://local');
       const ticket = url.searchParams.get('ticket') ?? '';
+      if (this.down) {
+        socket.end(
+          'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+        );
+        return;
+      }
       if (url.pathname !== '/link/' || !this.tickets.delete(ticket)) {
         socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
@@ -95,6 +110,25 @@ export class SocketMode implements EnvelopeDelivery {
   /** The next `count` acks are lost on the way (as if they came too late): their envelopes are redelivered. */
   ignoreAcks(count: number): void {
     this.acksToIgnore += count;
+  }
+
+  /**
+   * The app-level token is revoked (as on api.slack.com/apps): apps.connections.open answers
+   * token_revoked for it from now on, and every connection is told `link_disabled`.
+   */
+  revokeAppToken(): void {
+    this.revoked = true;
+    this.disconnect('link_disabled');
+  }
+
+  /**
+   * Slack unreachable (true) or back (false). While down, apps.connections.open answers HTTP 503
+   * and WebSocket upgrades 503; going down drops every connection without a close frame, as a
+   * lost network does.
+   */
+  outage(down: boolean): void {
+    this.down = down;
+    if (down) for (const ws of this.connections) ws.terminate();
   }
 
   private accept(ws: WebSocket): void {

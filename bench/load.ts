@@ -135,7 +135,13 @@ export interface Who {
   responseUrl: string;
 }
 
-export function commandBody(text: string, who: Who, n: number): string {
+/** `n` makes the trigger_id; every request needs its own (the bot takes a trigger_id once). */
+export function commandBody(
+  text: string,
+  who: Who,
+  n: number,
+  triggerId = `${n}.1000.bench${n}`,
+): string {
   return new URLSearchParams({
     token: 'unused',
     team_id: 'T0SANDBOX',
@@ -149,7 +155,7 @@ export function commandBody(text: string, who: Who, n: number): string {
     api_app_id: 'A0ROLLBACK',
     is_enterprise_install: 'false',
     response_url: who.responseUrl,
-    trigger_id: `${n}.1000.bench${n}`,
+    trigger_id: triggerId,
   }).toString();
 }
 

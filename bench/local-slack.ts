@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { type Message, startLocalSlack } from '../src/sandbox/slack/index.js';
 import { benchWorkspace, makeFleet } from './fleet.js';
 import { announceReady, exitWithParent } from './procs.js';
+import { type RepeatedPosts, repeatedPostCounter } from './repeated-posts.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,7 +28,7 @@ const slack = await startLocalSlack({
   rateLimits: { perChannelPerSecond: 1, burst: Number(values.burst) },
 });
 
-export interface SlackStats {
+export interface SlackStats extends RepeatedPosts {
   calls: number;
   byMethod: Record<string, { ok: number; failed: number; rateLimited: number }>;
   rateLimited: number;
@@ -35,18 +36,17 @@ export interface SlackStats {
   lastMessageAt: Record<string, number>;
   /** Per channel: successful chat.postMessage and chat.update calls (what Slack rate-limits). */
   messageCalls: Record<string, number>;
-  /** chat.postMessage calls that posted a text already posted in that channel (same thread). */
-  repeatedPosts: number;
 }
+
+/** Counts the storm's repeated posts (repeated-posts.ts). */
+const countRepeats = repeatedPostCounter(fleet);
 
 function stats(since: number): SlackStats {
   const calls = slack.state.calls.slice(since);
   const byMethod: SlackStats['byMethod'] = {};
   const lastMessageAt: Record<string, number> = {};
   const messageCalls: Record<string, number> = {};
-  const seen = new Set<string>();
   let rateLimited = 0;
-  let repeatedPosts = 0;
   for (const c of calls) {
     const m = byMethod[c.method] ?? { ok: 0, failed: 0, rateLimited: 0 };
     byMethod[c.method] = m;
@@ -61,11 +61,6 @@ function stats(since: number): SlackStats {
       lastMessageAt[channel] = Math.max(lastMessageAt[channel] ?? 0, c.at);
       messageCalls[channel] = (messageCalls[channel] ?? 0) + 1;
     }
-    if (c.method === 'chat.postMessage') {
-      const key = `${channel}\u0000${String(c.args.thread_ts ?? '')}\u0000${String(c.args.text ?? '')}`;
-      if (seen.has(key)) repeatedPosts += 1;
-      seen.add(key);
-    }
   }
   return {
     calls: calls.length,
@@ -73,7 +68,7 @@ function stats(since: number): SlackStats {
     rateLimited,
     lastMessageAt,
     messageCalls,
-    repeatedPosts,
+    ...countRepeats(calls),
   };
 }
 

@@ -25,6 +25,7 @@ import {
   summarise,
 } from './load.js';
 import { cleanUpAll, onCleanup, startNodeChild } from './procs.js';
+import type { RepeatedPosts, RepeatedText } from './repeated-posts.js';
 import { runReplicasPhase } from './replicas.js';
 import { buttonValue, startResponses } from './responses.js';
 import { printTable, type Row } from './table.js';
@@ -275,14 +276,15 @@ async function main() {
     },
   );
   const slackStats = (since: number) =>
-    getJson<{
-      calls: number;
-      rateLimited: number;
-      lastMessageAt: Record<string, number>;
-      messageCalls: Record<string, number>;
-      repeatedPosts: number;
-      byMethod: Record<string, { ok: number; failed: number; rateLimited: number }>;
-    }>(`${slack.info.controlUrl}/_bench/stats?since=${since}`);
+    getJson<
+      {
+        calls: number;
+        rateLimited: number;
+        lastMessageAt: Record<string, number>;
+        messageCalls: Record<string, number>;
+        byMethod: Record<string, { ok: number; failed: number; rateLimited: number }>;
+      } & RepeatedPosts
+    >(`${slack.info.controlUrl}/_bench/stats?since=${since}`);
   const slackMark = async () =>
     (await getJson<{ since: number }>(`${slack.info.controlUrl}/_bench/mark`)).since;
 
@@ -622,10 +624,13 @@ async function main() {
   await Promise.all(
     Array.from({ length: 10 }, async () => {
       for (;;) {
-        const p = manual[next++];
+        const k = next++;
+        const p = manual[k];
         if (!p) return;
         const key = `manual/${p.env}`;
-        const body = commandBody(`${p.env} Deploy`, on(p, key), next);
+        // trigger_ids of their own: the bot takes each once (a redelivery is dropped), so one
+        // the ack phase used, or the command's for its click, would be ignored.
+        const body = commandBody(`${p.env} Deploy`, on(p, key), k, `${k}.3000.manual${k}`);
         await post(`${botUrl}/slack/events`, body, slackHeaders(signingSecret, body));
         const confirmation = await responses.waitFor(
           key,
@@ -634,7 +639,13 @@ async function main() {
         );
         const offer = buttonValue(confirmation, 'rollback.confirm');
         if (!offer) continue;
-        const click = buttonBody('rollback.confirm', offer, on(p, `${key}/click`), next);
+        const click = buttonBody(
+          'rollback.confirm',
+          offer,
+          on(p, `${key}/click`),
+          k,
+          `${k}.3001.manualclick${k}`,
+        );
         await post(`${botUrl}/slack/events`, click, slackHeaders(signingSecret, click));
         if (await responses.waitFor(`${key}/click`, () => true, 30_000)) started += 1;
       }
@@ -715,6 +726,14 @@ async function main() {
     quick ? 90_000 : 240_000,
   );
   const stats = await slackStats(since);
+  for (const r of stats.repeatedTexts) {
+    const posts = r.at
+      .map((t, k) => `+${t - stormStart} ms [${r.releases[k]?.join(' ') || 'no release'}]`)
+      .join(', ');
+    log(
+      `${r.repeats > 0 ? `REPEATED post (${r.repeats} repeats)` : 'same text, other releases'}: ${r.posts} posts in ${r.channel}${r.thread ? ` thread ${r.thread}` : ''}: ${JSON.stringify(r.text)}: ${posts}`,
+    );
+  }
   const stormStamps = await stamps();
   const rollbacksPerPipeline = countBy(
     stormStamps.filter((s) => s.operation === 'RollbackStage').map((s) => s.pipelineName ?? '?'),
@@ -748,6 +767,8 @@ async function main() {
     lost,
     duplicateRollbackStage: stormRollbackDupes,
     repeatedSlackPosts: stats.repeatedPosts,
+    sameTextOtherReleases: stats.sameTextOtherReleases,
+    repeatedSlackTexts: stats.repeatedTexts,
     slack429: stats.rateLimited,
     slackByMethod: stats.byMethod,
     slackSettled: settled,
@@ -774,7 +795,7 @@ async function main() {
     value: reacting ? stormRollbackDupes + stats.repeatedPosts : undefined,
     unit: '',
     note: reacting
-      ? `${stormRollbackDupes} RollbackStage, ${stats.repeatedPosts} repeated posts; must be 0`
+      ? `${stormRollbackDupes} RollbackStage, ${stats.repeatedPosts} repeated posts${repeatedNote(stats.repeatedTexts)}; must be 0 (${stats.sameTextOtherReleases} posts of a text again for another release, not counted)`
       : 'not available yet: no reactions to events (events queue not consumed)',
   });
   rows.push({
@@ -902,6 +923,17 @@ function countBy(xs: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const x of xs) out[x] = (out[x] ?? 0) + 1;
   return out;
+}
+
+/** The most repeated texts, for the table's note (every one is in the log and the JSON). */
+function repeatedNote(texts: RepeatedText[]): string {
+  const repeated = texts.filter((r) => r.repeats > 0);
+  if (repeated.length === 0) return '';
+  const top = repeated
+    .slice(0, 2)
+    .map((r) => `${JSON.stringify(r.text.slice(0, 40))} ×${r.posts}`)
+    .join(', ');
+  return ` (${repeated.length} texts: ${top}${repeated.length > 2 ? ', …' : ''})`;
 }
 
 function opsNote(m: { byOperation: Record<string, number> }): string {

@@ -1,8 +1,8 @@
 // Maps a parsed /rollback command to its handler module.
 
+import { commandErrorMessage } from '../src/slack/blocks/help-message.js';
 import { runCancel } from './cancel.js';
 import type { CommandContext } from './context.js';
-import { text } from './context.js';
 import { runDiff } from './diff.js';
 import { runFreeze, runUnfreeze } from './freeze.js';
 import { type CommandCatalog, parseCommand } from './grammar.js';
@@ -29,7 +29,7 @@ export async function dispatchCommand(ctx: CommandContext, input: string): Promi
   const parsed = parseCommand(input, catalogOf(ctx.config));
   if (!parsed.ok) {
     if (parsed.showHelp) return runHelp(ctx, parsed.error);
-    return ctx.reply(text(`:warning: ${parsed.error}. \`/rollback help\` shows every command.`));
+    return ctx.reply(commandErrorMessage(parsed.error));
   }
   const c = parsed.command;
   switch (c.kind) {

@@ -5,6 +5,8 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 
 export interface TinyBot {
   url: string;
+  /** The slash commands it received, in order. */
+  commands: string[];
   stop(): Promise<void>;
 }
 
@@ -22,6 +24,13 @@ export async function startTinyBot(opts: {
     receiver,
     clientOptions: { slackApiUrl: opts.slackApiUrl, rejectRateLimitedCalls: true },
     logLevel: LogLevel.ERROR,
+  });
+
+  const commands: string[] = [];
+  app.use(async ({ body, next }) => {
+    if (typeof (body as { command?: unknown }).command === 'string')
+      commands.push((body as { command: string }).command);
+    await next();
   });
 
   app.command('/rollback', async ({ ack, command, client }) => {
@@ -87,6 +96,7 @@ export async function startTinyBot(opts: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/slack/events`,
+    commands,
     stop: () => app.stop().then(() => undefined),
   };
 }

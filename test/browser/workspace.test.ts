@@ -61,6 +61,51 @@ describe('workspace page', () => {
     await page.screenshot({ path: 'test-artifacts/workspace.png', fullPage: true });
   });
 
+  it('renders emoji shortcodes as Slack does, in mrkdwn and plain_text alike', async () => {
+    const web = await fetch(`${slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel: 'C0DEPLOYPROD',
+        text: 'emoji check',
+        blocks: [
+          { type: 'header', text: { type: 'plain_text', text: ':sos: Emoji check', emoji: true } },
+          { type: 'section', text: { type: 'mrkdwn', text: ':rotating_light: Alarm in bake' } },
+          {
+            type: 'actions',
+            elements: [
+              {
+                type: 'button',
+                action_id: 'noop',
+                text: { type: 'plain_text', text: ':unlock: Unlock' },
+              },
+            ],
+          },
+          { type: 'context', elements: [{ type: 'mrkdwn', text: ':double_vertical_bar: Held' }] },
+        ],
+      }),
+    });
+    expect(((await web.json()) as { ok: boolean }).ok).toBe(true);
+    const message = page.getByTestId('message').filter({ hasText: 'Emoji check' });
+    await message.waitFor();
+    const shown = (await message.textContent()) ?? '';
+    for (const emoji of ['🆘', '🚨', '🔓', '⏸️']) expect(shown).toContain(emoji);
+    expect(shown).not.toMatch(/:[a-z_]+:/);
+  });
+
+  it('answers a mistyped command itself, as Slack does', async () => {
+    const before = bot.commands.length;
+    await page.getByTestId('composer').fill('/rollbak prod');
+    await page.getByTestId('composer').press('Enter');
+    await page
+      .getByTestId('message')
+      .filter({ hasText: '/rollbak is not a valid command' })
+      .waitFor();
+    const answer = page.getByTestId('message').filter({ hasText: 'is not a valid command' });
+    expect(await answer.textContent()).toContain('Slackbot');
+    expect(bot.commands.slice(before)).toEqual([]);
+  });
+
   it('renders message data inertly', async () => {
     const web = await fetch(`${slack.apiUrl}chat.postMessage`, {
       method: 'POST',

@@ -64,6 +64,7 @@ describe('manual rollback from Slack', () => {
     });
     const answer = await cmd.waitForResponse(/did you mean prod-us\?/);
     expect(JSON.stringify(answer.blocks)).toContain('How to use /rollback');
+    expect(JSON.stringify(answer.blocks)).toContain('Groups: prod (prod-us, prod-eu)');
   });
 
   it('Cancel spends the confirmation, also on one posted before its id was renamed', async () => {

@@ -1,6 +1,7 @@
 // The bot scopes the local Slack grants: exactly those manifest.yml asks for, read from it, so
 // every test and the sandbox run with what a real install has. A call needing a scope the
-// manifest does not list answers missing_scope here as it would in Slack.
+// manifest does not list answers missing_scope here as it would in Slack. Likewise the app's
+// slash commands: any other command is answered by Slack itself and never sent to the app.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -21,4 +22,24 @@ export function manifestBotScopes(path = MANIFEST_PATH): readonly string[] {
   }
   if (path === MANIFEST_PATH) cached = bot;
   return bot;
+}
+
+let cachedCommands: readonly string[] | undefined;
+
+/** features.slash_commands[].command of manifest.yml, e.g. ["/rollback"]. */
+export function manifestSlashCommands(path = MANIFEST_PATH): readonly string[] {
+  if (path === MANIFEST_PATH && cachedCommands) return cachedCommands;
+  const manifest = parse(readFileSync(path, 'utf8')) as {
+    features?: { slash_commands?: unknown };
+  };
+  const list = manifest.features?.slash_commands;
+  const commands = Array.isArray(list)
+    ? list.map((c) => (c as { command?: unknown } | null)?.command)
+    : [];
+  const named = (c: unknown): c is string => typeof c === 'string' && c.startsWith('/');
+  if (commands.length === 0 || !commands.every(named)) {
+    throw new Error(`${path}: features.slash_commands must list commands such as "/rollback"`);
+  }
+  if (path === MANIFEST_PATH) cachedCommands = commands;
+  return commands;
 }

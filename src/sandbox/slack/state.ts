@@ -23,8 +23,11 @@ export interface Message {
   metadata?: unknown;
   /** For ephemeral messages: the only user who sees it. */
   visible_to?: string;
-  /** Where it came from, so a test can tell a response_url answer from an API post. */
-  source: 'api' | 'response_url' | 'ack' | 'user';
+  /**
+   * Where it came from, so a test can tell a response_url answer from an API post; 'slack' is
+   * Slack's own (Slackbot's) answer, e.g. to an unknown command.
+   */
+  source: 'api' | 'response_url' | 'ack' | 'user' | 'slack';
   /** On a thread's parent: how many replies it has. */
   reply_count?: number;
 }

@@ -6,6 +6,7 @@ import { checkModalView } from './block-kit-limits.js';
 import { type BotUrls, connectionRefused } from './bot-urls.js';
 import { slackSignatureHeaders } from './signing.js';
 import type { Message, ModalView, SlackBlock } from './state.js';
+import { answerUnknownCommand, isAppCommand } from './unknown-command.js';
 import { type ApiContext, apiMessage, messageContent, resolveChannel } from './web-api.js';
 
 /** Slack waits this long for an acknowledgement before showing the user an error. */
@@ -112,7 +113,9 @@ export class ResponseUrls {
       text: content.text,
       blocks: content.blocks,
       visibleTo: body.response_type === 'in_channel' ? undefined : entry.user,
-      threadTs: typeof body.thread_ts === 'string' ? body.thread_ts : undefined,
+      // Slack ignores thread_ts here: a new message from a response_url lands in the channel
+      // pane, even for a click in a thread (chat.postEphemeral with thread_ts answers there).
+      threadTs: undefined,
       source: 'response_url',
       posted: entry.posted,
     });
@@ -222,6 +225,7 @@ function team(ctx: ApiContext) {
 export const VERIFICATION_TOKEN = 'sandbox-verification-token';
 
 export interface CommandSent extends AckResult {
+  /** Empty (like responseUrl) for a command the app does not have: Slack answered, not the app. */
   triggerId: string;
   responseUrl: string;
   /** Messages from the ack and the response_url, in order; grows as the bot answers. */
@@ -237,6 +241,11 @@ export async function sendCommand(
   if (!channel) throw new Error(`Unknown channel ${input.channel} in the local workspace`);
   const user = userRef(ctx, input.user);
   const command = input.command.startsWith('/') ? input.command : `/${input.command}`;
+  if (!isAppCommand(ctx, command)) {
+    // Slack answers an unknown command itself and sends it to no app.
+    const answer = answerUnknownCommand(ctx, { channel: channel.id, user: user.id, command });
+    return { status: 0, ack: undefined, triggerId: '', responseUrl: '', responses: [answer] };
+  }
   const triggerId = ctx.triggers.issue(user.id);
   const response = link.responseUrls.create(channel.id, user.id);
   const form = new URLSearchParams({

@@ -280,8 +280,13 @@ const postEphemeral: Handler = (ctx, args) => {
     visible_to: user.id,
     source: 'api',
   };
-  const threadTs = str(args.thread_ts);
-  if (threadTs !== undefined) message.thread_ts = threadTs;
+  let threadTs = str(args.thread_ts);
+  if (threadTs !== undefined) {
+    // As for postMessage: a reply's ts means its thread.
+    const parent = ctx.state.findMessage(target.channel.id, threadTs);
+    if (parent?.thread_ts) threadTs = parent.thread_ts;
+    message.thread_ts = threadTs;
+  }
   ctx.state.addEphemeral(message);
   return { ok: true, message_ts: message.ts };
 };

@@ -45,6 +45,8 @@ export interface Workspace {
   channels: WorkspaceChannel[];
   /** OAuth scopes granted to the bot token; a method needing another answers missing_scope. */
   scopes: string[];
+  /** The app's slash commands; others are answered by Slack. Default: manifest.yml's. */
+  commands?: readonly string[];
 }
 
 /** The scopes a real install grants: manifest.yml's bot scopes (manifest-scopes.ts). */

@@ -110,11 +110,15 @@ export async function rollbackSucceeded(
   }
   await ctx.store.addRecoveryWatch(env.name, r.rollbackId);
   await ctx.timers.recoveryCheck({ env: env.name, rollbackId: r.rollbackId }, 0, 'first');
-  if (r.badReleaseId) {
+  const badId = r.badReleaseId;
+  if (badId) {
     await updateFeed(ctx, env, {
-      releaseId: r.badReleaseId,
+      releaseId: badId,
       ...(r.stage ? { stage: r.stage } : {}),
       step: 'rolled-back',
+      // A release the feed never showed (it was live before the bot, or was itself a
+      // rollback): its commits come from AWS, so the line names a commit, not an execution.
+      load: () => badRevisions(ctx, env, badId),
     });
   }
 }

@@ -6,7 +6,7 @@ import type { ActiveRollback, Preview } from '../../services/rollback-service.js
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { diffBlocks } from './diff-blocks.js';
-import { age } from './format.js';
+import { age, sentence } from './format.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 import { releaseLine } from './release-line.js';
 
@@ -56,7 +56,7 @@ export function previewSummary(p: OkPreview, now: Date): KnownBlock[] {
         : []),
       ...(p.targetBad
         ? [
-            `:warning: *The chosen release is bad here:* ${escapeMrkdwn(plainLine(p.targetBad.map((b) => b.why).join('; '), 400))}. Rolling back to it needs approval.`,
+            `:warning: *The chosen release is bad here:* ${sentence(escapeMrkdwn(plainLine(p.targetBad.map((b) => b.why).join('; '), 400)))} Rolling back to it needs approval.`,
           ]
         : []),
     ];

@@ -16,6 +16,12 @@ export function mention(id: string): string {
   return isSlackUserId(id) ? `<@${id}>` : inertCode(id, 60);
 }
 
+/** `text` as a sentence: a full stop added unless it already ends in one (". ? ! …"). */
+export function sentence(text: string): string {
+  const t = text.trimEnd();
+  return /[.?!…]$/.test(t) ? t : `${t}.`;
+}
+
 export function age(from: Date, now: Date): string {
   const s = Math.max(0, Math.round((now.getTime() - from.getTime()) / 1000));
   if (s < 60) return `${s}s ago`;

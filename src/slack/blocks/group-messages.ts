@@ -7,7 +7,7 @@ import { groupSummary } from '../../services/groups/group-outcomes.js';
 import type { GroupDecisionRecord, GroupRecord, MemberState } from '../../store/group-store.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
-import { isSlackUserId, mention } from './format.js';
+import { isSlackUserId, mention, sentence } from './format.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 
 const MEMBER_LABEL: Record<MemberState, string> = {
@@ -63,7 +63,7 @@ function groupPromise(d: GroupDecision | undefined): string {
     return `:no_entry: *Blocked* — clicking will not roll back. ${escapeMrkdwn(d.reason)}`;
   const c = d.case;
   const n = c.required === 1 ? 'one approval' : `${c.required} approvals`;
-  return `:raised_hand: *Needs approval* — clicking asks for ${n} for the whole group, from someone who is an approver of every member that asks (${c.approverSets.map((s) => s.map(mention).join(' or ')).join('; ')}), because ${escapeMrkdwn(c.why.join('; '))}.`;
+  return `:raised_hand: *Needs approval* — clicking asks for ${n} for the whole group, from someone who is an approver of every member that asks (${c.approverSets.map((s) => s.map(mention).join(' or ')).join('; ')}), because ${sentence(escapeMrkdwn(c.why.join('; ')))}`;
 }
 
 export function groupConfirmationMessage(input: {

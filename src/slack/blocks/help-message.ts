@@ -1,5 +1,6 @@
 // /rollback help, optionally with the error that brought the user here on top.
 import type { KnownBlock, SlackMessage } from './block-kit.js';
+import { sentence } from './format.js';
 import { escapeMrkdwn, plainLine } from './inert-text.js';
 
 const USAGE = [
@@ -13,7 +14,27 @@ const USAGE = [
   '`/rollback cancel <request-id>` — cancel your request while it waits for approval',
 ];
 
-export function helpMessage(environments: string[], error?: string): SlackMessage {
+/** What `/rollback <env|group>` accepts: the configured names. */
+export interface HelpNames {
+  environments: string[];
+  groups?: Array<{ name: string; members: string[] }>;
+}
+
+function namesLine({ environments, groups = [] }: HelpNames): string {
+  const envs = `Environments: ${environments.join(', ') || 'none configured'}`;
+  if (groups.length === 0) return envs;
+  const named = groups.map((g) => `${g.name} (${g.members.join(', ')})`).join(', ');
+  return `${envs} · Groups: ${named}`;
+}
+
+/** A command that could not be read (and is not worth the whole help): why, and where to look. */
+export function commandErrorMessage(error: string): SlackMessage {
+  // The error quotes what was typed: inert, like every outside text.
+  const line = `:warning: ${sentence(escapeMrkdwn(plainLine(error, 500)))} \`/rollback help\` shows every command.`;
+  return { text: line, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: line } }] };
+}
+
+export function helpMessage(names: HelpNames, error?: string): SlackMessage {
   const blocks: KnownBlock[] = [];
   if (error) {
     blocks.push({
@@ -31,7 +52,7 @@ export function helpMessage(environments: string[], error?: string): SlackMessag
       elements: [
         {
           type: 'plain_text',
-          text: plainLine(`Environments: ${environments.join(', ') || 'none configured'}`, 2000),
+          text: plainLine(namesLine(names), 2000),
         },
       ],
     },

@@ -2,7 +2,7 @@
 // rollback announcements, escalations, the deploy feed, recovery reports and propagation offers;
 // and `reactionMessage`, which words any notice. Pure; outside text rendered inert.
 import type { FeedStep } from '../../domain/reactions/feed-state.js';
-import type { SourceRevision } from '../../domain/releases.js';
+import { type SourceRevision, shortRevision } from '../../domain/releases.js';
 import type {
   AnnouncementInput,
   EscalationInput,
@@ -155,8 +155,11 @@ export function feedMessage(f: FeedInput): SlackMessage {
     f.sourceRevisions.length > 0
       ? releaseLine(f.sourceRevisions, 80)
       : inertCode(f.releaseId.slice(0, 12), 20);
+  // Every release's line reads alike but for this: a notification names the release.
+  const main = f.sourceRevisions[0];
+  const named = main ? shortRevision(main.revisionId) : f.releaseId.slice(0, 12);
   return {
-    text: `${label.replace(/^:[a-z_]+: /, '')}: ${plainLine(f.env, 60)} ${plainLine(f.where, 120)}`,
+    text: `${label.replace(/^:[a-z_]+: /, '')}: ${plainLine(f.env, 60)} ${plainLine(f.where, 120)} · ${plainLine(named, 20)}`,
     blocks: [
       context(`${label} · *${escapeMrkdwn(f.env)}* · ${escapeMrkdwn(f.where)} · ${release}`),
       ...(f.offerId && MARKABLE.has(f.step)

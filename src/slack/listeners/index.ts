@@ -2,6 +2,7 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../log.js';
 import { ACTION, RETIRED_ACTION, VIEW } from '../blocks/action-ids.js';
+import { threadAwareRespond } from '../click-answer.js';
 import { onGroupApprove, onGroupCancel, onGroupConfirm, onGroupReject } from '../group-actions.js';
 import type { CommandRunner, SlackServices } from '../slack-services.js';
 import { onApprove, onReject, onRejectSubmit } from './approval-actions.js';
@@ -72,7 +73,9 @@ export function registerListeners(
   app.action({ type: 'block_actions' }, async (args) => {
     const id = 'action_id' in args.action ? args.action.action_id : undefined;
     const listener = id === undefined ? undefined : actions.get(id);
-    if (listener) return listener(args);
+    // A private answer to a click in a thread goes in that thread (click-answer.ts).
+    const respond = threadAwareRespond(args.respond, args.body, s.poster, log);
+    if (listener) return listener({ ...args, respond });
     await args.ack();
   });
   app.view({ type: 'view_submission' }, async (args) => {

@@ -128,9 +128,16 @@ export async function handleControlRequest(
     res.end(control.snsSigningPublicKeyPem());
     return;
   }
-  const route = routes(control)[`${req.method} ${url.pathname}`];
+  const table = routes(control);
+  if (req.method === 'GET' && url.pathname === '/_sandbox/') {
+    writeJson(res, 200, controlIndex(table));
+    return;
+  }
+  const route = table[`${req.method} ${url.pathname}`];
   if (!route) {
-    writeJson(res, 404, { error: `no control route ${req.method} ${url.pathname}` });
+    writeJson(res, 404, {
+      error: `no control route ${req.method} ${url.pathname}; GET /_sandbox/ lists them`,
+    });
     return;
   }
   try {
@@ -146,6 +153,18 @@ export async function handleControlRequest(
     });
   }
 }
+
+/** GET /_sandbox/: every control route, by path, and where they are described. */
+function controlIndex(table: Record<string, Route>): { routes: string[]; docs: string } {
+  const all = [...Object.keys(table), ...PEM_ROUTES];
+  const path = (r: string) => r.slice(r.indexOf(' ') + 1);
+  return {
+    routes: all.sort((a, b) => path(a).localeCompare(path(b)) || a.localeCompare(b)),
+    docs: 'src/sandbox/aws/README.md ("Control API")',
+  };
+}
+
+const PEM_ROUTES = ['GET /_sandbox/sns/cert.pem', 'GET /_sandbox/sns/public-key.pem'];
 
 function writeJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

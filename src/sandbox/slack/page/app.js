@@ -1,5 +1,5 @@
 // The workspace page: loads a snapshot, follows Server-Sent Events, and acts through /_page/….
-import { el, mrkdwn, readInputs, renderBlocks, textObject } from './blocks.js';
+import { el, mrkdwn, plainText, readInputs, renderBlocks, textObject } from './blocks.js';
 
 const PERSONA_LABELS = {
   'on-call': 'on-call',
@@ -82,6 +82,7 @@ function timeOf(ts) {
 
 function author(message) {
   if (message.bot_id) return { name: app.data.bot.name, bot: true, id: message.bot_id };
+  if (message.user === 'USLACKBOT') return { name: 'Slackbot', bot: false, id: message.user };
   const user = app.data.users.find((u) => u.id === message.user);
   return { name: user?.realName ?? message.user, bot: false, id: message.user };
 }
@@ -223,7 +224,7 @@ function renderModal() {
   dialog.setAttribute('aria-modal', 'true');
   dialog.dataset.testid = 'modal';
   const header = el('header', 'modal-header');
-  header.append(el('h2', '', view.title?.text ?? ''));
+  header.append(el('h2', '', plainText(view.title)));
   const closeX = el('button', 'link', '✕');
   closeX.type = 'button';
   closeX.setAttribute('aria-label', 'Close');
@@ -293,14 +294,14 @@ function confirmDialog(confirm) {
     const dialog = el('div', 'modal confirm');
     dialog.setAttribute('role', 'alertdialog');
     dialog.dataset.testid = 'confirm';
-    dialog.append(el('h2', '', confirm.title?.text ?? 'Are you sure?'));
+    dialog.append(el('h2', '', plainText(confirm.title, 'Are you sure?')));
     dialog.append(wrap(textObject(confirm.text, lookup)));
     const footer = el('footer', 'modal-footer');
-    const deny = el('button', 'btn', confirm.deny?.text ?? 'Cancel');
+    const deny = el('button', 'btn', plainText(confirm.deny, 'Cancel'));
     const ok = el(
       'button',
       `btn btn-${confirm.style ?? 'primary'}`,
-      confirm.confirm?.text ?? 'Yes',
+      plainText(confirm.confirm, 'Yes'),
     );
     deny.type = 'button';
     ok.type = 'button';

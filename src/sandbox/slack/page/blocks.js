@@ -116,6 +116,11 @@ const EMOJI = {
   round_pushpin: '📍',
   white_circle: '⚪',
   large_blue_circle: '🔵',
+  black_circle: '⚫',
+  arrow_forward: '▶️',
+  fast_forward: '⏩',
+  double_vertical_bar: '⏸️',
+  clock3: '🕒',
   octagonal_sign: '🛑',
   sos: '🆘',
   sunny: '☀️',
@@ -140,17 +145,21 @@ function wrapIn(tag, className, child) {
   return node;
 }
 
-/** A text object: plain_text verbatim, mrkdwn formatted. */
+/**
+ * A plain_text object as Slack shows it: verbatim, but :shortcodes: become emoji unless
+ * `emoji: false` (headers, buttons, options, titles, labels). `fallback` when there is none.
+ */
+export function plainText(obj, fallback = '') {
+  const text = obj?.text ?? fallback;
+  if (obj?.emoji === false) return text;
+  return text.replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] ?? all);
+}
+
+/** A text object: plain_text verbatim (but emoji), mrkdwn formatted. */
 export function textObject(obj, lookup) {
   if (!obj) return el('span');
   if (obj.type === 'mrkdwn') return mrkdwn(obj.text ?? '', lookup);
-  // Slack turns :shortcodes: in plain_text into emoji unless `emoji: false`; nothing else.
-  const text = obj.text ?? '';
-  const shown =
-    obj.emoji === false
-      ? text
-      : text.replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] ?? all);
-  return el('span', 'plain', shown);
+  return el('span', 'plain', plainText(obj));
 }
 
 /**
@@ -168,7 +177,7 @@ function renderBlock(block, ctx) {
   node.dataset.blockId = block.block_id ?? '';
   switch (block.type) {
     case 'header':
-      node.append(el('h3', 'header', block.text?.text ?? ''));
+      node.append(el('h3', 'header', plainText(block.text)));
       break;
     case 'section': {
       const body = el('div', 'section-body');
@@ -198,14 +207,14 @@ function renderBlock(block, ctx) {
       for (const element of block.elements ?? []) node.append(renderElement(element, block, ctx));
       break;
     case 'image':
-      if (block.title) node.append(el('div', 'image-title', block.title.text));
+      if (block.title) node.append(el('div', 'image-title', plainText(block.title)));
       node.append(image(block, 'block-image-img'));
       break;
     case 'input': {
-      const label = el('label', 'input-label', block.label?.text ?? '');
+      const label = el('label', 'input-label', plainText(block.label));
       if (block.optional) label.append(el('span', 'optional', ' (optional)'));
       node.append(label, renderElement(block.element, block, ctx));
-      if (block.hint) node.append(el('div', 'hint', block.hint.text));
+      if (block.hint) node.append(el('div', 'hint', plainText(block.hint)));
       const error = ctx.errors?.[block.block_id];
       if (error) node.append(el('div', 'input-error', error));
       break;
@@ -257,7 +266,7 @@ function renderElement(element, block, ctx) {
       const button = el(
         'button',
         `btn ${element.style ? `btn-${element.style}` : ''}`,
-        element.text?.text,
+        plainText(element.text),
       );
       button.type = 'button';
       if (element.url) button.title = element.url;
@@ -288,7 +297,7 @@ function renderElement(element, block, ctx) {
           select.append(parent);
         }
         for (const option of group.options ?? []) {
-          const o = el('option', '', option.text?.text ?? option.value);
+          const o = el('option', '', plainText(option.text, option.value));
           o.value = option.value;
           parent.append(o);
         }

@@ -267,6 +267,23 @@ describe('HTTP control API', () => {
     expect(
       (await call('POST', 'executions', { pipelineName: 'nope', revision: { id: 'x' } })).status,
     ).toBe(400);
-    expect((await call('POST', 'nope')).status).toBe(404);
+    const missing = await call('POST', 'nope');
+    expect(missing.status).toBe(404);
+    expect(missing.json.error).toContain('GET /_sandbox/ lists them');
+  });
+
+  it('lists its routes at GET /_sandbox/', async () => {
+    const res = await fetch(`${sandbox.url}/_sandbox/`);
+    expect(res.status).toBe(200);
+    const index = (await res.json()) as { routes: string[]; docs: string };
+    expect(index.routes).toEqual(
+      expect.arrayContaining([
+        'POST /_sandbox/executions',
+        'GET /_sandbox/calls',
+        'DELETE /_sandbox/calls',
+        'GET /_sandbox/sns/cert.pem',
+      ]),
+    );
+    expect(index.docs).toContain('src/sandbox/aws/README.md');
   });
 });

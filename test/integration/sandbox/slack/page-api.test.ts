@@ -105,6 +105,26 @@ describe('workspace page endpoints', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('answers a mistyped command as Slack does, from Slackbot, and never sends it', async () => {
+    const result = await act('/_page/command', {
+      user: 'U0MANAGER',
+      channel: 'C0DEPLOYSTG',
+      text: '/rollbak status',
+    });
+    expect(await result.json()).toEqual({ status: 0 });
+    expect(slack.client.ephemerals('U0MANAGER')).toMatchObject([
+      {
+        channel: 'C0DEPLOYSTG',
+        user: 'USLACKBOT',
+        source: 'slack',
+        text: expect.stringMatching(/^\/rollbak is not a valid command\./),
+      },
+    ]);
+    // The app's own command still goes through.
+    await act('/_page/command', { user: 'U0MANAGER', channel: 'C0DEPLOYSTG', text: '/rollback' });
+    expect(bot.requests.map((r) => r.form?.command)).toEqual(['/rollback']);
+  });
+
   it('streams changes as Server-Sent Events', async () => {
     const controller = new AbortController();
     const response = await fetch(new URL('/_page/events', slack.pageUrl), {

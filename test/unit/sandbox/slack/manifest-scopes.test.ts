@@ -2,7 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { manifestBotScopes } from '../../../../src/sandbox/slack/manifest-scopes.js';
+import {
+  manifestBotScopes,
+  manifestSlashCommands,
+} from '../../../../src/sandbox/slack/manifest-scopes.js';
 import { demoWorkspace } from '../../../../src/sandbox/slack/workspace.js';
 
 describe('the scopes the local Slack grants', () => {
@@ -20,5 +23,18 @@ describe('the scopes the local Slack grants', () => {
     expect(() => manifestBotScopes(file)).toThrow(
       `${file}: oauth_config.scopes.bot must be a list`,
     );
+  });
+});
+
+describe('the slash commands the local Slack knows', () => {
+  it('are manifest.yml’s', () => {
+    expect(manifestSlashCommands()).toEqual(['/rollback']);
+  });
+
+  it('refuses a manifest whose commands have no name, naming the file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'manifest-'));
+    const file = path.join(dir, 'manifest.yml');
+    writeFileSync(file, 'features:\n  slash_commands:\n    - description: no name\n');
+    expect(() => manifestSlashCommands(file)).toThrow(`${file}: features.slash_commands`);
   });
 });

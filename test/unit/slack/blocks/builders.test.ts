@@ -319,12 +319,31 @@ describe('live status', () => {
 
 describe('help, diff and picker', () => {
   it('puts the error on top of help', () => {
-    const msg = helpMessage(['prod-us', 'staging'], "no environment 'prdo': did you mean prod?");
+    const msg = helpMessage(
+      { environments: ['prod-us', 'staging'] },
+      "no environment 'prdo': did you mean prod?",
+    );
     expect(msg.blocks[0]).toEqual({
       type: 'section',
       text: { type: 'mrkdwn', text: ":warning: no environment 'prdo': did you mean prod?" },
     });
     expect(msg.text).toBe("no environment 'prdo': did you mean prod? — see /rollback help");
+  });
+
+  it('lists the groups beside the environments', () => {
+    const msg = helpMessage({
+      environments: ['staging', 'prod-us', 'prod-eu'],
+      groups: [{ name: 'prod', members: ['prod-us', 'prod-eu'] }],
+    });
+    expect(msg.blocks.at(-1)).toEqual({
+      type: 'context',
+      elements: [
+        {
+          type: 'plain_text',
+          text: 'Environments: staging, prod-us, prod-eu · Groups: prod (prod-us, prod-eu)',
+        },
+      ],
+    });
   });
 
   it('shows source changes with a compare link, and changed variables', () => {

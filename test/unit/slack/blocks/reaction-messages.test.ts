@@ -93,7 +93,7 @@ describe('reaction messages', () => {
       sourceRevisions: [evil],
       step: 'bake-passed',
     });
-    expect(feed.text).toBe('Deployed, bake passed: prod web-app / Deploy');
+    expect(feed.text).toBe('Deployed, bake passed: prod web-app / Deploy · abcdef1');
     expect(JSON.stringify(feed.blocks)).not.toContain('<!channel>');
     // A live release on the feed can be marked bad; a failed one already is.
     const ids = (step: 'bake-passed' | 'failed') =>
@@ -226,7 +226,7 @@ describe('reactionMessage: each notice, as the whole payload', () => {
         offerId: 'OFFER1',
       }),
     ).toEqual({
-      text: 'Deployed, bake passed: prod web-app / Deploy',
+      text: 'Deployed, bake passed: prod web-app / Deploy · abcdef1',
       blocks: [
         context(
           ':white_check_mark: Deployed, bake passed · *prod* · web-app / Deploy · `abcdef1` `&lt;!channel&gt; *boom*`',

@@ -57,7 +57,7 @@ export async function startRollbackWorkersOn(
     concurrency: 16,
     ...o.rollbackWorkers,
   });
-  a.closeables.add('rollback-workers', () => workers.close());
+  a.closeables.add('rollback-workers', () => workers.close(), { consumer: true });
   return workers;
 }
 
@@ -77,7 +77,7 @@ function startStatus(a: Adapters, s: Services, setup: WorkerSetup): void {
     }),
     setup,
   );
-  a.closeables.add('status-worker', () => statusWorker.close());
+  a.closeables.add('status-worker', () => statusWorker.close(), { consumer: true });
   const follower = startStatusFollower({
     audit: followAudit(a.workerConnection('status-follower'), a.prefix, {
       group: STATUS_FOLLOWER_GROUP,
@@ -91,7 +91,7 @@ function startStatus(a: Adapters, s: Services, setup: WorkerSetup): void {
     },
     log: a.log,
   });
-  a.closeables.add('status-follower', () => follower.close());
+  a.closeables.add('status-follower', () => follower.close(), { consumer: true });
 }
 
 /** The guardrails queue's jobs: the deploy-block reconcile, and the approval post and expiry. */
@@ -133,15 +133,19 @@ function startQueueWorkers(a: Adapters, s: Services, setup: WorkerSetup): void {
     startWorker('events', s.reactions.event, setup, { concurrency: 32 }),
     startWorker('timers', s.reactions.timer, setup, { concurrency: 32 }),
   ];
-  a.closeables.add('reaction-workers', async () => {
-    await Promise.all(reactionWorkers.map((w) => w.close()));
-  });
+  a.closeables.add(
+    'reaction-workers',
+    async () => {
+      await Promise.all(reactionWorkers.map((w) => w.close()));
+    },
+    { consumer: true },
+  );
   const guardWorker = startWorker(
     'guardrails',
     guardrailsProcessor(guardrailsHandlers(a, s)),
     setup,
   );
-  a.closeables.add('guardrails-worker', () => guardWorker.close());
+  a.closeables.add('guardrails-worker', () => guardWorker.close(), { consumer: true });
   const { groups } = s;
   const posts = createGroupPosts({ store: s.stores.groups, poster: a.slack.poster, now: a.now });
   const groupWorker = startWorker(
@@ -154,7 +158,7 @@ function startQueueWorkers(a: Adapters, s: Services, setup: WorkerSetup): void {
     }),
     setup,
   );
-  a.closeables.add('group-worker', () => groupWorker.close());
+  a.closeables.add('group-worker', () => groupWorker.close(), { consumer: true });
 }
 
 /** The poller (config events.poll): AWS read on a schedule, into the same events queue. */
@@ -176,7 +180,7 @@ async function startPoller(a: Adapters, s: Services, setup: WorkerSetup): Promis
     everyMs: poller.everyMs,
     tick: poller.tick,
   });
-  a.closeables.add('poller', () => polling.close());
+  a.closeables.add('poller', () => polling.close(), { consumer: true });
 }
 
 export async function startWorkerRole(

@@ -8,7 +8,7 @@ import type { RedisConnection } from '../store/redis.js';
 import { reportRedisErrors } from '../store/redis-health.js';
 import { GiveUp, type Processor, RetryLater } from './processor.js';
 import { type JobData, QUEUES, type QueueKind } from './queues.js';
-import { WORKER_DEFAULTS } from './worker-options.js';
+import { WORKER_CLOSE_TIMEOUT_MS, WORKER_DEFAULTS } from './worker-options.js';
 
 /** What every worker of a process shares. */
 export interface WorkerSetup {
@@ -31,6 +31,8 @@ export interface StartWorkerOptions {
   lockDurationMs?: number;
   /** How often BullMQ looks for stalled jobs. Default BullMQ's 30 s. */
   stalledIntervalMs?: number;
+  /** How long close() waits for the active jobs before leaving them. Default 5 s. */
+  closeTimeoutMs?: number;
 }
 
 export type RunningWorker = Pick<Worker, 'close' | 'waitUntilReady' | 'on' | 'once'>;
@@ -42,7 +44,12 @@ export function startWorker<K extends QueueKind, Data extends JobData[K]>(
   options: StartWorkerOptions = {},
 ): RunningWorker {
   const queue = options.name ?? QUEUES[kind].name;
-  const worker = new Worker<Data>(queue, (job, token) => run(process, job, token), {
+  const closeTimeoutMs = options.closeTimeoutMs ?? WORKER_CLOSE_TIMEOUT_MS;
+  const active: ActiveJobs = new Map();
+  const bound = { log: setup.log, queue, timeoutMs: closeTimeoutMs, active };
+  const processor = (job: Job<Data>, token?: string) =>
+    tracked(active, job, () => run(process, job, token));
+  const worker = new BoundedWorker<Data>(bound, queue, processor, {
     ...WORKER_DEFAULTS,
     connection: setup.connection,
     prefix: setup.prefix,
@@ -68,6 +75,71 @@ export function startWorker<K extends QueueKind, Data extends JobData[K]>(
     setup.log.error({ queue, err: { message: err.message } }, 'worker error'),
   );
   return worker;
+}
+
+/** The jobs whose processor is running: id → name and start. */
+type ActiveJobs = Map<string, { name: string; since: number }>;
+
+interface CloseBound {
+  log: Logger;
+  queue: string;
+  timeoutMs: number;
+  active: ActiveJobs;
+}
+
+async function tracked<T>(active: ActiveJobs, job: Job, work: () => Promise<T>): Promise<T> {
+  const id = job.id ?? '';
+  active.set(id, { name: job.name, since: Date.now() });
+  try {
+    return await work();
+  } finally {
+    active.delete(id);
+  }
+}
+
+/**
+ * A Worker whose close() ends within a bound. BullMQ's close waits for every active job and
+ * for the fetch in flight, with no limit: a job stuck on Redis (or a fetch stuck on a blocking
+ * connection) would hold the process's stop forever. After `timeoutMs` the close is left to
+ * finish on its own, with a warning naming what it left, and the locks of the jobs left are no
+ * longer renewed: they become BullMQ stalled jobs, run again by the next worker.
+ */
+class BoundedWorker<Data> extends Worker<Data> {
+  constructor(
+    private readonly bound: CloseBound,
+    ...args: ConstructorParameters<typeof Worker<Data>>
+  ) {
+    super(...args);
+  }
+
+  override async close(force = false): Promise<void> {
+    const closed = super.close(force);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.bound.timeoutMs);
+    });
+    try {
+      if ((await Promise.race([closed, late])) !== 'late') return;
+    } finally {
+      clearTimeout(timer);
+    }
+    closed.catch(() => undefined);
+    // BullMQ stops renewing locks only after the jobs end: stop now, so the locks of the jobs
+    // left lapse and the stalled-job check hands them to the next worker.
+    await this.lockManager.close();
+    const now = Date.now();
+    const abandoned = [...this.bound.active].map(([id, job]) => ({
+      jobId: id,
+      job: job.name,
+      runningMs: now - job.since,
+    }));
+    this.bound.log.warn(
+      { queue: this.bound.queue, waitedMs: this.bound.timeoutMs, abandoned },
+      abandoned.length
+        ? 'worker did not close in time: left its active jobs, they run again once their lock lapses'
+        : 'worker did not close in time: left its wait for the next job',
+    );
+  }
 }
 
 async function run<Data>(process: Processor<Data>, job: Job<Data>, token: string | undefined) {

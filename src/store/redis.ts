@@ -46,18 +46,57 @@ class WatchedRedis extends Redis {
   }
 }
 
+/** How long a cluster client may sit closed, unasked and with nobody reconnecting it (ms). */
+const STUCK_CLOSED_MS = 1_000;
+
 /**
  * A cluster client whose copies (BullMQ's blocking connections) are watched by the same health,
  * if it has one. Cluster.duplicate reads startup nodes it keeps private: this class keeps its own.
+ *
+ * It also reconnects itself when left closed. ioredis 5 reconnects a cluster only from the
+ * 'close' listener its last connect() armed; a node connection that ends late (after a
+ * disconnect) empties the pool again and sets the status to 'close' with no listener left, and a
+ * connect() that sees that status mid-way gives up ("Connection is aborted"). BullMQ's blocking
+ * connection does exactly that after a killed primary (its bzpopmin recovery: disconnect, then
+ * connect at once): the client stayed 'close' for good, the worker's fetch waited for 'ready'
+ * forever, and Worker.close() waited for that fetch.
  */
 class WatchedCluster extends Cluster {
   health?: RedisHealth;
   label!: string;
+  /** quit() or disconnect() without reconnect was called since the last connect(). */
+  private closedOnPurpose?: boolean;
+  private repair?: NodeJS.Timeout;
   constructor(
     readonly seeds: ClusterNode[],
     options: ClusterOptions,
   ) {
     super(seeds, options);
+    this.on('close', () => this.repairIfStuck());
+    this.on('end', () => this.repairIfStuck());
+  }
+  override connect(): Promise<void> {
+    this.closedOnPurpose = false;
+    return super.connect();
+  }
+  override disconnect(reconnect = false): void {
+    if (!reconnect) this.closedOnPurpose = true;
+    super.disconnect(reconnect);
+  }
+  override quit(callback?: Parameters<Cluster['quit']>[0]): Promise<'OK'> {
+    this.closedOnPurpose = true;
+    return super.quit(callback);
+  }
+  /** Connects again if, a moment after a close nobody asked for, nothing else has. */
+  private repairIfStuck(): void {
+    if (this.closedOnPurpose || this.repair) return;
+    this.repair = setTimeout(() => {
+      this.repair = undefined;
+      if (this.closedOnPurpose || (this.status !== 'close' && this.status !== 'end')) return;
+      // A failure here goes the usual way: 'error' events and ioredis's clusterRetryStrategy.
+      this.connect().catch(() => undefined);
+    }, STUCK_CLOSED_MS);
+    this.repair.unref();
   }
   override duplicate(overrideSeeds?: ClusterNode[], override: Partial<ClusterOptions> = {}) {
     const seeds = overrideSeeds?.length ? overrideSeeds : this.seeds;

@@ -5,6 +5,7 @@
 // the test lets it run, after the failover.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WORKER_CLOSE_TIMEOUT_MS } from '../../src/jobs/worker-options.js';
 import { STATE_LABEL } from '../../src/slack/blocks/format.js';
 import { createRequestStore } from '../../src/store/request-store.js';
 import { type Harness, runUntil, startHarness } from '../support/harness.js';
@@ -80,11 +81,15 @@ describe('a rollback on a Redis Cluster through a failover', () => {
     await finishesOnce();
   });
 
-  // Skipped: the rollback finishes once here too, but on a loaded machine (2 busy cores) about
-  // one run in two the bot's stop then never ends: the guardrails worker's close waits for a job
-  // that does not finish after the kill (BullMQ 6.7 / ioredis 5.11 cluster reconnect of a
-  // blocking client; not yet understood). Unskip to work on it.
-  it.skip('a killed primary: its replica takes over and the rollback still finishes once', async () => {
+  // The bot's stop is checked too. After a kill, ioredis could leave a BullMQ blocking cluster
+  // client closed with nobody reconnecting it: the worker's fetch waited for 'ready' forever and
+  // so did its close (fixed in src/store/redis.ts, WatchedCluster; its own test is
+  // test/integration/store/redis-cluster-repair.test.ts). A worker's close is also bounded
+  // (WORKER_CLOSE_TIMEOUT_MS, src/jobs/worker.ts): in about one run in three the guardrails
+  // worker's blocking fetch still does not end when its close disconnects it (BullMQ's watchdog
+  // would end it within ~11 s; cause not found), and that close is left after the bound, with
+  // the warning 'worker did not close in time'.
+  it('a killed primary: its replica takes over and the rollback still finishes once', async () => {
     await startRollback();
     const primary = await cluster().handle.primaryOf(h!.prefix);
     const replica = await cluster().handle.replicaOf(primary);
@@ -96,5 +101,10 @@ describe('a rollback on a Redis Cluster through a failover', () => {
     await cluster().handle.settled();
     expect(await cluster().handle.primaryOf(h!.prefix)).toBe(replica);
     await finishesOnce();
+    const stopping = Date.now();
+    await h!.stop();
+    h = undefined;
+    // At most one stuck worker close (seen: one), with room for a loaded machine.
+    expect(Date.now() - stopping).toBeLessThan(2 * WORKER_CLOSE_TIMEOUT_MS);
   });
 });

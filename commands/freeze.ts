@@ -1,20 +1,9 @@
 // /rollback freeze <env|group> <4h | until …> <reason> and /rollback unfreeze <env|group>: who
 // may is config access.freezers (and admins), through the one permission check (user groups
 // resolved through Slack, failing closed). A freeze always has an end; both are audited, and the
-// guarded stages are brought in line in AWS before the answer (apply-stage-locks.ts). Also the
-// guardrails lines of /rollback status: every cause that holds each guarded stage.
-import type { EnvironmentConfig } from '../src/config/config.js';
-import {
-  activeFreezes,
-  causeNames,
-  formatLocal,
-  formatWhen,
-  resolveFreezeEnd,
-} from '../src/domain/stage-locks/index.js';
-import type { EnvGuardStatus } from '../src/services/guardrails/guardrails-control.js';
-import type { StageLockView } from '../src/services/guardrails/lock-announcer.js';
+// guarded stages are brought in line in AWS before the answer (apply-stage-locks.ts).
+import { formatLocal, resolveFreezeEnd } from '../src/domain/stage-locks/index.js';
 import { escapeMrkdwn, inertCode } from '../src/slack/blocks/inert-text.js';
-import { causeLine } from '../src/slack/blocks/stage-lock-messages.js';
 import { applyAndAnswer, guardedWhere, stillHolds } from './apply-stage-locks.js';
 import type { CommandContext } from './context.js';
 import { text } from './context.js';
@@ -112,85 +101,4 @@ export async function runUnfreeze(ctx: CommandContext, target: Target): Promise<
         `:warning: The freeze of ${names} is over, but AWS has not taken the change: ${problems.join('; ')}. The bot keeps trying on every pass (every 30 s); \`/rollback status\` shows the transition.`,
     },
   );
-}
-
-/** The guardrails part of /rollback status for one environment: lines of mrkdwn. */
-export async function guardrailsStatusLines(
-  ctx: CommandContext,
-  envName: string,
-): Promise<string[]> {
-  const g = ctx.guardrails;
-  const env = ctx.config.environments[envName];
-  if (!g || !env) return [];
-  const now = ctx.now();
-  const tz = env.windows.timezone;
-  const at = new Date(now);
-  const st = await g.control.status(env, now);
-  const lines: string[] = [];
-  const freezes = activeFreezes(await g.control.freezes.list(now), at, env.name);
-  for (const f of freezes) {
-    lines.push(
-      `   :snowflake: frozen until ${formatLocal(f.until, tz)} ${tz} by <@${f.by}>: ${inertCode(f.reason, 200)}`,
-    );
-  }
-  if (st.block) {
-    const w = st.block.windows;
-    if (env.windows.allow.length > 0) {
-      const open = w.window.inside
-        ? `deploy window open${w.window.closesAt ? `, closes ${formatWhen(w.window.closesAt, tz, at)}` : ''}`
-        : `deploy window closed${w.window.opensAt ? `, opens ${formatWhen(w.window.opensAt, tz, at)}` : ''}`;
-      lines.push(`   :clock3: ${open} (${tz})`);
-    }
-    if (w.activeBlackout) {
-      lines.push(
-        `   :no_entry: blackout until ${formatLocal(w.activeBlackout.to, tz)} ${tz}: ${inertCode(w.activeBlackout.reason, 200)}`,
-      );
-    }
-    for (const alarm of env.blockOnAlarms) {
-      const firing = st.block.causes.some((c) => c.kind === 'alarm' && c.alarm === alarm);
-      const unknown = st.block.unknownAlarms.includes(alarm);
-      lines.push(
-        `   blocking alarm ${inertCode(alarm, 100)}: ${firing ? ':red_circle: ALARM' : unknown ? 'unknown' : 'not in ALARM'}`,
-      );
-    }
-  } else if (st.blockError) {
-    lines.push(`   deploy block unknown: ${inertCode(st.blockError, 200)}`);
-  }
-  for (const s of st.stages) {
-    lines.push(`   inbound transition of ${escapeMrkdwn(s.stage)}: ${transitionState(s)}`);
-    for (const c of s.causes) lines.push(`      ${causeLine(c, env, s.stage, at)}`);
-  }
-  if (st.transitionsError)
-    lines.push(`   transitions unknown: ${inertCode(st.transitionsError, 200)}`);
-  lines.push(`   ${forwardDeploys(env, st)}`);
-  return lines;
-}
-
-/** One transition as status says it: who disabled it, for which causes. */
-function transitionState(s: StageLockView): string {
-  const own = causeNames(s.causes.filter((c) => c.kind !== 'foreign'));
-  const foreign = s.causes.find((c) => c.kind === 'foreign');
-  if (s.enabled) return own.length > 0 ? `enabled; being disabled (${own.join(', ')})` : 'enabled';
-  if (foreign) {
-    const also = own.length > 0 ? `; rollback-bot also holds it (${own.join(', ')})` : '';
-    return `disabled by someone else${s.disabledReason ? `: ${inertCode(s.disabledReason, 200)}` : ''}${also}`;
-  }
-  return own.length > 0
-    ? `disabled by rollback-bot (${own.join(', ')})`
-    : 'disabled by rollback-bot; nothing holds it any more, being re-enabled';
-}
-
-/** The summary: open only when no cause holds and every transition is enabled. */
-function forwardDeploys(env: EnvironmentConfig, st: EnvGuardStatus): string {
-  if (env.target.kind !== 'stage') {
-    if (!st.block) return 'forward deploys unknown';
-    return st.block.blocked
-      ? `:octagonal_sign: forward deploys blocked by: ${causeNames(st.block.causes).join(', ')} (a CodeDeploy group: not enforced in AWS)`
-      : 'forward deploys open';
-  }
-  const names = causeNames(st.stages.flatMap((s) => s.causes));
-  if (names.length > 0) return `:octagonal_sign: forward deploys blocked by: ${names.join(', ')}`;
-  if (st.stages.some((s) => !s.enabled)) return ':octagonal_sign: forward deploys blocked';
-  if (st.transitionsError || st.blockError) return 'forward deploys unknown';
-  return 'forward deploys open';
 }

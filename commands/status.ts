@@ -1,35 +1,34 @@
-import { describeTarget } from '../src/domain/rollback-request.js';
-import { STATE_LABEL } from '../src/slack/blocks/format.js';
-import { escapeMrkdwn } from '../src/slack/blocks/inert-text.js';
+// /rollback status [env]: per environment, what holds forward deploys and what rollbacks do.
+import type { EnvironmentConfig } from '../src/config/config.js';
+import { type EnvStatusView, statusReport } from '../src/slack/blocks/status-report.js';
 import type { CommandContext } from './context.js';
-import { text } from './context.js';
-import { guardrailsStatusLines } from './freeze.js';
+
+function whereOf(env: EnvironmentConfig): string {
+  return env.target.kind === 'stage'
+    ? `${env.target.pipeline} / ${Object.keys(env.target.stages).join(', ')}`
+    : `CodeDeploy ${env.target.application} / ${env.target.deploymentGroup}`;
+}
+
+async function envView(ctx: CommandContext, env: EnvironmentConfig): Promise<EnvStatusView> {
+  const { active, recent } = await ctx.service.status(env.name);
+  const last = recent.find((r) => !active.includes(r));
+  const guard = ctx.guardrails ? await ctx.guardrails.control.status(env, ctx.now()) : undefined;
+  return {
+    name: env.name,
+    channel: env.channel,
+    where: whereOf(env),
+    autoRollback: String(env.autoRollback),
+    hasWindows: env.windows.allow.length > 0,
+    blockOnAlarms: env.blockOnAlarms,
+    codeDeploy: env.target.kind !== 'stage',
+    active,
+    ...(guard ? { guard } : {}),
+    ...(last ? { last } : {}),
+  };
+}
 
 export async function runStatus(ctx: CommandContext, environment?: string): Promise<void> {
   const names = environment ? [environment] : Object.keys(ctx.config.environments);
-  const lines: string[] = [];
-  for (const name of names) {
-    const env = ctx.config.environments[name]!;
-    const { active, recent } = await ctx.service.status(name);
-    const where =
-      env.target.kind === 'stage'
-        ? `${env.target.pipeline} / ${Object.keys(env.target.stages).join(', ')}`
-        : `CodeDeploy ${env.target.application} / ${env.target.deploymentGroup}`;
-    lines.push(
-      `*${escapeMrkdwn(name)}* · ${escapeMrkdwn(where)} · <#${env.channel}> · auto rollback: ${env.autoRollback}`,
-    );
-    lines.push(...(await guardrailsStatusLines(ctx, name)));
-    if (active.length === 0) lines.push('   no rollback in progress');
-    for (const r of active) {
-      lines.push(
-        `   ${STATE_LABEL[r.state]} ${escapeMrkdwn(describeTarget(r.target))} — request \`${r.id}\``,
-      );
-    }
-    const last = recent.find((r) => !active.includes(r));
-    if (last)
-      lines.push(
-        `   last: ${STATE_LABEL[last.state]} ${new Date(last.updatedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-      );
-  }
-  await ctx.reply(text(lines.join('\n')));
+  const views = await Promise.all(names.map((n) => envView(ctx, ctx.config.environments[n]!)));
+  await ctx.reply(statusReport(views));
 }

@@ -174,7 +174,7 @@ describe('permissions on a restricted environment', () => {
 
     // Read-only commands stay open to them.
     const status = await command(g, 'status prod-us', OUTSIDER);
-    expect((await status.waitForResponse(/auto rollback/)).visible_to).toBe(OUTSIDER);
+    expect((await status.waitForResponse(/Auto rollback/)).visible_to).toBe(OUTSIDER);
     await (await command(g, 'history prod-us', OUTSIDER)).waitForResponse(/rollbacks|No rollbacks/);
     await (await command(g, 'diff prod-us', OUTSIDER)).waitForResponse(
       /What a rollback of prod-us would change/,
@@ -330,6 +330,22 @@ describe('permissions on a restricted environment', () => {
     const lifted = await mine.waitForResponse(/:unlock:/, { timeoutMs: 10_000 });
     expect(lifted.text).not.toMatch(/You cannot/);
     expect(changes(g, ['EnableStageTransition'])).toHaveLength(1);
+
+    // History names the commits, who asked, who approved, and links the thread.
+    const history = await (await command(g, 'history prod-us', OUTSIDER)).waitForResponse(
+      /Recent rollbacks/,
+    );
+    expect(history.text).toMatch(/:white_check_mark: Rolled back\n/);
+    // The release rolled back away from failed, so it is not among the stage's releases: its
+    // execution id is shown. The target is a release: its commit and message.
+    expect(history.text).toMatch(/\nFrom (execution `[0-9a-f-]{36}`|\S+ `[^`\n]+`)\n/);
+    expect(history.text).toMatch(
+      /\nTo <https:\/\/github\.com\/[^|]+\|[0-9a-f]{7}> `feat\(search\): rank results by recent purchases`\n/,
+    );
+    expect(history.text).toContain('Asked by <@U0ONCALL> · approved by <@U0MANAGER>');
+    expect(history.text).toMatch(
+      /<https:\/\/slack\.com\/archives\/C[A-Z0-9]+\/p\d+[^|>]*\|thread>/,
+    );
     expect(await refusals(g, OUTSIDER)).toEqual(
       expect.arrayContaining(['cancel-refused', 'approval-refused', 'unlock-refused']),
     );

@@ -4,10 +4,9 @@
 
 import type { RequestState } from '../../domain/request-state.js';
 import { describeTarget, type RollbackTarget } from '../../domain/rollback-request.js';
-import { formatLocal } from '../../domain/stage-locks/index.js';
 import { ACTION, BLOCK, VIEW } from './action-ids.js';
 import type { KnownBlock, ModalView, SlackMessage } from './block-kit.js';
-import { mention, STATE_LABEL } from './format.js';
+import { mention, person, STATE_LABEL, slackDate } from './format.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 
 export interface ApprovalRequestView {
@@ -24,7 +23,8 @@ export interface ApprovalRequestView {
   approvers: readonly string[];
   approvedBy: readonly string[];
   expiresAt: Date;
-  timeZone: string;
+  /** Not shown: each reader sees the expiry in their own time zone. */
+  timeZone?: string;
   warnings: readonly string[];
   currentSummary?: string;
   targetSummary?: string;
@@ -59,7 +59,7 @@ function alarmLine(v: ApprovalRequestView): string {
 export function approvalRequestMessage(v: ApprovalRequestView): SlackMessage {
   const waiting = v.state === 'awaiting_approval';
   const who = v.requesterId
-    ? `<@${v.requesterId}>`
+    ? person(v.requesterId)
     : `rollback-bot (automatic: ${inertCode(v.automaticReason, 200)})`;
   const head = waiting
     ? `:raised_hand: *Approval needed* · ${escapeMrkdwn(v.env)} · ${escapeMrkdwn(describeTarget(v.target))}`
@@ -74,7 +74,7 @@ export function approvalRequestMessage(v: ApprovalRequestView): SlackMessage {
         { type: 'mrkdwn', text: `*Why*\n${v.reason ? inertCode(v.reason, 500) : '—'}` },
         {
           type: 'mrkdwn',
-          text: `*Expires*\n${formatLocal(v.expiresAt, v.timeZone)} ${escapeMrkdwn(v.timeZone)}`,
+          text: `*Expires*\n${slackDate(v.expiresAt.getTime())}`,
         },
         {
           type: 'mrkdwn',
@@ -99,7 +99,7 @@ export function approvalRequestMessage(v: ApprovalRequestView): SlackMessage {
   }
   const progress =
     v.approvedBy.length > 0
-      ? `Approved by ${v.approvedBy.map((u) => `<@${u}>`).join(', ')} (${v.approvedBy.length} of ${v.required})`
+      ? `Approved by ${v.approvedBy.map((u) => person(u)).join(', ')} (${v.approvedBy.length} of ${v.required})`
       : `No approvals yet (0 of ${v.required})`;
   blocks.push({
     type: 'context',

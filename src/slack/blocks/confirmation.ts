@@ -6,7 +6,7 @@ import type { ActiveRollback, Preview } from '../../services/rollback-service.js
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { diffBlocks } from './diff-blocks.js';
-import { age, sentence } from './format.js';
+import { age, person, sentence } from './format.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 import { releaseLine } from './release-line.js';
 
@@ -27,7 +27,7 @@ export interface ConfirmationInput {
 function promise(input: ConfirmationInput): string {
   if (input.active) {
     const a = input.active;
-    const who = a.requestedBy.kind === 'user' ? `<@${a.requestedBy.id}>` : 'an automatic rollback';
+    const who = a.requestedBy.kind === 'user' ? person(a.requestedBy.id) : 'an automatic rollback';
     return `:hourglass: A rollback of this target is already ${a.state.replace('_', ' ')} (request \`${escapeMrkdwn(a.requestId)}\`, by ${who}); clicking will not start a second one.`;
   }
   const d = input.decision;

@@ -16,6 +16,34 @@ export function mention(id: string): string {
   return isSlackUserId(id) ? `<@${id}>` : inertCode(id, 60);
 }
 
+/** A person: `<@U…>` for a Slack user id; anything else (or nothing) inert. mrkdwn only. */
+export function person(id: string | undefined): string {
+  return isSlackUserId(id) ? `<@${id}>` : inertCode(id ?? 'unknown', 60);
+}
+
+/** A Slack channel id (C…, G…, D…), as Slack issues them. */
+export function isSlackChannelId(id: string | undefined): id is string {
+  return id !== undefined && /^[CGD][A-Z0-9]{2,}$/.test(id);
+}
+
+/** A channel reference `<#C…>` (Slack shows #name); anything else inert. mrkdwn only. */
+export function channelRef(id: string): string {
+  return isSlackChannelId(id) ? `<#${id}>` : inertCode(id, 60);
+}
+
+/** A time written out in UTC, "2026-12-01 18:16 UTC": the fallback of `slackDate`. */
+export function utcText(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * A time shown in each reader's own time zone: `<!date^UNIX^{date_short_pretty} {time}|fallback>`,
+ * the fallback written out in UTC. mrkdwn only (plain_text does not expand it: use `utcText`).
+ */
+export function slackDate(ms: number): string {
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${utcText(ms)}>`;
+}
+
 /** `text` as a sentence: a full stop added unless it already ends in one (". ? ! …"). */
 export function sentence(text: string): string {
   const t = text.trimEnd();

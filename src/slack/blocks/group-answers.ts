@@ -6,6 +6,7 @@
 import type { ApproveOutcome, RejectOutcome } from '../../services/approvals-outcomes.js';
 import type { GroupStartOutcome } from '../../services/groups/group-outcomes.js';
 import { progress, refusalAnswer } from './approval-answers.js';
+import { channelRef, person } from './format.js';
 import { inertCode } from './inert-text.js';
 
 export function groupStartAnswer(o: GroupStartOutcome): string {
@@ -13,16 +14,16 @@ export function groupStartAnswer(o: GroupStartOutcome): string {
     case 'expired':
       return 'This button has expired. Start again with `/rollback <group>`.';
     case 'not-the-requester':
-      return `Only <@${o.requesterId}>, who asked for this group rollback, can confirm it.`;
+      return `Only ${person(o.requesterId)}, who asked for this group rollback, can confirm it.`;
     case 'already-started':
-      return `Already ${o.state.replace('_', ' ')}: this group rollback (\`${o.groupId}\`) was started once. Follow it in <#${o.channel}>.`;
+      return `Already ${o.state.replace('_', ' ')}: this group rollback (\`${o.groupId}\`) was started once. Follow it in ${channelRef(o.channel)}.`;
     case 'blocked':
       // The policy's reason quotes outside text (a freeze's reason): inert.
       return `:no_entry: Group rollback of ${o.group} blocked: ${inertCode(o.reason, 1000)}`;
     case 'awaiting-approval':
-      return `:raised_hand: The group rollback of ${o.group} needs one approval for all ${o.members} environments; the request is in the thread in <#${o.channel}>.`;
+      return `:raised_hand: The group rollback of ${o.group} needs one approval for all ${o.members} environments; the request is in the thread in ${channelRef(o.channel)}.`;
     case 'started':
-      return `:leftwards_arrow_with_hook: Group rollback of ${o.group} started (\`${o.groupId}\`): ${o.members} environments in order. Live status in <#${o.channel}>.`;
+      return `:leftwards_arrow_with_hook: Group rollback of ${o.group} started (\`${o.groupId}\`): ${o.members} environments in order. Live status in ${channelRef(o.channel)}.`;
   }
 }
 

@@ -7,7 +7,7 @@ import { groupSummary } from '../../services/groups/group-outcomes.js';
 import type { GroupDecisionRecord, GroupRecord, MemberState } from '../../store/group-store.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
-import { isSlackUserId, mention, sentence } from './format.js';
+import { mention, person, sentence, slackDate } from './format.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 
 const MEMBER_LABEL: Record<MemberState, string> = {
@@ -20,16 +20,10 @@ const MEMBER_LABEL: Record<MemberState, string> = {
   not_started: ':black_circle: not started',
 };
 
-/** A user as a mention when the id is a Slack user id (U…, W…); anything else shown inert. */
-function userMention(id: string): string {
-  return isSlackUserId(id) ? `<@${id}>` : inertCode(id, 40);
-}
-
-/** When it was decided, in the reader's time zone ("today at 15:04"; UTC in the fallback). */
+/** When it was decided, in the reader's time zone ("Today 15:04"; UTC in the fallback). */
 function decidedAt(at: number): string {
   if (!Number.isFinite(at)) return '';
-  const utc = `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return ` <!date^${Math.floor(at / 1000)}^{date_short_pretty} at {time}|${utc}>`;
+  return ` ${slackDate(at)}`;
 }
 
 /** What was decided about the group, in words. */
@@ -38,9 +32,9 @@ function decisionWords(g: GroupRecord, d: GroupDecisionRecord): string {
     case 'blocked':
       return `Blocked${decidedAt(d.at)}: ${inertCode(d.reason, 1000)}`;
     case 'approved':
-      return `Approved by ${d.by.map(userMention).join(', ')}${decidedAt(d.at)}.`;
+      return `Approved by ${d.by.map((u) => person(u)).join(', ')}${decidedAt(d.at)}.`;
     case 'rejected':
-      return `Rejected by ${userMention(d.by)}${decidedAt(d.at)}.`;
+      return `Rejected by ${person(d.by)}${decidedAt(d.at)}.`;
     case 'expired':
       return `Expired${decidedAt(d.at)} before it had enough approvals. Ask again if it is still needed.`;
     case 'finished': {
@@ -153,7 +147,7 @@ export function groupStatusMessage(g: GroupRecord): SlackMessage {
     return `${MEMBER_LABEL[s.state]} · *${escapeMrkdwn(m.env)}*${req}${detail}`;
   });
   const context = [
-    `Asked by ${userMention(p.requesterId)} · on member failure: ${p.onMemberFailure}`,
+    `Asked by ${person(p.requesterId)} · on member failure: ${p.onMemberFailure}`,
     ...(p.reason ? [`Reason: ${inertCode(p.reason, 500)}`] : []),
     ...(g.decision ? [decisionWords(g, g.decision)] : []),
   ];
@@ -171,14 +165,14 @@ export function groupApprovalMessage(g: GroupRecord, now: Date): SlackMessage {
   const p = g.plan;
   if (!c) return { text: 'No approval needed', blocks: [] };
   const approvers = c.approverSets.map((set) => set.map(mention).join(' or ')).join(', and ');
-  const approved = g.approvals.map((a) => userMention(a.approverId)).join(', ');
+  const approved = g.approvals.map((a) => person(a.approverId)).join(', ');
   const waiting = g.state === 'awaiting_approval' && now.getTime() < c.expiresAt;
   const lines = [
     `*Approval needed* for the group rollback of *${escapeMrkdwn(p.group)}* (${p.members.map((m) => escapeMrkdwn(m.env)).join(', ')})`,
-    `Asked by ${userMention(p.requesterId)}${p.reason ? ` because ${inertCode(p.reason, 300)}` : ''}`,
+    `Asked by ${person(p.requesterId)}${p.reason ? ` because ${inertCode(p.reason, 300)}` : ''}`,
     `Why: ${c.why.map((w) => escapeMrkdwn(plainLine(w, 300))).join('; ')} (${c.rules.join(', ')})`,
     `Needs ${c.required === 1 ? '1 approval' : `${c.required} approvals`} from ${approvers}; the requester cannot approve.`,
-    `Expires ${new Date(c.expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    `Expires ${slackDate(c.expiresAt)}`,
     ...(approved
       ? [`Approved so far by ${approved} (${g.approvals.length} of ${c.required})`]
       : []),

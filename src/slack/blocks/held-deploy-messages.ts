@@ -6,13 +6,14 @@ import type { BlockCause } from '../../domain/stage-locks/index.js';
 import type { HeldDeploy } from '../../store/held-deploy-store.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
-import { deploymentUrl, isSlackUserId } from './format.js';
+import { deploymentUrl, isSlackUserId, person as personRef } from './format.js';
 import { escapeMrkdwn, inertCode, LIMITS, truncate } from './inert-text.js';
 import { causeLine } from './stage-lock-messages.js';
 
+/** Who stopped it: a `user:U…` as a mention; anything else (the bot) as plain words. */
 const person = (by: string) => {
   const id = by.replace(/^user:/, '');
-  return isSlackUserId(id) ? `<@${id}>` : escapeMrkdwn(by);
+  return isSlackUserId(id) ? personRef(id) : escapeMrkdwn(by);
 };
 
 function what(h: HeldDeploy): string {

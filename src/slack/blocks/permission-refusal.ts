@@ -1,7 +1,7 @@
 // What a refused person reads: what they may not do, and who may instead, as mentions (users
 // `<@U…>`, user groups `<!subteam^S…>`, the channel `<#C…>`). Pure.
 import type { Grant, Grantee, Role } from '../../domain/permissions.js';
-import { mention } from './format.js';
+import { channelRef, mention } from './format.js';
 import { escapeMrkdwn } from './inert-text.js';
 
 /** "a", "a or b", "a, b or c". */
@@ -16,7 +16,7 @@ const ORDER: Role[] = ['listed', 'freezer', 'requester', 'approver', 'admin'];
 export function whoMay(who: readonly Grantee[], opts: { channel?: boolean } = {}): string[] {
   const out: string[] = [];
   if (opts.channel !== false) {
-    for (const g of who) if (g.kind === 'channel') out.push(`someone in <#${g.channel}>`);
+    for (const g of who) if (g.kind === 'channel') out.push(`someone in ${channelRef(g.channel)}`);
   }
   for (const role of ORDER) {
     const ids = who.flatMap((g) => (g.kind === 'principal' && g.role === role ? [g.id] : []));
@@ -37,7 +37,7 @@ export function permissionRefusal(grant: Grant): string {
     case 'request': {
       const people = whoMay(grant.who, { channel: false });
       if (channel) {
-        return `${target} can be rolled back only from its channel <#${channel.channel}>${people.length > 0 ? `, or by ${orList(people)}` : ''}.`;
+        return `${target} can be rolled back only from its channel ${channelRef(channel.channel)}${people.length > 0 ? `, or by ${orList(people)}` : ''}.`;
       }
       return people.length > 0
         ? `${target} can be rolled back only by ${orList(people)}.`

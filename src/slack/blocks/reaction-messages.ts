@@ -14,7 +14,7 @@ import type {
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { failureNotification } from './failure-notification.js';
-import { elapsed } from './format.js';
+import { elapsed, mention, slackDate } from './format.js';
 import { healthReport } from './health-report.js';
 import { escapeMrkdwn, inertCode, plainLine, truncate } from './inert-text.js';
 import { commitRef, releaseLine } from './release-line.js';
@@ -62,13 +62,11 @@ export function autoRollbackAnnouncement(a: AnnouncementInput): SlackMessage {
   const blocks: KnownBlock[] = [section(text)];
   if (a.grace) {
     const seconds = Math.max(1, Math.round(a.grace.graceMs / 1000));
-    const at = Math.floor(a.grace.runAfter / 1000);
-    const fallback = new Date(a.grace.runAfter).toISOString();
     blocks.push({
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `:hourglass_flowing_sand: Rolling back in ${seconds} s (at <!date^${at}^{time_secs}|${fallback}>) — Cancel to stop it.`,
+        text: `:hourglass_flowing_sand: Rolling back in ${seconds} s (at ${slackDate(a.grace.runAfter)}) — Cancel to stop it.`,
       },
       accessory: {
         type: 'button',
@@ -114,7 +112,7 @@ export function autoRollbackNotStarted(env: string, why: string): SlackMessage {
 export function escalation(e: EscalationInput): SlackMessage {
   const who = (e.mention ?? [])
     .filter((id) => /^[UWS][A-Z0-9]{2,}$/.test(id))
-    .map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`))
+    .map(mention)
     .join(' ');
   return {
     text: `${plainLine(e.headline, 150)}: ${plainLine(e.env, 60)}`,

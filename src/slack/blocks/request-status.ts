@@ -3,12 +3,19 @@
 import { describeTarget, type RollbackRequest } from '../../domain/rollback-request.js';
 import { ACTION } from './action-ids.js';
 import type { Button, KnownBlock, SlackMessage } from './block-kit.js';
-import { deploymentUrl, elapsed, pipelineExecutionUrl, STATE_LABEL } from './format.js';
+import {
+  deploymentUrl,
+  elapsed,
+  person,
+  pipelineExecutionUrl,
+  STATE_LABEL,
+  slackDate,
+} from './format.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
 
 function who(req: RollbackRequest): string {
   return req.requestedBy.kind === 'user'
-    ? `<@${req.requestedBy.id}>`
+    ? person(req.requestedBy.id)
     : `rollback-bot (automatic: ${escapeMrkdwn(plainLine(req.requestedBy.reason, 200))})`;
 }
 
@@ -76,12 +83,9 @@ export function requestStatusMessage(req: RollbackRequest, now: Date): SlackMess
       notes.push(`${what}: ${inertCode(req.lastError, req.state === 'failed' ? 1000 : 300)}`);
   }
   const canceller = /^cancelled by user:([UW][A-Z0-9]+)$/.exec(req.decision ?? '')?.[1];
-  if (req.state === 'cancelled' && canceller) notes.push(`Cancelled by <@${canceller}>`);
+  if (req.state === 'cancelled' && canceller) notes.push(`Cancelled by ${person(canceller)}`);
   if (req.state === 'queued' && req.runAfter) {
-    const at = Math.floor(req.runAfter / 1000);
-    notes.push(
-      `Starts at <!date^${at}^{time_secs}|${new Date(req.runAfter).toISOString()}> unless cancelled`,
-    );
+    notes.push(`Starts at ${slackDate(req.runAfter)} unless cancelled`);
   }
   if (req.retries > 0) notes.push(`AWS calls retried ${req.retries}×`);
   if (req.lockedTransition)

@@ -4,31 +4,20 @@
 // messages) is inert.
 import type { EnvironmentConfig } from '../../config/config.js';
 import { type SourceRevision, shortRevision } from '../../domain/releases.js';
-import {
-  causeNames,
-  formatLocal,
-  formatWhen,
-  type LockCause,
-  type UnlockOutcome,
-} from '../../domain/stage-locks/index.js';
+import { causeNames, type LockCause, type UnlockOutcome } from '../../domain/stage-locks/index.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
-import { isSlackUserId } from './format.js';
+import { person, slackDate } from './format.js';
 import { escapeMrkdwn, inertCode, LIMITS, truncate } from './inert-text.js';
 import { releaseLine } from './release-line.js';
-
-/** A Slack user id is shown as a mention; anything else as inert text. */
-const person = (id: string | undefined) =>
-  isSlackUserId(id) ? `<@${id}>` : inertCode(id ?? 'unknown', 60);
 
 /** One cause as a line of mrkdwn. */
 export function causeLine(
   cause: LockCause,
   env: EnvironmentConfig,
   stage: string,
-  now: Date,
+  _now: Date,
 ): string {
-  const tz = env.windows.timezone;
   switch (cause.kind) {
     case 'post-rollback': {
       const l = cause.lock;
@@ -37,11 +26,11 @@ export function causeLine(
       return `:lock: post-rollback lock after ${what}${who}; \`/rollback unlock ${escapeMrkdwn(env.name)} ${escapeMrkdwn(stage)}\` lifts it`;
     }
     case 'freeze':
-      return `:snowflake: freeze until ${formatLocal(cause.until, tz)} ${tz} by ${person(cause.freeze.by)}: ${inertCode(cause.freeze.reason, 200)}`;
+      return `:snowflake: freeze until ${slackDate(cause.until.getTime())} by ${person(cause.freeze.by)}: ${inertCode(cause.freeze.reason, 200)}`;
     case 'blackout':
-      return `:no_entry: blackout until ${formatLocal(cause.until, tz)} ${tz}: ${inertCode(cause.blackout.reason, 200)}`;
+      return `:no_entry: blackout until ${slackDate(cause.until.getTime())}: ${inertCode(cause.blackout.reason, 200)}`;
     case 'window-closed':
-      return `:clock3: outside the deploy window${cause.until ? `; it opens ${formatWhen(cause.until, tz, now)} (${tz})` : ''}`;
+      return `:clock3: outside the deploy window${cause.until ? `; it opens ${slackDate(cause.until.getTime())}` : ''}`;
     case 'alarm':
       return `:red_circle: blocking alarm ${inertCode(cause.alarm, 100)} is in ALARM`;
     case 'foreign':

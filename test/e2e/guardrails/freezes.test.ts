@@ -84,11 +84,9 @@ describe('freezes enforced in AWS', () => {
       user: ONCALL,
       channel: PROD,
     });
-    const status = await st.waitForResponse(/frozen until/, { timeoutMs: 10_000 });
-    expect(status.text).toMatch(
-      /inbound transition of Deploy: disabled by rollback-bot \(freeze\)/,
-    );
-    expect(status.text).toMatch(/forward deploys blocked by: freeze/);
+    const status = await st.waitForResponse(/Frozen until/, { timeoutMs: 10_000 });
+    expect(status.text).toMatch(/\*Deploy\* inbound: disabled by rollback-bot/);
+    expect(status.text).toMatch(/Forward deploys blocked: freeze/);
 
     await unfreeze(h);
     await h.slack.client.waitForMessage(PROD, 'Forward deploys into prod-us are open again');
@@ -189,12 +187,12 @@ describe('freezes enforced in AWS', () => {
       user: ONCALL,
       channel: PROD,
     });
-    const status = await st.waitForResponse(/inbound transition/, { timeoutMs: 10_000 });
+    const status = await st.waitForResponse(/inbound:/, { timeoutMs: 10_000 });
     expect(status.text).toMatch(
-      /inbound transition of Deploy: disabled by someone else: `SRE hold for database maintenance`/,
+      /\*Deploy\* inbound: disabled by someone else\n {6}`SRE hold for database maintenance`/,
     );
-    expect(status.text).toMatch(/forward deploys blocked by: disabled by someone else/);
-    expect(status.text).not.toMatch(/forward deploys open/);
+    expect(status.text).toMatch(/Forward deploys blocked: disabled by someone else/);
+    expect(status.text).not.toMatch(/forward deploys open/i);
     expect(h.slack.client.messages(PROD).some((m) => /open again/.test(m.text ?? ''))).toBe(false);
     // Only the test's own call; the bot neither rewrote nor lifted it.
     expect(disables(h)).toHaveLength(1);

@@ -77,12 +77,12 @@ describe('the post-rollback lock is a cause the bot holds', () => {
     expect(after.disabledReason).toMatch(LOCK);
     expect(after.disabledReason).not.toMatch(/freeze/);
 
-    const status = await command(h, 'status prod-us', /inbound transition/, ONCALL);
-    expect(status.text).toMatch(
-      /inbound transition of Deploy: disabled by rollback-bot \(post-rollback lock\)/,
-    );
-    expect(status.text).toMatch(/forward deploys blocked by: post-rollback lock/);
-    expect(status.text).not.toMatch(/forward deploys open/);
+    const status = await command(h, 'status prod-us', /inbound:/, ONCALL);
+    expect(status.text).toMatch(/\*Deploy\* inbound: disabled by rollback-bot/);
+    expect(status.text).toMatch(/:lock: Locked after a rollback by <@U[A-Z0-9]+>/);
+    expect(status.text).toMatch(/\n {6}Unlock: `\/rollback unlock prod-us Deploy`/);
+    expect(status.text).toMatch(/Forward deploys blocked: post-rollback lock/);
+    expect(status.text).not.toMatch(/forward deploys open/i);
     // Passes go on; none of them lifts the lock or says open.
     const seen = ok(h, 'GetPipelineState').length;
     await waitFor(() => ok(h!, 'GetPipelineState').length >= seen + 4 || undefined, 'more passes');
@@ -176,9 +176,11 @@ describe('the post-rollback lock is a cause the bot holds', () => {
     expect(unlocked.text).toMatch(
       /disabled by someone else in AWS: `SRE hold for database maintenance`; the bot leaves it alone/,
     );
-    const status = await command(h, 'status prod-us', /inbound transition/, ONCALL);
-    expect(status.text).toMatch(/disabled by someone else: `SRE hold for database maintenance`/);
-    expect(status.text).not.toMatch(/forward deploys open/);
+    const status = await command(h, 'status prod-us', /inbound:/, ONCALL);
+    expect(status.text).toMatch(
+      /\*Deploy\* inbound: disabled by someone else\n {6}`SRE hold for database maintenance`/,
+    );
+    expect(status.text).not.toMatch(/forward deploys open/i);
     expect(ok(h, 'EnableStageTransition')).toHaveLength(0);
     expect(ok(h, 'DisableStageTransition')).toHaveLength(1); // the test's own
     expect(await h.inbound('Deploy')).toEqual({

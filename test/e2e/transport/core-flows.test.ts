@@ -110,7 +110,7 @@ describe.each(['http', 'socket'] as const)('over %s', (transport) => {
       user: ONCALL,
       channel: PROD,
     });
-    const status = await st.waitForResponse(/frozen until/, { timeoutMs: 10_000 });
-    expect(status.text).toMatch(/forward deploys blocked by: freeze/);
+    const status = await st.waitForResponse(/Frozen until/, { timeoutMs: 10_000 });
+    expect(status.text).toMatch(/Forward deploys blocked: freeze/);
   });
 });

@@ -52,6 +52,11 @@ function reference(inner, lookup) {
   if (target.startsWith('#')) {
     return el('span', 'mention', `#${label || lookup.channelName(target.slice(1))}`);
   }
+  if (target.startsWith('!date^')) {
+    const node = el('span', 'slack-date', slackDate(target, label));
+    if (label) node.title = decodeEntities(label);
+    return node;
+  }
   if (target.startsWith('!subteam^')) {
     return el('span', 'mention', label || `@${lookup.groupHandle(target.slice(9))}`);
   }
@@ -64,6 +69,49 @@ function reference(inner, lookup) {
     return a;
   }
   return document.createTextNode(decodeEntities(`<${inner}>`));
+}
+
+const DAY_MS = 86_400_000;
+const fmt = (d, options) => d.toLocaleString(undefined, options);
+const dayName = (d) => fmt(d, { weekday: 'long' });
+const monthDay = (d, month) => `${fmt(d, { month })} ${d.getDate()}`;
+const DATE_TOKENS = {
+  date_num: (d) =>
+    `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`,
+  date_slash: (d) => fmt(d, { day: '2-digit', month: '2-digit', year: 'numeric' }),
+  date: (d) => `${monthDay(d, 'long')}, ${d.getFullYear()}`,
+  date_short: (d) => `${monthDay(d, 'short')}, ${d.getFullYear()}`,
+  date_long: (d) => `${dayName(d)}, ${monthDay(d, 'long')}, ${d.getFullYear()}`,
+  date_long_full: (d) => `${monthDay(d, 'long')}, ${d.getFullYear()}`,
+  time: (d) => fmt(d, { hour: 'numeric', minute: '2-digit' }),
+  time_secs: (d) => fmt(d, { hour: 'numeric', minute: '2-digit', second: '2-digit' }),
+};
+
+/** "Today", "Yesterday" or "Tomorrow" in the viewer's own time zone, else undefined. */
+function relativeDay(d) {
+  const start = (x) => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
+  const days = Math.round((start(d) - start(new Date())) / DAY_MS);
+  return { '-1': 'Yesterday', 0: 'Today', 1: 'Tomorrow' }[days];
+}
+for (const base of ['date', 'date_short', 'date_long']) {
+  DATE_TOKENS[`${base}_pretty`] = (d) => relativeDay(d) ?? DATE_TOKENS[base](d);
+}
+
+/**
+ * `<!date^UNIX^tokens|fallback>` as Slack shows it: in the viewer's own time zone (the
+ * browser's). A bad timestamp or an unknown token shows the fallback, as Slack does.
+ */
+function slackDate(target, fallback) {
+  const [, unix, format = ''] = target.split('^');
+  const d = new Date(Number(unix) * 1000);
+  if (!/^\d+$/.test(unix ?? '') || Number.isNaN(d.getTime())) return fallback ?? '';
+  let unknown = false;
+  const text = format.replace(/\{([a-z_]+)\}/g, (_, token) => {
+    const f = DATE_TOKENS[token];
+    if (!f) unknown = true;
+    return f ? f(d) : '';
+  });
+  return unknown ? (fallback ?? '') : text;
 }
 
 function appendEmphasis(parent, text) {

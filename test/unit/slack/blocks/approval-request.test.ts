@@ -53,7 +53,8 @@ describe('approval request in the thread', () => {
           { type: 'mrkdwn', text: '*Why*\n`5xx after deploy &lt;!channel&gt;`' },
           {
             type: 'mrkdwn',
-            text: expect.stringMatching(/^\*Expires\*\n.*16:30.* Europe\/Berlin$/),
+            // In each reader's own time zone; the fallback in UTC. No configured zone is shown.
+            text: '*Expires*\n<!date^1795188600^{date_short_pretty} {time}|2026-11-20 15:30 UTC>',
           },
           { type: 'mrkdwn', text: '*Needs*\n1 approval from <!subteam^S0APPROVERS>' },
         ],

@@ -52,7 +52,7 @@ describe('the group review says what "Roll back all" does', () => {
 
 // 2026-11-20 15:04:05 UTC, as Slack's date token and its fallback.
 const AT = Date.UTC(2026, 10, 20, 15, 4, 5);
-const WHEN = `<!date^${Math.floor(AT / 1000)}^{date_short_pretty} at {time}|2026-11-20 15:04 UTC>`;
+const WHEN = `<!date^${Math.floor(AT / 1000)}^{date_short_pretty} {time}|2026-11-20 15:04 UTC>`;
 const HOSTILE = '<!channel> *bold* <http://x|y>';
 
 function record(over: Partial<GroupRecord>): GroupRecord {
@@ -228,7 +228,7 @@ describe('the group approval post ends in what was decided', () => {
     'Asked by <@U0ONCALL>',
     'Why: prod-eu: it crosses releases marked unsafe to roll back: d-1 (migration) (crosses-unsafe-release)',
     'Needs 1 approval from <!subteam^S0APPROVERS>; the requester cannot approve.',
-    'Expires 2026-11-20 15:34 UTC',
+    `Expires <!date^${Math.floor(AT / 1000) + 30 * 60}^{date_short_pretty} {time}|2026-11-20 15:34 UTC>`,
   ].join('\n');
 
   it('rejected: who, as a mention, and no buttons', () => {

@@ -48,7 +48,7 @@ describe('reaction messages', () => {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: ':hourglass_flowing_sand: Rolling back in 30 s (at <!date^1772452830^{time_secs}|2026-03-02T12:00:30.000Z>) — Cancel to stop it.',
+        text: ':hourglass_flowing_sand: Rolling back in 30 s (at <!date^1772452830^{date_short_pretty} {time}|2026-03-02 12:00 UTC>) — Cancel to stop it.',
       },
       accessory: {
         type: 'button',

@@ -152,8 +152,10 @@ describe('2 web + 2 worker processes behave as one bot', () => {
     }
     // Two targets share each channel and two workers post into it: one line per channel in
     // Redis (channel-pacer.ts, 1050 ms apart after a burst of 3), not one per process. So any
-    // four posts in a row into a channel span about a second (less a margin: the line is kept
-    // by when posts are reserved, Slack sees when they arrive).
+    // four posts in a row into a channel span about a second. The margin is wide: the line is
+    // kept by when posts are reserved, and Slack sees when they arrive, up to a few hundred ms
+    // later on a loaded 2-core machine (796 ms was seen in CI). A line per process lets each
+    // worker's burst through at once: four posts within a few ms.
     for (const channel of CHANNELS) {
       const at = set.slack.state.calls
         .filter((c) => c.method === 'chat.postMessage' && c.args.channel === channel)
@@ -161,7 +163,7 @@ describe('2 web + 2 worker processes behave as one bot', () => {
         .sort((a, b) => a - b);
       expect(at.length, channel).toBeGreaterThanOrEqual(6);
       for (let k = 0; k + 3 < at.length; k++) {
-        expect(at[k + 3]! - at[k]!, `${channel}: posts ${k}..${k + 3}`).toBeGreaterThan(800);
+        expect(at[k + 3]! - at[k]!, `${channel}: posts ${k}..${k + 3}`).toBeGreaterThan(500);
       }
     }
   }, 120_000);

@@ -110,7 +110,8 @@ export function createAwsEventsHandler(deps: AwsEventsHandlerDeps): RouteHandler
 
   function report(req: IncomingMessage, o: Outcome, ms: number) {
     deps.metrics?.awsEvents.inc({ outcome: o.code });
-    const { status } = OUTCOMES[o.code];
+    const known: { status: number; quiet?: true } = OUTCOMES[o.code];
+    const { status } = known;
     const fields = {
       outcome: o.code,
       status,
@@ -118,10 +119,8 @@ export function createAwsEventsHandler(deps: AwsEventsHandlerDeps): RouteHandler
       remote: req.socket.remoteAddress,
       ...Object.fromEntries(Object.entries(o.log ?? {}).map(([k, v]) => [k, cut(v)])),
     };
-    // Another delivery of the same event is mid-enqueue (at-least-once delivery, or one event
-    // reaching two replicas): expected, and the sender's retry will hear "duplicate".
-    if (o.code === 'in_progress')
-      deps.log.info(fields, 'AWS event being taken by another delivery');
+    // A quiet outcome is expected although the sender retries (intake-outcome.ts).
+    if (known.quiet) deps.log.info(fields, 'AWS event being taken by another delivery');
     else if (status >= 500) deps.log.error(fields, 'AWS event not taken; the sender should retry');
     else if (status >= 400) deps.log.warn(fields, 'AWS event refused');
     else deps.log.info(fields, 'AWS event answered');

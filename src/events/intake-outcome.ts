@@ -26,10 +26,12 @@ export const OUTCOMES = {
   internal_error: { status: 500, message: 'internal error; retry' },
   cert_unavailable: { status: 503, message: 'signing certificate unavailable; retry' },
   confirm_failed: { status: 503, message: 'could not confirm the subscription; retry' },
-  in_progress: { status: 503, message: 'the same event is being enqueued; retry' },
+  // Another delivery of the same event is mid-enqueue (at-least-once delivery, or one event at
+  // two replicas): expected, so logged at info; the sender's retry hears "duplicate".
+  in_progress: { status: 503, message: 'the same event is being enqueued; retry', quiet: true },
   store_unavailable: { status: 503, message: 'event store unavailable; retry' },
   timeout: { status: 503, message: 'could not enqueue in time; retry' },
-} as const satisfies Record<string, { status: number; message: string }>;
+} as const satisfies Record<string, { status: number; message: string; quiet?: true }>;
 
 export type OutcomeCode = keyof typeof OUTCOMES;
 

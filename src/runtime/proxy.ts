@@ -49,39 +49,20 @@ function picker(settings: ProxySettings, direct: http.Agent, proxied: http.Agent
     bypassesProxy(settings, host ?? 'localhost', Number(p) || port) ? direct : proxied;
 }
 
-class RoutingHttpAgent extends http.Agent {
-  constructor(
-    options: PoolOptions,
-    private readonly pick: Pick,
-    private readonly parts: http.Agent[],
-  ) {
-    super(options);
-  }
-  addRequest(req: http.ClientRequest, options: { host?: string; port?: number | string }) {
-    (this.pick(options) as unknown as Requestable).addRequest(req, options);
-  }
-  override destroy() {
-    for (const part of this.parts) part.destroy();
-    super.destroy();
-  }
-}
-
-// node:https checks that an https request's agent is an https.Agent, so this one extends it.
-class RoutingHttpsAgent extends https.Agent {
-  constructor(
-    options: PoolOptions,
-    private readonly pick: Pick,
-    private readonly parts: http.Agent[],
-  ) {
-    super(options);
-  }
-  addRequest(req: http.ClientRequest, options: { host?: string; port?: number | string }) {
-    (this.pick(options) as unknown as Requestable).addRequest(req, options);
-  }
-  override destroy() {
-    for (const part of this.parts) part.destroy();
-    super.destroy();
-  }
+/**
+ * `agent`, made to hand each request to the direct or the proxied agent `pick` chooses, and to
+ * close both with itself. It stays an instance of its own class: node:https checks that an
+ * https request's agent is an https.Agent.
+ */
+function routing<A extends http.Agent>(agent: A, pick: Pick, parts: http.Agent[]): A {
+  const destroyOwn = agent.destroy.bind(agent);
+  (agent as unknown as Requestable).addRequest = (req, options) =>
+    (pick(options) as unknown as Requestable).addRequest(req, options);
+  agent.destroy = () => {
+    for (const part of parts) part.destroy();
+    destroyOwn();
+  };
+  return agent;
 }
 
 /** Keep-alive agents that send each request direct or through its proxy (settings). */
@@ -91,12 +72,12 @@ export function createHttpAgents(settings: ProxySettings, options: PoolOptions):
   if (settings.http) {
     const proxied = new HttpProxyAgent(settings.http, options);
     const pick = picker(settings, direct.http, proxied, 80);
-    agents.http = new RoutingHttpAgent(options, pick, [direct.http, proxied]);
+    agents.http = routing(new http.Agent(options), pick, [direct.http, proxied]);
   }
   if (settings.https) {
     const proxied = new HttpsProxyAgent(settings.https, options);
     const pick = picker(settings, direct.https, proxied, 443);
-    agents.https = new RoutingHttpsAgent(options, pick, [direct.https, proxied]);
+    agents.https = routing(new https.Agent(options), pick, [direct.https, proxied]);
   }
   return {
     ...agents,

@@ -12,6 +12,7 @@ import { inject } from 'vitest';
 import { type AwsSandbox, startAwsSandbox } from '../../../src/sandbox/aws/index.js';
 import { type LocalSlack, startLocalSlack } from '../../../src/sandbox/slack/index.js';
 import { type BotProcess, spawnBot } from '../../support/bot-process.js';
+import { waitFor } from '../../support/rollback-harness.js';
 import { replicaConfig, replicaWorkspace, replicaWorld } from './replica-fleet.js';
 
 export interface Replica {
@@ -114,17 +115,11 @@ export async function startReplicaSet(): Promise<ReplicaSet> {
   };
 }
 
-/** Looks again every 20 ms until `check` holds, or fails naming `what`. */
-export async function until<T>(
+/** The harness's waitFor, with room for four processes on two cores (default 30 s). */
+export function until<T>(
   what: string,
   check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 30_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return waitFor(what, check, timeoutMs);
 }

@@ -2,23 +2,15 @@
 // timeout goes again (retry_attempt 1, 2, 3, retry_reason 'timeout', same payload), while the
 // user sees the first attempt's error; envelopes sent while no connection is open (a refresh)
 // wait for the next connection within the ack timeout, then fail with dispatch_failed.
-import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { type LocalSlack, startLocalSlack } from '../../../../src/sandbox/slack/index.js';
+import { type Frame, openSocket } from '../../../support/socket-client.js';
 
 const APP_TOKEN = 'xapp-1-local-test';
 const oncall = 'U0ONCALL';
 let slack: LocalSlack;
 const sockets: WebSocket[] = [];
-
-interface Frame {
-  type?: string;
-  envelope_id?: string;
-  retry_attempt?: number;
-  retry_reason?: string;
-  payload?: Record<string, unknown>;
-}
 
 async function connect() {
   const response = await fetch(`${slack.apiUrl}apps.connections.open`, {
@@ -26,23 +18,7 @@ async function connect() {
     headers: { authorization: `Bearer ${APP_TOKEN}` },
   });
   const { url } = (await response.json()) as { url: string };
-  const ws = new WebSocket(url);
-  sockets.push(ws);
-  const frames: Frame[] = [];
-  const waiters: ((frame: Frame) => void)[] = [];
-  ws.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as Frame;
-    const waiter = waiters.shift();
-    if (waiter) waiter(frame);
-    else frames.push(frame);
-  });
-  await once(ws, 'open');
-  const next = () =>
-    new Promise<Frame>((resolve) => {
-      const frame = frames.shift();
-      if (frame) resolve(frame);
-      else waiters.push(resolve);
-    });
+  const { ws, next } = await openSocket(url, sockets);
   expect((await next()).type).toBe('hello');
   return { ws, next, ack: (f: Frame) => ws.send(JSON.stringify({ envelope_id: f.envelope_id })) };
 }

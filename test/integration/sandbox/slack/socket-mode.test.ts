@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type LocalSlack, startLocalSlack } from '../../../../src/sandbox/slack/index.js';
+import { openSocket } from '../../../support/socket-client.js';
 
 const BOT_TOKEN = 'xoxb-local-test';
 const APP_TOKEN = 'xapp-1-local-test';
@@ -9,34 +10,7 @@ const oncall = 'U0ONCALL';
 let slack: LocalSlack;
 const sockets: WebSocket[] = [];
 
-interface Frame {
-  type?: string;
-  envelope_id?: string;
-  payload?: Record<string, unknown>;
-  [key: string]: unknown;
-}
-
-/** A plain ws client that queues every frame and hands them out in order. */
-async function connect(url: string) {
-  const ws = new WebSocket(url);
-  sockets.push(ws);
-  const frames: Frame[] = [];
-  const waiters: ((frame: Frame) => void)[] = [];
-  ws.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as Frame;
-    const waiter = waiters.shift();
-    if (waiter) waiter(frame);
-    else frames.push(frame);
-  });
-  await once(ws, 'open');
-  const next = () =>
-    new Promise<Frame>((resolve) => {
-      const frame = frames.shift();
-      if (frame) resolve(frame);
-      else waiters.push(resolve);
-    });
-  return { ws, next, send: (message: unknown) => ws.send(JSON.stringify(message)) };
-}
+const connect = (url: string) => openSocket(url, sockets);
 
 async function openConnection(token = APP_TOKEN) {
   const response = await fetch(`${slack.apiUrl}apps.connections.open`, {

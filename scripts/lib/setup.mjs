@@ -7,14 +7,18 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Runs `npm ci` when node_modules is missing or older than package-lock.json. */
-export function ensureDependencies() {
-  const marker = path.join(root, 'node_modules', '.package-lock.json');
-  const lock = path.join(root, 'package-lock.json');
+/**
+ * Runs `npm ci` in `dir` (default the project) when its node_modules is missing or older than
+ * its package-lock.json. `what` names the install in the message.
+ */
+export function ensureDependencies(dir = root, what = 'dependencies') {
+  const marker = path.join(dir, 'node_modules', '.package-lock.json');
+  const lock = path.join(dir, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  console.error('Installing dependencies (npm ci)…');
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  console.error(`Installing ${what} (npm ci in ${path.relative(root, dir) || '.'})…`);
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
   if (r.status === 0) return;
+  if (dir !== root) throw new Error(`npm ci in ${path.relative(root, dir)} failed: see above`);
   // A registry mirror can lack other platforms' optional packages; npm install tolerates that.
   console.error('npm ci failed; trying npm install with the same lockfile…');
   const again = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {

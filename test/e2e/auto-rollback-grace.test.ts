@@ -78,8 +78,12 @@ function executeJobDone(requestId: string, timeoutMs = 15_000): Promise<unknown>
     h!.aws,
     'the execute job to finish',
     async () => {
-      const job = await queue!.getJob(executeJobId(requestId));
-      return job && (await job.getState()) === 'completed' ? { value: job.returnvalue } : undefined;
+      // State first, then the job: a job read before it completed keeps a null returnvalue even
+      // once its state says completed (completion writes both at once, in one script).
+      const id = executeJobId(requestId);
+      if ((await queue!.getJobState(id)) !== 'completed') return undefined;
+      const job = await queue!.getJob(id);
+      return job ? { value: job.returnvalue } : undefined;
     },
     timeoutMs,
   ).then((r) => r.value);

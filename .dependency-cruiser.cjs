@@ -53,6 +53,22 @@ module.exports = {
       },
     },
     {
+      name: 'deploy-reads-only-config',
+      severity: 'error',
+      comment:
+        "deploy/ reads the bot's config with the bot's loader (src/config) and nothing else of the bot.",
+      from: { path: '^deploy/' },
+      to: { path: '^(src|commands)/', pathNot: '^src/config/' },
+    },
+    {
+      name: 'no-cdk-in-the-bot',
+      severity: 'error',
+      comment:
+        'The bot never imports the install (deploy/, aws-cdk-lib, constructs): they stay out of the image.',
+      from: { path: '^(src|commands)/' },
+      to: { path: ['^deploy/', '(^|/)node_modules/(aws-cdk-lib|aws-cdk|constructs)/'] },
+    },
+    {
       name: 'no-sandbox-in-production',
       severity: 'error',
       comment: 'The sandbox is wired in only by configuration (URLs, tokens), never imported.',

@@ -9,6 +9,8 @@ import { defineConfig } from 'vitest/config';
 const ON_CLUSTER_TOO = [
   'test/integration/store/approval-and-freeze-stores.test.ts',
   'test/integration/store/event-dedupe-store.test.ts',
+  'test/integration/store/home-tab-store.test.ts',
+  'test/integration/store/lock-lift-store.test.ts',
   'test/integration/store/locks.test.ts',
   'test/integration/store/lua-scripts.test.ts',
   'test/integration/store/reaction-and-group-stores.test.ts',

@@ -2,7 +2,8 @@
 // may is config access.freezers (and admins), through the one permission check (user groups
 // resolved through Slack, failing closed). A freeze always has an end; both are audited, and the
 // guarded stages are brought in line in AWS before the answer (apply-stage-locks.ts).
-import { formatLocal, resolveFreezeEnd } from '../src/domain/stage-locks/index.js';
+import { resolveFreezeEnd } from '../src/domain/stage-locks/index.js';
+import { slackDate } from '../src/slack/blocks/format.js';
 import { escapeMrkdwn, inertCode } from '../src/slack/blocks/inert-text.js';
 import { applyAndAnswer, guardedWhere, stillHolds } from './apply-stage-locks.js';
 import type { CommandContext } from './context.js';
@@ -47,7 +48,8 @@ export async function runFreeze(
     channel: ctx.channel,
     detail: `until ${end.until.toISOString()}: ${reason} (${added.map((f) => f.id).join(',')})`,
   });
-  const what = `${escapeMrkdwn(envs.join(', '))} until ${formatLocal(end.until, tz)} ${tz}: ${inertCode(reason, 300)}`;
+  // Each reader sees the end in their own zone; `until 18:00` was read in the environment's.
+  const what = `${escapeMrkdwn(envs.join(', '))} until ${slackDate(end.until.getTime())}: ${inertCode(reason, 300)}`;
   const lift = `\`/rollback unfreeze ${escapeMrkdwn(target.name)}\` lifts it.`;
   const where = () => envs.map((e) => guardedWhere(ctx.config.environments[e]!)).join(', ');
   await applyAndAnswer(

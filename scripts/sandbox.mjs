@@ -33,8 +33,9 @@ const stop = (signal) => {
   killer ??= setTimeout(() => child.kill('SIGKILL'), GRACE_MS);
 };
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
-// `npm run` starts this through `sh -c`, and a SIGTERM to npm ends that shell without passing
-// the signal on: this process is left behind, re-parented. Its parent going away means stop.
+// package.json starts this with `exec`, so the SIGINT and SIGTERM npm passes on reach this
+// process: a `sh -c` left in between ignores SIGINT while it waits and dies of SIGTERM without
+// passing it on. Its parent going away (npm killed outright) means stop too.
 const parent = process.ppid;
 setInterval(() => {
   if (process.ppid !== parent) stop('SIGTERM');

@@ -34,6 +34,12 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    eventsUnreadable: new Counter({
+      name: 'rollback_bot_events_unreadable_total',
+      help: 'Bodies at /aws/events of a shape the bot cannot read, by route (eventbridge, sns) and shape (source|detail-type|top-level keys)',
+      labelNames: ['route', 'shape'] as const,
+      registers: [registry],
+    }),
     rollbacks: new Counter({
       name: 'rollback_bot_rollbacks_total',
       help: 'Rollback requests by final state',
@@ -43,6 +49,12 @@ export function createMetrics() {
     guardrailsChecks: new Counter({
       name: 'rollback_bot_guardrails_environment_checks_total',
       help: 'Deploy-block reconciles per environment: read (AWS was read) or skipped (nothing to enforce)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    missedFailures: new Counter({
+      name: 'rollback_bot_startup_missed_failures_total',
+      help: 'Stage failures the start-up check found: enqueued (no event had brought them), duplicate (already taken), and pipelines it could not read (unreadable)',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),

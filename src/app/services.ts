@@ -39,6 +39,7 @@ import {
 import { createRollbackService, type RollbackService } from '../services/rollback-service.js';
 import { type ApprovalFlow, createApprovalFlow } from '../slack/approval-flow.js';
 import { createHeldDeployAnnouncer } from '../slack/held-deploy-announcer.js';
+import type { HomeTab } from '../slack/home-tab.js';
 import { createReactionPoster } from '../slack/reaction-poster.js';
 import { createStageLockAnnouncer } from '../slack/stage-lock-announcer.js';
 import { type ApprovalStore, createApprovalStore } from '../store/approval-store.js';
@@ -47,12 +48,14 @@ import { createRedisDedupe, type DedupeStore } from '../store/event-dedupe-store
 import { createFreezeStore, type FreezeStore } from '../store/freeze-store.js';
 import { createGroupStore, type GroupStore } from '../store/group-store.js';
 import { createHeldDeployStore } from '../store/held-deploy-store.js';
+import { createLockLiftStore } from '../store/lock-lift-store.js';
 import { createOfferStore, type OfferStore } from '../store/offer-store.js';
 import { createReconcileStore } from '../store/reconcile-store.js';
 import { createStageLockStore } from '../store/stage-lock-store.js';
 import { createStatusMessages, type StatusMessages } from '../store/status-message-store.js';
 import { createWaitingReleaseStore } from '../store/waiting-release-store.js';
 import type { Adapters } from './adapters.js';
+import { buildHomeTab, homeChanges, notifyingAnnouncer, notifyingFreezes } from './home.js';
 
 /** Timings a test may shorten; the wiring stays production's. */
 export interface ServiceOverrides {
@@ -101,6 +104,8 @@ export interface Services {
   /** Forward deploys into CodeDeploy groups while blocked: announced with Stop, or stopped. */
   holds: HeldDeploys;
   reactions: ReactionProcessors;
+  /** The App Home tab: published on app_home_opened, republished when what it shows changes. */
+  home: HomeTab;
 }
 
 function buildStores({ redis, prefix }: Adapters): Stores {
@@ -197,7 +202,10 @@ function buildReactions(
 export function buildServices(a: Adapters, o: ServiceOverrides = {}): Services {
   const { config, aws, log, now, redis, prefix } = a;
   const { poster, principals } = a.slack;
+  // What changes the App Home tab, told to it once it is built (last: app/home.ts).
+  const changes = homeChanges();
   const stores = buildStores(a);
+  stores.freezes = notifyingFreezes(stores.freezes, changes);
   const queues = buildProducers(a, o);
   const locking: StageLockDeps = {
     config,
@@ -206,8 +214,9 @@ export function buildServices(a: Adapters, o: ServiceOverrides = {}): Services {
     locks: createStageLockStore(redis, prefix),
     waiting: createWaitingReleaseStore(redis, prefix),
     passes: createReconcileStore(redis, prefix),
+    lifts: createLockLiftStore(redis, prefix),
     log,
-    announcer: createStageLockAnnouncer(poster),
+    announcer: notifyingAnnouncer(createStageLockAnnouncer(poster), changes),
     now,
   };
   const control = createGuardrailsControl({ locking, queue: queues.guardrails });
@@ -255,6 +264,9 @@ export function buildServices(a: Adapters, o: ServiceOverrides = {}): Services {
     now,
   });
   const reactions = buildReactions(a, { stores, queues, rollback, holds }, o);
+  const guardrails = { control, approvals, holds };
+  const { statusMessages } = stores;
+  const home = buildHomeTab(a, { service: rollback, guardrails, groups, statusMessages }, changes);
   return {
     stores,
     queues,
@@ -267,5 +279,6 @@ export function buildServices(a: Adapters, o: ServiceOverrides = {}): Services {
     groups,
     holds,
     reactions,
+    home,
   };
 }

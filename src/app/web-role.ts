@@ -3,6 +3,7 @@
 // mode, and the AWS event intake at /aws/events. It takes the one services graph and runs no
 // queue consumer: the worker role does.
 import { dispatchCommand } from '../../commands/dispatch.js';
+import { createFailedStageReader } from '../events/failed-stage.js';
 import { createAwsEventsHandler, createSnsCertificateFetcher } from '../events/index.js';
 import { enqueueUnlessOccurred } from '../events/occurrence-dedupe.js';
 import type { RunningHttpServer } from '../http/server.js';
@@ -27,6 +28,7 @@ function slackServices(a: Adapters, s: Services): SlackServices {
     now: a.now,
     guardrails: { control: s.control, approvals: s.approvals, holds: s.holds },
     groups: s.groups,
+    home: s.home,
   };
 }
 
@@ -34,6 +36,8 @@ function slackServices(a: Adapters, s: Services): SlackServices {
 export interface WebRoleOverrides {
   /** Socket Mode's ping timeouts and reconnect step; default Bolt's (src/slack/app.ts). */
   socketMode?: SocketModeTimings;
+  /** Fetches an SNS SigningCertURL for /aws/events; default the https fetcher (src/events/sns-http.ts). */
+  fetchSnsCertificate?: (url: URL) => Promise<string>;
 }
 
 /** The running web role: in Socket Mode, its connection's readiness and a refused token. */
@@ -72,10 +76,13 @@ export async function startWebRole(
       metrics,
       ...(env.EVENTS_SHARED_SECRET ? { sharedSecret: env.EVENTS_SHARED_SECRET } : {}),
       snsTopics: config.events.snsTopics,
+      config,
+      // A pipeline- or action-level FAILED of a guarded pipeline is read as its stage's FAILED.
+      failedStage: createFailedStageReader({ config, aws: a.aws, log }),
       // An occurrence the poller already enqueued is not enqueued again.
       enqueue: enqueueUnlessOccurred(dedupe, s.queues.events.enqueue),
       dedupe,
-      fetchCertificate: createSnsCertificateFetcher(),
+      fetchCertificate: o.fetchSnsCertificate ?? createSnsCertificateFetcher(),
       now: a.now,
     }),
   );

@@ -1,7 +1,9 @@
 // The worker role (ROLE=worker|all): every queue's consumer (rollback, status, events, timers,
-// guardrails, groups), the status follower, the deploy-block reconcile schedule and the poller.
+// guardrails, groups), the status follower, the deploy-block reconcile schedule, the start-up
+// check for stage failures no event brought, and the poller.
 // It takes the one services graph the web role gets too; a new queue's worker starts here.
 import { isTerminal } from '../domain/request-state.js';
+import { enqueueMissedFailures } from '../events/poller/missed-failures.js';
 import { createPoller } from '../events/poller/poller.js';
 import { groupProcessor } from '../jobs/group-queue.js';
 import { type GuardrailsHandlers, guardrailsProcessor } from '../jobs/guardrails-queue.js';
@@ -88,6 +90,8 @@ function startStatus(a: Adapters, s: Services, setup: WorkerSetup): void {
       // The approval card follows its request to the end (approved by whom, rolled back or
       // not), whichever process moved it: another process's transitions reach no listener here.
       await s.notices.changed(r);
+      // So do the App Home tabs of those who opened theirs lately (waiting, rolling back, done).
+      s.home.changed(`request ${r.state}`);
     },
     log: a.log,
   });
@@ -120,7 +124,11 @@ function guardrailsHandlers(a: Adapters, s: Services): GuardrailsHandlers {
       // Another replica is reconciling: look again once it is done.
       if (done === undefined) throw new RetryLater(500, 'another replica is reconciling');
     },
-    render: (id, firstTriedAt) => s.approvals.render(id, firstTriedAt),
+    async render(id, firstTriedAt) {
+      await s.approvals.render(id, firstTriedAt);
+      // An approval asked for, counted or decided: the App Home's "waiting for my approval".
+      s.home.changed('approval');
+    },
     expire: (id) => s.requestApprovals.expire(id),
   };
 }
@@ -153,7 +161,10 @@ function startQueueWorkers(a: Adapters, s: Services, setup: WorkerSetup): void {
     groupProcessor({
       step: (id, member, check) => groups.step(id, member, check),
       expire: (id) => groups.expire(id),
-      render: (id) => posts.render(id),
+      render: async (id) => {
+        await posts.render(id);
+        s.home.changed('group');
+      },
       version: (id) => groups.version(id),
     }),
     setup,
@@ -183,6 +194,35 @@ async function startPoller(a: Adapters, s: Services, setup: WorkerSetup): Promis
   a.closeables.add('poller', () => polling.close(), { consumer: true });
 }
 
+/**
+ * A guarded stage that failed while no bot was listening (events.startupLookBack): acted on
+ * once, as its event would have been. In the background: start-up does not wait on AWS.
+ */
+function checkMissedFailures(a: Adapters, s: Services): void {
+  const checked = enqueueMissedFailures(
+    {
+      config: a.config,
+      aws: a.aws,
+      dedupe: s.stores.dedupe,
+      enqueue: s.queues.events.enqueue,
+      log: a.log,
+      now: a.now,
+    },
+    a.config.events.startupLookBackMs,
+  )
+    .then((summary) => {
+      const counted = a.metrics.missedFailures;
+      if (summary.enqueued) counted.inc({ outcome: 'enqueued' }, summary.enqueued);
+      if (summary.duplicates) counted.inc({ outcome: 'duplicate' }, summary.duplicates);
+      if (summary.failed) counted.inc({ outcome: 'unreadable' }, summary.failed);
+      a.log.info(summary, 'start-up check for missed stage failures done');
+    })
+    .catch((err: unknown) =>
+      a.log.warn({ err: { message: (err as Error).message } }, 'start-up check failed'),
+    );
+  a.closeables.add('startup-check', () => checked, { consumer: true });
+}
+
 export async function startWorkerRole(
   a: Adapters,
   s: Services,
@@ -196,5 +236,6 @@ export async function startWorkerRole(
   startQueueWorkers(a, s, setup);
   await s.queues.guardrails.startScheduler(o.guardrailsReconcileEveryMs);
   await s.queues.guardrails.reconcileNow('start-up');
+  checkMissedFailures(a, s);
   if (a.config.events.poll.enabled) await startPoller(a, s, setup);
 }

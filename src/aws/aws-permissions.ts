@@ -50,6 +50,12 @@ const PERMISSIONS: Record<string, Permission> = {
   DescribeAlarms: { service: 'cloudwatch', feature: 'alarms (bake window, blocking, recovery)' },
 };
 
+/** Operations IAM authorises on the stage (`arn:aws:codepipeline:<region>:<account>:<pipeline>/<stage>`). */
+const STAGE_SCOPED: ReadonlySet<string> = new Set([
+  'DisableStageTransition',
+  'EnableStageTransition',
+]);
+
 /** `codepipeline:RollbackStage`; an operation we do not list keeps its bare name. */
 export function iamAction(operation: string): string {
   const p = PERMISSIONS[operation];
@@ -67,6 +73,10 @@ export function resourceArns(operation: string, on: AwsResource): string[] {
   // Our own identity's account id is not in the config: a placeholder stands in.
   const acct = roleAccountId(on.account) ?? '<account>';
   if (service === 'codepipeline' && on.pipeline) {
+    // AWS authorises the transition operations on the stage, everything else on the pipeline.
+    if (STAGE_SCOPED.has(operation) && on.stage) {
+      return [`arn:aws:codepipeline:${region}:${acct}:${on.pipeline}/${on.stage}`];
+    }
     return [`arn:aws:codepipeline:${region}:${acct}:${on.pipeline}`];
   }
   if (service === 'codedeploy' && on.application) {

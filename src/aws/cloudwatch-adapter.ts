@@ -1,16 +1,30 @@
 // CloudWatch calls the bot makes (DescribeAlarms), returning domain shapes. Metric and composite
 // alarms alike: a blocking alarm is often one composite, and DescribeAlarms without AlarmTypes
-// answers metric alarms only.
+// answers metric alarms only. Composite alarms also say whether their actions are suppressed
+// (`ActionsSuppressedBy`), which `suppressedAlarms` weighs.
 import {
   type CompositeAlarm,
   type MetricAlarm,
   paginateDescribeAlarms,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmReading, AlarmState } from '../domain/alarms.js';
+import type { AlarmReading, AlarmState, AlarmSuppression } from '../domain/alarms.js';
 import { type CallBudget, type NoBudget, readPages } from './aws-call.js';
 import type { Account, AwsClients } from './aws-clients.js';
 
 const STATES: ReadonlySet<string> = new Set<AlarmState>(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
+const SUPPRESSIONS: ReadonlySet<string> = new Set<AlarmSuppression>([
+  'WaitPeriod',
+  'ExtensionPeriod',
+  'Alarm',
+]);
+
+/** A composite alarm's `ActionsSuppressedBy`, while it is in ALARM; a value we do not know reads as none. */
+function suppressionOf(a: MetricAlarm | CompositeAlarm): AlarmSuppression | undefined {
+  const by = 'ActionsSuppressedBy' in a ? a.ActionsSuppressedBy : undefined;
+  return a.StateValue === 'ALARM' && by && SUPPRESSIONS.has(by)
+    ? (by as AlarmSuppression)
+    : undefined;
+}
 /** DescribeAlarms takes at most 100 names a call. */
 const NAMES_PER_CALL = 100;
 
@@ -23,6 +37,8 @@ function toReading(a: MetricAlarm | CompositeAlarm, kind: 'metric' | 'composite'
     ...(a.StateReason ? { reason: a.StateReason } : {}),
     ...(a.StateUpdatedTimestamp ? { since: a.StateUpdatedTimestamp } : {}),
   };
+  const suppressedBy = kind === 'composite' ? suppressionOf(a) : undefined;
+  if (suppressedBy) reading.suppressedBy = suppressedBy;
   return [reading];
 }
 

@@ -71,12 +71,37 @@ export interface DeploymentDetail extends DeploymentRelease {
   rollbackTriggeringDeploymentId?: string;
   /** CodeDeploy's words on how it ended (error information or rollback message). */
   summary?: string;
+  /** Its instances by state (deploymentOverview), when CodeDeploy counts them. */
+  instances?: InstanceCounts;
+}
+
+/** A deployment's instances by state, as deploymentOverview counts them. */
+export interface InstanceCounts {
+  pending: number;
+  inProgress: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  ready: number;
+}
+
+function toInstanceCounts(o: DeploymentInfo['deploymentOverview']): InstanceCounts | undefined {
+  if (!o) return undefined;
+  return {
+    pending: o.Pending ?? 0,
+    inProgress: o.InProgress ?? 0,
+    succeeded: o.Succeeded ?? 0,
+    failed: o.Failed ?? 0,
+    skipped: o.Skipped ?? 0,
+    ready: o.Ready ?? 0,
+  };
 }
 
 export function toDeploymentDetail(d: DeploymentInfo): DeploymentDetail {
   const revision = toRevision(d.revision);
   const rollback = d.rollbackInfo;
   const summary = d.errorInformation?.message ?? rollback?.rollbackMessage;
+  const instances = toInstanceCounts(d.deploymentOverview);
   return {
     deploymentId: d.deploymentId ?? '',
     status: (d.status ?? 'Created') as DeploymentStatus,
@@ -97,6 +122,7 @@ export function toDeploymentDetail(d: DeploymentInfo): DeploymentDetail {
       ? { rollbackTriggeringDeploymentId: rollback.rollbackTriggeringDeploymentId }
       : {}),
     ...(summary ? { summary } : {}),
+    ...(instances ? { instances } : {}),
   };
 }
 

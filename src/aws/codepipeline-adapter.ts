@@ -43,6 +43,9 @@ export interface StageState {
   latestStatus?: string;
   inboundEnabled: boolean;
   disabledReason?: string;
+  lastChangedBy?: string;
+  /** Every execution waiting at the inbound transition, rollbacks included (StageView.inbound). */
+  inbound?: StageView['inbound'];
 }
 
 interface Door {
@@ -206,6 +209,8 @@ export function createCodePipelineAdapter(clients: AwsClients, account: Account)
         ...(s?.latestStatus ? { latestStatus: s.latestStatus } : {}),
         inboundEnabled: s?.inboundEnabled ?? true,
         ...(s?.disabledReason ? { disabledReason: s.disabledReason } : {}),
+        ...(s?.lastChangedBy ? { lastChangedBy: s.lastChangedBy } : {}),
+        ...(s?.inbound ? { inbound: s.inbound } : {}),
       };
     },
 

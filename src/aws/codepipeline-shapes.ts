@@ -27,6 +27,11 @@ export interface StageView {
    * inboundExecutions: the one AWS lets in when the transition is enabled). Rollbacks are not releases.
    */
   waitingExecutionId?: string;
+  /**
+   * Every execution waiting at the inbound transition (inboundExecutions, else inboundExecution),
+   * rollbacks included, oldest first: what enabling the transition may let in.
+   */
+  inbound?: Array<{ executionId: string; type?: string }>;
   /** The latest status change of any of the stage's actions. */
   lastChangeAt?: Date;
 }
@@ -43,6 +48,9 @@ export function toStageView(s: SdkStageState): StageView | undefined {
     .map((a) => a.latestExecution?.lastStatusChange?.getTime())
     .filter((x): x is number => typeof x === 'number' && !Number.isNaN(x));
   const latest = s.latestExecution;
+  const inboundAll = (s.inboundExecutions ?? (s.inboundExecution ? [s.inboundExecution] : []))
+    .filter((e) => e.pipelineExecutionId)
+    .map((e) => ({ executionId: e.pipelineExecutionId!, ...(e.type ? { type: e.type } : {}) }));
   return {
     stage: s.stageName,
     ...(latest?.pipelineExecutionId ? { latestExecutionId: latest.pipelineExecutionId } : {}),
@@ -52,6 +60,7 @@ export function toStageView(s: SdkStageState): StageView | undefined {
     ...(t?.disabledReason ? { disabledReason: t.disabledReason } : {}),
     ...(t?.lastChangedBy ? { lastChangedBy: t.lastChangedBy } : {}),
     ...(waiting ? { waitingExecutionId: waiting } : {}),
+    ...(inboundAll.length > 0 ? { inbound: inboundAll } : {}),
     ...(times.length > 0 ? { lastChangeAt: new Date(Math.max(...times)) } : {}),
   };
 }

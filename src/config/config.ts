@@ -64,6 +64,8 @@ export interface EnvironmentConfig {
   /** Automatic rollbacks wait this long (cancellable) before they start. Absent: at once. */
   autoRollbackGraceMs?: number;
   blockOnAlarms: string[];
+  /** Whether a blocking composite alarm in ALARM whose actions CloudWatch suppresses blocks. */
+  suppressedAlarms: 'block' | 'ignore';
   approval: ApprovalPolicy;
   windows: WindowsPolicy;
   permissions: PermissionsPolicy;
@@ -85,10 +87,15 @@ export interface Config {
     snsTopics: string[];
     /** The poller (events/poller): interval, and AWS calls per poll (absent: the poller's default). */
     poll: { enabled: boolean; intervalMs: number; maxCallsPerTick?: number };
+    /** How far back the start-up check looks for stage failures no event brought (0: off). */
+    startupLookBackMs: number;
   };
 }
 
 const MINUTE = 60_000;
+
+/** `events.startupLookBack`: default 1h, `off` is 0. */
+const lookBackMs = (v: number | 'off' | undefined) => (v === 'off' ? 0 : (v ?? 60 * MINUTE));
 
 /** Applies defaults. `fallbackRegion` is AWS_REGION, used where neither env nor defaults name one. */
 export function normaliseConfig(raw: RawConfig, fallbackRegion: string | undefined): Config {
@@ -124,6 +131,7 @@ export function normaliseConfig(raw: RawConfig, fallbackRegion: string | undefin
       autoRollback: e.autoRollback ?? d.autoRollback ?? 'off',
       ...(e.autoRollbackGrace ? { autoRollbackGraceMs: e.autoRollbackGrace } : {}),
       blockOnAlarms: e.blockOnAlarms ?? [],
+      suppressedAlarms: e.suppressedAlarms ?? d.suppressedAlarms ?? 'block',
       approval: {
         when,
         required: e.approval?.required ?? d.approval?.required ?? 1,
@@ -166,6 +174,7 @@ export function normaliseConfig(raw: RawConfig, fallbackRegion: string | undefin
           ? { maxCallsPerTick: raw.events.poll.maxCallsPerTick }
           : {}),
       },
+      startupLookBackMs: lookBackMs(raw.events?.startupLookBack),
     },
   };
 }

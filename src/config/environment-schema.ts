@@ -28,6 +28,16 @@ export type ApprovalRule = z.infer<typeof approvalRule>;
 export const autoRollbackPolicy = z.enum(['off', 'on-failure', 'on-alarm', 'on-failure-and-alarm']);
 export type AutoRollbackPolicy = z.infer<typeof autoRollbackPolicy>;
 
+/**
+ * Whether a composite alarm of `blockOnAlarms` that is in ALARM while CloudWatch suppresses its
+ * actions (`ActionsSuppressedBy`: its suppressor alarm is in ALARM, or its `WaitPeriod` or
+ * `ExtensionPeriod` runs) blocks forward deploys: `block` (the default: it is still in ALARM, and
+ * a deploy held a minute too long costs less than one pushed into an incident) or `ignore` (the
+ * alarm's owners said its ALARM should not act now, e.g. a maintenance suppressor). Rollbacks and
+ * the bake window's `alarms` are not affected.
+ */
+export const suppressedAlarmsPolicy = z.enum(['block', 'ignore']);
+
 /** Deploy feed in the channel: off, quiet (one updated message per release) or verbose. */
 export const feedMode = z.enum(['off', 'quiet', 'verbose']);
 
@@ -109,6 +119,8 @@ export const environment = z.strictObject({
   autoRollbackGrace: duration.optional(),
   /** Alarms whose ALARM state blocks forward deploys. */
   blockOnAlarms: z.array(z.string().min(1).max(255)).optional(),
+  /** A suppressed composite alarm of blockOnAlarms in ALARM: block or ignore. Default: defaults.suppressedAlarms, else block. */
+  suppressedAlarms: suppressedAlarmsPolicy.optional(),
   approval: approvalSettings.optional(),
   windows: windowsSettings.optional(),
   /** Who may request, cancel and unlock. Default: defaults.permissions. */

@@ -11,6 +11,7 @@ import {
   environment,
   feedMode,
   group,
+  suppressedAlarmsPolicy,
 } from './environment-schema.js';
 import { permissionsSettings } from './permissions-schema.js';
 import { region, slackPrincipal, timeZone } from './value-schemas.js';
@@ -26,6 +27,8 @@ export const rawConfigSchema = z
         bake: duration.optional(),
         autoRollback: autoRollbackPolicy.optional(),
         feed: feedMode.optional(),
+        /** `suppressedAlarms` for environments that set none (block | ignore). Default block. */
+        suppressedAlarms: suppressedAlarmsPolicy.optional(),
         /** Permissions for environments that set none. */
         permissions: permissionsSettings.optional(),
       })
@@ -52,6 +55,17 @@ export const rawConfigSchema = z
             /** AWS calls one poll may make; the rest wait for the next poll. Default 100. */
             maxCallsPerTick: z.number().int().min(1).max(10_000).optional(),
           })
+          .optional(),
+        /**
+         * At start-up, a guarded stage that failed this long ago or less, and that no event
+         * brought to the bot, is acted on once (as its event would have been). Default 1h;
+         * `off` turns the check off. At most 24h: the dedupe that makes it once keeps 48 h.
+         */
+        startupLookBack: z
+          .union([
+            z.literal('off'),
+            duration.refine((ms) => ms <= 24 * 3_600_000, { error: 'at most 24h' }),
+          ])
           .optional(),
       })
       .optional(),

@@ -1,6 +1,7 @@
 // The rollback request: the unit of work and of audit. Stored by store/request-store.ts.
 
-import type { DeployRevision, FileExistsBehavior } from './releases.js';
+import type { PhrasePart } from './phrase.js';
+import type { DeployRevision, FileExistsBehavior, SourceRevision } from './releases.js';
 import type { RequestState } from './request-state.js';
 import type { UnsafeRelease } from './rollback-decision/rollback-safety.js';
 
@@ -123,6 +124,52 @@ export interface RollbackRequest {
   summary?: string;
   /** Set when the stage's inbound transition was disabled after the rollback. */
   lockedTransition?: boolean;
+  /** Who approved it (Slack user ids), when it waited for approval. */
+  approvedBy?: string[];
+  /** When AWS accepted the call (or the rollback already under way was adopted). */
+  awsAcceptedAt?: number;
+  /**
+   * When AWS began deploying the rollback, where that came after it accepted the call: a stop,
+   * once CodeDeploy named its rollback deployment. Otherwise it deploys from `awsAcceptedAt`.
+   */
+  deployingSince?: number;
+  /** How far AWS has got, as the follower last read it (where AWS says: CodeDeploy). */
+  deployProgress?: DeployProgress;
+  /** The alarm watch after a successful rollback (services/reactions/after-rollback.ts). */
+  alarmWatch?: AlarmWatch;
+  /**
+   * The releases rolled back from and to, as the request's preview read them (source revisions;
+   * a failed release is no longer among the stage's releases, so history could not read it later).
+   */
+  commits?: { from?: SourceRevision[]; to?: SourceRevision[] };
+  /** The policy's words while it waits for approval or was blocked (`lastError` in plain text). */
+  policyWords?: PhrasePart[];
+}
+
+/** A deployment's instances as CodeDeploy counts them. */
+export interface DeployProgress {
+  unit: 'instances';
+  /** Succeeded or skipped. */
+  done: number;
+  failed: number;
+  total: number;
+}
+
+/** Watching the environment's alarms after a rollback, until they are OK or the limit passes. */
+export interface AlarmWatch {
+  since: number;
+  /** The alarms watched (the environment's `alarms`). */
+  alarms: string[];
+  /** Watched alarms not OK at the last read. */
+  notOk?: string[];
+  /** Watched alarms any read found not OK (so "OK again" can be told from "OK all along"). */
+  seenNotOk?: string[];
+  /** Watched alarms CloudWatch does not know (they do not hold recovery up). */
+  missing?: string[];
+  /** How it ended: every alarm OK, or still not OK at the limit. */
+  outcome?: 'recovered' | 'not-recovered';
+  /** When the outcome was read. */
+  at?: number;
 }
 
 /** Where a rollback happens: a pipeline's stage, or a CodeDeploy deployment group. */

@@ -95,12 +95,19 @@ export interface PipelineEvent extends EventBase, PipelineFields {
   type: PipelineEventType;
   /** The raw EventBridge state, e.g. FAILED. */
   state: keyof typeof PIPELINE_STATES;
+  /** A FAILED from a CodeStar notification rule names its stage (`additionalAttributes.failedStage`). */
+  failedStage?: string;
 }
 
 export interface StageEvent extends EventBase, PipelineFields {
   type: StageEventType;
   state: keyof typeof STAGE_STATES;
   stage: string;
+  /**
+   * A StageFailed read from a pipeline- or action-level FAILED (failed-stage.ts): it carries the
+   * stage's own occurrence key, so the three levels of one failure act once.
+   */
+  reportedAs?: 'pipeline' | 'action';
 }
 
 export interface ActionEvent extends EventBase, PipelineFields {
@@ -146,6 +153,10 @@ export interface AlarmEvent extends EventBase {
   stateTime?: string;
   /** For a composite alarm: names of the alarms that triggered this state, when reported. */
   triggeringAlarms?: string[];
+  /** A composite alarm's `state.actionsSuppressedBy` (`WaitPeriod`, `ExtensionPeriod`, `Alarm`). */
+  actionsSuppressedBy?: string;
+  /** `state.actionsSuppressedReason`; outside text, render inert. */
+  actionsSuppressedReason?: string;
 }
 
 export type DomainEvent = PipelineEvent | StageEvent | ActionEvent | DeploymentEvent | AlarmEvent;

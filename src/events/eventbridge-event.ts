@@ -15,6 +15,8 @@ export const eventBridgeEventSchema = z.looseObject({
   region: text,
   resources: lenient(z.array(z.string())),
   detail: z.record(z.string(), z.unknown()),
+  /** Only on CodeStar Notifications events (notification-shapes.ts): what the rule adds. */
+  additionalAttributes: lenient(z.looseObject({ failedStage: lenient(z.string().min(1)) })),
 });
 export type EventBridgeEvent = z.infer<typeof eventBridgeEventSchema>;
 
@@ -67,6 +69,8 @@ const alarmState = z.looseObject({
   reason: lenient(z.string()),
   reasonData: lenient(z.string()),
   timestamp: lenient(z.string()),
+  actionsSuppressedBy: lenient(z.string().min(1)),
+  actionsSuppressedReason: lenient(z.string()),
 });
 
 export const alarmDetailSchema = z.looseObject({

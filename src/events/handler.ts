@@ -2,6 +2,7 @@
 // answer honestly: 2xx only once the event is in Redis, 5xx when AWS should retry, 4xx (with a
 // short reason) for anything we will never accept. Always within the answer budget.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config/config.js';
 import type { RouteHandler } from '../http/server.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -10,17 +11,27 @@ import { type Delivery, headerValue } from './delivery.js';
 import { readDirectDelivery } from './direct-delivery.js';
 import type { DomainEvent } from './domain-event.js';
 import { dedupeIds, enqueueOnce } from './enqueue-once.js';
+import type { FailedStageReader } from './failed-stage.js';
 import { OUTCOMES, type Outcome, outcome } from './intake-outcome.js';
 import { normaliseEvent } from './normalise.js';
 import { MAX_BODY_BYTES, readBody } from './read-body.js';
+import { refineEvent } from './refine-event.js';
 import { createSnsCertificates, type FetchCertificate } from './sns-certificates.js';
 import { createSnsDelivery } from './sns-delivery.js';
 import { createSnsSubscriptionConfirmer } from './sns-http.js';
 import { SNS_MESSAGE_TYPE_HEADER } from './sns-message.js';
+import { createUnreadableShapes } from './unreadable-shapes.js';
 
 export interface AwsEventsHandlerDeps {
   log: Logger;
-  metrics?: Pick<Metrics, 'awsEvents'>;
+  metrics?: Pick<Metrics, 'awsEvents' | 'eventsUnreadable'>;
+  /** Where alarm actions must come from, and which pipelines' failures are read per stage. */
+  config: Pick<Config, 'environments'>;
+  /**
+   * Names the stage of a pipeline- or action-level FAILED (`createFailedStageReader`, which reads
+   * AWS). Without it those events are enqueued as they are.
+   */
+  failedStage?: FailedStageReader;
   /** EVENTS_SHARED_SECRET; without it, direct EventBridge delivery is refused (403). */
   sharedSecret?: string;
   /** Allowed SNS TopicArns (config.events.snsTopics). */
@@ -72,6 +83,10 @@ export function createAwsEventsHandler(deps: AwsEventsHandlerDeps): RouteHandler
     confirmSubscription: deps.confirmSubscription ?? createSnsSubscriptionConfirmer(),
     now,
   });
+  const unreadable = createUnreadableShapes({
+    log: deps.log,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+  });
 
   async function read(req: IncomingMessage, body: Buffer): Promise<Delivery> {
     const snsType = headerValue(req.headers, SNS_MESSAGE_TYPE_HEADER);
@@ -87,25 +102,26 @@ export function createAwsEventsHandler(deps: AwsEventsHandlerDeps): RouteHandler
     if (delivery.kind === 'answer') return delivery.outcome;
     const via = delivery.snsMessageId ? { snsMessageId: delivery.snsMessageId } : {};
     const result = normaliseEvent(delivery.event);
-    if (result.kind === 'invalid') {
-      // Through SNS the sender is proven to be AWS; a shape we cannot read is dropped, not refused.
-      const code = delivery.via === 'sns' ? 'ignored' : 'invalid_event';
-      return outcome(code, { ...via, eventId: cut(result.sourceEventId), reason: result.reason });
+    if (result.kind !== 'event') {
+      const about = { ...via, eventId: cut(result.sourceEventId), reason: result.reason };
+      if (result.kind === 'invalid' || result.unreadable) {
+        unreadable.note(delivery.via, delivery.event, about);
+      }
+      // Through SNS the sender is proven to be AWS; a shape we cannot read is acknowledged (and
+      // counted), not refused: a refusal would only be retried.
+      const refused = result.kind === 'invalid' && delivery.via !== 'sns';
+      return outcome(refused ? 'invalid_event' : 'ignored', about);
     }
-    if (result.kind === 'ignored') {
-      return outcome('ignored', {
-        ...via,
-        eventId: cut(result.sourceEventId),
-        reason: result.reason,
-      });
-    }
-    const ids = dedupeIds(result.event, delivery.snsMessageId);
+    const refined = await refineEvent(deps, result.event, result.shape, via);
+    if (refined.kind === 'answer') return refined.outcome;
+    const { event } = refined;
     const done = await enqueueOnce(
       { dedupe: deps.dedupe, enqueue: deps.enqueue, log: deps.log, timeoutMs: enqueueTimeoutMs },
-      result.event,
-      ids,
+      event,
+      dedupeIds(event, delivery.snsMessageId),
     );
-    return { code: done.code, log: { ...via, ...done.log, detailType: result.event.type } };
+    const shape = result.shape;
+    return { code: done.code, log: { ...via, ...done.log, detailType: event.type, shape } };
   }
 
   function report(req: IncomingMessage, o: Outcome, ms: number) {

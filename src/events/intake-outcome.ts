@@ -20,6 +20,10 @@ export const OUTCOMES = {
   topic_not_allowed: { status: 403, message: 'topic is not allowed' },
   bad_signature: { status: 403, message: 'signature does not verify' },
   cert_not_valid: { status: 403, message: 'signing certificate is not valid' },
+  alarm_origin_mismatch: {
+    status: 403,
+    message: "alarm action is from another account or region than the configured alarm's",
+  },
   method_not_allowed: { status: 405, message: 'use POST' },
   body_too_large: { status: 413, message: 'body is larger than 256 KiB' },
 
@@ -30,6 +34,13 @@ export const OUTCOMES = {
   // two replicas): expected, so logged at info; the sender's retry hears "duplicate".
   in_progress: { status: 503, message: 'the same event is being enqueued; retry', quiet: true },
   store_unavailable: { status: 503, message: 'event store unavailable; retry' },
+  // An action FAILED whose stage still runs other actions: the stage's own end is what acts.
+  stage_running: {
+    status: 503,
+    message: "the failed action's stage is still running; retry",
+    quiet: true,
+  },
+  lookup_failed: { status: 503, message: 'could not read the failed stage from AWS; retry' },
   timeout: { status: 503, message: 'could not enqueue in time; retry' },
 } as const satisfies Record<string, { status: number; message: string; quiet?: true }>;
 
@@ -44,6 +55,8 @@ export interface Outcome {
     detailType?: string;
     snsMessageId?: string;
     topicArn?: string;
+    /** How it came: eventbridge, codestar-notification, alarm-action. */
+    shape?: string;
   };
 }
 

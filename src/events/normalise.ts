@@ -1,18 +1,13 @@
-// EventBridge event JSON → one domain event. Pure: no clock, no I/O.
-// Unknown detail-types, sources and states are ignored (acknowledged, not enqueued); a known
-// detail-type missing a field we need is invalid.
-import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+// The one mapping of what AWS sends to /aws/events → one domain event. Pure: no clock, no I/O.
+// EventBridge events, CodeStar Notifications events (the same event, renamed) and alarm actions
+// (normalise-alarm.ts) map to the same domain events. Unknown detail-types and sources are
+// ignored but flagged unreadable; unknown states are ignored; a known detail-type missing a field
+// we need is invalid.
 import {
   ACTION_STATES,
   type ActionEvent,
-  ALARM_STATES,
-  type AlarmEvent,
-  type AlarmStateValue,
   DEPLOYMENT_STATES,
   type DeploymentEvent,
-  type DomainEvent,
-  type EventBase,
   type ExecutionTrigger,
   PIPELINE_STATES,
   type PipelineEvent,
@@ -22,7 +17,6 @@ import {
 } from './domain-event.js';
 import {
   actionDetailSchema,
-  alarmDetailSchema,
   DETAIL_TYPES,
   deploymentDetailSchema,
   type EventBridgeEvent,
@@ -31,36 +25,21 @@ import {
   pipelineDetailSchema,
   stageDetailSchema,
 } from './eventbridge-event.js';
+import { alarmActionEvent, alarmEvent } from './normalise-alarm.js';
+import {
+  type Base,
+  definedOnly,
+  domainEventId,
+  has,
+  ignoredState,
+  invalid,
+  isoTime,
+  key,
+  type NormaliseResult,
+} from './normalise-common.js';
+import { type EventShape, readEnvelope } from './notification-shapes.js';
 
-export type NormaliseResult =
-  | { kind: 'event'; event: DomainEvent }
-  | { kind: 'ignored'; reason: string; sourceEventId?: string }
-  | { kind: 'invalid'; reason: string; sourceEventId?: string };
-
-const REASON_LIMIT = 1000;
-
-/** BullMQ job ids may not contain ':' nor be all digits; anything unusual is hashed. */
-export function domainEventId(sourceEventId: string): string {
-  if (/^[A-Za-z0-9._-]{1,200}$/.test(sourceEventId)) return `aws-${sourceEventId}`;
-  return `aws-h${createHash('sha256').update(sourceEventId).digest('hex').slice(0, 40)}`;
-}
-
-function isoTime(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  // CloudWatch writes +0000; Date.parse wants +00:00.
-  const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
-
-function has<K extends string>(table: Record<K, string>, key: string): key is K {
-  return Object.hasOwn(table, key);
-}
-
-function definedOnly<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-type Base = Omit<EventBase, 'occurrenceKey'>;
+export { domainEventId, type NormaliseResult } from './normalise-common.js';
 
 function trigger(d: PipelineDetail): ExecutionTrigger | undefined {
   const t = d['execution-trigger'];
@@ -87,65 +66,54 @@ function pipelineFields(d: PipelineDetail): PipelineFields {
   });
 }
 
-const key = (...parts: Array<string | number | undefined>) =>
-  parts.map((p) => (p === undefined ? '' : String(p))).join('|');
-
-function ignoredState(e: EventBridgeEvent, state: string): NormaliseResult {
-  return { kind: 'ignored', reason: `unknown state ${state}`, sourceEventId: e.id };
-}
-
-function invalid(e: EventBridgeEvent, error: z.ZodError): NormaliseResult {
-  const issue = error.issues[0];
-  const where = issue?.path.join('.') || 'detail';
-  return { kind: 'invalid', reason: `detail.${where}: ${issue?.message}`, sourceEventId: e.id };
+/**
+ * A stage's occurrence, however it was reported. CodeStar notifications carry no attempt: the
+ * first attempt is 1 (as the poller counts), so every route names the same occurrence.
+ */
+function stageKey(region: string, f: PipelineFields, stage: string, state: string): string {
+  return key('stage', region, f.pipeline, stage, f.executionId, f.attempt ?? 1, state);
 }
 
 function pipelineEvent(e: EventBridgeEvent, base: Base): NormaliseResult {
   const parsed = pipelineDetailSchema.safeParse(e.detail);
-  if (!parsed.success) return invalid(e, parsed.error);
+  if (!parsed.success) return invalid(e.id, parsed.error);
   const d = parsed.data;
-  if (!has(PIPELINE_STATES, d.state)) return ignoredState(e, d.state);
+  if (!has(PIPELINE_STATES, d.state)) return ignoredState(e.id, d.state);
   const f = pipelineFields(d);
+  const failedStage = d.state === 'FAILED' ? e.additionalAttributes?.failedStage : undefined;
   const event: PipelineEvent = {
     ...base,
-    occurrenceKey: key('pipeline', base.region, f.pipeline, f.executionId, f.attempt, d.state),
+    occurrenceKey: key('pipeline', base.region, f.pipeline, f.executionId, f.attempt ?? 1, d.state),
     type: PIPELINE_STATES[d.state],
     state: d.state,
     ...f,
+    ...(failedStage ? { failedStage } : {}),
   };
-  return { kind: 'event', event };
+  return { kind: 'event', event, shape: 'eventbridge' };
 }
 
 function stageEvent(e: EventBridgeEvent, base: Base): NormaliseResult {
   const parsed = stageDetailSchema.safeParse(e.detail);
-  if (!parsed.success) return invalid(e, parsed.error);
+  if (!parsed.success) return invalid(e.id, parsed.error);
   const d = parsed.data;
-  if (!has(STAGE_STATES, d.state)) return ignoredState(e, d.state);
+  if (!has(STAGE_STATES, d.state)) return ignoredState(e.id, d.state);
   const f = pipelineFields(d);
   const event: StageEvent = {
     ...base,
-    occurrenceKey: key(
-      'stage',
-      base.region,
-      f.pipeline,
-      d.stage,
-      f.executionId,
-      f.attempt,
-      d.state,
-    ),
+    occurrenceKey: stageKey(base.region, f, d.stage, d.state),
     type: STAGE_STATES[d.state],
     state: d.state,
     ...f,
     stage: d.stage,
   };
-  return { kind: 'event', event };
+  return { kind: 'event', event, shape: 'eventbridge' };
 }
 
 function actionEvent(e: EventBridgeEvent, base: Base): NormaliseResult {
   const parsed = actionDetailSchema.safeParse(e.detail);
-  if (!parsed.success) return invalid(e, parsed.error);
+  if (!parsed.success) return invalid(e.id, parsed.error);
   const d = parsed.data;
-  if (!has(ACTION_STATES, d.state)) return ignoredState(e, d.state);
+  if (!has(ACTION_STATES, d.state)) return ignoredState(e.id, d.state);
   const f = pipelineFields(d);
   const r = d['execution-result'];
   const event: ActionEvent = {
@@ -174,14 +142,14 @@ function actionEvent(e: EventBridgeEvent, base: Base): NormaliseResult {
       errorCode: r?.['error-code'],
     }),
   };
-  return { kind: 'event', event };
+  return { kind: 'event', event, shape: 'eventbridge' };
 }
 
 function deploymentEvent(e: EventBridgeEvent, base: Base): NormaliseResult {
   const parsed = deploymentDetailSchema.safeParse(e.detail);
-  if (!parsed.success) return invalid(e, parsed.error);
+  if (!parsed.success) return invalid(e.id, parsed.error);
   const d = parsed.data;
-  if (!has(DEPLOYMENT_STATES, d.state)) return ignoredState(e, d.state);
+  if (!has(DEPLOYMENT_STATES, d.state)) return ignoredState(e.id, d.state);
   const event: DeploymentEvent = {
     ...base,
     occurrenceKey: key('deployment', base.region, d.deploymentId, d.state),
@@ -192,57 +160,37 @@ function deploymentEvent(e: EventBridgeEvent, base: Base): NormaliseResult {
     deploymentId: d.deploymentId,
     ...definedOnly({ instanceGroupId: d.instanceGroupId }),
   };
-  return { kind: 'event', event };
+  return { kind: 'event', event, shape: 'eventbridge' };
 }
 
-function alarmNameFromArn(arn: string): string | undefined {
-  const i = arn.indexOf(':alarm:');
-  return i >= 0 ? arn.slice(i + ':alarm:'.length) : undefined;
-}
-
-/** Composite alarms list their triggers in reasonData; anything unreadable reads as absent. */
-function triggeringAlarms(reasonData: string | undefined): string[] | undefined {
-  if (!reasonData) return undefined;
-  try {
-    const data = JSON.parse(reasonData) as { triggeringAlarms?: Array<{ arn?: unknown }> };
-    if (!Array.isArray(data.triggeringAlarms)) return undefined;
-    return data.triggeringAlarms
-      .map((t) => (typeof t?.arn === 'string' ? alarmNameFromArn(t.arn) : undefined))
-      .filter((n): n is string => n !== undefined);
-  } catch {
-    return undefined;
-  }
-}
-
-function alarmEvent(e: EventBridgeEvent, base: Base): NormaliseResult {
-  const parsed = alarmDetailSchema.safeParse(e.detail);
-  if (!parsed.success) return invalid(e, parsed.error);
-  const d = parsed.data;
-  const state = d.state.value;
-  if (!has(ALARM_STATES, state)) return ignoredState(e, state);
-  const previous = d.previousState?.value;
-  const composite = d.configuration?.alarmRule !== undefined;
-  const stateTime = isoTime(d.state.timestamp);
-  const arn = e.resources?.find((r) => alarmNameFromArn(r) === d.alarmName);
-  const event: AlarmEvent = {
-    ...base,
-    occurrenceKey: key('alarm', base.region, d.alarmName, state, stateTime ?? base.time),
-    type: ALARM_STATES[state],
-    alarmName: d.alarmName,
-    alarmKind: composite ? 'composite' : 'metric',
-    state,
-    reason: (d.state.reason ?? '').slice(0, REASON_LIMIT),
-    ...definedOnly({
-      alarmArn: arn,
-      previousState:
-        previous !== undefined && has(ALARM_STATES, previous)
-          ? (previous as AlarmStateValue)
-          : undefined,
-      stateTime,
-      triggeringAlarms: composite ? triggeringAlarms(d.state.reasonData) : undefined,
-    }),
+/**
+ * A pipeline- or action-level FAILED read as its stage's own FAILED (the stage named by the
+ * event, or by AWS: failed-stage.ts). Same ids as the event it came from; the stage's occurrence
+ * key, so a stage FAILED of the same failure is the same occurrence.
+ */
+export function stageFailureOf(e: PipelineEvent | ActionEvent, stage: string): StageEvent {
+  const fields: PipelineFields = definedOnly({
+    pipeline: e.pipeline,
+    executionId: e.executionId,
+    attempt: e.attempt,
+    pipelineVersion: e.pipelineVersion,
+    trigger: e.trigger,
+    commitId: e.commitId,
+    startTime: e.startTime,
+  });
+  return {
+    id: e.id,
+    sourceEventId: e.sourceEventId,
+    time: e.time,
+    region: e.region,
+    account: e.account,
+    occurrenceKey: stageKey(e.region, fields, stage, 'FAILED'),
+    type: STAGE_STATES.FAILED,
+    state: 'FAILED',
+    ...fields,
+    stage,
+    reportedAs: 'action' in e ? 'action' : 'pipeline',
   };
-  return { kind: 'event', event };
 }
 
 const BY_DETAIL_TYPE: Record<
@@ -256,18 +204,24 @@ const BY_DETAIL_TYPE: Record<
   [DETAIL_TYPES.alarm]: { source: 'aws.cloudwatch', build: alarmEvent },
 };
 
-/** Reads an EventBridge event (already JSON-parsed) into a domain event, or says why not. */
-export function normaliseEvent(raw: unknown): NormaliseResult {
+function eventBridgeShaped(raw: unknown, shape: EventShape): NormaliseResult {
   const parsed = eventBridgeEventSchema.safeParse(raw);
   if (!parsed.success) return { kind: 'invalid', reason: 'not an EventBridge event' };
   const e = parsed.data;
   const handler = Object.hasOwn(BY_DETAIL_TYPE, e['detail-type'])
     ? BY_DETAIL_TYPE[e['detail-type']]
     : undefined;
-  if (!handler) return { kind: 'ignored', reason: 'unknown detail-type', sourceEventId: e.id };
+  if (!handler) {
+    return {
+      kind: 'ignored',
+      reason: 'unknown detail-type',
+      sourceEventId: e.id,
+      unreadable: true,
+    };
+  }
   // Only AWS may publish aws.* sources, so a custom event cannot pose as a pipeline failure.
   if (e.source !== handler.source) {
-    return { kind: 'ignored', reason: 'unexpected source', sourceEventId: e.id };
+    return { kind: 'ignored', reason: 'unexpected source', sourceEventId: e.id, unreadable: true };
   }
   const time = isoTime(e.time);
   if (time === undefined)
@@ -279,5 +233,19 @@ export function normaliseEvent(raw: unknown): NormaliseResult {
     region: e.region,
     account: e.account,
   };
-  return handler.build(e, base);
+  const r = handler.build(e, base);
+  return r.kind === 'event' ? { ...r, shape } : r;
+}
+
+/** Reads what AWS sent (already JSON-parsed) into a domain event, or says why not. */
+export function normaliseEvent(raw: unknown): NormaliseResult {
+  const envelope = readEnvelope(raw);
+  switch (envelope.shape) {
+    case 'alarm-action':
+      return alarmActionEvent(envelope.message);
+    case 'unknown':
+      return { kind: 'invalid', reason: envelope.reason };
+    default:
+      return eventBridgeShaped(envelope.event, envelope.shape);
+  }
 }

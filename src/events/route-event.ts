@@ -3,11 +3,12 @@ import type { Config, EnvironmentConfig } from '../config/config.js';
 import type { DomainEvent } from './domain-event.js';
 
 /** The account of an environment's role, when it names one (arn:aws:iam::<account>:role/…). */
-function roleAccount(env: EnvironmentConfig): string | undefined {
+export function roleAccount(env: EnvironmentConfig): string | undefined {
   return env.roleArn?.split(':')[4] || undefined;
 }
 
-function sameAccount(env: EnvironmentConfig, account: string): boolean {
+/** Whether `account` may be the environment's: its role's account, or any without a role. */
+export function sameAccount(env: EnvironmentConfig, account: string): boolean {
   const expected = roleAccount(env);
   return expected === undefined || expected === account;
 }
@@ -34,7 +35,7 @@ function concerns(env: EnvironmentConfig, e: DomainEvent): boolean {
  * region + pipeline (+ stage), region + application + deployment group, or region + alarm name
  * (in `alarms` or `blockOnAlarms`). An environment with a roleArn also needs the same account.
  */
-export function routeEvent(config: Config, event: DomainEvent): string[] {
+export function routeEvent(config: Pick<Config, 'environments'>, event: DomainEvent): string[] {
   return Object.values(config.environments)
     .filter((env) => concerns(env, event))
     .map((env) => env.name);

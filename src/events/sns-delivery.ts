@@ -1,4 +1,5 @@
-// SNS HTTPS subscription → /aws/events: a signed envelope whose Message is the EventBridge event.
+// SNS HTTPS subscription → /aws/events: a signed envelope whose Message is the event (EventBridge,
+// CodeStar Notifications or an alarm action: notification-shapes.ts).
 // Order matters: cheap checks and the allow-list first, the certificate URL before any fetch,
 // the signature before anything in the message is believed.
 import { type Delivery, parseJson } from './delivery.js';
@@ -105,8 +106,10 @@ export function createSnsDelivery(deps: SnsDeliveryDeps) {
       // Visiting its SubscribeURL would subscribe again; someone unsubscribed on purpose.
       return answer('unsubscribed', m);
     }
+    // A Message that is not JSON (a plain-text alarm, say) is handed on as text: the intake
+    // counts it as a shape it cannot read, like any other.
     const event = parseJson(Buffer.from(m.Message, 'utf8'));
-    if (!event.ok) return answer('ignored', m, 'Message is not JSON');
-    return { kind: 'event', via: 'sns', event: event.value, snsMessageId: m.MessageId };
+    const value = event.ok ? event.value : m.Message;
+    return { kind: 'event', via: 'sns', event: value, snsMessageId: m.MessageId };
   };
 }

@@ -8,15 +8,18 @@ import { ACTIVE_STATES } from '../domain/request-state.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 import type { Logger } from '../log.js';
 import { afterUrgent, urgently } from '../runtime/urgency.js';
+import type { LockLiftStore } from '../store/lock-lift-store.js';
+import type { ReconcileStore } from '../store/reconcile-store.js';
 import type { ChangeOptions, RequestStore } from '../store/request-store.js';
 import type { StageLockStore } from '../store/stage-lock-store.js';
 import type { StandingStore } from '../store/standing-store.js';
 import { lockStage, markRolledBack } from './after-rollback.js';
+import { followThroughOwnLock, type OwnLockDeps, startThroughOwnLock } from './own-lock-lift.js';
 import { GiveUp, type Processor, RetryLater } from './processor.js';
 import type { FollowJobData, RollbackJobData } from './queues.js';
 import { backoffDelay, type RetryPolicy } from './retry-policy.js';
 import type { RollbackQueue } from './rollback-queue.js';
-import { type Reconciled, targetActions } from './target-actions.js';
+import { type Progress, type Reconciled, targetActions } from './target-actions.js';
 
 export interface ProcessorDeps {
   store: RequestStore;
@@ -24,6 +27,9 @@ export interface ProcessorDeps {
   locks: StageLockStore;
   /** Where a release rolled back away from is recorded as bad. */
   standing?: StandingStore;
+  /** The bot's own lock lifted for a rollback it holds (own-lock-lift.ts), and the reconcile leases. */
+  lifts: LockLiftStore;
+  passes: ReconcileStore;
   queue: RollbackQueue;
   aws: AwsClients;
   config: Config;
@@ -51,6 +57,12 @@ function account(deps: ProcessorDeps, req: RollbackRequest): Account {
   const env = deps.config.environments[req.env];
   return accountOf({ region: req.region, roleArn: env?.roleArn });
 }
+
+const ownLock = (deps: ProcessorDeps): OwnLockDeps => ({
+  ...deps,
+  account: (r) => account(deps, r),
+  note: (r, o) => note(deps, r, o),
+});
 
 async function note(
   deps: ProcessorDeps,
@@ -160,27 +172,68 @@ async function execute(deps: ProcessorDeps, data: RollbackJobData): Promise<stri
       await note(deps, req, {
         by: BY,
         event: 'adopted',
-        fields: { awsExecutionId: seen.existing, awsOrigin: 'adopted' },
+        fields: { awsExecutionId: seen.existing, awsOrigin: 'adopted', awsAcceptedAt: deps.now() },
         audit: { awsExecutionId: seen.existing },
       });
       await deps.queue.addFollow(req.id, 0, deps.followDelayMs);
       return `adopted ${seen.existing}`;
     }
-    const started = await actions.start(req);
+    const started = await actions.start(req).catch(async (err: unknown) => {
+      // Refused while the bot's own lock holds the stage: lifted for this rollback, tried again.
+      const through =
+        err instanceof AwsCallError
+          ? await startThroughOwnLock(ownLock(deps), req, err, () => actions.start(req))
+          : undefined;
+      if (!through) throw err;
+      return through;
+    });
     const awsId = started.awsExecutionId ?? started.stoppedDeploymentId;
-    await note(deps, req, {
+    const accepted = await note(deps, req, {
       by: BY,
       event: 'aws-called',
-      fields: { ...started, awsOrigin: 'called', lastError: null },
+      fields: { ...started, awsOrigin: 'called', awsAcceptedAt: deps.now(), lastError: null },
       audit: { ...started },
     });
     deps.log.info({ requestId: req.id, awsId }, 'rollback started in AWS');
+    // Held at once by the bot's own lock: lifted now rather than at the first check.
+    await followThroughOwnLock(ownLock(deps), accepted, false);
     await deps.queue.addFollow(req.id, 0, deps.followDelayMs);
     return `started ${awsId}`;
   } catch (err) {
     if (err instanceof AwsCallError) return onAwsError(deps, req, err);
     throw err;
   }
+}
+
+/**
+ * What a check of a running rollback adds to the record, if anything: the id to follow from now
+ * on (a stop's rollback deployment, deploying from then on), and how far AWS has got where its
+ * read says. Only changes are noted: each note is an audit entry and a status update.
+ */
+function runningNote(
+  req: RollbackRequest,
+  progress: Extract<Progress, { done: false }>,
+  now: number,
+): ChangeOptions | undefined {
+  const fields: ChangeOptions['fields'] = {};
+  const named =
+    progress.awsExecutionId !== undefined && progress.awsExecutionId !== req.awsExecutionId;
+  if (named) {
+    fields.awsExecutionId = progress.awsExecutionId;
+    fields.deployingSince = now;
+  }
+  const p = progress.progress;
+  const was = req.deployProgress;
+  if (p && (p.done !== was?.done || p.failed !== was.failed || p.total !== was.total))
+    fields.deployProgress = p;
+  if (Object.keys(fields).length === 0) return undefined;
+  const progressed = p ? `${p.done}/${p.total} ${p.unit}, ${p.failed} failed` : undefined;
+  return {
+    by: BY,
+    event: named ? 'following' : 'progress',
+    fields,
+    audit: { awsExecutionId: progress.awsExecutionId ?? req.awsExecutionId, progress: progressed },
+  };
 }
 
 async function follow(deps: ProcessorDeps, data: FollowJobData): Promise<string> {
@@ -198,15 +251,11 @@ async function follow(deps: ProcessorDeps, data: FollowJobData): Promise<string>
   }
   try {
     const progress = await targetActions(deps.aws, account(deps, req), req).check(req);
+    // Held at the bot's own lock: lifted for it; in the stage (or ended): the lock put back.
+    await followThroughOwnLock(ownLock(deps), req, progress.done);
     if (!progress.done) {
-      if (progress.awsExecutionId && progress.awsExecutionId !== req.awsExecutionId) {
-        await note(deps, req, {
-          by: BY,
-          event: 'following',
-          fields: { awsExecutionId: progress.awsExecutionId },
-          audit: { awsExecutionId: progress.awsExecutionId },
-        });
-      }
+      const seen = runningNote(req, progress, deps.now());
+      if (seen) await note(deps, req, seen);
       await next();
       return 'in progress';
     }

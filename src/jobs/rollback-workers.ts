@@ -4,6 +4,8 @@
 import type { AwsClients } from '../aws/aws-clients.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log.js';
+import { createLockLiftStore } from '../store/lock-lift-store.js';
+import { createReconcileStore } from '../store/reconcile-store.js';
 import type { RedisConnection } from '../store/redis.js';
 import { createRequestStore, type RequestStoreOptions } from '../store/request-store.js';
 import { createStageLockStore } from '../store/stage-lock-store.js';
@@ -48,6 +50,8 @@ export async function startRollbackWorkers(opts: RollbackWorkersOptions): Promis
     store,
     standing: createStandingStore(opts.connection, opts.store.prefix),
     locks: createStageLockStore(opts.connection, opts.store.prefix),
+    lifts: createLockLiftStore(opts.connection, opts.store.prefix),
+    passes: createReconcileStore(opts.connection, opts.store.prefix),
     queue,
     aws: opts.aws,
     config: opts.config,

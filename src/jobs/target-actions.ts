@@ -2,12 +2,24 @@
 // The processor drives these; they only talk to AWS and return what they saw.
 import type { Account, AwsClients } from '../aws/aws-clients.js';
 import { createCodeDeployAdapter } from '../aws/codedeploy-adapter.js';
+import type { InstanceCounts } from '../aws/codedeploy-shapes.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
-import type { RollbackRequest } from '../domain/rollback-request.js';
+import type { DeployProgress, RollbackRequest } from '../domain/rollback-request.js';
 
+/**
+ * Where a rollback stands. While it runs: the id to follow from now on, and how far AWS has got
+ * where the read says (CodeDeploy counts instances; GetPipelineExecution gives only a status).
+ */
 export type Progress =
-  | { done: false; awsExecutionId?: string }
+  | { done: false; awsExecutionId?: string; progress?: DeployProgress }
   | { done: true; succeeded: boolean; summary: string };
+
+function instanceProgress(i: InstanceCounts | undefined): DeployProgress | undefined {
+  if (!i) return undefined;
+  const total = i.pending + i.inProgress + i.succeeded + i.failed + i.skipped + i.ready;
+  if (total === 0) return undefined;
+  return { unit: 'instances', done: i.succeeded + i.skipped, failed: i.failed, total };
+}
 
 export interface Reconciled {
   /** A rollback to our target started after we queued (or before we crashed), if any. */
@@ -118,7 +130,8 @@ export function targetActions(
           summary: `Deployment ${d.deploymentId} ${d.status}${d.summary ? `: ${d.summary}` : ''}`,
         };
       }
-      return { done: false };
+      const progress = instanceProgress(d.instances);
+      return progress ? { done: false, progress } : { done: false };
     },
   };
 }

@@ -67,6 +67,7 @@ async function main() {
   const pagePort = Number(process.env.SANDBOX_PORT ?? 3000);
   const { redisUrl, redisMode } = await startRedis(flags);
   const worldFile = process.env.SANDBOX_WORLD ?? here('./aws/worlds/demo.yml');
+  const configFile = process.env.ROLLBACK_CONFIG ?? here('./sandbox.config.yml');
   const aws = await startAwsSandbox({
     world: worldFile,
     time: { mode: 'realtime', stageDurationMs: Number(process.env.SANDBOX_STAGE_MS ?? 4000) },
@@ -86,8 +87,9 @@ async function main() {
     signingSecret,
     ...(appToken ? { transport: 'socket' as const, appToken } : {}),
     awsControlUrl: aws.url,
-    // The page's scenario controls offer the world's pipelines and alarms, the first preselected.
-    scenarios: await scenarioNames(worldFile),
+    // The page's scenario controls offer the world's pipelines and alarms, the first preselected,
+    // each pipeline's own alarms (its environments', from the bot's config) first.
+    scenarios: await scenarioNames(worldFile, await loadConfigFile(configFile, 'us-east-1')),
   });
   cleanups.push({ name: 'local Slack', run: () => slack.close() });
   const botEnv: Record<string, string> = {
@@ -102,7 +104,7 @@ async function main() {
     REDIS_PREFIX: '{rollback}',
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL: aws.url,
-    ROLLBACK_CONFIG: process.env.ROLLBACK_CONFIG ?? here('./sandbox.config.yml'),
+    ROLLBACK_CONFIG: configFile,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     EVENTS_SHARED_SECRET: eventsSecret,
     PUBLIC_URL: slack.pageUrl,

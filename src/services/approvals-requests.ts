@@ -150,8 +150,8 @@ function requestSubject(deps: RequestApprovalsDeps): ApprovalSubject<HeldRequest
     claim: ({ c }, act, by) => cases.claimDecision(c.requestId, `${act} ${by}`),
     unclaim: ({ c }) => cases.releaseDecision(c.requestId),
     counted: ({ c }) => show(c.requestId),
-    async approved({ c }, by) {
-      await service.approve(c.requestId, `user:${by}`);
+    async approved({ c }, by, tally) {
+      await service.approve(c.requestId, `user:${by}`, tally.approvers);
       await show(c.requestId);
     },
     async rejected({ c }, by, reason) {

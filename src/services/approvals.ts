@@ -98,6 +98,8 @@ export interface SubjectApprovals {
   /** `reason`: why, in the rejecter's words (a group's Reject asks for none). */
   reject(id: string, user: string, reason?: string): Promise<RejectOutcome>;
   mayReject(id: string, user: string): Promise<MayRejectOutcome>;
+  /** The approval if `user` may approve it before its deadline; no act, no audit (App Home). */
+  awaitingFrom(id: string, user: string): Promise<OpenApproval | undefined>;
   /** The job at the deadline: expires it if it still waits (early: RetryLater until it is due). */
   expire(id: string): Promise<void>;
 }
@@ -139,6 +141,26 @@ async function refuse<H>(
   return { ok: false, outcome };
 }
 
+/** Whether `user` may decide `a`: the one rule (mayDecide), approver groups asked of Slack. */
+async function whoMay(
+  deps: ApprovalsDeps,
+  a: OpenApproval,
+  user: string,
+  act: 'approve' | 'reject',
+) {
+  return mayDecide({
+    act,
+    userId: user,
+    requesterId: a.requesterId,
+    of: a.of,
+    envs: a.envs,
+    allowSelfApproval: a.allowSelfApproval,
+    approverMembers: await Promise.all(
+      a.approverLists.map((list) => approverMembers(deps.principals, list)),
+    ),
+  });
+}
+
 /** Who may, then whether it is still open: every click is checked again on the server. */
 async function check<H>(
   deps: ApprovalsDeps,
@@ -153,17 +175,7 @@ async function check<H>(
     return refuse(deps, s, opened.audit, user, { kind: 'stale', code, message });
   }
   const { approval: a, held } = opened;
-  const who = mayDecide({
-    act,
-    userId: user,
-    requesterId: a.requesterId,
-    of: a.of,
-    envs: a.envs,
-    allowSelfApproval: a.allowSelfApproval,
-    approverMembers: await Promise.all(
-      a.approverLists.map((list) => approverMembers(deps.principals, list)),
-    ),
-  });
+  const who = await whoMay(deps, a, user, act);
   if (!who.ok) {
     const { code, message } = who;
     // Who may instead, unless Slack could not say.
@@ -247,6 +259,22 @@ async function mayReject<H>(deps: ApprovalsDeps, s: ApprovalSubject<H>, id: stri
     : checked.outcome;
 }
 
+/**
+ * The approval if `user` may approve it before its deadline; nothing done or audited (the App
+ * Home lists these; its clicks go through `approve`). Whether it still waits: the caller's state.
+ */
+async function awaitingFrom<H>(
+  deps: ApprovalsDeps,
+  s: ApprovalSubject<H>,
+  id: string,
+  user: string,
+): Promise<OpenApproval | undefined> {
+  const opened = await s.open(id);
+  if (!opened.ok || opened.approval.expiresAt <= deps.now()) return undefined;
+  const who = await whoMay(deps, opened.approval, user, 'approve');
+  return who.ok ? opened.approval : undefined;
+}
+
 async function expire<H>(deps: ApprovalsDeps, s: ApprovalSubject<H>, id: string): Promise<void> {
   const opened = await s.open(id);
   if (!opened.ok) return;
@@ -261,6 +289,7 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
       approve: (id, user) => approve(deps, s, id, user),
       reject: (id, user, reason) => reject(deps, s, id, user, reason),
       mayReject: (id, user) => mayReject(deps, s, id, user),
+      awaitingFrom: (id, user) => awaitingFrom(deps, s, id, user),
       expire: (id) => expire(deps, s, id),
     }),
   };

@@ -4,6 +4,8 @@
 // blocked, as decided.
 import type { AwsClients } from '../aws/aws-clients.js';
 import type { EnvironmentConfig } from '../config/config.js';
+import { phraseParts, plainPhrase } from '../domain/phrase.js';
+import type { SourceRevision } from '../domain/releases.js';
 import {
   type Requester,
   type RequestSource,
@@ -116,6 +118,7 @@ export async function request(ctx: RequestContext, input: RequestInput): Promise
       requestedBy: input.requestedBy,
       source: input.source,
       ...(input.reason ? { reason: input.reason } : {}),
+      ...commitsOf(p),
     },
     ctx.now(),
   );
@@ -139,17 +142,36 @@ async function carryOut(
       ctx,
       created.id,
       { from: ['requested'], to: 'awaiting_approval', by: 'policy', event: 'awaiting_approval' },
-      { decision: `needs-approval: ${decision.rule}`, lastError: decision.detail },
+      {
+        decision: `needs-approval: ${decision.rule}`,
+        lastError: plainPhrase(decision.detail),
+      },
+      { policyWords: [...phraseParts(decision.detail)] },
     );
-    return { outcome: 'created', request: r };
+    return { outcome: 'created', request: r, why: decision.detail };
   }
   const r = await move(
     ctx,
     created.id,
     { from: ['requested'], to: 'blocked', by: 'policy', event: 'blocked' },
-    { decision: 'block', lastError: decision.reason, endedAt: String(ctx.now()) },
+    {
+      decision: 'block',
+      lastError: plainPhrase(decision.reason),
+      endedAt: String(ctx.now()),
+    },
+    { policyWords: [...phraseParts(decision.reason)] },
   );
-  return { outcome: 'created', request: r };
+  return { outcome: 'created', request: r, why: decision.reason };
+}
+
+/** The commits rolled back from and to, kept on the record for the history (messages cut). */
+function commitsOf(p: Extract<Preview, { ok: true }>): { commits?: RollbackRequest['commits'] } {
+  if (p.kind !== 'stage') return {};
+  const cut = (revs: readonly SourceRevision[]) =>
+    revs
+      .slice(0, 5)
+      .map((r) => ({ ...r, ...(r.message ? { message: r.message.slice(0, 200) } : {}) }));
+  return { commits: { from: cut(p.current.sourceRevisions), to: cut(p.target.sourceRevisions) } };
 }
 
 /**

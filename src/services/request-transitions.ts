@@ -2,8 +2,9 @@
 // worker, or approved, rejected, cancelled, expired. Each move is one atomic change in the store
 // (the state check, the lock and the audit entry together), then the listeners hear of it.
 import { CodedError } from '../domain/errors.js';
+import type { Phrase } from '../domain/phrase.js';
 import type { RequestState } from '../domain/request-state.js';
-import type { Requester, RollbackRequest } from '../domain/rollback-request.js';
+import type { AlarmWatch, Requester, RollbackRequest } from '../domain/rollback-request.js';
 import type { RollbackContext } from './rollback-context.js';
 
 /** A rollback of the same target already under way. */
@@ -26,7 +27,8 @@ export function activeRollback(r: RollbackRequest): ActiveRollback {
 
 /** Queued, or pointed at the rollback of the same target that holds the lock. */
 export type QueueOutcome =
-  | { outcome: 'created'; request: RollbackRequest }
+  /** `why`: the policy's words when the request waits for approval or is blocked. */
+  | { outcome: 'created'; request: RollbackRequest; why?: Phrase }
   | { outcome: 'already-active'; active: ActiveRollback; request?: RollbackRequest };
 
 export type CancelAutomaticOutcome =
@@ -46,13 +48,19 @@ export async function enqueue(
   by: string,
   decision: string,
   graceMs = 0,
+  approvedBy?: readonly string[],
 ): Promise<QueueOutcome> {
   const t = ctx.now();
   const runAfter = graceMs > 0 ? t + graceMs : undefined;
   const res = await ctx.store.change(r.id, [r.state], 'queued', t, {
     by,
     event: 'queued',
-    fields: { queuedAt: t, decision, runAfter },
+    fields: {
+      queuedAt: t,
+      decision,
+      runAfter,
+      ...(approvedBy ? { approvedBy: [...approvedBy] } : {}),
+    },
     audit: { decision, graceMs: runAfter ? graceMs : undefined },
   });
   if (!res.ok) {
@@ -84,9 +92,16 @@ export async function move(
   id: string,
   change: { from: RequestState[]; to: RequestState; by: string; event: string },
   fields: Record<string, string> = {},
+  /** Set on the record only, not written to the audit (it has them in words). */
+  recordOnly: Partial<Pick<RollbackRequest, 'policyWords'>> = {},
 ): Promise<RollbackRequest> {
   const { from, to, by, event } = change;
-  const res = await ctx.store.change(id, from, to, ctx.now(), { by, event, fields, audit: fields });
+  const res = await ctx.store.change(id, from, to, ctx.now(), {
+    by,
+    event,
+    fields: { ...fields, ...recordOnly },
+    audit: fields,
+  });
   if (!res.ok) {
     const state = res.reason === 'missing' ? 'missing' : res.state;
     throw new CodedError(
@@ -98,10 +113,12 @@ export async function move(
   return res.request;
 }
 
+/** `approvers`: everyone whose approval counted (Slack user ids), `by` the last of them. */
 export async function approve(
   ctx: TransitionContext,
   id: string,
   by: string,
+  approvers?: readonly string[],
 ): Promise<RollbackRequest> {
   const r = await ctx.store.get(id);
   if (r?.state !== 'awaiting_approval') {
@@ -110,7 +127,8 @@ export async function approve(
       `Request ${id} is not awaiting approval (${r?.state ?? 'missing'}).`,
     );
   }
-  const out = await enqueue(ctx, r, by, `approved by ${by}`);
+  const approvedBy = approvers ?? (by.startsWith('user:') ? [by.slice(5)] : undefined);
+  const out = await enqueue(ctx, r, by, `approved by ${by}`, 0, approvedBy);
   if (out.outcome === 'created') return out.request;
   throw new CodedError(
     'REQUEST_NOT_FOUND',
@@ -168,4 +186,26 @@ export async function cancelAutomatic(
   }
   ctx.emit(res.request, res.from);
   return { ok: true, request: res.request };
+}
+
+/**
+ * The alarm watch after a successful rollback, on the request it followed: started, what the
+ * last read found, how it ended. Noted in the request's audit (no state moves), so the live
+ * status shows it. `running` too: AWS's success event may come before the follower's.
+ */
+export async function recordAlarmWatch(
+  ctx: Pick<TransitionContext, 'store' | 'now'>,
+  id: string,
+  watch: AlarmWatch,
+): Promise<void> {
+  // No listener is told: nothing a listener keeps (the approval card) shows the watch.
+  await ctx.store.change(id, ['running', 'succeeded'], undefined, ctx.now(), {
+    by: 'policy',
+    event: watch.outcome ?? 'watching-alarms',
+    fields: { alarmWatch: watch },
+    audit: {
+      alarms: watch.alarms.join(', '),
+      ...(watch.notOk?.length ? { notOk: watch.notOk.join(', ') } : {}),
+    },
+  });
 }

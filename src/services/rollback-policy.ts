@@ -3,13 +3,15 @@
 // default.
 import type { ActionOutputVariables, ExecutionDetail } from '../aws/codepipeline-adapter.js';
 import type { EnvironmentConfig } from '../config/config.js';
+import type { Phrase } from '../domain/phrase.js';
 import type { PipelineRelease } from '../domain/releases.js';
 import type { RollbackRequest } from '../domain/rollback-request.js';
 
 export type PolicyDecision =
   | { kind: 'allow'; note?: string }
-  | { kind: 'needs-approval'; rule: string; detail: string }
-  | { kind: 'block'; reason: string };
+  /** `detail`: how many approvals, from whom, until when and why, as a phrase. */
+  | { kind: 'needs-approval'; rule: string; detail: Phrase }
+  | { kind: 'block'; reason: Phrase };
 
 /**
  * What the request's own preview read of a stage's pipeline moments ago, so the hook need not

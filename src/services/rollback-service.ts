@@ -5,7 +5,7 @@
 import type { AwsClients } from '../aws/aws-clients.js';
 import type { Config } from '../config/config.js';
 import type { ReleaseChoice } from '../domain/release-list.js';
-import type { RollbackRequest } from '../domain/rollback-request.js';
+import type { AlarmWatch, RollbackRequest } from '../domain/rollback-request.js';
 import type { UnlockOutcome } from '../domain/stage-locks/index.js';
 import { createRollbackQueue, type RollbackQueueOptions } from '../jobs/rollback-queue.js';
 import type { AuditEntry } from '../store/audit-stream.js';
@@ -35,6 +35,7 @@ import {
   cancel,
   cancelAutomatic,
   expire,
+  recordAlarmWatch,
   reject,
 } from './request-transitions.js';
 import {
@@ -88,7 +89,8 @@ export interface RollbackService {
   review(input: ReviewInput): Promise<Review>;
   releases(env: string, opts?: { stage?: string; limit?: number }): Promise<ReleaseChoice[]>;
   request(input: RequestInput): Promise<RequestOutcome>;
-  approve(id: string, by: string): Promise<RollbackRequest>;
+  /** `approvers`: the Slack user ids whose approvals counted (default: `by`'s). */
+  approve(id: string, by: string, approvers?: readonly string[]): Promise<RollbackRequest>;
   reject(id: string, by: string, reason?: string): Promise<RollbackRequest>;
   cancel(id: string, by: string): Promise<RollbackRequest>;
   /**
@@ -97,6 +99,8 @@ export interface RollbackService {
    */
   cancelAutomatic(id: string, by: string): Promise<CancelAutomaticOutcome>;
   expire(id: string): Promise<RollbackRequest>;
+  /** The alarm watch after the request's successful rollback, for its live status. */
+  recordAlarmWatch(id: string, watch: AlarmWatch): Promise<void>;
   /** The recent requests of an environment, and the open ones among them. */
   status(env: string): Promise<{ active: RollbackRequest[]; recent: RollbackRequest[] }>;
   history(env: string, limit?: number): Promise<RollbackRequest[]>;
@@ -139,11 +143,12 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
     review: (input) => review(ctx, input),
     releases: (env, opts) => releases(ctx, env, opts),
     request: (input) => request(ctx, input),
-    approve: (id, by) => approve(ctx, id, by),
+    approve: (id, by, approvers) => approve(ctx, id, by, approvers),
     reject: (id, by, reason) => reject(ctx, id, by, reason),
     cancel: (id, by) => cancel(ctx, id, by),
     cancelAutomatic: (id, by) => cancelAutomatic(ctx, id, by),
     expire: (id) => expire(ctx, id),
+    recordAlarmWatch: (id, watch) => recordAlarmWatch(ctx, id, watch),
     status: (env) => status(ctx, env),
     history: (env, limit) => history(ctx, env, limit),
     get: (id) => ctx.store.get(id),

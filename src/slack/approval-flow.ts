@@ -26,6 +26,9 @@ export function createApprovalFlow(deps: ApprovalFlowDeps) {
     reject: async (id: string, user: string, reason: string): Promise<string> =>
       rejectAnswer(await approvals.reject(id, user, reason)),
 
+    /** The App Home: the approval, if `user` may approve it now (nothing done, nothing audited). */
+    awaitingFrom: (id: string, user: string) => approvals.awaitingFrom(id, user),
+
     /** Worker: post or update the approval card (approval-post.ts). */
     render: createApprovalPost(deps),
   };

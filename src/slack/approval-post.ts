@@ -116,6 +116,7 @@ export function createApprovalPost(deps: ApprovalPostDeps) {
         warnings: c.warnings,
         ...(c.currentSummary ? { currentSummary: c.currentSummary } : {}),
         ...(c.targetSummary ? { targetSummary: c.targetSummary } : {}),
+        ...(r.commits ? { commits: r.commits } : {}),
         alarms: await alarmsOf(env),
         state: latest.state,
         ...(outcomeText ? { outcome: outcomeText } : {}),

@@ -58,3 +58,27 @@ export async function authorize(
   });
   return { ok: false, message };
 }
+
+/**
+ * Whether `user` may do `scope` (acting from `channel`, when given): the same rule as
+ * `authorize`, nothing audited and nothing answered (the App Home shows what someone may do
+ * before they try). Fails closed when Slack cannot say who is in a user group.
+ */
+export async function permitted(
+  deps: Pick<AuthorizeDeps, 'config' | 'principals'>,
+  input: { scope: Act; user: string; channel?: string },
+): Promise<boolean> {
+  const grant = grantFor(input.scope, deps.config.access);
+  const direct = checkDirect(grant, {
+    user: input.user,
+    ...(input.channel ? { channel: input.channel } : {}),
+  });
+  if (direct.ok) return true;
+  if (direct.groups.length === 0) return false;
+  try {
+    return await deps.principals.includes(direct.groups, input.user);
+  } catch (err) {
+    if (err instanceof PrincipalsUnavailableError) return false;
+    throw err;
+  }
+}

@@ -2,11 +2,13 @@
 // puts a new message from a response_url in the channel pane even when the click was in a
 // thread (it ignores thread_ts there). A private answer to a click in a thread is therefore sent
 // with chat.postEphemeral and the thread's ts, through the poster; replacing or deleting the
-// clicked message, and anything outside a thread, stays with the response_url.
+// clicked message, and anything outside a thread, stays with the response_url. A click on the App
+// Home tab is answered on the tab (homeRespond).
 import type { RespondArguments, RespondFn } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import type { KnownBlock } from './blocks/block-kit.js';
 import type { SlackPoster } from './poster.js';
+import type { HomeTabPort } from './slack-services.js';
 
 /** respond(), as the listeners call it. */
 export type Respond = (message: string | RespondArguments) => Promise<unknown>;
@@ -54,5 +56,35 @@ export function threadAwareRespond(
       log.warn({ err, user }, 'could not answer in the thread; answering through response_url');
       return respond(m);
     }
+  };
+}
+
+/** What a block_actions payload says when the click was on someone's App Home tab. */
+export interface HomeClickPlace {
+  user?: { id?: string };
+  container?: { type?: string };
+  view?: { type?: string } | null;
+}
+
+/** True when the click was on the App Home tab (no channel, no thread, no response_url). */
+export function clickedOnHome(body: HomeClickPlace): boolean {
+  return body.container?.type === 'view' && body.view?.type === 'home';
+}
+
+/**
+ * A respond() for a click on the App Home tab. Slack gives such a click no response_url and a
+ * Home tab takes no ephemeral message, so the answer is shown on the tab itself: republished
+ * with the answer at the top (home-tab.ts).
+ */
+export function homeRespond(home: Pick<HomeTabPort, 'answer'>, user: string, log: Logger): Respond {
+  return async (message) => {
+    const text = typeof message === 'string' ? message : message.text;
+    if (text === undefined) return undefined;
+    try {
+      await home.answer(user, text);
+    } catch (err) {
+      log.warn({ err, user }, 'could not answer a click on the Home tab');
+    }
+    return undefined;
   };
 }

@@ -44,6 +44,8 @@ export interface SlackPoster {
     msg: SlackMessage | { text: string },
   ): Promise<void>;
   delete(at: MessageAt): Promise<void>;
+  /** Slack's link to a message (chat.getPermalink), opening it in the reader's workspace. */
+  permalink(at: MessageAt): Promise<string>;
 }
 
 /** Waits up to this long for a slot; longer, and the caller is asked to come back. */
@@ -105,6 +107,13 @@ export function createSlackPoster(client: ChatClient, pacer?: ChannelPacer): Sla
     },
     async delete(at) {
       await call(() => client.chat.delete({ channel: at.channel, ts: at.ts }));
+    },
+    async permalink(at) {
+      const res = await call(() =>
+        client.chat.getPermalink({ channel: at.channel, message_ts: at.ts }),
+      );
+      if (!res.permalink) throw new Error('chat.getPermalink returned no permalink');
+      return res.permalink;
     },
   };
 }

@@ -32,6 +32,19 @@ export interface SlackServices {
   guardrails?: { control: GuardrailsControl; approvals: ApprovalFlow; holds?: HeldDeploys };
   /** Group rollbacks (absent: `/rollback <group>` says they are not available here). */
   groups?: GroupRollbacks;
+  /** The App Home tab (absent: app_home_opened is not listened to). */
+  home?: HomeTabPort;
+}
+
+/** What the listeners ask of the App Home tab (home-tab.ts `createHomeTab`). */
+export interface HomeTabPort {
+  /** Someone opened their Home tab: publish it now, and keep it up to date for a while. */
+  opened(user: string): Promise<void>;
+  /**
+   * The answer (mrkdwn) to someone's click on their Home tab, shown at its top until they open
+   * the tab again. `ifOpen`: only when they opened it lately (an answer sent elsewhere too).
+   */
+  answer(user: string, text: string, opts?: { ifOpen?: boolean }): Promise<void>;
 }
 
 /** Who typed a slash command, where, and how to answer them privately. */

@@ -1,12 +1,14 @@
 // The process's one Slack Web API client, made here and handed out only as what it is for: the
-// poster (every message the bot sends), the principals (who is in a user group, cached), and the
-// conversation reads that find a status message Redis lost. Nothing outside src/slack holds a
+// poster (every message the bot sends), the principals (who is in a user group, cached), the
+// conversation reads that find a status message Redis lost, and the App Home's views.publish
+// (home-tab.ts). Nothing outside src/slack holds a
 // WebClient. Bolt's own client answers interactions (ack, respond, views) in app.ts.
 import { WebClient } from '@slack/web-api';
 import type { Env } from '../config/env.js';
 import { httpFetchFor } from '../runtime/http-fetch.js';
 import type { ProxyEnv } from '../runtime/proxy-settings.js';
 import type { PrincipalResolver } from '../services/principals.js';
+import type { HomeView } from './blocks/home-view.js';
 import type { ChannelPacer } from './channel-pacer.js';
 import { createSlackPoster, type SlackPoster } from './poster.js';
 import { createPrincipalResolver } from './principals.js';
@@ -16,6 +18,8 @@ export interface SlackWeb {
   poster: SlackPoster;
   principals: PrincipalResolver;
   conversations: ConversationReader;
+  /** views.publish: someone's App Home tab (a 429 throws, as `rejectRateLimitedCalls` says). */
+  publishHome(user: string, view: HomeView): Promise<void>;
 }
 
 export function createSlackWeb(
@@ -37,5 +41,8 @@ export function createSlackWeb(
     poster: createSlackPoster(client, pacer),
     principals: createPrincipalResolver(client),
     conversations: client,
+    async publishHome(user, view) {
+      await client.views.publish({ user_id: user, view });
+    },
   };
 }

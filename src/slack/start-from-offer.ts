@@ -3,9 +3,12 @@
 // click starts one rollback, and asks the rollback service.
 
 import type { Offer } from '../store/offer-store.js';
+import type { MessageRef } from '../store/status-message-store.js';
 import { authorize } from './authorize.js';
 import type { SlackMessage } from './blocks/block-kit.js';
+import { channelRef, person, slackDate } from './blocks/format.js';
 import { escapeMrkdwn } from './blocks/inert-text.js';
+import { mrkdwnPhrase } from './blocks/phrase.js';
 import type { SlackServices } from './slack-services.js';
 
 function msg(text: string, settled = false): StartAnswer {
@@ -27,6 +30,27 @@ export interface StartAnswer extends SlackMessage {
   settled: boolean;
   /** Set when this click started a request: who. */
   startedBy?: string;
+  /** Set when the live status is posted in another channel than the clicked message's: where. */
+  statusElsewhere?: { env: string; channel: string };
+}
+
+/**
+ * Where a request's live status goes: in the thread of the message clicked when that is in the
+ * environment's own channel; as a new message in the environment's channel when the offer was
+ * posted elsewhere (a propagation offer), with a link back in the offer's thread.
+ */
+function statusPlace(offer: Offer, channel: string): MessageRef {
+  const offerTs = offer.threadTs ?? offer.messageTs;
+  if (offer.channel && offer.channel !== channel) {
+    return {
+      channel,
+      ...(offerTs ? { origin: { channel: offer.channel, threadTs: offerTs } } : {}),
+    };
+  }
+  return {
+    channel,
+    ...(offer.messageTs ? { threadTs: offerTs, originalTs: offer.messageTs } : {}),
+  };
 }
 
 /** Audit names of the refusals, by where the click came from. */
@@ -102,35 +126,34 @@ export async function startFromOffer(s: SlackServices, input: StartInput): Promi
       await s.offers.release(offer.id);
       const a = out.active;
       const who =
-        a.requestedBy.kind === 'user' ? `<@${a.requestedBy.id}>` : 'an automatic rollback';
-      const when = new Date(a.since).toISOString().slice(11, 16);
+        a.requestedBy.kind === 'user' ? person(a.requestedBy.id) : 'an automatic rollback';
       return msg(
-        `A rollback of this target is already ${a.state.replace('_', ' ')}: started by ${who} at ${when} UTC (request \`${a.requestId}\`). Follow it in <#${env.channel}>; it was not queued twice.`,
+        `A rollback of this target is already ${a.state.replace('_', ' ')}: started by ${who} ${slackDate(a.since)} (request \`${a.requestId}\`). Follow it in ${channelRef(env.channel)}; it was not queued twice.`,
       );
     }
     const request = out.request;
     await s.offers.update(offer.id, { usedBy: { requestId: request.id, at: s.now() } });
-    await s.statusMessages.set(request.id, {
-      channel: env.channel,
-      ...(offer.messageTs
-        ? { threadTs: offer.threadTs ?? offer.messageTs, originalTs: offer.messageTs }
-        : {}),
-    });
+    const place = statusPlace(offer, env.channel);
+    await s.statusMessages.set(request.id, place);
     await s.scheduleStatus(request);
     const state = request.state.replace('_', ' ');
     if (request.state === 'blocked') {
       // The policy's reason (a freeze that denies rollbacks, no approvers…) and how it lifts.
       return msg(
-        `:no_entry: Rollback of ${escapeMrkdwn(env.name)} blocked (request \`${request.id}\`): ${escapeMrkdwn(request.lastError ?? 'blocked by policy')}`,
+        `:no_entry: Rollback of ${escapeMrkdwn(env.name)} blocked (request \`${request.id}\`): ${mrkdwnPhrase(out.why ?? request.lastError ?? 'blocked by policy')}`,
         true,
       );
     }
+    const where = place.origin
+      ? `Live status in ${channelRef(env.channel)}, as a new message there; its link follows in this thread.`
+      : `Live status in ${channelRef(env.channel)}.`;
     return {
       ...msg(
-        `:leftwards_arrow_with_hook: Rollback of ${escapeMrkdwn(env.name)} ${state} (request \`${request.id}\`). Live status in <#${env.channel}>.`,
+        `:leftwards_arrow_with_hook: Rollback of ${escapeMrkdwn(env.name)} ${state} (request \`${request.id}\`). ${where}`,
         true,
       ),
       startedBy: input.user,
+      ...(place.origin ? { statusElsewhere: { env: env.name, channel: env.channel } } : {}),
     };
   } catch (err) {
     await s.offers.release(offer.id);

@@ -11,6 +11,7 @@ import { afterUrgent } from '../runtime/urgency.js';
 import type { RedisConnection } from '../store/redis.js';
 import type { MessageRef, StatusMessages } from '../store/status-message-store.js';
 import { requestStatusMessage } from './blocks/request-status.js';
+import { statusLinkMessage } from './blocks/status-link.js';
 import type { OutgoingMessage, SlackPoster } from './poster.js';
 import { SlackRateLimited, slackAnswered } from './slack-errors.js';
 import {
@@ -49,7 +50,7 @@ export function createStatusProcessor(deps: {
   });
 
   /** Posts the status message, marking the attempt so a crash before its ts is stored is seen. */
-  async function post(id: string, ref: MessageRef, msg: OutgoingMessage) {
+  async function post(id: string, ref: MessageRef, msg: OutgoingMessage): Promise<MessageRef> {
     const { postingSince: _old, ...base } = ref;
     await deps.messages.set(id, { ...base, postingSince: now() });
     let ts: string;
@@ -67,7 +68,23 @@ export function createStatusProcessor(deps: {
       if (slackAnswered(err)) await deps.messages.set(id, base);
       throw err;
     }
-    await deps.messages.set(id, { ...base, ts });
+    // Its link, for the history, Home and the thread it was asked from: best effort.
+    const permalink = await deps.poster
+      .permalink({ channel: ref.channel, ts })
+      .catch(() => undefined);
+    const posted = { ...base, ts, ...(permalink ? { permalink } : {}) };
+    await deps.messages.set(id, posted);
+    return posted;
+  }
+
+  /** Asked for from another channel's thread: tell that thread where the status is, once. */
+  async function linkBack(id: string, ref: MessageRef, request: RollbackRequest) {
+    if (!ref.origin || ref.originLinked) return;
+    await deps.poster.post(
+      { channel: ref.origin.channel, threadTs: ref.origin.threadTs, slot: `status-link|${id}` },
+      statusLinkMessage(request, ref),
+    );
+    await deps.messages.set(id, { ...ref, originLinked: true });
   }
 
   return async (data) => {
@@ -88,8 +105,9 @@ export function createStatusProcessor(deps: {
           ...requestStatusMessage(request, new Date(now())),
           metadata: statusMetadata(id),
         };
-        if (!ref.ts) await post(id, ref, msg);
-        else await deps.poster.update({ channel: ref.channel, ts: ref.ts }, msg);
+        const shown = ref.ts ? ref : await post(id, ref, msg);
+        if (ref.ts) await deps.poster.update({ channel: ref.channel, ts: ref.ts }, msg);
+        await linkBack(id, shown, request);
         const latest = await deps.load(id);
         if (!latest || latest.updatedAt === request.updatedAt) return;
       }

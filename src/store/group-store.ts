@@ -11,7 +11,11 @@
 //   case, decision               the approval case; what was decided (JSON, or an older text)
 //   message, approvalPost        where the Slack messages live (JSON refs)
 //   version                      bumped by every change of a state, member, approval or decision
+//
+// `<prefix>:groups` (ZSET id → createdAt) lists the most recent groups, for the App Home's
+// "waiting for my approval".
 import { ulid } from 'ulid';
+import type { Phrase } from '../domain/phrase.js';
 import type { RollbackTarget } from '../domain/rollback-request.js';
 import type { RedisConnection } from './redis.js';
 import { scriptsOf } from './scripts.js';
@@ -74,7 +78,8 @@ export interface MemberStatus {
 
 export interface GroupApprovalCase {
   rules: string[];
-  why: string[];
+  /** Per member that asked: `<env>: why`, as phrases (plain strings in older records). */
+  why: Phrase[];
   required: number;
   /** Principals (user ids, user-group ids) that must each include an approver. */
   approverSets: string[][];
@@ -89,7 +94,7 @@ export interface GroupApprovalCase {
  * its text, shown as a plain note.
  */
 export type GroupDecisionRecord =
-  | { kind: 'blocked'; reason: string; at: number }
+  | { kind: 'blocked'; reason: Phrase; at: number }
   | { kind: 'approved'; by: string[]; at: number }
   | { kind: 'rejected'; by: string; at: number }
   | { kind: 'expired'; at: number }
@@ -130,9 +135,12 @@ export interface GroupRecord {
 }
 
 const TTL_MS = 30 * 86_400_000;
+/** How many of the most recent groups `<prefix>:groups` lists. */
+const RECENT_MAX = 100;
 
 export function createGroupStore(redis: RedisConnection, prefix: string) {
   const key = (id: string) => `${prefix}:group:${id}`;
+  const recentKey = `${prefix}:groups`;
   const scripts = scriptsOf(redis);
   const valid = (id: string) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(id);
 
@@ -173,8 +181,17 @@ export function createGroupStore(redis: RedisConnection, prefix: string) {
           ...full.members.flatMap((_, i) => [`state:${i}`, 'pending']),
         )
         .pexpire(key(full.id), TTL_MS)
+        .zadd(recentKey, now, full.id)
+        .zremrangebyrank(recentKey, 0, -(RECENT_MAX + 1))
+        .pexpire(recentKey, TTL_MS)
         .exec();
       return full;
+    },
+    /** The most recent groups, newest first (those Redis still keeps). */
+    async recent(limit = 20): Promise<GroupRecord[]> {
+      const ids = await redis.zrevrange(recentKey, 0, Math.min(limit, RECENT_MAX) - 1);
+      const records = await Promise.all(ids.map(async (id) => parse(await redis.hgetall(key(id)))));
+      return records.filter((g): g is GroupRecord => g !== undefined);
     },
     async get(id: string): Promise<GroupRecord | undefined> {
       if (!valid(id)) return undefined;

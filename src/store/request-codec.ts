@@ -9,6 +9,8 @@ const NUMBER_FIELDS = [
   'runAfter',
   'startedAt',
   'endedAt',
+  'awsAcceptedAt',
+  'deployingSince',
 ] as const;
 const STRING_FIELDS = [
   'reason',
@@ -20,6 +22,27 @@ const STRING_FIELDS = [
   'nextStep',
   'summary',
 ] as const;
+/** Kept as JSON. */
+const JSON_FIELDS = [
+  'approvedBy',
+  'deployProgress',
+  'alarmWatch',
+  'commits',
+  'policyWords',
+] as const;
+
+type JsonField = (typeof JSON_FIELDS)[number];
+
+/** A step's facts that do not parse are left out: the status shows less, the request still loads. */
+function setJson<K extends JsonField>(r: RollbackRequest, k: K, text: string | undefined): void {
+  if (text === undefined) return;
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v !== null && typeof v === 'object') r[k] = v as RollbackRequest[K];
+  } catch {
+    // left out
+  }
+}
 
 export function encodeRequest(r: RollbackRequest, targetKey: string): Record<string, string> {
   const out: Record<string, string> = {
@@ -35,6 +58,7 @@ export function encodeRequest(r: RollbackRequest, targetKey: string): Record<str
   };
   for (const k of NUMBER_FIELDS) if (r[k] !== undefined) out[k] = String(r[k]);
   for (const k of STRING_FIELDS) if (r[k] !== undefined) out[k] = r[k];
+  for (const k of JSON_FIELDS) if (r[k] !== undefined) out[k] = JSON.stringify(r[k]);
   if (r.awsOrigin) out.awsOrigin = r.awsOrigin;
   if (r.lockedTransition !== undefined) out.lockedTransition = String(r.lockedTransition);
   return out;
@@ -57,6 +81,7 @@ export function decodeRequest(h: Record<string, string>): RollbackRequest | unde
   };
   for (const k of NUMBER_FIELDS) if (h[k] !== undefined) r[k] = Number(h[k]);
   for (const k of STRING_FIELDS) if (h[k] !== undefined) r[k] = h[k];
+  for (const k of JSON_FIELDS) setJson(r, k, h[k]);
   if (h.awsOrigin === 'called' || h.awsOrigin === 'adopted') r.awsOrigin = h.awsOrigin;
   if (h.lockedTransition !== undefined) r.lockedTransition = h.lockedTransition === 'true';
   return r;

@@ -41,6 +41,7 @@ export interface NewRequest {
   requestedBy: Requester;
   reason?: string;
   source: RequestSource;
+  commits?: RollbackRequest['commits'];
 }
 
 export interface ChangeOptions {
@@ -48,8 +49,10 @@ export interface ChangeOptions {
   by: string;
   /** What happened, for the audit stream: 'queued', 'aws-called', 'retry', 'adopted'… */
   event: string;
-  /** Fields to set on the record (undefined is skipped, null deletes). */
-  fields?: Partial<Record<keyof RollbackRequest, string | number | boolean | null | undefined>>;
+  /** Fields to set on the record (undefined is skipped, null deletes; objects are kept as JSON). */
+  fields?: {
+    [K in keyof RollbackRequest]?: RollbackRequest[K] | string | number | boolean | null;
+  };
   /** Extra audit fields (AWS ids, decision, error). */
   audit?: Record<string, string | number | undefined>;
   /** Count one more retry on the record. */
@@ -207,6 +210,7 @@ function newRequest(id: string, input: NewRequest, now: number): RollbackRequest
     updatedAt: now,
     retries: 0,
     ...(input.reason ? { reason: input.reason } : {}),
+    ...(input.commits ? { commits: input.commits } : {}),
   };
 }
 
@@ -233,11 +237,15 @@ function lockModeOf(to: RequestState | undefined): 'take' | 'release' | 'none' {
   return 'none';
 }
 
-/** Strings only: Lua's tostring() would print large numbers in exponent form. */
+/**
+ * Strings only: Lua's tostring() would print large numbers in exponent form. Objects and lists
+ * as JSON, as request-codec.ts reads them.
+ */
 function recordFields(fields: ChangeOptions['fields']): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(fields ?? {})) {
-    if (v !== undefined) out[k] = v === null ? null : String(v);
+    if (v === undefined) continue;
+    out[k] = v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
   return out;
 }

@@ -14,6 +14,14 @@ export interface MessageRef {
   /** A notification to update with a one-line outcome, when set. */
   originalTs?: string;
   /**
+   * The thread in another channel where this rollback was asked for (a propagation offer): once
+   * the status is posted, a link to it is posted there, and `originLinked` set.
+   */
+  origin?: { channel: string; threadTs: string };
+  originLinked?: boolean;
+  /** Slack's permalink of the status message, once posted (chat.getPermalink). */
+  permalink?: string;
+  /**
    * Set just before the first post and dropped with its ts: found set without a ts, a post may
    * have reached Slack before its process died, so Slack is searched before posting again.
    */

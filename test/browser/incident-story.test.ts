@@ -1,7 +1,8 @@
 // The incident as on-call lives it in the workspace page, with the sandbox's own config: a deploy
 // fails, the bot rolls back on its own, the notification ends saying so (no live "Roll back"
 // button), and `/rollback prod-us` then proposes a release that is not bad, saying what the click
-// will do. A screenshot of every step lands in test-artifacts/ (story-*.png).
+// will do; the bot's Home tab then shows the environment and that rollback. A screenshot of
+// every step lands in test-artifacts/ (story-*.png).
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,8 +28,25 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: `test-artifacts/story-${name}.png`, fullPage: true });
+/**
+ * A screenshot of a step in test-artifacts/. With SCREENSHOTS=update, the README's own copies in
+ * docs/screenshots/ are made again too (on purpose only: they are kept in the repository).
+ */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-artifacts/story-${name}.png`, fullPage: true });
+  const readme = README_SHOTS[name];
+  if (process.env.SCREENSHOTS === 'update' && readme) {
+    await mkdir('docs/screenshots', { recursive: true });
+    await page.screenshot({ path: `docs/screenshots/${readme}.png` });
+  }
+}
+
+/** The steps the README shows, and the names of their pictures there. */
+const README_SHOTS: Record<string, string> = {
+  '2-rolled-back': 'failure-and-thread',
+  '3-review': 'review',
+  '4-home': 'home-tab',
+};
 
 describe('an incident in the workspace page', () => {
   it('failure → automatic rollback → /rollback prod-us', async () => {
@@ -75,6 +93,21 @@ describe('an incident in the workspace page', () => {
     expect(
       h.aws.control.calls({ operation: 'RollbackStage' }).filter((c) => !c.error),
     ).toHaveLength(1);
+
+    // 4. The bot's Home tab: prod-us with its live release, and the automatic rollback among
+    // the last ones, with what it went from and to.
+    await page.getByTestId('home-link').click();
+    const home = page.getByTestId('home');
+    await home.getByText('My environments').waitFor({ timeout: 15_000 });
+    await home
+      .getByText(/Automatic/)
+      .first()
+      .waitFor({ timeout: 20_000 });
+    const homeText = (await home.textContent()) ?? '';
+    expect(homeText).toMatch(/prod-us/);
+    expect(homeText).toMatch(/Rolled back/);
+    if (failingSha) expect(homeText).toContain(failingSha);
+    await shot(page, '4-home');
     await page.close();
   });
 });

@@ -40,6 +40,7 @@ describe('workspace page', () => {
     await page.getByTestId('user-switcher').selectOption('U0ONCALL');
     // Without an AWS control URL the scenario controls stay hidden.
     expect(await page.getByTestId('scenarios').isHidden()).toBe(true);
+    expect(await page.getByTestId('aws-panel').isHidden()).toBe(true);
 
     await page.getByTestId('composer').fill('/rollback prod deploy');
     await page.getByTestId('composer').press('Enter');

@@ -336,15 +336,16 @@ describe('permissions on a restricted environment', () => {
       /Recent rollbacks/,
     );
     expect(history.text).toMatch(/:white_check_mark: Rolled back\n/);
-    // The release rolled back away from failed, so it is not among the stage's releases: its
-    // execution id is shown. The target is a release: its commit and message.
-    expect(history.text).toMatch(/\nFrom (execution `[0-9a-f-]{36}`|\S+ `[^`\n]+`)\n/);
+    // The release rolled back away from failed, so it is not among the stage's releases: the
+    // request kept its commit when it was made. The target too: commit and message.
+    expect(history.text).toMatch(/\nFrom <https:\/\/github\.com\/[^|]+\|[0-9a-f]{7}> `[^`\n]+`\n/);
     expect(history.text).toMatch(
       /\nTo <https:\/\/github\.com\/[^|]+\|[0-9a-f]{7}> `feat\(search\): rank results by recent purchases`\n/,
     );
     expect(history.text).toContain('Asked by <@U0ONCALL> · approved by <@U0MANAGER>');
+    // Slack's own permalink of the status message (chat.getPermalink; the local Slack's form).
     expect(history.text).toMatch(
-      /<https:\/\/slack\.com\/archives\/C[A-Z0-9]+\/p\d+[^|>]*\|thread>/,
+      /<http:\/\/127\.0\.0\.1:\d+\/#\/archives\/C[A-Z0-9]+\/p\d+\|thread>/,
     );
     expect(await refusals(g, OUTSIDER)).toEqual(
       expect.arrayContaining(['cancel-refused', 'approval-refused', 'unlock-refused']),

@@ -98,11 +98,12 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const eventsSecret = randomBytes(16).toString('hex');
   const socket = opts.transport === 'socket';
   const appToken = socket ? `xapp-1-test-${randomBytes(6).toString('hex')}` : undefined;
+  const config = parseConfig(opts.config, 'test config', 'us-east-1');
   const slack = await startLocalSlack({
     botToken,
     signingSecret,
     awsControlUrl: aws.url,
-    scenarios: await scenarioNames(opts.world),
+    scenarios: await scenarioNames(opts.world, config),
     ...(appToken ? { transport: 'socket' as const, appToken } : {}),
     ...opts.slack,
   });
@@ -116,7 +117,6 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     ...(appToken ? { appToken } : {}),
     ...(opts.redis ? { redisUrl: opts.redis.url, redisMode: opts.redis.mode } : {}),
   });
-  const config = parseConfig(opts.config, 'test config', 'us-east-1');
   const overrides = { ...(socket ? { socketMode: FAST_SOCKET_MODE } : {}), ...opts.overrides };
   const bot = await startBot({
     env,

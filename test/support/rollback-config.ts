@@ -12,6 +12,7 @@ function env(name: string, target: EnvironmentConfig['target']): EnvironmentConf
     bakeMs: 0,
     autoRollback: 'off',
     blockOnAlarms: [],
+    suppressedAlarms: 'block',
     approval: {
       when: [],
       required: 1,
@@ -43,7 +44,11 @@ export function rollbackConfig(lockAfterRollback = false): Config {
     },
     groups: {},
     access: { admins: [], freezers: [] },
-    events: { snsTopics: [], poll: { enabled: false, intervalMs: 60_000 } },
+    events: {
+      snsTopics: [],
+      poll: { enabled: false, intervalMs: 60_000 },
+      startupLookBackMs: 3_600_000,
+    },
   };
 }
 

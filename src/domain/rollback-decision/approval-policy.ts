@@ -14,9 +14,9 @@
 // (`unreadableCrossing`).
 
 import type { ApprovalRule, EnvironmentConfig } from '../../config/config.js';
+import { joinPhrases, type Phrase, type PhrasePart } from '../phrase.js';
 import type { Blackout } from '../stage-locks/deploy-windows.js';
 import { activeFreezes, type Freeze } from '../stage-locks/freezes.js';
-import { formatLocal } from '../stage-locks/zoned-time.js';
 import type { UnsafeRelease } from './rollback-safety.js';
 
 export type RollbackRequester = { kind: 'user'; id: string } | { kind: 'auto'; reason?: string };
@@ -64,8 +64,8 @@ export interface FreezeState {
 
 export interface TriggeredRule {
   rule: ApprovalRule;
-  /** In words, for the approval post. */
-  why: string;
+  /** In words, for the approval post: times, people and freeze reasons as phrase parts. */
+  why: Phrase;
 }
 
 export type RollbackDecision =
@@ -81,7 +81,7 @@ export type RollbackDecision =
     }
   | {
       decision: 'block';
-      reason: string;
+      reason: Phrase;
       /** Slack ids of who can lift the block (freezers and whoever set the freezes); may be empty. */
       whoCanLift: string[];
     };
@@ -97,13 +97,25 @@ function describeUnsafe(unsafe: readonly UnsafeRelease[]): string {
   return unsafe.map((u) => `${u.executionId} (${u.reasons.join('; ')})`).join(', ');
 }
 
-function freezeWords(freezes: Freeze[], blackout: Blackout | undefined, tz: string): string {
-  const parts = freezes.map(
-    (f) => `frozen until ${formatLocal(f.until, tz)} ${tz} (${f.reason}, by ${f.by})`,
-  );
+/** "frozen until <time> (<reason>, by <who>) and in blackout <reason> until <time>". */
+function freezeWords(freezes: Freeze[], blackout: Blackout | undefined): PhrasePart[] {
+  const parts: Phrase[] = freezes.map((f) => [
+    { text: 'frozen until ' },
+    { time: f.until.getTime() },
+    { text: ' (' },
+    { quote: f.reason },
+    { text: ', by ' },
+    { who: f.by },
+    { text: ')' },
+  ]);
   if (blackout)
-    parts.push(`in blackout "${blackout.reason}" until ${formatLocal(blackout.to, tz)} ${tz}`);
-  return parts.join(' and ');
+    parts.push([
+      { text: 'in blackout ' },
+      { quote: blackout.reason },
+      { text: ' until ' },
+      { time: blackout.to.getTime() },
+    ]);
+  return joinPhrases(parts, ' and ');
 }
 
 export function decideRollback({
@@ -112,7 +124,6 @@ export function decideRollback({
   now,
   freezeState,
 }: DecideRollbackInput): RollbackDecision {
-  const tz = env.windows.timezone;
   const policy = env.approval;
   const freezes = activeFreezes(freezeState.freezes, now, env.name);
   const blackout =
@@ -120,7 +131,7 @@ export function decideRollback({
       ? freezeState.blackout
       : undefined;
   const frozen = freezes.length > 0 || blackout !== undefined;
-  const frozenWords = frozen ? freezeWords(freezes, blackout, tz) : '';
+  const frozenWords = frozen ? freezeWords(freezes, blackout) : [];
 
   if (frozen && env.windows.rollbacksDuringFreeze === 'deny') {
     const whoCanLift = [...new Set([...freezeState.freezers, ...freezes.map((f) => f.by)])];
@@ -132,7 +143,11 @@ export function decideRollback({
         : 'The blackout is set in the configuration and ends on its own.';
     return {
       decision: 'block',
-      reason: `${env.name} is ${frozenWords}, and its policy denies rollbacks during a freeze. ${lift}`,
+      reason: [
+        { text: `${env.name} is ` },
+        ...frozenWords,
+        { text: `, and its policy denies rollbacks during a freeze. ${lift}` },
+      ],
       whoCanLift: freezes.length > 0 ? whoCanLift : [],
     };
   }
@@ -147,36 +162,42 @@ export function decideRollback({
   const when = new Set(policy.when);
   const rules: TriggeredRule[] = [];
   if (when.has('always')) {
-    rules.push({ rule: 'always', why: `${env.name} needs approval for every rollback` });
+    rules.push({
+      rule: 'always',
+      why: [{ text: `${env.name} needs approval for every rollback` }],
+    });
   }
   if (when.has('older-than-previous') && request.targetIsOlderThanPrevious) {
     rules.push({
       rule: 'older-than-previous',
-      why: 'the target is older than the release before the current one',
+      why: [{ text: 'the target is older than the release before the current one' }],
     });
   }
   if (
     frozen &&
     (when.has('during-freeze') || env.windows.rollbacksDuringFreeze === 'require-approval')
   ) {
-    rules.push({ rule: 'during-freeze', why: `${env.name} is ${frozenWords}` });
+    rules.push({ rule: 'during-freeze', why: [{ text: `${env.name} is ` }, ...frozenWords] });
   }
   if (when.has('group-rollback') && request.isGroupRollback) {
     rules.push({
       rule: 'group-rollback',
-      why: 'it rolls back several environments of a group together',
+      why: [{ text: 'it rolls back several environments of a group together' }],
     });
   }
   if (request.targetBad && request.targetBad.length > 0) {
     rules.push({
       rule: 'target-is-bad',
-      why: `the chosen release is bad here: ${request.targetBad.join('; ')}`,
+      why: [{ text: 'the chosen release is bad here: ' }, { quote: request.targetBad.join('; ') }],
     });
   }
   if (request.unsafeCrossed.length > 0) {
     rules.push({
       rule: 'crosses-unsafe-release',
-      why: `it crosses releases marked unsafe to roll back: ${describeUnsafe(request.unsafeCrossed)}`,
+      why: [
+        { text: 'it crosses releases marked unsafe to roll back: ' },
+        { quote: describeUnsafe(request.unsafeCrossed) },
+      ],
     });
   }
 
@@ -196,7 +217,14 @@ export function decideRollback({
   if (policy.approvers.length === 0) {
     return {
       decision: 'block',
-      reason: `This rollback needs approval (${rules.map((r) => r.why).join('; ')}), but ${env.name} has no approvers configured (approval.approvers).`,
+      reason: [
+        { text: 'This rollback needs approval (' },
+        ...joinPhrases(
+          rules.map((r) => r.why),
+          '; ',
+        ),
+        { text: `), but ${env.name} has no approvers configured (approval.approvers).` },
+      ],
       whoCanLift: [],
     };
   }

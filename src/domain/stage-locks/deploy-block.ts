@@ -8,11 +8,21 @@ import { formatLocal } from './zoned-time.js';
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
+/**
+ * Why CloudWatch suppresses a composite alarm's actions while it is in ALARM (DescribeAlarms
+ * `ActionsSuppressedBy`): its suppressor alarm is in ALARM, or it waits for the suppressor
+ * (`WaitPeriod`) or after it (`ExtensionPeriod`).
+ */
+export type AlarmSuppression = 'WaitPeriod' | 'ExtensionPeriod' | 'Alarm';
+
+/** Whether a suppressed composite alarm in ALARM blocks forward deploys (`suppressedAlarms`). */
+export type SuppressedAlarmsPolicy = 'block' | 'ignore';
+
 export type BlockCause =
   | { kind: 'freeze'; reason: string; until: Date; freeze: Freeze }
   | { kind: 'blackout'; reason: string; until: Date; blackout: Blackout }
   | { kind: 'window-closed'; reason: string; until?: Date }
-  | { kind: 'alarm'; reason: string; alarm: string };
+  | { kind: 'alarm'; reason: string; alarm: string; suppressedBy?: AlarmSuppression };
 
 export interface DeployBlock {
   blocked: boolean;
@@ -20,20 +30,33 @@ export interface DeployBlock {
   causes: BlockCause[];
   /** Blocking alarms whose state is not known (not in `alarmStates`): not blocking, but unseen. */
   unknownAlarms: string[];
+  /**
+   * Blocking alarms in ALARM whose actions CloudWatch suppresses and that do not block because
+   * the environment says `suppressedAlarms: ignore`. Under `block` they are causes instead.
+   */
+  ignoredAlarms: Array<{ alarm: string; suppressedBy: AlarmSuppression }>;
   /** The windows' own view, for status (next open and close). */
   windows: WindowsState;
 }
 
 export interface DeployBlockInput {
-  env: Pick<EnvironmentConfig, 'name' | 'windows' | 'blockOnAlarms'>;
+  env: Pick<EnvironmentConfig, 'name' | 'windows' | 'blockOnAlarms' | 'suppressedAlarms'>;
   now: Date;
   /** Any freezes; only those for this environment and in force at `now` count. */
   freezes: readonly Freeze[];
   /** Live state of alarms by name. Only ALARM blocks: INSUFFICIENT_DATA is not a fire. */
   alarmStates: Readonly<Record<string, AlarmState>>;
+  /** Composite alarms whose actions CloudWatch suppresses now, by name. Default none. */
+  suppressed?: Readonly<Record<string, AlarmSuppression>>;
 }
 
-export function deployBlock({ env, now, freezes, alarmStates }: DeployBlockInput): DeployBlock {
+export function deployBlock({
+  env,
+  now,
+  freezes,
+  alarmStates,
+  suppressed = {},
+}: DeployBlockInput): DeployBlock {
   const tz = env.windows.timezone;
   const causes: BlockCause[] = [];
 
@@ -68,13 +91,23 @@ export function deployBlock({ env, now, freezes, alarmStates }: DeployBlockInput
   }
 
   const unknownAlarms: string[] = [];
+  const ignoredAlarms: DeployBlock['ignoredAlarms'] = [];
   for (const alarm of env.blockOnAlarms) {
     const state = alarmStates[alarm];
+    const by = Object.hasOwn(suppressed, alarm) ? suppressed[alarm] : undefined;
     if (state === undefined) unknownAlarms.push(alarm);
-    else if (state === 'ALARM') {
-      causes.push({ kind: 'alarm', reason: `alarm ${alarm} is in ALARM`, alarm });
-    }
+    else if (state !== 'ALARM') continue;
+    else if (by && env.suppressedAlarms === 'ignore')
+      ignoredAlarms.push({ alarm, suppressedBy: by });
+    else if (by) {
+      causes.push({
+        kind: 'alarm',
+        reason: `alarm ${alarm} is in ALARM (its actions are suppressed by ${by}; suppressedAlarms is block)`,
+        alarm,
+        suppressedBy: by,
+      });
+    } else causes.push({ kind: 'alarm', reason: `alarm ${alarm} is in ALARM`, alarm });
   }
 
-  return { blocked: causes.length > 0, causes, unknownAlarms, windows };
+  return { blocked: causes.length > 0, causes, unknownAlarms, ignoredAlarms, windows };
 }

@@ -5,7 +5,12 @@ import { revisionLocation } from './codedeploy/model.js';
 import { type AlarmStateValue, DEFAULT_REGION } from './context.js';
 import type { AwsEvent, SubscribeOptions } from './events/emitter.js';
 import type { FaultSpec } from './faults.js';
-import type { ExecutionOutcome, Revision } from './pipelines/model.js';
+import type {
+  ExecutionOutcome,
+  Revision,
+  RollbacksAtDisabledTransition,
+} from './pipelines/model.js';
+import { type PipelineView, pipelineOverview } from './pipelines/overview.js';
 import type { SandboxState, TimeMode } from './state.js';
 import { resolveWorld } from './world/load-world.js';
 import { deployRevisionSchema, type World } from './world/schema.js';
@@ -35,6 +40,18 @@ export interface AwsSandboxControl {
   startExecution(pipelineName: string, req: StartExecutionRequest): { pipelineExecutionId: string };
   /** Outcome for rollback executions of this pipeline from now on (default: they succeed). */
   setRollbackOutcome(pipelineName: string, outcome?: ExecutionOutcome, region?: string): void;
+  /**
+   * What a disabled inbound transition does to RollbackStage (AWS does not document it): `pass`
+   * (default: the rollback runs the stage), `hold` (it waits at the transition like any
+   * execution), `refuse` (RollbackStage answers UnableToRollbackStageException). Every pipeline;
+   * kept by loadWorld, back to `pass` on reset.
+   */
+  setRollbacksAtDisabledTransition(mode: RollbacksAtDisabledTransition): void;
+  /**
+   * Every pipeline (all regions) by stage: the release in it, the releases waiting before it and
+   * whether a disabled inbound transition holds them, with its reason (the page's panel).
+   */
+  pipelines(): PipelineView[];
   /** Moves simulated time forward, running everything due on the way, in order. */
   advance(ms: number): void;
   /** Advances until no scheduled work is left (executions waiting at a disabled transition stay). */
@@ -75,6 +92,7 @@ export function createControl(
       state.calls.clear();
       state.emitter.clearEvents();
       state.faults.clear();
+      state.pipelines.rollbacksAtDisabledTransition = 'pass';
     },
     async loadWorld(pathOrObject) {
       state.load(await resolveWorld(pathOrObject));
@@ -92,6 +110,14 @@ export function createControl(
     setRollbackOutcome(pipelineName, outcome, region) {
       state.pipelines.setRollbackOutcome(region ?? DEFAULT_REGION, pipelineName, outcome);
     },
+    setRollbacksAtDisabledTransition(mode) {
+      if (!['pass', 'hold', 'refuse'].includes(mode))
+        throw new Error(
+          `setRollbacksAtDisabledTransition: mode is pass, hold or refuse, got ${mode}`,
+        );
+      state.pipelines.rollbacksAtDisabledTransition = mode;
+    },
+    pipelines: () => pipelineOverview(state.pipelines),
     advance(ms) {
       if (!Number.isFinite(ms) || ms < 0)
         throw new Error(`advance: ms must be a non-negative number, got ${ms}`);

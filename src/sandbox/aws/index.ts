@@ -17,7 +17,18 @@ export type {
 export type { AwsEvent, SubscribeOptions } from './events/emitter.js';
 export { type SnsNotification, stringToSign as snsStringToSign } from './events/sns.js';
 export type { FaultSpec } from './faults.js';
-export type { ExecutionOutcome, Revision } from './pipelines/model.js';
+export type {
+  ExecutionOutcome,
+  Revision,
+  RollbacksAtDisabledTransition,
+} from './pipelines/model.js';
+export type {
+  PipelineView,
+  ReleaseView,
+  StageView,
+  TransitionView,
+  WaitingView,
+} from './pipelines/overview.js';
 export type { TimeMode } from './state.js';
 export { loadWorldFile, parseWorld } from './world/load-world.js';
 export type { World } from './world/schema.js';

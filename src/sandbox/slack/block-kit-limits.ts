@@ -3,7 +3,7 @@
 // modal view object). Each problem is reported the way Slack reports it:
 // "<what is wrong> [json-pointer:/blocks/0/elements/1/text/text]".
 
-export type Surface = 'message' | 'modal';
+export type Surface = 'message' | 'modal' | 'home';
 
 type Json = Record<string, unknown>;
 
@@ -375,7 +375,7 @@ class Checker {
   }
 }
 
-/** Checks a `blocks` array for a message or a modal; returns Slack-style problem strings. */
+/** Checks a `blocks` array for a message, a modal or a Home tab; returns Slack-style problem strings. */
 export function checkBlocks(blocks: unknown, surface: Surface, pointer = '/blocks'): string[] {
   const checker = new Checker();
   checkBlocksWith(checker, blocks, surface, pointer);
@@ -414,5 +414,20 @@ export function checkModalView(view: unknown): string[] {
   if (hasInput && view.submit === undefined) {
     checker.fail('/view/submit', 'is required when the view contains input blocks');
   }
+  return checker.problems;
+}
+
+/**
+ * Checks a Home tab view object (views.publish), as Slack documents it: `type` home, `blocks`
+ * required and at most 100 (as a modal), private_metadata 3000, callback_id 255; every block as
+ * in a message. (A view over 250 kB is web-api.ts's `view_too_large`.)
+ */
+export function checkHomeView(view: unknown): string[] {
+  const checker = new Checker();
+  if (!checker.isObject(view, '/view')) return checker.problems;
+  if (view.type !== 'home') checker.fail('/view/type', 'must be home');
+  checker.optionalString(view.private_metadata, LIMITS.privateMetadata, '/view/private_metadata');
+  checker.optionalString(view.callback_id, LIMITS.callbackId, '/view/callback_id');
+  checkBlocksWith(checker, view.blocks, 'home', '/view/blocks');
   return checker.problems;
 }

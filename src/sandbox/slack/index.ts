@@ -25,13 +25,15 @@ import { TriggerIds } from './triggers.js';
 import { type ApiContext, callWebApi } from './web-api.js';
 import { demoWorkspace, type Workspace } from './workspace.js';
 
-export { checkBlocks, checkModalView, LIMITS } from './block-kit-limits.js';
+export type { HomeOpened } from './app-home.js';
+export { checkBlocks, checkHomeView, checkModalView, LIMITS } from './block-kit-limits.js';
 export { visibleText } from './elements.js';
 export type { ScenarioNames } from './page-api.js';
 export { signSlackRequest } from './signing.js';
 export type { Delivery, DisconnectReason, EnvelopeType } from './socket-mode.js';
 export type {
   ApiCall,
+  HomeView,
   Message,
   ModalView,
   SlackBlock,
@@ -44,6 +46,7 @@ export type {
   CommandResult,
   MessageMatcher,
   SlackTestClient,
+  ViewMatcher,
   WaitOptions,
 } from './test-client.js';
 export type { AckResult, ActionSent, ViewSubmitted } from './towards-bot.js';
@@ -125,6 +128,7 @@ const PAGE_FILES: Record<string, string> = {
   '/index.html': 'index.html',
   '/app.js': 'app.js',
   '/blocks.js': 'blocks.js',
+  '/local-aws.js': 'local-aws.js',
   '/style.css': 'style.css',
 };
 const CONTENT_TYPES: Record<string, string> = {
@@ -235,11 +239,12 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
     }
     if (path === '/_page/state') return sendJson(res, 200, snapshot(page));
     if (path === '/_page/events') return streamEvents(page, req, res);
-    if (path.startsWith('/_page/aws/') && req.method === 'POST') {
+    if (path.startsWith('/_page/aws/') && (req.method === 'POST' || req.method === 'GET')) {
       const forwarded = await forwardToAws(
         page,
         path.slice('/_page/aws/'.length),
-        await readBody(req),
+        req.method === 'POST' ? await readBody(req) : '',
+        req.method,
       );
       res.writeHead(forwarded.status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(forwarded.body);

@@ -1,7 +1,9 @@
 // The bot scopes the local Slack grants: exactly those manifest.yml asks for, read from it, so
 // every test and the sandbox run with what a real install has. A call needing a scope the
 // manifest does not list answers missing_scope here as it would in Slack. Likewise the app's
-// slash commands: any other command is answered by Slack itself and never sent to the app.
+// slash commands: any other command is answered by Slack itself and never sent to the app; and
+// the App Home: a Home tab only when the manifest enables it, app_home_opened only when the
+// manifest subscribes to it.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -42,4 +44,32 @@ export function manifestSlashCommands(path = MANIFEST_PATH): readonly string[] {
   }
   if (path === MANIFEST_PATH) cachedCommands = commands;
   return commands;
+}
+
+export interface ManifestAppHome {
+  /** features.app_home.home_tab_enabled: views.publish of a home view answers not_enabled without it. */
+  homeTabEnabled: boolean;
+  /** settings.event_subscriptions.bot_events: the events Slack sends the app. */
+  botEvents: readonly string[];
+}
+
+let cachedHome: ManifestAppHome | undefined;
+
+/** What manifest.yml says about the App Home: whether the Home tab is on, which events come. */
+export function manifestAppHome(path = MANIFEST_PATH): ManifestAppHome {
+  if (path === MANIFEST_PATH && cachedHome) return cachedHome;
+  const manifest = parse(readFileSync(path, 'utf8')) as {
+    features?: { app_home?: { home_tab_enabled?: unknown } };
+    settings?: { event_subscriptions?: { bot_events?: unknown } };
+  };
+  const events = manifest.settings?.event_subscriptions?.bot_events ?? [];
+  if (!Array.isArray(events) || !events.every((e) => typeof e === 'string')) {
+    throw new Error(`${path}: settings.event_subscriptions.bot_events must be a list of events`);
+  }
+  const home = {
+    homeTabEnabled: manifest.features?.app_home?.home_tab_enabled === true,
+    botEvents: events,
+  };
+  if (path === MANIFEST_PATH) cachedHome = home;
+  return home;
 }

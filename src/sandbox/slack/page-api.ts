@@ -1,7 +1,8 @@
 // The workspace page's own endpoints (/_page/…): a state snapshot, live events (SSE), and the
-// acts of a person (command, click, submit, say). They reuse the test client's machinery, so the
-// page and the tests drive the bot the same way.
+// acts of a person (command, click, submit, say, open the app's Home tab). They reuse the test
+// client's machinery, so the page and the tests drive the bot the same way.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { openAppHome } from './app-home.js';
 import { buttonAction, findByIds, findOption, selectAction, viewStateValues } from './elements.js';
 import type { Message } from './state.js';
 import {
@@ -18,6 +19,14 @@ export interface ScenarioNames {
   pipelines?: string[];
   /** Alarms offered by the page's scenario controls. */
   alarms?: string[];
+  /**
+   * Per pipeline: its region when not the control API's default (us-east-1), the stage "Deploy
+   * that fails" fails (default Deploy), and the alarms of the environments it deploys to, which
+   * the page offers first (and picks) when that pipeline is chosen.
+   */
+  pipelineDetails?: Record<string, { region?: string; failStage?: string; alarms?: string[] }>;
+  /** Per alarm: its region when not us-east-1. */
+  alarmRegions?: Record<string, string>;
 }
 
 export interface PageContext {
@@ -42,6 +51,7 @@ export function snapshot(page: PageContext): Json {
   const { ctx } = page.link;
   const modals: Record<string, unknown> = {};
   for (const [user, modal] of ctx.state.modals) modals[user] = modal.stack[modal.stack.length - 1];
+  const homes: Record<string, unknown> = Object.fromEntries(ctx.state.homes);
   return {
     team: { id: ctx.teamId, name: ctx.workspace.teamName, domain: ctx.workspace.domain },
     bot: ctx.workspace.bot,
@@ -51,6 +61,7 @@ export function snapshot(page: PageContext): Json {
     messages: ctx.state.messages,
     ephemerals: ctx.state.ephemerals,
     modals,
+    homes,
     transport: page.link.socket ? 'socket' : 'http',
     botConnected: page.link.socket
       ? page.link.socket.connectionCount() > 0
@@ -128,10 +139,16 @@ export async function pageAct(page: PageContext, act: string, body: Json): Promi
       ctx.state.addMessage(message);
       return { ok: true, ts: message.ts };
     }
+    case 'home': {
+      // The person opened the app's Home tab: Slack tells the app (app_home_opened).
+      const opened = await openAppHome(link, user);
+      return { sent: opened.sent, status: opened.result?.status, error: opened.result?.error };
+    }
     case 'action': {
       const target = findTarget(page, body);
       const view = target.viewId ? ctx.state.findView(target.viewId) : undefined;
-      const current = view ? view.modal.stack[view.index]! : undefined;
+      const home = target.viewId ? ctx.state.findHome(target.viewId) : undefined;
+      const current = view ? view.modal.stack[view.index]! : home;
       const blocks = current?.blocks ?? target.message?.blocks;
       if (!blocks) throw new PageInputError('That view is closed');
       const found = findByIds(blocks, str(body, 'blockId'), str(body, 'actionId'));
@@ -168,19 +185,22 @@ export async function pageAct(page: PageContext, act: string, body: Json): Promi
   }
 }
 
-/** Forwards a scenario button to the local AWS endpoint's control API (/_sandbox/…). */
+/**
+ * Forwards a scenario button (POST) or a read for the page's "Local AWS" panel (GET) to the local
+ * AWS endpoint's control API (/_sandbox/…).
+ */
 export async function forwardToAws(
   page: PageContext,
   path: string,
   body: string,
+  method: 'GET' | 'POST' = 'POST',
 ): Promise<{ status: number; body: string }> {
   if (!page.awsControlUrl) return { status: 404, body: '{"error":"no AWS control URL"}' };
   const url = `${page.awsControlUrl.replace(/\/+$/, '')}/_sandbox/${path}`;
   try {
     const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
+      method,
+      ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body } : {}),
       signal: AbortSignal.timeout(10_000),
     });
     return { status: response.status, body: await response.text() };

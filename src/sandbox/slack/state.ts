@@ -1,6 +1,6 @@
-// What happened in the local workspace: messages, threads, ephemerals, open modals, and a log
-// of every Web API call. Every change is also emitted as a StateEvent, which is what the test
-// client's waitFor… helpers and the page's Server-Sent Events listen to.
+// What happened in the local workspace: messages, threads, ephemerals, open modals, each user's
+// App Home tab, and a log of every Web API call. Every change is also emitted as a StateEvent,
+// which is what the test client's waitFor… helpers and the page's Server-Sent Events listen to.
 import { EventEmitter } from 'node:events';
 
 export interface SlackBlock {
@@ -55,6 +55,26 @@ export interface ModalView {
   errors?: Record<string, string>;
 }
 
+/** A user's App Home tab, as the bot last published it (views.publish). */
+export interface HomeView {
+  id: string;
+  team_id: string;
+  type: 'home';
+  blocks: SlackBlock[];
+  private_metadata: string;
+  callback_id: string;
+  external_id: string;
+  state: { values: Record<string, Record<string, unknown>> };
+  hash: string;
+  clear_on_close: false;
+  notify_on_close: false;
+  root_view_id: string;
+  previous_view_id: null;
+  app_id: string;
+  app_installed_team_id: string;
+  bot_id: string;
+}
+
 export interface OpenModal {
   user: string;
   /** Bottom first; the last one is the one showing. */
@@ -76,6 +96,7 @@ export type StateEvent =
   | { kind: 'message_deleted'; channel: string; ts: string; visible_to?: string }
   | { kind: 'ephemeral'; message: Message }
   | { kind: 'view'; user: string; view: ModalView | null }
+  | { kind: 'home'; user: string; view: HomeView }
   | { kind: 'api_call'; call: ApiCall }
   | { kind: 'notice'; user?: string; text: string; level: 'info' | 'error' };
 
@@ -83,6 +104,8 @@ export class WorkspaceState {
   readonly messages: Message[] = [];
   readonly ephemerals: Message[] = [];
   readonly modals = new Map<string, OpenModal>();
+  /** Each user's Home tab, by user id. */
+  readonly homes = new Map<string, HomeView>();
   readonly calls: ApiCall[] = [];
   readonly events = new EventEmitter();
   private lastTs = 0;
@@ -192,6 +215,16 @@ export class WorkspaceState {
     if (stack.length === 0) this.modals.delete(user);
     else this.modals.set(user, { user, stack });
     this.emit({ kind: 'view', user, view: stack[stack.length - 1] ?? null });
+  }
+
+  setHome(user: string, view: HomeView): void {
+    this.homes.set(user, view);
+    this.emit({ kind: 'home', user, view });
+  }
+
+  findHome(viewId: string): HomeView | undefined {
+    for (const view of this.homes.values()) if (view.id === viewId) return view;
+    return undefined;
   }
 
   logCall(call: ApiCall): void {

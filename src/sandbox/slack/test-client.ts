@@ -1,5 +1,7 @@
 // A typed client for end-to-end tests: act as a person in the local workspace and wait for what
 // the bot does. Waiting is event-driven (the workspace state emits every change); no polling.
+
+import { type HomeOpened, openAppHome } from './app-home.js';
 import {
   buttonAction,
   findElement,
@@ -9,7 +11,7 @@ import {
   viewStateValues,
   visibleText,
 } from './elements.js';
-import type { Message, ModalView, StateEvent, WorkspaceState } from './state.js';
+import type { HomeView, Message, ModalView, StateEvent, WorkspaceState } from './state.js';
 import {
   type ActionSent,
   type BotLink,
@@ -41,7 +43,10 @@ export interface CommandResult extends CommandSent {
   waitForResponse(match?: MessageMatcher, options?: WaitOptions): Promise<Message>;
 }
 
-export type ClickTarget = Message | ModalView;
+export type ClickTarget = Message | ModalView | HomeView;
+
+/** A predicate on the view, or text (substring) / a RegExp matched against its visible text. */
+export type ViewMatcher = ((view: HomeView) => boolean) | string | RegExp;
 
 export interface SlackTestClient {
   /** Sends a signed slash command; `channel` defaults to the first channel the bot is in. */
@@ -63,6 +68,12 @@ export interface SlackTestClient {
   ): Promise<ViewSubmitted>;
   /** Closes the user's top modal (sends view_closed when the view asked for it). */
   closeView(as: ActAs): Promise<void>;
+  /** Opens the app's Home tab: Slack sends app_home_opened (when the manifest subscribes to it). */
+  openHome(as: ActAs): Promise<HomeOpened>;
+  /** The user's Home tab as last published. */
+  homeView(user: string): HomeView | undefined;
+  /** Resolves with the user's Home tab once it matches, already published or published later. */
+  waitForHome(user: string, match?: ViewMatcher, options?: WaitOptions): Promise<HomeView>;
   /** Resolves with a channel message or thread reply that matches, already there or posted/updated later. */
   waitForMessage(channel: string, match: MessageMatcher, options?: WaitOptions): Promise<Message>;
   waitForEphemeral(user: string, match: MessageMatcher, options?: WaitOptions): Promise<Message>;
@@ -90,8 +101,17 @@ function toPredicate(match: MessageMatcher | undefined): (m: Message) => boolean
   return (m) => match.test(visibleText(m));
 }
 
-function isView(target: ClickTarget): target is ModalView {
-  return (target as ModalView).type === 'modal';
+function isView(target: ClickTarget): target is ModalView | HomeView {
+  const type = (target as ModalView | HomeView).type;
+  return type === 'modal' || type === 'home';
+}
+
+function toViewPredicate(match: ViewMatcher | undefined): (v: HomeView) => boolean {
+  if (match === undefined) return () => true;
+  if (typeof match === 'function') return match;
+  const text = (v: HomeView) => visibleText({ text: '', blocks: v.blocks });
+  if (typeof match === 'string') return (v) => text(v).includes(match);
+  return (v) => match.test(text(v));
 }
 
 /** Resolves with the first value `check` returns, checking now and after each state event. */
@@ -141,6 +161,7 @@ export function createTestClient(link: BotLink): SlackTestClient {
   };
   const latest = (target: ClickTarget): ClickTarget => {
     if (isView(target)) {
+      if (target.type === 'home') return state.findHome(target.id) ?? target;
       const found = state.findView(target.id);
       return found ? found.modal.stack[found.index]! : target;
     }
@@ -202,6 +223,30 @@ export function createTestClient(link: BotLink): SlackTestClient {
 
     closeView(as) {
       return closeView(link, as.user);
+    },
+
+    openHome(as) {
+      return openAppHome(link, as.user);
+    },
+
+    homeView: (user) => state.homes.get(user),
+
+    waitForHome(user, match, options) {
+      const predicate = toViewPredicate(match);
+      return waitFor(
+        state,
+        (event) => {
+          if (event !== undefined && event.kind !== 'home') return undefined;
+          const view = state.homes.get(user);
+          return view && predicate(view) ? view : undefined;
+        },
+        options?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        () => {
+          const view = state.homes.get(user);
+          const shown = view ? visibleText({ text: '', blocks: view.blocks }).slice(0, 300) : '';
+          return `the Home tab of ${user}; it shows ${view ? JSON.stringify(shown) : 'nothing'}`;
+        },
+      );
     },
 
     waitForMessage(channel, match, options) {

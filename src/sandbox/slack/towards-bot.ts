@@ -1,11 +1,12 @@
 // Slack's side towards the bot: slash commands, block_actions and view_submission, form-encoded
 // and v0-signed as Slack sends them, plus the response_urls that come with them and what Slack
-// does with the bot's acknowledgement.
+// does with the bot's acknowledgement; and Events API events (app_home_opened), JSON-encoded
+// `event_callback`s over HTTP or `events_api` envelopes over Socket Mode.
 import { randomBytes } from 'node:crypto';
 import { checkModalView } from './block-kit-limits.js';
 import { type BotUrls, connectionRefused } from './bot-urls.js';
 import { slackSignatureHeaders } from './signing.js';
-import type { Message, ModalView, SlackBlock } from './state.js';
+import type { HomeView, Message, ModalView, SlackBlock } from './state.js';
 import { answerUnknownCommand, isAppCommand } from './unknown-command.js';
 import { type ApiContext, apiMessage, messageContent, resolveChannel } from './web-api.js';
 
@@ -31,7 +32,7 @@ export interface BotLink {
 /** Socket Mode's side of a request: one envelope on an open connection, resolved by its ack. */
 export interface EnvelopeDelivery {
   deliver(
-    type: 'slash_commands' | 'interactive',
+    type: 'slash_commands' | 'interactive' | 'events_api',
     payload: Record<string, unknown>,
   ): Promise<AckResult>;
   connectionCount(): number;
@@ -163,14 +164,61 @@ async function sendToBot(link: BotLink, form: URLSearchParams): Promise<AckResul
   if (urls.length === 0) {
     throw new Error('The local Slack has no bot URL yet: call setBotUrl(url) first');
   }
-  const body = form.toString();
+  return postToBots(link, urls, form.toString(), 'application/x-www-form-urlencoded');
+}
+
+/** Tries each bot URL in turn until one takes the request (a refused one never got it). */
+async function postToBots(
+  link: BotLink,
+  urls: readonly string[],
+  body: string,
+  contentType: string,
+): Promise<AckResult> {
   const timestamp = Math.floor(link.now() / 1000);
   for (const url of urls) {
-    const sent = await postToBot(link, url, body, timestamp);
+    const sent = await postToBot(link, url, body, timestamp, contentType);
     // Refused: this replica is down; the request never reached it, so the next one gets it.
     if (sent !== 'refused') return sent;
   }
   return { status: 0, ack: undefined, error: 'dispatch_failed' };
+}
+
+/**
+ * An Events API event, wrapped as Slack wraps it (`event_callback`): a signed JSON POST, or an
+ * `events_api` envelope in Socket Mode. Slack wants a 200 within 3 s and ignores the body.
+ */
+export async function sendEvent(
+  link: BotLink,
+  event: Record<string, unknown>,
+): Promise<AckResult & { eventId: string }> {
+  const { ctx } = link;
+  const eventId = `Ev${randomBytes(5).toString('hex').toUpperCase()}`;
+  const body = {
+    token: VERIFICATION_TOKEN,
+    team_id: ctx.teamId,
+    context_team_id: ctx.teamId,
+    api_app_id: ctx.apiAppId,
+    event,
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(link.now() / 1000),
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: ctx.teamId,
+        user_id: ctx.workspace.bot.userId,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
+    is_ext_shared_channel: false,
+  };
+  if (link.socket) return { ...(await link.socket.deliver('events_api', body)), eventId };
+  const urls = link.bots.order();
+  if (urls.length === 0) {
+    throw new Error('The local Slack has no bot URL yet: call setBotUrl(url) first');
+  }
+  return { ...(await postToBots(link, urls, JSON.stringify(body), 'application/json')), eventId };
 }
 
 async function postToBot(
@@ -178,13 +226,14 @@ async function postToBot(
   url: string,
   body: string,
   timestamp: number,
+  contentType: string,
 ): Promise<AckResult | 'refused'> {
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
       headers: {
-        'content-type': 'application/x-www-form-urlencoded',
+        'content-type': contentType,
         'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
         ...slackSignatureHeaders(link.signingSecret, body, timestamp),
       },
@@ -307,9 +356,9 @@ function showAck(
 }
 
 export interface ActionTarget {
-  /** A message (channel, thread or ephemeral) or an open modal view. */
+  /** A message (channel, thread or ephemeral), an open modal view, or a user's Home tab. */
   message?: Message;
-  view?: ModalView;
+  view?: ModalView | HomeView;
 }
 
 export interface ActionSent extends AckResult {
@@ -353,6 +402,7 @@ export async function sendBlockAction(
     responseUrl = link.responseUrls.create(message.channel, user.id, message).url;
     payload.response_url = responseUrl;
   } else if (view) {
+    // A modal or a Home tab: no channel, no message and no response_url, as in Slack.
     payload.container = { type: 'view', view_id: view.id };
     payload.view = view;
   } else {

@@ -1,10 +1,11 @@
 // The subset of Slack's Web API the bot calls, with Slack's envelope and error codes.
 // Each handler takes already-decoded arguments and returns the JSON body Slack would send.
 import { randomBytes } from 'node:crypto';
-import { checkBlocks, checkModalView } from './block-kit-limits.js';
+import { checkBlocks, checkHomeView, checkModalView } from './block-kit-limits.js';
 import { historyPage, type Page, repliesPage } from './history.js';
+import { manifestAppHome } from './manifest-scopes.js';
 import type { ChannelRateLimiter } from './rate-limiter.js';
-import type { Message, ModalView, SlackBlock, WorkspaceState } from './state.js';
+import type { HomeView, Message, ModalView, SlackBlock, WorkspaceState } from './state.js';
 import type { TriggerIds } from './triggers.js';
 import type { Workspace, WorkspaceChannel, WorkspaceUser } from './workspace.js';
 
@@ -12,6 +13,8 @@ import type { Workspace, WorkspaceChannel, WorkspaceUser } from './workspace.js'
 export const MAX_MESSAGE_TEXT = 40_000;
 /** Slack lets a user stack at most three modal views. */
 export const MAX_VIEW_STACK = 3;
+/** views.publish answers view_too_large above this (250 kB of JSON). */
+export const MAX_HOME_VIEW_BYTES = 250_000;
 
 export interface ApiContext {
   state: WorkspaceState;
@@ -432,6 +435,47 @@ const viewsUpdate: Handler = (ctx, args) => {
   return { ok: true, view: next };
 };
 
+/**
+ * views.publish: the user's Home tab, checked as Slack checks it (not_enabled unless the manifest
+ * turns the Home tab on; the view's limits; hash_conflict when a hash is given and stale). The
+ * view keeps its id from one publish to the next, with a new hash each time.
+ */
+const viewsPublish: Handler = (ctx, args) => {
+  const user = findUser(ctx, args.user_id);
+  if (!user) return invalid('invalid_arguments', ['invalid `user_id`']);
+  const parsed = jsonArg(args.view);
+  if (args.view === undefined || !parsed.ok) return fail('invalid_arguments');
+  if (!(ctx.workspace.appHome ?? manifestAppHome()).homeTabEnabled) return fail('not_enabled');
+  if (JSON.stringify(parsed.value).length > MAX_HOME_VIEW_BYTES) return fail('view_too_large');
+  const problems = checkHomeView(parsed.value);
+  if (problems.length > 0) return invalid('invalid_arguments', problems);
+  const current = ctx.state.homes.get(user.id);
+  const hash = str(args.hash);
+  if (hash !== undefined && current && hash !== current.hash) return fail('hash_conflict');
+  const input = parsed.value as Args;
+  const id = current?.id ?? `V${randomBytes(5).toString('hex').toUpperCase()}`;
+  const view: HomeView = {
+    id,
+    team_id: ctx.teamId,
+    type: 'home',
+    blocks: withBlockIds(input.blocks as SlackBlock[]),
+    private_metadata: str(input.private_metadata) ?? '',
+    callback_id: str(input.callback_id) ?? '',
+    external_id: str(input.external_id) ?? '',
+    state: { values: {} },
+    hash: `${Math.floor(Date.now() / 1000)}.${randomBytes(4).toString('hex')}`,
+    clear_on_close: false,
+    notify_on_close: false,
+    root_view_id: id,
+    previous_view_id: null,
+    app_id: ctx.apiAppId,
+    app_installed_team_id: ctx.teamId,
+    bot_id: ctx.workspace.bot.botId,
+  };
+  ctx.state.setHome(user.id, view);
+  return { ok: true, view };
+};
+
 const HANDLERS: Record<string, Handler> = {
   'api.test': (_ctx, args) => ({ ok: true, args }),
   'auth.test': (ctx) => ({
@@ -452,6 +496,7 @@ const HANDLERS: Record<string, Handler> = {
   'views.open': viewsOpen,
   'views.push': viewsPush,
   'views.update': viewsUpdate,
+  'views.publish': viewsPublish,
   'users.info': (ctx, args) => {
     const user = findUser(ctx, args.user);
     if (!user) return fail('user_not_found');

@@ -47,6 +47,8 @@ export interface Workspace {
   scopes: string[];
   /** The app's slash commands; others are answered by Slack. Default: manifest.yml's. */
   commands?: readonly string[];
+  /** The App Home: Home tab on, and the bot events sent. Default: manifest.yml's. */
+  appHome?: { homeTabEnabled: boolean; botEvents: readonly string[] };
 }
 
 /** The scopes a real install grants: manifest.yml's bot scopes (manifest-scopes.ts). */

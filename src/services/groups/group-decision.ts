@@ -2,12 +2,13 @@
 // answers combine. Any block blocks the group; any needs-approval asks once for the group, with
 // the highest count, the earliest expiry, and an approver who must be an approver of every
 // member that asked. Pure.
+import { joinPhrases, type Phrase, phraseParts } from '../../domain/phrase.js';
 import type { RollbackDecision } from '../../domain/rollback-decision/index.js';
 import type { GroupApprovalCase } from '../../store/group-store.js';
 
 export type GroupDecision =
   | { kind: 'allow' }
-  | { kind: 'block'; reason: string }
+  | { kind: 'block'; reason: Phrase }
   | { kind: 'needs-approval'; case: GroupApprovalCase };
 
 export function combineMemberDecisions(
@@ -17,12 +18,13 @@ export function combineMemberDecisions(
   if (blocked.length > 0) {
     return {
       kind: 'block',
-      reason: blocked
-        .map(
-          (m) =>
-            `${m.env}: ${(m.decision as Extract<RollbackDecision, { decision: 'block' }>).reason}`,
-        )
-        .join(' '),
+      reason: joinPhrases(
+        blocked.map((m) => [
+          { text: `${m.env}: ` },
+          ...phraseParts((m.decision as Extract<RollbackDecision, { decision: 'block' }>).reason),
+        ]),
+        ' ',
+      ),
     };
   }
   const asking = members.flatMap((m) =>
@@ -33,7 +35,9 @@ export function combineMemberDecisions(
     kind: 'needs-approval',
     case: {
       rules: [...new Set(asking.flatMap((a) => a.d.rules.map((r) => r.rule)))],
-      why: asking.flatMap((a) => a.d.rules.map((r) => `${a.env}: ${r.why}`)),
+      why: asking.flatMap((a) =>
+        a.d.rules.map((r) => [{ text: `${a.env}: ` }, ...phraseParts(r.why)]),
+      ),
       required: Math.max(...asking.map((a) => a.d.required)),
       approverSets: asking.map((a) => [...a.d.approvers]),
       expiresAt: Math.min(...asking.map((a) => a.d.expiresAt.getTime())),

@@ -6,6 +6,7 @@
 // (group-outcomes.ts).
 import type { AwsClients } from '../../aws/aws-clients.js';
 import type { Config } from '../../config/config.js';
+import { plainPhrase } from '../../domain/phrase.js';
 import type { RequestState } from '../../domain/request-state.js';
 import { tallyApprovals } from '../../domain/rollback-decision/index.js';
 import type { RollbackRequest } from '../../domain/rollback-request.js';
@@ -71,7 +72,7 @@ export function createGroupRollbacks(deps: GroupRollbackDeps) {
         await store.setDecision(id, { kind: 'blocked', reason: decision.reason, at: deps.now() });
         await store.moveGroup(id, ['evaluating'], 'refused');
         for (let i = 0; i < members; i++) await store.moveMember(id, i, ['pending'], 'not_started');
-        await record(p, 'policy', 'group-blocked', { detail: decision.reason });
+        await record(p, 'policy', 'group-blocked', { detail: plainPhrase(decision.reason) });
         await deps.queue.render(id);
         return { kind: 'blocked', group: p.group, reason: decision.reason };
       }
@@ -108,6 +109,12 @@ export function createGroupRollbacks(deps: GroupRollbackDeps) {
     reject: (id: string, user: string) => approvals.reject(id, user),
     /** Worker: the approval's deadline. */
     expire: approvals.expire,
+
+    /** The App Home: the recent groups waiting for an approval, newest first. */
+    awaitingApproval: async () =>
+      (await store.recent()).filter((g) => g.state === 'awaiting_approval'),
+    /** The App Home: the group's approval, if `user` may give it now (nothing done or audited). */
+    awaitingFrom: (id: string, user: string) => approvals.awaitingFrom(id, user),
 
     /** Worker: one step for member `i` (group-steps.ts). */
     step: steps.step,

@@ -16,7 +16,7 @@ import { type AwsClients, accountOf } from '../../aws/aws-clients.js';
 import { readAlarms } from '../../aws/cloudwatch-adapter.js';
 import { createCodePipelineAdapter } from '../../aws/codepipeline-adapter.js';
 import type { Config, EnvironmentConfig } from '../../config/config.js';
-import { alarmStatesByName } from '../../domain/alarms.js';
+import { alarmStatesByName, alarmSuppressionsByName } from '../../domain/alarms.js';
 import {
   type BlockCause,
   type DeployBlock,
@@ -27,6 +27,7 @@ import {
 } from '../../domain/stage-locks/index.js';
 import type { Logger } from '../../log.js';
 import type { FreezeStore } from '../../store/freeze-store.js';
+import type { LockLiftStore } from '../../store/lock-lift-store.js';
 import type { ReconcileStore } from '../../store/reconcile-store.js';
 import type { StageLockStore, StagePlace, StoredLock } from '../../store/stage-lock-store.js';
 import type { WaitingReleaseStore } from '../../store/waiting-release-store.js';
@@ -51,6 +52,11 @@ export interface ReconcileDeps {
   waiting: WaitingReleaseStore;
   /** What passes remember (what was announced, where the bot may have disabled) and their leases. */
   passes: ReconcileStore;
+  /**
+   * The bot's own locks lifted for a rollback they held (src/jobs/own-lock-lift.ts): such a stage
+   * is left enabled while the lift lasts. Default none.
+   */
+  lifts?: LockLiftStore;
   announcer: LockAnnouncer;
   log: Logger;
   now?: () => number;
@@ -86,7 +92,13 @@ export async function currentDeployBlock(
     deps.freezes.list(at),
     readAlarms(deps.aws, accountOf(env), env.blockOnAlarms),
   ]);
-  return deployBlock({ env, now: new Date(at), freezes, alarmStates: alarmStatesByName(alarms) });
+  return deployBlock({
+    env,
+    now: new Date(at),
+    freezes,
+    alarmStates: alarmStatesByName(alarms),
+    suppressed: alarmSuppressionsByName(alarms),
+  });
 }
 
 export interface StageReading {
@@ -142,25 +154,32 @@ async function reconcileEnv(
     const place = placeOf(env, d.stage);
     // Redis lost the lock; AWS's reason still names it: keep it.
     if (d.recovered) await deps.locks.lock(place, d.recovered, at);
-    if (d.action === 'disable') {
+    // Lifted for a rollback the lock held: left enabled until the rollback is in the stage.
+    const lifted = d.action === 'disable' && a.enabled && (await deps.lifts?.get(place));
+    const action = lifted ? 'none' : d.action;
+    if (lifted) {
+      deps.log.info(
+        { env: env.name, pipeline, stage: d.stage, requestId: lifted.requestId },
+        'guardrails: own lock lifted for a rollback; left enabled until it is in the stage',
+      );
+    } else if (action === 'disable') {
       // Marked first: a crash after the call still leaves the mark to look again.
       await deps.passes.markTouched(env.name);
       await cp.disableInbound(pipeline, d.stage, d.reason!);
-    } else if (d.action === 'enable') await cp.enableInbound(pipeline, d.stage);
-    else if (d.action === 'leave-foreign' && d.causes.length > 1) {
+    } else if (action === 'enable') await cp.enableInbound(pipeline, d.stage);
+    else if (action === 'leave-foreign' && d.causes.length > 1) {
       deps.log.info(
         { env: env.name, pipeline, stage: d.stage, disabledReason: a.disabledReason },
         'guardrails: inbound transition disabled by someone else; left alone',
       );
     }
-    const enabled = d.action === 'enable' ? true : d.action === 'disable' ? false : a.enabled;
-    const disabledReason =
-      d.action === 'disable' ? d.reason : enabled ? undefined : a.disabledReason;
+    const enabled = action === 'enable' ? true : action === 'disable' ? false : a.enabled;
+    const disabledReason = action === 'disable' ? d.reason : enabled ? undefined : a.disabledReason;
     out.push({
       stage: d.stage,
       causes: d.causes,
       enabled,
-      action: d.action,
+      action,
       ...(disabledReason ? { disabledReason } : {}),
       ...(a.waitingExecutionId ? { waitingExecutionId: a.waitingExecutionId } : {}),
     });

@@ -4,6 +4,7 @@
 // for the approval flow; the service itself carries one rule and a sentence.
 import { type AwsClients, accountOf } from '../../aws/aws-clients.js';
 import type { Config, EnvironmentConfig } from '../../config/config.js';
+import { joinPhrases, type Phrase } from '../../domain/phrase.js';
 import {
   decideRollback,
   type RollbackDecision,
@@ -49,10 +50,26 @@ function requestFacts(
   });
 }
 
-function needsApprovalWords(d: Extract<RollbackDecision, { decision: 'needs-approval' }>): string {
-  const who = d.approvers.join(', ');
+/** "Needs 1 approval from <group> before <time> because <why>; <why>. <warnings>" */
+export function needsApprovalWords(
+  d: Extract<RollbackDecision, { decision: 'needs-approval' }>,
+): Phrase {
   const n = d.required === 1 ? '1 approval' : `${d.required} approvals`;
-  return `Needs ${n} from ${who} before ${d.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC because ${d.rules.map((r) => r.why).join('; ')}.${d.warnings.length > 0 ? ` ${d.warnings.join(' ')}` : ''}`;
+  return [
+    { text: `Needs ${n} from ` },
+    ...joinPhrases(
+      d.approvers.map((id) => [{ who: id }]),
+      ' or ',
+    ),
+    { text: ' before ' },
+    { time: d.expiresAt.getTime() },
+    { text: ' because ' },
+    ...joinPhrases(
+      d.rules.map((r) => r.why),
+      '; ',
+    ),
+    { text: `.${d.warnings.length > 0 ? ` ${d.warnings.join(' ')}` : ''}` },
+  ];
 }
 
 export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollback {
@@ -90,11 +107,18 @@ export function createGuardrailsDecide(deps: GuardrailsDecideDeps): DecideRollba
         : { kind: 'allow' };
     }
     if (decision.decision === 'block') {
-      const lift =
+      const lift: Phrase =
         decision.whoCanLift.length > 0
-          ? ` Who can lift it: ${decision.whoCanLift.join(', ')}.`
-          : '';
-      return { kind: 'block', reason: `${decision.reason}${lift}` };
+          ? [
+              { text: ' Who can lift it: ' },
+              ...joinPhrases(
+                decision.whoCanLift.map((id) => [{ who: id }]),
+                ', ',
+              ),
+              { text: '.' },
+            ]
+          : [];
+      return { kind: 'block', reason: joinPhrases([decision.reason, lift], '') };
     }
     // The group's one approval covers its members; a freeze that denies rollbacks still blocks.
     if (groupId && (await deps.approvedGroupMember?.(groupId, request))) {

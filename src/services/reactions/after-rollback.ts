@@ -15,6 +15,7 @@ import { recoveryStatus } from '../../domain/reactions/recovery.js';
 import { describeDeployRevision, type SourceRevision } from '../../domain/releases.js';
 import type { RecoveryCheckJob } from '../../jobs/queues.js';
 import type { ThreadRef } from '../../store/reaction-store.js';
+import { watchRead, watchStarted } from './alarm-watch.js';
 import { ReactionBusy, type ReactionContext, whereOf } from './context.js';
 import { updateFeed } from './deploy-feed.js';
 import { startHealthProbe } from './health-probe.js';
@@ -108,6 +109,7 @@ export async function rollbackSucceeded(
     // A later report (the request follower) may know more than the first (the event).
     await ctx.store.record('recovery', key, { ended: JSON.stringify(r) });
   }
+  if (r.requestId) await watchStarted(ctx, env, r.requestId, Number(p.endedAt ?? ctx.now()));
   await ctx.store.addRecoveryWatch(env.name, r.rollbackId);
   await ctx.timers.recoveryCheck({ env: env.name, rollbackId: r.rollbackId }, 0, 'first');
   const badId = r.badReleaseId;
@@ -156,6 +158,7 @@ export async function checkRecovery(ctx: ReactionContext, job: RecoveryCheckJob)
         now: ctx.now(),
         limitMs: ctx.timings.recoveryLimitMs,
       });
+      if (ended.requestId) await watchRead(ctx, env, ended.requestId, status, Number(p.endedAt));
       if (status.kind === 'waiting') {
         const slot = Math.floor(ctx.now() / ctx.timings.recoveryEveryMs);
         await ctx.timers.recoveryCheck(

@@ -2,12 +2,19 @@
 // rules need approval and from whom, when it expires, approvals so far; Approve and Reject carry
 // the request id only. Once decided, the buttons go and the outcome stays.
 
+import type { Phrase } from '../../domain/phrase.js';
 import type { RequestState } from '../../domain/request-state.js';
-import { describeTarget, type RollbackTarget } from '../../domain/rollback-request.js';
+import {
+  describeTarget,
+  type RollbackRequest,
+  type RollbackTarget,
+} from '../../domain/rollback-request.js';
 import { ACTION, BLOCK, VIEW } from './action-ids.js';
 import type { KnownBlock, ModalView, SlackMessage } from './block-kit.js';
 import { mention, person, STATE_LABEL, slackDate } from './format.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
+import { mrkdwnPhrase } from './phrase.js';
+import { shortRelease } from './release-line.js';
 
 export interface ApprovalRequestView {
   requestId: string;
@@ -17,7 +24,7 @@ export interface ApprovalRequestView {
   requesterId?: string;
   automaticReason?: string;
   reason?: string;
-  rules: ReadonlyArray<{ rule: string; why: string }>;
+  rules: ReadonlyArray<{ rule: string; why: Phrase }>;
   required: number;
   /** User ids (U…/W…) and user-group ids (S…), as configured. */
   approvers: readonly string[];
@@ -28,6 +35,8 @@ export interface ApprovalRequestView {
   warnings: readonly string[];
   currentSummary?: string;
   targetSummary?: string;
+  /** The commits rolled back from and to, as the request recorded them. */
+  commits?: RollbackRequest['commits'];
   /** Live alarm states by name, or why they could not be read. */
   alarms: ReadonlyArray<{ name: string; state: string }> | { unavailable: string };
   state: RequestState;
@@ -38,6 +47,9 @@ export interface ApprovalRequestView {
 function change(v: ApprovalRequestView): string {
   const t = v.target;
   if (t.kind === 'stage') {
+    const from = shortRelease(v.commits?.from, 120);
+    const to = shortRelease(v.commits?.to, 120);
+    if (from && to) return `*Now:* ${from}\n*After:* ${to}`;
     const cur = `\`${t.currentExecutionId.slice(0, 8)}\`${v.currentSummary ? ` ${inertCode(v.currentSummary, 120)}` : ''}`;
     const tgt = `\`${t.targetExecutionId.slice(0, 8)}\`${v.targetSummary ? ` ${inertCode(v.targetSummary, 120)}` : ''}`;
     return `*Now:* ${cur}\n*After:* ${tgt}`;
@@ -87,7 +99,7 @@ export function approvalRequestMessage(v: ApprovalRequestView): SlackMessage {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `*Approval required because*\n${v.rules.map((r) => `• ${escapeMrkdwn(plainLine(r.why, 400))} (\`${r.rule}\`)`).join('\n')}`,
+        text: `*Approval required because*\n${v.rules.map((r) => `• ${mrkdwnPhrase(r.why)} (\`${r.rule}\`)`).join('\n')}`,
       },
     },
   ];

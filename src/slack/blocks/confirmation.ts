@@ -8,6 +8,7 @@ import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { diffBlocks } from './diff-blocks.js';
 import { age, person, sentence } from './format.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
+import { mrkdwnPhrase } from './phrase.js';
 import { releaseLine } from './release-line.js';
 
 type OkPreview = Extract<Preview, { ok: true }>;
@@ -35,9 +36,9 @@ function promise(input: ConfirmationInput): string {
     return `:white_check_mark: No approval needed: the rollback starts when you click.${d?.kind === 'allow' && d.note ? ` ${escapeMrkdwn(d.note)}` : ''}`;
   }
   if (d.kind === 'needs-approval') {
-    return `:raised_hand: *Needs approval* — clicking asks for it in the thread. ${escapeMrkdwn(d.detail)}`;
+    return `:raised_hand: *Needs approval* — clicking asks for it in the thread. ${mrkdwnPhrase(d.detail)}`;
   }
-  return `:no_entry: *Blocked* — clicking will not roll back. ${escapeMrkdwn(d.reason)}`;
+  return `:no_entry: *Blocked* — clicking will not roll back. ${mrkdwnPhrase(d.reason)}`;
 }
 
 export function previewSummary(p: OkPreview, now: Date): KnownBlock[] {

@@ -1,4 +1,5 @@
 // Small, pure formatting helpers shared by the builders. Time is always passed in.
+import { plainUtc } from '../../domain/phrase.js';
 import type { RequestState } from '../../domain/request-state.js';
 import { inertCode } from './inert-text.js';
 
@@ -32,16 +33,19 @@ export function channelRef(id: string): string {
 }
 
 /** A time written out in UTC, "2026-12-01 18:16 UTC": the fallback of `slackDate`. */
-export function utcText(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+export const utcText = plainUtc;
 
 /**
  * A time shown in each reader's own time zone: `<!date^UNIX^{date_short_pretty} {time}|fallback>`,
  * the fallback written out in UTC. mrkdwn only (plain_text does not expand it: use `utcText`).
+ * `tokens`: Slack's date tokens to show instead, e.g. `{time_secs}` for steps seconds apart (the
+ * fallback then to the second too).
  */
-export function slackDate(ms: number): string {
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${utcText(ms)}>`;
+export function slackDate(ms: number, tokens = '{date_short_pretty} {time}'): string {
+  const fallback = tokens.includes('{time_secs}')
+    ? `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`
+    : utcText(ms);
+  return `<!date^${Math.floor(ms / 1000)}^${tokens}|${fallback}>`;
 }
 
 /** `text` as a sentence: a full stop added unless it already ends in one (". ? ! …"). */

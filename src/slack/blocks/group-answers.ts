@@ -7,7 +7,7 @@ import type { ApproveOutcome, RejectOutcome } from '../../services/approvals-out
 import type { GroupStartOutcome } from '../../services/groups/group-outcomes.js';
 import { progress, refusalAnswer } from './approval-answers.js';
 import { channelRef, person } from './format.js';
-import { inertCode } from './inert-text.js';
+import { mrkdwnPhrase } from './phrase.js';
 
 export function groupStartAnswer(o: GroupStartOutcome): string {
   switch (o.kind) {
@@ -18,8 +18,8 @@ export function groupStartAnswer(o: GroupStartOutcome): string {
     case 'already-started':
       return `Already ${o.state.replace('_', ' ')}: this group rollback (\`${o.groupId}\`) was started once. Follow it in ${channelRef(o.channel)}.`;
     case 'blocked':
-      // The policy's reason quotes outside text (a freeze's reason): inert.
-      return `:no_entry: Group rollback of ${o.group} blocked: ${inertCode(o.reason, 1000)}`;
+      // The policy's reason quotes outside text (a freeze's reason) inert, as its phrase says.
+      return `:no_entry: Group rollback of ${o.group} blocked: ${mrkdwnPhrase(o.reason)}`;
     case 'awaiting-approval':
       return `:raised_hand: The group rollback of ${o.group} needs one approval for all ${o.members} environments; the request is in the thread in ${channelRef(o.channel)}.`;
     case 'started':

@@ -2,6 +2,7 @@
 // "Roll back all N" button and Cancel, both carrying only the group id), the group status
 // message (one line per member, then a summary, then what was decided) and the one approval post
 // for the group. User ids become mentions only when they are Slack ids; outside text is inert.
+import { joinPhrases } from '../../domain/phrase.js';
 import type { GroupDecision } from '../../services/groups/group-decision.js';
 import { groupSummary } from '../../services/groups/group-outcomes.js';
 import type { GroupDecisionRecord, GroupRecord, MemberState } from '../../store/group-store.js';
@@ -9,6 +10,7 @@ import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
 import { mention, person, sentence, slackDate } from './format.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
+import { mrkdwnPhrase } from './phrase.js';
 
 const MEMBER_LABEL: Record<MemberState, string> = {
   pending: ':white_circle: waiting',
@@ -30,7 +32,7 @@ function decidedAt(at: number): string {
 function decisionWords(g: GroupRecord, d: GroupDecisionRecord): string {
   switch (d.kind) {
     case 'blocked':
-      return `Blocked${decidedAt(d.at)}: ${inertCode(d.reason, 1000)}`;
+      return `Blocked${decidedAt(d.at)}: ${mrkdwnPhrase(d.reason)}`;
     case 'approved':
       return `Approved by ${d.by.map((u) => person(u)).join(', ')}${decidedAt(d.at)}.`;
     case 'rejected':
@@ -54,10 +56,10 @@ function groupPromise(d: GroupDecision | undefined): string {
   if (d.kind === 'allow')
     return ':white_check_mark: No approval needed: the rollback starts when you click.';
   if (d.kind === 'block')
-    return `:no_entry: *Blocked* — clicking will not roll back. ${escapeMrkdwn(d.reason)}`;
+    return `:no_entry: *Blocked* — clicking will not roll back. ${mrkdwnPhrase(d.reason)}`;
   const c = d.case;
   const n = c.required === 1 ? 'one approval' : `${c.required} approvals`;
-  return `:raised_hand: *Needs approval* — clicking asks for ${n} for the whole group, from someone who is an approver of every member that asks (${c.approverSets.map((s) => s.map(mention).join(' or ')).join('; ')}), because ${sentence(escapeMrkdwn(c.why.join('; ')))}`;
+  return `:raised_hand: *Needs approval* — clicking asks for ${n} for the whole group, from someone who is an approver of every member that asks (${c.approverSets.map((s) => s.map(mention).join(' or ')).join('; ')}), because ${sentence(mrkdwnPhrase(joinPhrases(c.why, '; ')))}`;
 }
 
 export function groupConfirmationMessage(input: {
@@ -170,7 +172,7 @@ export function groupApprovalMessage(g: GroupRecord, now: Date): SlackMessage {
   const lines = [
     `*Approval needed* for the group rollback of *${escapeMrkdwn(p.group)}* (${p.members.map((m) => escapeMrkdwn(m.env)).join(', ')})`,
     `Asked by ${person(p.requesterId)}${p.reason ? ` because ${inertCode(p.reason, 300)}` : ''}`,
-    `Why: ${c.why.map((w) => escapeMrkdwn(plainLine(w, 300))).join('; ')} (${c.rules.join(', ')})`,
+    `Why: ${mrkdwnPhrase(joinPhrases(c.why, '; '))} (${c.rules.join(', ')})`,
     `Needs ${c.required === 1 ? '1 approval' : `${c.required} approvals`} from ${approvers}; the requester cannot approve.`,
     `Expires ${slackDate(c.expiresAt)}`,
     ...(approved

@@ -18,11 +18,13 @@ export interface HistoryRow {
   /** Who approved it (Slack user ids), if anyone. */
   approvedBy?: readonly string[];
   /** Where its live status message is in Slack. */
-  thread?: { channel: string; ts?: string; threadTs?: string };
+  thread?: { channel: string; ts?: string; threadTs?: string; permalink?: string };
 }
 
 /** A link to a message in Slack's archive (Slack opens it in the reader's workspace). */
 export function threadUrl(t: HistoryRow['thread']): string | undefined {
+  // Slack's own link, kept when the status was posted; the archive form for older records.
+  if (t?.permalink) return t.permalink;
   if (!t || !/^[CGD][A-Z0-9]+$/.test(t.channel)) return undefined;
   const ts = t.ts ?? t.threadTs;
   if (!ts || !/^\d+\.\d+$/.test(ts)) return undefined;
@@ -37,10 +39,17 @@ export function approverOfDecision(decision: string | undefined): string | undef
   return /^approved by user:([UW][A-Z0-9]+)\b/.exec(decision ?? '')?.[1];
 }
 
-/** A release as a commit when known: `abc1234` `Fix checkout`; else its execution id. */
-function release(id: string | undefined, revisions: HistoryRow['revisions']): string {
+/**
+ * A release as a commit when known: `abc1234` `Fix checkout`; else its execution id. `kept`: what
+ * the request recorded when it was made (a failed release is no longer among the stage's).
+ */
+function release(
+  id: string | undefined,
+  revisions: HistoryRow['revisions'],
+  kept?: readonly SourceRevision[],
+): string {
   if (!id) return '`unknown`';
-  const rev = mainRevision(revisions?.get(id) ?? []);
+  const rev = mainRevision(kept?.length ? kept : (revisions?.get(id) ?? []));
   if (!rev) return `execution \`${escapeMrkdwn(truncate(id, 40))}\``;
   const message = rev.message ? ` ${inertCode(rev.message.split('\n')[0], MESSAGE_MAX)}` : '';
   return `${commitRef(rev)}${message}`;
@@ -50,8 +59,8 @@ function fromTo(row: HistoryRow): string[] {
   const t = row.request.target;
   if (t.kind === 'stage') {
     return [
-      `From ${release(releaseRolledBack(t), row.revisions)}`,
-      `To ${release(t.targetExecutionId, row.revisions)}`,
+      `From ${release(releaseRolledBack(t), row.revisions, row.request.commits?.from)}`,
+      `To ${release(t.targetExecutionId, row.revisions, row.request.commits?.to)}`,
     ];
   }
   const from = `From deployment ${inertCode(t.currentDeploymentId ?? 'unknown', 40)}`;

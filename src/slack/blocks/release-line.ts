@@ -3,7 +3,7 @@ import { type SourceRevision, shortRevision } from '../../domain/releases.js';
 import { escapeMrkdwn, inertCode, safeLink } from './inert-text.js';
 
 /** The main source revision of a release (the first source action). */
-export function mainRevision(revisions: SourceRevision[]): SourceRevision | undefined {
+export function mainRevision(revisions: readonly SourceRevision[]): SourceRevision | undefined {
   return revisions[0];
 }
 
@@ -12,6 +12,17 @@ export function commitRef(rev: SourceRevision | undefined): string {
   if (!rev) return '`unknown`';
   const short = shortRevision(rev.revisionId);
   return safeLink(rev.url, short) ?? `\`${escapeMrkdwn(short)}\``;
+}
+
+/** mrkdwn: `8f14e45` `Fix checkout` (the first line, cut), or undefined when nothing is known. */
+export function shortRelease(
+  revisions: readonly SourceRevision[] | undefined,
+  maxMessage = 50,
+): string | undefined {
+  const rev = mainRevision(revisions ?? []);
+  if (!rev) return undefined;
+  const message = rev.message ? ` ${inertCode(rev.message.split('\n')[0], maxMessage)}` : '';
+  return `${commitRef(rev)}${message}`;
 }
 
 /** mrkdwn: `8f14e45` `Fix checkout total` by `Jane Doe` — message and author inert. */

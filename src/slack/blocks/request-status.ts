@@ -3,35 +3,21 @@
 import { describeTarget, type RollbackRequest } from '../../domain/rollback-request.js';
 import { ACTION } from './action-ids.js';
 import type { Button, KnownBlock, SlackMessage } from './block-kit.js';
-import {
-  deploymentUrl,
-  elapsed,
-  person,
-  pipelineExecutionUrl,
-  STATE_LABEL,
-  slackDate,
-} from './format.js';
+import { elapsed, STATE_LABEL, slackDate } from './format.js';
 import { escapeMrkdwn, inertCode, plainLine } from './inert-text.js';
+import { mrkdwnPhrase } from './phrase.js';
+import { shortRelease } from './release-line.js';
+import { requestSteps } from './request-steps.js';
 
-function who(req: RollbackRequest): string {
-  return req.requestedBy.kind === 'user'
-    ? person(req.requestedBy.id)
-    : `rollback-bot (automatic: ${escapeMrkdwn(plainLine(req.requestedBy.reason, 200))})`;
-}
-
-function awsLink(req: RollbackRequest): string | undefined {
-  if (!req.awsExecutionId) return undefined;
-  const url =
-    req.target.kind === 'stage'
-      ? pipelineExecutionUrl(req.region, req.target.pipeline, req.awsExecutionId)
-      : deploymentUrl(req.region, req.awsExecutionId);
-  return `<${url}|${escapeMrkdwn(req.awsExecutionId)}>`;
-}
-
+/** From → to as commits, where the request recorded them; the execution ids go in the context. */
 function fromTo(req: RollbackRequest): string {
   const t = req.target;
-  if (t.kind === 'stage')
+  if (t.kind === 'stage') {
+    const from = shortRelease(req.commits?.from);
+    const to = shortRelease(req.commits?.to);
+    if (from && to) return `${from}\n→ ${to}`;
     return `\`${t.currentExecutionId.slice(0, 8)}\` → \`${t.targetExecutionId.slice(0, 8)}\``;
+  }
   if (t.action === 'stop')
     return `stop \`${t.currentDeploymentId ?? '?'}\` and let CodeDeploy roll back`;
   return `redeploy the revision of \`${t.targetDeploymentId ?? '?'}\``;
@@ -42,32 +28,27 @@ export function requestStatusMessage(req: RollbackRequest, now: Date): SlackMess
   const since = req.startedAt ?? req.queuedAt ?? req.createdAt;
   const end = req.endedAt ?? now.getTime();
   const fields = [
-    `*Environment*\n${escapeMrkdwn(req.env)}`,
     `*Target*\n${escapeMrkdwn(describeTarget(req.target))}`,
     `*Change*\n${fromTo(req)}`,
-    `*Requested by*\n${who(req)}`,
     `*Elapsed*\n${elapsed(end - since)}`,
-    `*AWS execution*\n${awsLink(req) ?? '—'}`,
   ];
   const blocks: KnownBlock[] = [
     {
       type: 'section',
       text: { type: 'mrkdwn', text: `*${label}* · ${escapeMrkdwn(req.env)}` },
     },
+    // What a person watches for, step by step; a failed step says what happened and what to do.
+    { type: 'section', text: { type: 'mrkdwn', text: requestSteps(req).join('\n') } },
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
   ];
-  // A refusal is read first: what happened and what to do, in a section of its own.
-  const refused = req.state === 'failed' && req.nextStep !== undefined;
-  if (refused) {
-    const lines = [
-      ...(req.summary ? [`*What happened:* ${inertCode(req.summary, 1200)}`] : []),
-      `*What to do:* ${escapeMrkdwn(plainLine(req.nextStep, 1200))}`,
-    ];
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } });
-  }
+  const failed = req.state === 'failed';
+  const refused = failed && req.nextStep !== undefined;
   const notes: string[] = [];
-  if (req.reason) notes.push(`Reason: ${inertCode(req.reason, 500)}`);
-  if (req.summary && !refused) notes.push(`AWS: ${inertCode(req.summary, 500)}`);
+  const reason =
+    req.reason ?? (req.requestedBy.kind === 'auto' ? req.requestedBy.reason : undefined);
+  if (reason) notes.push(`Reason: ${inertCode(reason, 500)}`);
+  // A failure's summary is its step's "What happened".
+  if (req.summary && !failed) notes.push(`AWS: ${inertCode(req.summary, 500)}`);
   // The record's lastError carries the policy's words while a request waits or is blocked.
   if (req.lastError) {
     const label: Partial<Record<RollbackRequest['state'], string>> = {
@@ -79,11 +60,13 @@ export function requestStatusMessage(req: RollbackRequest, now: Date): SlackMess
       running: 'Last error (retrying)',
     };
     const what = label[req.state];
-    if (what)
-      notes.push(`${what}: ${inertCode(req.lastError, req.state === 'failed' ? 1000 : 300)}`);
+    // The policy's words as a phrase: approvers and freezers as mentions, times for each reader.
+    const words =
+      req.policyWords && (req.state === 'awaiting_approval' || req.state === 'blocked')
+        ? mrkdwnPhrase(req.policyWords)
+        : inertCode(req.lastError, req.state === 'failed' ? 1000 : 300);
+    if (what) notes.push(`${what}: ${words}`);
   }
-  const canceller = /^cancelled by user:([UW][A-Z0-9]+)$/.exec(req.decision ?? '')?.[1];
-  if (req.state === 'cancelled' && canceller) notes.push(`Cancelled by ${person(canceller)}`);
   if (req.state === 'queued' && req.runAfter) {
     notes.push(`Starts at ${slackDate(req.runAfter)} unless cancelled`);
   }
@@ -104,9 +87,13 @@ export function requestStatusMessage(req: RollbackRequest, now: Date): SlackMess
     };
     blocks.push({ type: 'actions', elements: [cancel] });
   }
+  const executions =
+    req.target.kind === 'stage' && req.commits
+      ? ` · execution ${req.target.currentExecutionId} → ${req.target.targetExecutionId}`
+      : '';
   blocks.push({
     type: 'context',
-    elements: [{ type: 'plain_text', text: `Request ${req.id}` }],
+    elements: [{ type: 'plain_text', text: `Request ${req.id}${executions}` }],
   });
   return {
     text: `${label.replace(/^:[a-z_]+: /, '')}: ${plainLine(req.env, 100)} ${plainLine(describeTarget(req.target), 200)}`,

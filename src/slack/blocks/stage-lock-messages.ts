@@ -32,7 +32,7 @@ export function causeLine(
     case 'window-closed':
       return `:clock3: outside the deploy window${cause.until ? `; it opens ${slackDate(cause.until.getTime())}` : ''}`;
     case 'alarm':
-      return `:red_circle: blocking alarm ${inertCode(cause.alarm, 100)} is in ALARM`;
+      return `:red_circle: blocking alarm ${inertCode(cause.alarm, 100)} is in ALARM${cause.suppressedBy ? ` (CloudWatch suppresses its actions: ${cause.suppressedBy}; \`suppressedAlarms: block\` keeps it blocking)` : ''}`;
     case 'foreign':
       return `:warning: disabled by someone else in AWS${cause.disabledReason ? `: ${inertCode(cause.disabledReason, 300)}` : ''}; the bot leaves it alone`;
   }

@@ -88,7 +88,15 @@ function blockLines(v: EnvStatusView, block: DeployBlock): string[] {
   }
   for (const alarm of v.blockOnAlarms) {
     const firing = block.causes.some((c) => c.kind === 'alarm' && c.alarm === alarm);
-    const state = firing ? 'in ALARM' : block.unknownAlarms.includes(alarm) ? 'unknown' : 'OK';
+    // In ALARM but not blocking: its actions are suppressed and the policy ignores that.
+    const ignored = block.ignoredAlarms?.find((a) => a.alarm === alarm);
+    const state = firing
+      ? 'in ALARM'
+      : ignored
+        ? `in ALARM, actions suppressed (${ignored.suppressedBy}): not blocking`
+        : block.unknownAlarms.includes(alarm)
+          ? 'unknown'
+          : 'OK';
     lines.push(
       `${firing ? ':red_circle:' : ':white_circle:'} Alarm ${inertCode(alarm, OUTSIDE_MAX)} ${state}`,
     );

@@ -9,6 +9,7 @@ import { rejectNoticeModal, rejectOutcomeMessage } from '../blocks/approval-answ
 import { rejectReasonModal } from '../blocks/approval-request.js';
 import { escapeMrkdwn } from '../blocks/inert-text.js';
 import type { SlackPoster } from '../poster.js';
+import type { HomeTabPort } from '../slack-services.js';
 import { userFacingError } from '../user-facing-error.js';
 import { type ButtonArgs, say } from './button.js';
 
@@ -59,7 +60,12 @@ export function onReject(flow: ApprovalFlow, log: Logger) {
   };
 }
 
-export function onRejectSubmit(flow: ApprovalFlow, poster: SlackPoster, log: Logger) {
+export function onRejectSubmit(
+  flow: ApprovalFlow,
+  poster: SlackPoster,
+  log: Logger,
+  home?: Pick<HomeTabPort, 'answer'>,
+) {
   return async ({
     ack,
     view,
@@ -88,6 +94,12 @@ export function onRejectSubmit(flow: ApprovalFlow, poster: SlackPoster, log: Log
       .post({ channel: user, slot }, rejectOutcomeMessage(answer))
       .catch((err: unknown) =>
         log.warn({ err, user }, 'could not tell the approver the reject outcome'),
+      );
+    // Rejected from their App Home tab (or with it open): it says so there too.
+    await home
+      ?.answer(user, answer, { ifOpen: true })
+      .catch((err: unknown) =>
+        log.warn({ err, user }, 'could not show the reject on the Home tab'),
       );
   };
 }

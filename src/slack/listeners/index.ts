@@ -2,11 +2,12 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../log.js';
 import { ACTION, RETIRED_ACTION, VIEW } from '../blocks/action-ids.js';
-import { threadAwareRespond } from '../click-answer.js';
+import { clickedOnHome, homeRespond, threadAwareRespond } from '../click-answer.js';
 import { onGroupApprove, onGroupCancel, onGroupConfirm, onGroupReject } from '../group-actions.js';
 import type { CommandRunner, SlackServices } from '../slack-services.js';
 import { onApprove, onReject, onRejectSubmit } from './approval-actions.js';
 import { onCancelAutomatic } from './cancel-automatic.js';
+import { onHomeOpened } from './home-opened.js';
 import { onMarkBad } from './mark-bad.js';
 import {
   onCancelOffer,
@@ -59,7 +60,7 @@ export function registerListeners(
   if (s.guardrails) {
     actions.set(ACTION.approve, onApprove(s.guardrails.approvals, log));
     actions.set(ACTION.reject, onReject(s.guardrails.approvals, log));
-    views.set(VIEW.reject, onRejectSubmit(s.guardrails.approvals, s.poster, log));
+    views.set(VIEW.reject, onRejectSubmit(s.guardrails.approvals, s.poster, log, s.home));
     actions.set(ACTION.unlockStage, onUnlockStage(s, log));
     actions.set(ACTION.stopHeldDeploy, onStopHeldDeploy(s, log));
   }
@@ -70,11 +71,16 @@ export function registerListeners(
   }
 
   app.command('/rollback', rollbackCommand(s, runCommand, log));
+  if (s.home) app.event('app_home_opened', onHomeOpened(s.home, log));
   app.action({ type: 'block_actions' }, async (args) => {
     const id = 'action_id' in args.action ? args.action.action_id : undefined;
     const listener = id === undefined ? undefined : actions.get(id);
-    // A private answer to a click in a thread goes in that thread (click-answer.ts).
-    const respond = threadAwareRespond(args.respond, args.body, s.poster, log);
+    // A private answer to a click in a thread goes in that thread; to a click on the App Home
+    // tab, on that tab (click-answer.ts).
+    const respond =
+      s.home && clickedOnHome(args.body)
+        ? homeRespond(s.home, args.body.user.id, log)
+        : threadAwareRespond(args.respond, args.body, s.poster, log);
     if (listener) return listener({ ...args, respond });
     await args.ack();
   });

@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js';
 import { authorize } from '../authorize.js';
 import type { KnownBlock } from '../blocks/block-kit.js';
 import { previewSummary } from '../blocks/confirmation.js';
+import { channelRef, person } from '../blocks/format.js';
 import { escapeMrkdwn } from '../blocks/inert-text.js';
 import type { SlackServices } from '../slack-services.js';
 import { startFromOffer } from '../start-from-offer.js';
@@ -20,19 +21,20 @@ export function onStartRollback(s: SlackServices, log: Logger, replaceOriginal: 
       source: replaceOriginal ? 'slash-command' : 'button',
     });
     if (!replaceOriginal && answer.startedBy && body.channel?.id && body.message?.ts) {
-      // The notification's buttons have done their job: say who acted, point at the thread.
+      // The notification's buttons have done their job: say who acted, point at the status. A
+      // propagation offer keeps the buttons of the other environments it offers.
+      const clicked = action.value ?? '';
       const kept = ((body.message.blocks ?? []) as KnownBlock[]).filter(
-        (b) => b.type !== 'actions',
+        (b) =>
+          b.type !== 'actions' ||
+          (answer.statusElsewhere !== undefined &&
+            !b.elements.some((e) => 'value' in e && e.value === clicked)),
       );
-      kept.push({
-        type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: `:leftwards_arrow_with_hook: Rollback requested by <@${answer.startedBy}>; live status in the thread.`,
-          },
-        ],
-      });
+      const other = answer.statusElsewhere;
+      const text = other
+        ? `:leftwards_arrow_with_hook: Rollback of *${escapeMrkdwn(other.env)}* requested by ${person(answer.startedBy)}; live status in ${channelRef(other.channel)}, linked in the thread.`
+        : `:leftwards_arrow_with_hook: Rollback requested by ${person(answer.startedBy)}; live status in the thread.`;
+      kept.push({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
       await s.poster
         .update(
           { channel: body.channel.id, ts: body.message.ts },

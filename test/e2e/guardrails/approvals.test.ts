@@ -142,8 +142,10 @@ describe('approvals in the thread', () => {
     expect(rollbackCalls(h)).toHaveLength(0);
     await h.slack.client.click(approval, 'Approve', { user: RELEASE });
     await h.slack.client.waitForEphemeral(RELEASE, /Approved \(2 of 2\)/);
-    await h.slack.client.waitForMessage(PROD, 'Rolled back', { timeoutMs: 20_000 });
+    const done = await h.slack.client.waitForMessage(PROD, 'Rolled back', { timeoutMs: 20_000 });
     expect(rollbackCalls(h)).toHaveLength(1);
+    // The live status's approval step names both approvers.
+    expect(JSON.stringify(done.blocks)).toContain(`Approved by <@${MANAGER}>, <@${RELEASE}> · `);
   });
 
   it('a double click by the only approver needed queues one rollback', async () => {

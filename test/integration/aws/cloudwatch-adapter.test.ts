@@ -47,6 +47,45 @@ describe('readAlarms', () => {
     expect(sandbox.control.calls({ operation: 'DescribeAlarms' })).toHaveLength(0);
   });
 
+  it("reads a composite alarm's ActionsSuppressedBy while it is in ALARM, and only then", async () => {
+    sandbox.control.loadWorld({
+      now: '2026-11-20T15:00:00Z',
+      alarms: [
+        { name: 'web-5xx', metric: { namespace: 'AWS/ApplicationELB', name: '5xx' } },
+        { name: 'maintenance', metric: { namespace: 'Ops', name: 'Maint' } },
+        {
+          name: 'guard',
+          rule: 'ALARM(web-5xx)',
+          actionsSuppressor: 'maintenance',
+          actionsSuppressorWaitPeriod: 60,
+        },
+      ],
+    });
+    try {
+      const read = async () => (await readAlarms(aws, account, ['guard', 'web-5xx']))[0];
+      expect(await read()).toEqual(
+        expect.not.objectContaining({ suppressedBy: expect.anything() }),
+      );
+      sandbox.control.setAlarmState('web-5xx', 'ALARM', 'Threshold crossed');
+      expect(await read()).toMatchObject({
+        name: 'guard',
+        state: 'ALARM',
+        kind: 'composite',
+        suppressedBy: 'WaitPeriod',
+      });
+      sandbox.control.setAlarmState('maintenance', 'ALARM', 'window');
+      expect((await read())?.suppressedBy).toBe('Alarm');
+      sandbox.control.setAlarmState('maintenance', 'OK', 'window over');
+      expect((await read())?.suppressedBy).toBe('ExtensionPeriod');
+      sandbox.control.advance(60_000);
+      const plain = await read();
+      expect(plain?.state).toBe('ALARM');
+      expect(plain).not.toHaveProperty('suppressedBy');
+    } finally {
+      await sandbox.control.reset();
+    }
+  });
+
   it('a denial is a refusal naming cloudwatch:DescribeAlarms', async () => {
     sandbox.control.injectFault('DescribeAlarms', {
       error: {

@@ -2,6 +2,7 @@
 // guardrails decide, on real Redis and the local AWS endpoint: a target older than the previous
 // release, one that crosses a deployment marked [rollback-unsafe], and one that is bad here.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { plainPhrase } from '../../../src/domain/phrase.js';
 import type { RollbackService } from '../../../src/services/rollback-service.js';
 import { rollbackConfig } from '../../support/rollback-config.js';
 import { type RollbackHarness, startRollbackHarness } from '../../support/rollback-harness.js';
@@ -61,8 +62,8 @@ describe('CodeDeploy rollbacks under the guardrails', () => {
       rule: 'older-than-previous, crosses-unsafe-release',
     });
     if (older.decision?.kind !== 'needs-approval') throw new Error('expected approval');
-    expect(older.decision.detail).toContain(`${v3} (CodeDeploy revision`);
-    expect(older.decision.detail).toContain('migration 0042');
+    expect(plainPhrase(older.decision.detail)).toContain(`${v3} (CodeDeploy revision`);
+    expect(plainPhrase(older.decision.detail)).toContain('migration 0042');
   });
 
   it('a release marked bad is skipped by default, and choosing it needs approval', async () => {
@@ -85,6 +86,6 @@ describe('CodeDeploy rollbacks under the guardrails', () => {
     const bad = await review(v3);
     expect(bad.decision).toMatchObject({ kind: 'needs-approval', rule: 'target-is-bad' });
     if (bad.decision?.kind !== 'needs-approval') throw new Error('expected approval');
-    expect(bad.decision.detail).toContain('corrupts invoices');
+    expect(plainPhrase(bad.decision.detail)).toContain('corrupts invoices');
   });
 });

@@ -47,6 +47,13 @@ describe('CodeDeploy rollback through the service', () => {
       source: 'slash-command',
     });
     if (out.outcome !== 'created') throw new Error(JSON.stringify(out));
+    // Simulated time stands still: the follower's read of the deployment in flight counts its
+    // instances, and they are noted on the request for its live status.
+    const inFlight = await waitFor(
+      'the instances in flight',
+      async () => (await e.service.get(out.request.id))?.deployProgress,
+    );
+    expect(inFlight).toEqual({ unit: 'instances', done: 0, failed: 0, total: 2 });
     const done = await runUntil(out.request.id);
     expect(done).toMatchObject({ state: 'succeeded' });
     const creates = e.sandbox.control.calls({
@@ -92,6 +99,10 @@ describe('CodeDeploy rollback through the service', () => {
     expect(audit.find((a) => a.fields.event === 'following')?.fields.awsExecutionId).toBe(
       done.awsExecutionId,
     );
+    // The live status's steps: AWS accepted the stop, then deployed from when CodeDeploy named
+    // its rollback deployment.
+    expect(done.awsAcceptedAt).toBeGreaterThan(0);
+    expect(done.deployingSince).toBeGreaterThanOrEqual(done.awsAcceptedAt!);
     expect(audit[0]!.fields.by).toBe('auto:alarm');
   });
 });

@@ -42,6 +42,43 @@ describe('request store (real Redis)', () => {
       Date.now(),
     );
 
+  it("keeps a step's facts (lists and objects) on the record, and a note on a finished request", async () => {
+    const r = await newRequest();
+    const t = Date.now();
+    await store.change(r.id, ['requested'], 'queued', t, {
+      by: 'user:U2',
+      event: 'queued',
+      fields: { queuedAt: t, approvedBy: ['U2', 'U3'] },
+    });
+    await store.change(r.id, ['queued'], 'running', t + 1, { by: 'worker', event: 'running' });
+    await store.change(r.id, ['running'], undefined, t + 2, {
+      by: 'worker',
+      event: 'progress',
+      fields: {
+        awsAcceptedAt: t + 2,
+        deployProgress: { unit: 'instances', done: 1, failed: 0, total: 2 },
+      },
+    });
+    await store.change(r.id, ['running'], 'succeeded', t + 3, { by: 'worker', event: 'succeeded' });
+    const watch = { since: t + 3, alarms: ['a'], outcome: 'recovered' as const, at: t + 4 };
+    const noted = await store.change(r.id, ['running', 'succeeded'], undefined, t + 4, {
+      by: 'policy',
+      event: 'recovered',
+      fields: { alarmWatch: watch },
+    });
+    expect(noted).toMatchObject({ ok: true, from: 'succeeded', request: { state: 'succeeded' } });
+    expect(await store.get(r.id)).toMatchObject({
+      approvedBy: ['U2', 'U3'],
+      awsAcceptedAt: t + 2,
+      deployProgress: { unit: 'instances', done: 1, failed: 0, total: 2 },
+      alarmWatch: watch,
+      updatedAt: t + 4,
+    });
+    // The follower of the audit stream sees the note as the request's state, and updates its status.
+    const last = (await store.audit({ requestId: r.id })).at(-1);
+    expect(last?.fields).toMatchObject({ event: 'recovered', from: 'succeeded', to: 'succeeded' });
+  });
+
   it('moves a request once when two clicks race', async () => {
     const r = await newRequest();
     const results = await Promise.all(

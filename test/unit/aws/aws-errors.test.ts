@@ -50,6 +50,7 @@ function documentedExceptions(service: Service, operation: string): string[] {
 const ACCOUNT = '111122223333';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/rollback-bot-prod`;
 const PIPELINE_ARN = `arn:aws:codepipeline:us-east-1:${ACCOUNT}:web-app`;
+const STAGE_ARN = `${PIPELINE_ARN}/Deploy`;
 const on: Record<Service, AwsResource> = {
   codepipeline: {
     account: { region: 'us-east-1', roleArn: ROLE },
@@ -203,7 +204,7 @@ describe('errors the model does not list', () => {
   it.each([
     ['codepipeline', 'RollbackStage', 'codepipeline:RollbackStage', PIPELINE_ARN],
     ['codepipeline', 'GetPipelineState', 'codepipeline:GetPipelineState', PIPELINE_ARN],
-    ['codepipeline', 'DisableStageTransition', 'codepipeline:DisableStageTransition', PIPELINE_ARN],
+    ['codepipeline', 'DisableStageTransition', 'codepipeline:DisableStageTransition', STAGE_ARN],
     [
       'codedeploy',
       'CreateDeployment',

@@ -136,6 +136,38 @@ describe('configuration', () => {
     ]);
   });
 
+  it('suppressedAlarms: block by default, defaults.suppressedAlarms next, ignore when asked, nothing else', () => {
+    const config = parseConfig(example, 'example');
+    expect(config.environments['prod-us']!.suppressedAlarms).toBe('block');
+    expect(config.environments.staging!.suppressedAlarms).toBe('block');
+    const envs = `${stageEnv('a')}${stageEnv('b', '    suppressedAlarms: ignore\n', 'Other')}`;
+    const plain = parseConfig(base(envs), 'test.yml').environments;
+    expect([plain.a!.suppressedAlarms, plain.b!.suppressedAlarms]).toEqual(['block', 'ignore']);
+    const fromDefaults = parseConfig(
+      `defaults:\n  suppressedAlarms: ignore\n${base(`${stageEnv('a')}${stageEnv('b', '    suppressedAlarms: block\n', 'Other')}`)}`,
+      'test.yml',
+    ).environments;
+    expect([fromDefaults.a!.suppressedAlarms, fromDefaults.b!.suppressedAlarms]).toEqual([
+      'ignore',
+      'block',
+    ]);
+    expect(problemsOf(base(stageEnv('prod', '    suppressedAlarms: never\n')))).toEqual([
+      'environments.prod.suppressedAlarms: must be one of "block", "ignore"',
+    ]);
+  });
+
+  it('events.startupLookBack: 1h by default, a duration up to 24h, or off', () => {
+    const lookBack = (events: string) =>
+      parseConfig(`events:\n${events}\n${base(stageEnv('a'))}`, 'test.yml').events
+        .startupLookBackMs;
+    expect(parseConfig(base(stageEnv('a')), 'test.yml').events.startupLookBackMs).toBe(3_600_000);
+    expect(lookBack('  startupLookBack: 6h')).toBe(6 * 3_600_000);
+    expect(lookBack('  startupLookBack: off')).toBe(0);
+    expect(problemsOf(`events:\n  startupLookBack: 3d\n${base(stageEnv('a'))}`)).toEqual([
+      'events.startupLookBack: at most 24h',
+    ]);
+  });
+
   it('reports YAML syntax errors with a line number', () => {
     const problems = problemsOf('environments:\n  prod: [unclosed\n');
     expect(problems[0]).toMatch(/^line \d+: /);

@@ -160,7 +160,11 @@ describe('normaliseEvent: the shared fixtures', () => {
   });
 
   it.each(FIXTURE_NAMES)('%s', (name) => {
-    expect(normaliseEvent(fixture(name))).toStrictEqual({ kind: 'event', event: EXPECTED[name] });
+    expect(normaliseEvent(fixture(name))).toStrictEqual({
+      kind: 'event',
+      event: EXPECTED[name],
+      shape: 'eventbridge',
+    });
   });
 
   const shared = path.resolve(FIXTURE_DIR, '../../../../shared/fixtures/aws-events');
@@ -255,6 +259,7 @@ describe('normaliseEvent: what it does not act on', () => {
       kind: 'ignored',
       reason: 'unknown detail-type',
       sourceEventId: '5b7f0c1e-2d4a-4c1b-9a8e-3f6d2e1c0a91',
+      unreadable: true,
     });
   });
 
@@ -296,6 +301,7 @@ describe('normaliseEvent: tolerance', () => {
     expect(normaliseEvent(e)).toStrictEqual({
       kind: 'event',
       event: EXPECTED['codepipeline-stage-failed'],
+      shape: 'eventbridge',
     });
   });
 

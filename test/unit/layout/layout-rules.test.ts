@@ -23,10 +23,11 @@ function write(path: string, text: string) {
 
 /** The rule names that `src/<path>` breaks when it holds `text`. */
 async function violations(files: Record<string, string>): Promise<string[]> {
-  rmSync(join(project, 'src'), { recursive: true, force: true });
-  rmSync(join(project, 'commands'), { recursive: true, force: true });
+  for (const root of ['src', 'commands', 'deploy']) {
+    rmSync(join(project, root), { recursive: true, force: true });
+  }
   for (const [path, text] of Object.entries(files)) write(path, text);
-  const roots = ['src', 'commands'].filter((root) => existsSync(join(project, root)));
+  const roots = ['src', 'commands', 'deploy'].filter((root) => existsSync(join(project, root)));
   const { output } = await cruise(roots, {
     ...config.options,
     baseDir: project,
@@ -87,6 +88,35 @@ describe('import rules', () => {
     ).toEqual(['no-sandbox-in-production']);
   });
 
+  it('lets deploy/ read src/config only, and keeps the install out of the bot', async () => {
+    const config = { 'src/config/load.ts': 'export const load = 1;\n' };
+    const store = { 'src/store/redis.ts': 'export const redis = 1;\n' };
+    expect(
+      await violations({
+        ...config,
+        'deploy/app.ts': "import { load } from '../src/config/load.js';\nexport const a = load;\n",
+      }),
+    ).toEqual([]);
+    expect(
+      await violations({
+        ...store,
+        'deploy/app.ts':
+          "import { redis } from '../src/store/redis.js';\nexport const a = redis;\n",
+      }),
+    ).toEqual(['deploy-reads-only-config']);
+    expect(
+      await violations({
+        'deploy/stack.ts': 'export const stack = 1;\n',
+        'src/app/x.ts': "import { stack } from '../../deploy/stack.js';\nexport const x = stack;\n",
+      }),
+    ).toEqual(['no-cdk-in-the-bot']);
+    expect(
+      await violations({
+        'src/app/x.ts': "import { App } from 'aws-cdk-lib';\nexport const x = App;\n",
+      }),
+    ).toEqual(['no-cdk-in-the-bot']);
+  });
+
   it('refuses circular imports between files', async () => {
     const found = await violations({
       'src/services/a.ts': "import { b } from './b.js';\nexport const a = () => b;\n",
@@ -122,6 +152,7 @@ describe('folder cycles', () => {
   it('puts a module in its top folder', () => {
     expect(folderOf('src/slack/blocks/x.ts')).toBe('src/slack');
     expect(folderOf('commands/grammar.ts')).toBe('commands');
+    expect(folderOf('deploy/events-stack.ts')).toBe('deploy');
     expect(folderOf('src/bot.ts')).toBe('src');
     expect(folderOf('node_modules/zod/index.js')).toBeUndefined();
   });

@@ -5,11 +5,16 @@ import { AwsError } from '../errors.js';
 import type { AlarmSpec } from '../world/schema.js';
 import { type AlarmRule, alarmsIn, evaluateAlarmRule, parseAlarmRule } from './alarm-rule.js';
 
+/** Why a composite alarm's actions are suppressed (DescribeAlarms `ActionsSuppressedBy`). */
+export type SuppressedBy = 'WaitPeriod' | 'ExtensionPeriod' | 'Alarm';
+
 export interface AlarmStateRecord {
   value: AlarmStateValue;
   reason: string;
   reasonData: string;
   timestamp: number;
+  /** Composite alarms in ALARM only: its actions are suppressed, and why. */
+  suppressedBy?: SuppressedBy;
 }
 
 export interface Alarm {
@@ -21,7 +26,12 @@ export interface Alarm {
   state: AlarmStateRecord;
   transitionedAt: number;
   configuredAt: number;
+  /** Bumped on every suppression change, so a wait or extension period that ended is ignored. */
+  suppressionEpoch: number;
 }
+
+/** CDK's default for both periods when a suppressor is set; the API requires them then. */
+const DEFAULT_SUPPRESSOR_PERIOD_S = 60;
 
 export type AlarmListener = (alarm: Alarm, previous: AlarmStateRecord) => void;
 
@@ -52,7 +62,13 @@ export class CloudWatchModel {
         },
         transitionedAt: now,
         configuredAt: now,
+        suppressionEpoch: 0,
       };
+      if (spec.actionsSuppressor !== undefined && !spec.rule) {
+        throw new Error(
+          `alarm ${spec.name}: actionsSuppressor is for composite alarms (with a rule)`,
+        );
+      }
       if (spec.rule) {
         try {
           alarm.rule = parseAlarmRule(spec.rule);
@@ -103,11 +119,77 @@ export class CloudWatchModel {
     const now = this.ctx.clock.now();
     alarm.state = { value, reason, reasonData, timestamp: now };
     // Setting the same state updates the reason but is not a state change: no event.
-    if (previous.value === value) return;
+    if (previous.value === value) {
+      if (previous.suppressedBy) alarm.state.suppressedBy = previous.suppressedBy;
+      return;
+    }
     alarm.transitionedAt = now;
+    alarm.suppressionEpoch += 1;
+    if (value === 'ALARM') {
+      const by = this.suppressionOnEntry(alarm);
+      if (by) alarm.state.suppressedBy = by;
+    }
     this.emit(alarm, previous);
     for (const l of this.listeners) l(alarm, previous);
+    this.suppressorChanged(alarm);
     this.reevaluateParents(alarm);
+  }
+
+  // ---- actions suppression (composite alarms with an ActionsSuppressor) --------------------
+
+  private suppressorOf(composite: Alarm): Alarm | undefined {
+    const name = composite.spec.actionsSuppressor;
+    return name === undefined ? undefined : this.find(composite.region, name);
+  }
+
+  /** A composite just entered ALARM: suppressed while its suppressor is in ALARM, or waits. */
+  private suppressionOnEntry(composite: Alarm): SuppressedBy | undefined {
+    const suppressor = this.suppressorOf(composite);
+    if (!suppressor) return undefined;
+    if (suppressor.state.value === 'ALARM') return 'Alarm';
+    const wait = composite.spec.actionsSuppressorWaitPeriod ?? DEFAULT_SUPPRESSOR_PERIOD_S;
+    if (wait <= 0) return undefined;
+    this.endSuppressionAfter(composite, wait);
+    return 'WaitPeriod';
+  }
+
+  /** `changed` moved: every composite in ALARM that it suppresses starts or ends a period. */
+  private suppressorChanged(changed: Alarm): void {
+    for (const c of this.list(changed.region)) {
+      if (c.spec.actionsSuppressor !== changed.name || c.state.value !== 'ALARM') continue;
+      if (changed.state.value === 'ALARM') {
+        if (c.state.suppressedBy !== 'Alarm') this.setSuppression(c, 'Alarm');
+        continue;
+      }
+      if (c.state.suppressedBy !== 'Alarm') continue;
+      const ext = c.spec.actionsSuppressorExtensionPeriod ?? DEFAULT_SUPPRESSOR_PERIOD_S;
+      this.setSuppression(c, ext > 0 ? 'ExtensionPeriod' : undefined);
+      if (ext > 0) this.endSuppressionAfter(c, ext);
+    }
+  }
+
+  private endSuppressionAfter(composite: Alarm, seconds: number): void {
+    const epoch = composite.suppressionEpoch;
+    this.ctx.clock.schedule(seconds * 1000, () => {
+      if (composite.suppressionEpoch !== epoch || composite.state.value !== 'ALARM') return;
+      this.setSuppression(composite, undefined);
+    });
+  }
+
+  /**
+   * The composite stays in ALARM and its suppression changes: CloudWatch reports it as an
+   * ALARM → ALARM state change whose previous state names the suppression that ended.
+   */
+  private setSuppression(composite: Alarm, by: SuppressedBy | undefined): void {
+    const previous = composite.state;
+    composite.suppressionEpoch += 1;
+    const { suppressedBy: _ended, ...rest } = previous;
+    composite.state = {
+      ...rest,
+      timestamp: this.ctx.clock.now(),
+      ...(by ? { suppressedBy: by } : {}),
+    };
+    this.emit(composite, previous);
   }
 
   private reevaluateParents(child: Alarm): void {
@@ -135,9 +217,7 @@ export class CloudWatchModel {
     const configuration: Record<string, unknown> = alarm.rule
       ? {
           alarmRule: spec.rule,
-          actionsSuppressor: '',
-          actionsSuppressorWaitPeriod: 0,
-          actionsSuppressorExtensionPeriod: 0,
+          ...suppressorConfiguration(spec),
         }
       : {
           ...(spec.description ? { description: spec.description } : {}),
@@ -164,6 +244,12 @@ export class CloudWatchModel {
       reason: s.reason,
       reasonData: s.reasonData,
       timestamp: cwTimestamp(new Date(s.timestamp)),
+      ...(s.suppressedBy
+        ? {
+            actionsSuppressedBy: s.suppressedBy,
+            actionsSuppressedReason: suppressedReason(s.suppressedBy),
+          }
+        : {}),
     });
     this.ctx.emitter.emit({
       'detail-type': 'CloudWatch Alarm State Change',
@@ -179,6 +265,22 @@ export class CloudWatchModel {
       },
     });
   }
+}
+
+/** A composite's suppressor settings as its events' `configuration` carries them. */
+export function suppressorConfiguration(spec: AlarmSpec) {
+  const set = spec.actionsSuppressor !== undefined;
+  const period = (v: number | undefined) => (set ? (v ?? DEFAULT_SUPPRESSOR_PERIOD_S) : 0);
+  return {
+    actionsSuppressor: spec.actionsSuppressor ?? '',
+    actionsSuppressorWaitPeriod: period(spec.actionsSuppressorWaitPeriod),
+    actionsSuppressorExtensionPeriod: period(spec.actionsSuppressorExtensionPeriod),
+  };
+}
+
+/** CloudWatch's `ActionsSuppressedReason`. */
+export function suppressedReason(by: SuppressedBy): string {
+  return `Actions suppressed by ${by}`;
 }
 
 /** CloudWatch's event timestamp format: `2026-11-20T14:12:40.205+0000`. */

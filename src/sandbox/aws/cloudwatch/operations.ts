@@ -10,7 +10,12 @@ import type { AlarmStateValue } from '../context.js';
 import { AwsError, requireString } from '../errors.js';
 import { pageOf } from '../paging.js';
 import type { OperationTable } from '../router-types.js';
-import type { Alarm, CloudWatchModel } from './model.js';
+import {
+  type Alarm,
+  type CloudWatchModel,
+  suppressedReason,
+  suppressorConfiguration,
+} from './model.js';
 
 type Out<T> = Omit<T, '$metadata'>;
 
@@ -50,7 +55,17 @@ function metricAlarm(model: CloudWatchModel, a: Alarm): MetricAlarm {
 }
 
 function compositeAlarm(model: CloudWatchModel, a: Alarm): CompositeAlarm {
+  const suppressor = suppressorConfiguration(a.spec);
+  const by = a.state.suppressedBy;
   return {
+    ...(a.spec.actionsSuppressor !== undefined
+      ? {
+          ActionsSuppressor: suppressor.actionsSuppressor,
+          ActionsSuppressorWaitPeriod: suppressor.actionsSuppressorWaitPeriod,
+          ActionsSuppressorExtensionPeriod: suppressor.actionsSuppressorExtensionPeriod,
+        }
+      : {}),
+    ...(by ? { ActionsSuppressedBy: by, ActionsSuppressedReason: suppressedReason(by) } : {}),
     AlarmName: a.name,
     AlarmArn: model.arn(a),
     ...(a.spec.description ? { AlarmDescription: a.spec.description } : {}),
@@ -130,8 +145,27 @@ export function cloudWatchOperations(model: CloudWatchModel): OperationTable {
       if (!['OK', 'ALARM', 'INSUFFICIENT_DATA'].includes(state)) {
         throw invalid(`The value ${state} for parameter StateValue is not valid.`);
       }
-      model.setState(name, state as AlarmStateValue, reason, region, input.StateReasonData ?? '{}');
+      const data = input.StateReasonData;
+      if (data !== undefined && !isJson(data)) {
+        throw new AwsError(
+          'InvalidFormatFault',
+          'Data was not syntactically valid JSON',
+          400,
+          'InvalidFormat',
+        );
+      }
+      model.setState(name, state as AlarmStateValue, reason, region, data ?? '{}');
       return {};
     },
   };
+}
+
+/** SetAlarmState's StateReasonData must be JSON (AWS answers InvalidFormat otherwise). */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,7 @@
 // Emits EventBridge events and delivers them to subscribers over HTTP, with optional delivery
 // faults (duplicates, delay, reorder) and an optional SNS envelope.
 import { randomUUID } from 'node:crypto';
+import { NotificationShaper, type Shaped } from './notification-shapes.js';
 import type { SnsSigner } from './sns.js';
 
 export interface AwsEvent {
@@ -28,6 +29,12 @@ export interface SubscribeOptions {
   reorder?: boolean;
   /** Wrap each event in a signed SNS Notification from this topic. Default: plain EventBridge. */
   sns?: { topicArn: string; signingCertUrl?: string };
+  /** Deliver only events of these detail-types, as a rule's pattern would. Default all. */
+  detailTypes?: string[];
+  /** With `sns`: CodePipeline events as a CodeStar notification rule publishes them. Default false. */
+  codestarNotifications?: boolean;
+  /** With `sns`: alarm state changes as the alarm's SNS action publishes them. Default false. */
+  alarmActions?: boolean;
 }
 
 export interface Delivery {
@@ -37,10 +44,17 @@ export interface Delivery {
   error?: string;
 }
 
+interface Queued {
+  event: AwsEvent;
+  /** The notification shape the subscriber asked for, instead of the event. */
+  shaped?: Shaped;
+}
+
 interface Subscriber extends SubscribeOptions {
   id: string;
   url: string;
-  batch: AwsEvent[];
+  batch: Queued[];
+  shaper?: NotificationShaper;
 }
 
 /** EventBridge writes times without milliseconds. */
@@ -76,9 +90,26 @@ export class EventEmitter {
     };
     this.log.push(event);
     for (const l of this.listeners) l(event);
-    for (const s of this.subscribers) s.batch.push(event);
+    for (const s of this.subscribers) {
+      const queued = this.queued(s, event);
+      if (queued) s.batch.push(queued);
+    }
     this.scheduleDrain();
     return event;
+  }
+
+  /** What one subscriber gets for an event, in emission order (shapes remember earlier events). */
+  private queued(s: Subscriber, event: AwsEvent): Queued | undefined {
+    if (s.detailTypes && !s.detailTypes.includes(event['detail-type'])) return undefined;
+    if (!s.sns || !s.shaper) return { event };
+    if (s.codestarNotifications && event.source === 'aws.codepipeline') {
+      return { event, shaped: s.shaper.codestar(event) };
+    }
+    if (s.alarmActions && event.source === 'aws.cloudwatch') {
+      const shaped = s.shaper.alarmAction(event);
+      return shaped ? { event, shaped } : undefined;
+    }
+    return { event };
   }
 
   events(): AwsEvent[] {
@@ -102,7 +133,8 @@ export class EventEmitter {
       throw new Error(`subscriber url must be http(s): ${url}`);
     }
     const id = randomUUID();
-    this.subscribers.push({ ...opts, id, url, batch: [] });
+    const shaper = opts.sns ? new NotificationShaper(opts.sns.topicArn) : undefined;
+    this.subscribers.push({ ...opts, id, url, batch: [], ...(shaper ? { shaper } : {}) });
     return id;
   }
 
@@ -130,9 +162,9 @@ export class EventEmitter {
     for (const s of this.subscribers) {
       const batch = s.reorder ? [...s.batch].reverse() : s.batch;
       s.batch = [];
-      for (const event of batch) {
+      for (const queued of batch) {
         const copies = s.duplicates ? 2 : 1;
-        for (let i = 0; i < copies; i++) this.track(this.deliver(s, event));
+        for (let i = 0; i < copies; i++) this.track(this.deliver(s, queued));
       }
     }
   }
@@ -142,7 +174,7 @@ export class EventEmitter {
     void p.finally(() => this.inFlight.delete(p));
   }
 
-  private async deliver(s: Subscriber, event: AwsEvent): Promise<void> {
+  private async deliver(s: Subscriber, { event, shaped }: Queued): Promise<void> {
     if (s.delayMs) await new Promise((r) => setTimeout(r, s.delayMs));
     const headers: Record<string, string> = { ...s.headers };
     let body: string;
@@ -150,7 +182,8 @@ export class EventEmitter {
       const region = s.sns.topicArn.split(':')[3] || event.region;
       const n = this.signer.notification({
         topicArn: s.sns.topicArn,
-        message: JSON.stringify(event),
+        message: JSON.stringify(shaped?.body ?? event),
+        ...(shaped?.subject ? { subject: shaped.subject } : {}),
         timestamp: new Date(),
         signingCertUrl:
           s.sns.signingCertUrl ??

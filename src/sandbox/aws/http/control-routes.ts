@@ -42,6 +42,13 @@ function routes(control: AwsSandboxControl): Record<string, Route> {
       );
       return { ok: true };
     },
+    'POST /_sandbox/rollback-transitions': (b) => {
+      control.setRollbacksAtDisabledTransition(
+        str(b, 'mode') as Parameters<AwsSandboxControl['setRollbacksAtDisabledTransition']>[0],
+      );
+      return { ok: true };
+    },
+    'GET /_sandbox/pipelines': () => ({ pipelines: control.pipelines() }),
     'POST /_sandbox/advance': (b) => {
       control.advance(Number(b.ms));
       return { now: control.now().toISOString() };

@@ -31,7 +31,7 @@ export interface Revision {
 }
 
 export interface ExecutionOutcome {
-  /** This stage fails (its first action, unless `failAction` names one). */
+  /** This stage fails (its first action of the first run order, unless `failAction` names one). */
   failStage?: string;
   /** This action fails. */
   failAction?: string;
@@ -121,8 +121,18 @@ export interface StartExecutionOptions {
 
 const ROLLBACK_BUSY_STATUSES = new Set<ExecutionStatus>(['InProgress', 'Stopping']);
 
+/**
+ * What a disabled inbound transition does to a RollbackStage execution, which AWS does not
+ * document: `pass` (the default) runs the stage anyway; `hold` keeps the rollback waiting before
+ * the stage like any execution, until the transition is enabled; `refuse` answers RollbackStage
+ * with UnableToRollbackStageException while the transition is disabled.
+ */
+export type RollbacksAtDisabledTransition = 'pass' | 'hold' | 'refuse';
+
 export class PipelinesModel {
   private pipelines = new Map<string, Pipeline>();
+  /** A scenario switch, kept across world loads; `reset` sets it back to `pass`. */
+  rollbacksAtDisabledTransition: RollbacksAtDisabledTransition = 'pass';
 
   constructor(private readonly ctx: ModelContext) {}
 
@@ -133,6 +143,11 @@ export class PipelinesModel {
 
   list(region: string): Pipeline[] {
     return [...this.pipelines.values()].filter((p) => p.region === region);
+  }
+
+  /** Every pipeline, in every region, in world order. */
+  all(): Pipeline[] {
+    return [...this.pipelines.values()];
   }
 
   find(region: string, name: string): Pipeline | undefined {
@@ -267,6 +282,15 @@ export class PipelinesModel {
         `Stage '${stageName}' is currently running`,
       );
     }
+    if (
+      this.rollbacksAtDisabledTransition === 'refuse' &&
+      p.transitions.get(stageName)?.enabled === false
+    ) {
+      throw new AwsError(
+        'UnableToRollbackStageException',
+        `Unable to rollback stage '${stageName}': its inbound transition is disabled`,
+      );
+    }
     return this.startRollback(p, stageName, target, {
       triggerType: 'ManualRollback',
       triggerDetail: `arn:aws:sts::${this.ctx.account()}:assumed-role/sandbox/rollback-bot`,
@@ -381,7 +405,12 @@ export class PipelinesModel {
     if (p.rollbackOutcome) exec.outcome = p.rollbackOutcome;
     p.executions.push(exec);
     this.emitPipeline(p, exec, 'STARTED');
-    this.enterStage(p, exec, stageName);
+    // Held like any execution at a disabled transition, when the scenario says so.
+    const held =
+      this.rollbacksAtDisabledTransition === 'hold' &&
+      p.transitions.get(stageName)?.enabled === false;
+    if (held) this.tryEnter(p, exec);
+    else this.enterStage(p, exec, stageName);
     return exec;
   }
 
@@ -438,64 +467,78 @@ export class PipelinesModel {
     exec.stages.set(stageName, { status: 'InProgress', startTime: now, actions: [] });
     exec.lastUpdateTime = now;
     this.emitStage(p, exec, stageName, 'STARTED');
-    this.runAction(p, exec, stage, 0);
+    this.runGroup(p, exec, stage, 0);
   }
 
   private stageDuration(p: Pipeline, stage: StageSpec): number {
     return this.ctx.durationMs(stage.duration ?? p.spec.stageDuration);
   }
 
-  private runAction(p: Pipeline, exec: Execution, stage: StageSpec, i: number): void {
-    const action = stage.actions[i]!;
+  /**
+   * Runs the stage's `group`-th run-order group: its actions start together and take an even
+   * share of the stage's duration. Actions without `runOrder` are in group 1, as in AWS, so a
+   * stage of actions that set none runs them all in parallel.
+   */
+  private runGroup(p: Pipeline, exec: Execution, stage: StageSpec, group: number): void {
+    const groups = runOrderGroups(stage);
     const run = exec.stages.get(stage.name)!;
     const now = this.ctx.clock.now();
-    const ar: ActionRun = {
-      name: action.name,
-      actionExecutionId: randomUUID(),
-      status: 'InProgress',
-      startTime: now,
-    };
-    if (action.provider === 'CodeDeploy') ar.externalExecutionId = fakeDeploymentId();
-    run.actions.push(ar);
-    this.emitAction(p, exec, stage, ar, 'STARTED');
+    const runs = groups[group]!.map((action) => {
+      const ar: ActionRun = {
+        name: action.name,
+        actionExecutionId: randomUUID(),
+        status: 'InProgress',
+        startTime: now,
+      };
+      if (action.provider === 'CodeDeploy') ar.externalExecutionId = fakeDeploymentId();
+      run.actions.push(ar);
+      return ar;
+    });
+    for (const ar of runs) this.emitAction(p, exec, stage, ar, 'STARTED');
     const epoch = exec.epoch;
-    const slice = Math.max(1, Math.floor(this.stageDuration(p, stage) / stage.actions.length));
+    const slice = Math.max(1, Math.floor(this.stageDuration(p, stage) / groups.length));
     this.ctx.clock.schedule(slice, () => {
-      if (exec.epoch !== epoch || ar.status !== 'InProgress') return;
-      this.finishAction(p, exec, stage, i, ar);
+      if (exec.epoch !== epoch || runs.some((ar) => ar.status !== 'InProgress')) return;
+      this.finishGroup(p, exec, stage, group, runs);
     });
   }
 
-  private finishAction(
+  private finishGroup(
     p: Pipeline,
     exec: Execution,
     stage: StageSpec,
-    i: number,
-    ar: ActionRun,
+    group: number,
+    runs: ActionRun[],
   ): void {
     const now = this.ctx.clock.now();
-    const fails = actionFails(stage, stage.actions[i]!.name, exec.outcome);
-    ar.endTime = now;
     exec.lastUpdateTime = now;
-    if (fails) {
-      ar.status = 'Failed';
+    let failed = false;
+    for (const ar of runs) {
+      ar.endTime = now;
+      if (actionFails(stage, ar.name, exec.outcome)) {
+        failed = true;
+        ar.status = 'Failed';
+        ar.summary = ar.externalExecutionId
+          ? `Deployment ${ar.externalExecutionId} failed`
+          : `Action ${ar.name} failed`;
+        this.emitAction(p, exec, stage, ar, 'FAILED');
+        continue;
+      }
+      ar.status = 'Succeeded';
       ar.summary = ar.externalExecutionId
-        ? `Deployment ${ar.externalExecutionId} failed`
-        : `Action ${ar.name} failed`;
-      this.emitAction(p, exec, stage, ar, 'FAILED');
+        ? `Deployment ${ar.externalExecutionId} succeeded`
+        : `Action ${ar.name} succeeded`;
+      this.emitAction(p, exec, stage, ar, 'SUCCEEDED');
+    }
+    if (failed) {
       this.finishStage(p, exec, stage, 'Failed');
       return;
     }
-    ar.status = 'Succeeded';
-    ar.summary = ar.externalExecutionId
-      ? `Deployment ${ar.externalExecutionId} succeeded`
-      : `Action ${ar.name} succeeded`;
-    this.emitAction(p, exec, stage, ar, 'SUCCEEDED');
     if (exec.stopRequested) {
       this.finishStopped(p, exec, stage.name);
       return;
     }
-    if (i + 1 < stage.actions.length) this.runAction(p, exec, stage, i + 1);
+    if (group + 1 < runOrderGroups(stage).length) this.runGroup(p, exec, stage, group + 1);
     else this.finishStage(p, exec, stage, 'Succeeded');
   }
 
@@ -718,15 +761,10 @@ export class PipelinesModel {
       time: this.ctx.clock.date(),
       region: p.region,
       resources: [pipelineArn(p, this.ctx.account())],
+      // No `execution-trigger`: AWS sends it on pipeline events only, never on stage events.
       detail: {
         ...this.base(p, exec),
         stage,
-        'execution-trigger': {
-          ...triggerDetail(exec),
-          'commit-id': exec.revision.id,
-          'branch-name': p.spec.branch,
-          ...(p.spec.repository ? { 'full-repository-name': p.spec.repository } : {}),
-        },
         state,
         version: exec.pipelineVersion,
         'pipeline-execution-attempt': 1,
@@ -757,7 +795,7 @@ export class PipelinesModel {
       },
       ...(action.category === 'Source'
         ? {}
-        : { 'input-artifacts': [inputArtifact(p, stage, exec)] }),
+        : { 'input-artifacts': inputArtifacts(p, stage, action, exec) }),
       version: exec.pipelineVersion,
       'pipeline-execution-attempt': 1,
     };
@@ -786,17 +824,47 @@ export class PipelinesModel {
 
 // ---- pure helpers ---------------------------------------------------------------------------
 
-/** The artifact a non-source action reads: the previous stage's output, in the artifact bucket. */
-function inputArtifact(p: Pipeline, stage: StageSpec, exec: Execution) {
-  const index = p.spec.stages.findIndex((s) => s.name === stage.name);
-  const name = index <= 1 ? 'SourceArtifact' : 'BuildArtifact';
-  return {
+/** An action's input and output artifact names: declared in the world, or the defaults. */
+export function actionArtifacts(
+  spec: PipelineSpec,
+  stage: StageSpec,
+  action: StageSpec['actions'][number],
+): { inputs: string[]; outputs: string[] } {
+  const outputs =
+    action.outputArtifacts ??
+    (action.category === 'Source'
+      ? ['SourceArtifact']
+      : action.category === 'Build'
+        ? ['BuildArtifact']
+        : []);
+  if (action.inputArtifacts) return { inputs: action.inputArtifacts, outputs };
+  if (action.category === 'Source') return { inputs: [], outputs };
+  if (action.category === 'Build') return { inputs: ['SourceArtifact'], outputs };
+  // The latest artifact an earlier stage wrote (the build's, else the source's).
+  const earlier = spec.stages.slice(
+    0,
+    spec.stages.findIndex((s) => s.name === stage.name),
+  );
+  const written = earlier.flatMap((s) =>
+    s.actions.flatMap((a) => actionArtifacts(spec, s, a).outputs),
+  );
+  return { inputs: [written[written.length - 1] ?? 'SourceArtifact'], outputs };
+}
+
+/** The artifacts an action reads, in the artifact bucket, as its events list them. */
+function inputArtifacts(
+  p: Pipeline,
+  stage: StageSpec,
+  action: StageSpec['actions'][number],
+  exec: Execution,
+) {
+  return actionArtifacts(p.spec, stage, action).inputs.map((name) => ({
     name,
     s3location: {
       bucket: `codepipeline-${p.region}-sandbox`,
       key: `${p.name}/${name.slice(0, 10)}/${exec.id.slice(0, 7)}`,
     },
-  };
+  }));
 }
 
 export function pipelineArn(p: Pipeline, account: string): string {
@@ -828,8 +896,19 @@ function actionFails(
   if (!outcome) return false;
   if (outcome.failAction)
     return outcome.failAction === actionName && stage.actions.some((a) => a.name === actionName);
-  if (outcome.failStage === stage.name) return stage.actions[0]?.name === actionName;
+  if (outcome.failStage === stage.name) return runOrderGroups(stage)[0]?.[0]?.name === actionName;
   return false;
+}
+
+/** An action's run order: AWS's default is 1. */
+export function runOrderOf(action: StageSpec['actions'][number]): number {
+  return action.runOrder ?? 1;
+}
+
+/** The stage's actions by run order, lowest first; each group's actions in declaration order. */
+export function runOrderGroups(stage: StageSpec): Array<StageSpec['actions']> {
+  const orders = [...new Set(stage.actions.map(runOrderOf))].sort((a, b) => a - b);
+  return orders.map((o) => stage.actions.filter((a) => runOrderOf(a) === o));
 }
 
 function defaultStageStatuses(

@@ -30,7 +30,14 @@ import type {
 import { AwsError, requireString } from '../errors.js';
 import { pageOf } from '../paging.js';
 import type { OperationTable } from '../router-types.js';
-import { type Execution, type Pipeline, type PipelinesModel, pipelineArn } from './model.js';
+import {
+  actionArtifacts,
+  type Execution,
+  type Pipeline,
+  type PipelinesModel,
+  pipelineArn,
+  runOrderOf,
+} from './model.js';
 
 type Out<T> = Omit<T, '$metadata'>;
 
@@ -44,6 +51,22 @@ function checkPattern(field: string, value: string, pattern: RegExp, text: strin
       `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${text}`,
     );
   }
+}
+
+/**
+ * A pipeline or stage name as the API reference constrains it (1–100 of `[A-Za-z0-9.@\-_]`):
+ * AWS answers ValidationException before it looks anything up.
+ */
+function nameIn<T extends object>(input: Partial<T>, field: keyof T & string): string {
+  const value = requireString(input, field);
+  if (value.length > 100) {
+    throw new AwsError(
+      'ValidationException',
+      `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to 100`,
+    );
+  }
+  checkPattern(field, value, NAME, '[A-Za-z0-9.@\\-_]+');
+  return value;
 }
 
 function sourceRevisions(p: Pipeline, e: Execution): SourceRevision[] {
@@ -108,20 +131,25 @@ function summary(p: Pipeline, e: Execution): PipelineExecutionSummary {
   };
 }
 
-function stageDeclaration(s: Pipeline['spec']['stages'][number]): StageDeclaration {
+function stageDeclaration(p: Pipeline, s: Pipeline['spec']['stages'][number]): StageDeclaration {
   return {
     name: s.name,
-    actions: s.actions.map((a, i) => ({
-      name: a.name,
-      actionTypeId: {
-        category: a.category,
-        owner: a.owner as 'AWS',
-        provider: a.provider,
-        version: a.version,
-      },
-      runOrder: a.runOrder ?? i + 1,
-      ...(a.configuration ? { configuration: a.configuration } : {}),
-    })),
+    actions: s.actions.map((a) => {
+      const { inputs, outputs } = actionArtifacts(p.spec, s, a);
+      return {
+        name: a.name,
+        actionTypeId: {
+          category: a.category,
+          owner: a.owner as 'AWS',
+          provider: a.provider,
+          version: a.version,
+        },
+        runOrder: runOrderOf(a),
+        ...(a.configuration ? { configuration: a.configuration } : {}),
+        inputArtifacts: inputs.map((name) => ({ name })),
+        outputArtifacts: outputs.map((name) => ({ name })),
+      };
+    }),
     ...(s.onFailure ? { onFailure: { result: s.onFailure } } : {}),
   };
 }
@@ -156,7 +184,7 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
 
     GetPipeline: (region, raw) => {
       const input = raw as Partial<GetPipelineCommandInput>;
-      const p = model.get(region, requireString(input, 'name'));
+      const p = model.get(region, nameIn(input, 'name'));
       if (input.version !== undefined && input.version !== p.version) {
         throw new AwsError(
           'PipelineVersionNotFoundException',
@@ -170,7 +198,7 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
             p.spec.roleArn ??
             `arn:aws:iam::${account()}:role/service-role/AWSCodePipelineServiceRole-${p.name}`,
           artifactStore: { type: 'S3', location: `codepipeline-${p.region}-sandbox` },
-          stages: p.spec.stages.map(stageDeclaration),
+          stages: p.spec.stages.map((stage) => stageDeclaration(p, stage)),
           version: p.version,
           pipelineType: p.spec.pipelineType,
           executionMode: p.spec.executionMode,
@@ -186,7 +214,7 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
 
     GetPipelineState: (region, raw) => {
       const input = raw as Partial<GetPipelineStateCommandInput>;
-      const p = model.get(region, requireString(input, 'name'));
+      const p = model.get(region, nameIn(input, 'name'));
       const stageStates = p.spec.stages.map((s, index): StageState => {
         const latestId = p.latestInStage.get(s.name);
         const latest = latestId ? p.executions.find((e) => e.id === latestId) : undefined;
@@ -264,7 +292,7 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
 
     ListPipelineExecutions: (region, raw) => {
       const input = raw as Partial<ListPipelineExecutionsCommandInput>;
-      const p = model.get(region, requireString(input, 'pipelineName'));
+      const p = model.get(region, nameIn(input, 'pipelineName'));
       const max = input.maxResults ?? 100;
       if (!Number.isInteger(max) || max < 1 || max > 100) {
         throw new AwsError(
@@ -291,7 +319,7 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
 
     GetPipelineExecution: (region, raw) => {
       const input = raw as Partial<GetPipelineExecutionCommandInput>;
-      const p = model.get(region, requireString(input, 'pipelineName'));
+      const p = model.get(region, nameIn(input, 'pipelineName'));
       const e = model.execution(p, requireString(input, 'pipelineExecutionId'));
       const out: Out<GetPipelineExecutionCommandOutput> = {
         pipelineExecution: {
@@ -314,11 +342,9 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
 
     RollbackStage: (region, raw) => {
       const input = raw as Partial<RollbackStageCommandInput>;
-      const pipelineName = requireString(input, 'pipelineName');
-      const stageName = requireString(input, 'stageName');
+      const pipelineName = nameIn(input, 'pipelineName');
+      const stageName = nameIn(input, 'stageName');
       const target = requireString(input, 'targetPipelineExecutionId');
-      checkPattern('pipelineName', pipelineName, NAME, '[A-Za-z0-9.@\\-_]+');
-      checkPattern('stageName', stageName, NAME, '[A-Za-z0-9.@\\-_]+');
       checkPattern(
         'targetPipelineExecutionId',
         target,
@@ -334,8 +360,8 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
       const input = raw as Partial<DisableStageTransitionCommandInput>;
       model.setTransition(
         region,
-        requireString(input, 'pipelineName'),
-        requireString(input, 'stageName'),
+        nameIn(input, 'pipelineName'),
+        nameIn(input, 'stageName'),
         requireString(input, 'transitionType'),
         false,
         input.reason,
@@ -347,8 +373,8 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
       const input = raw as Partial<EnableStageTransitionCommandInput>;
       model.setTransition(
         region,
-        requireString(input, 'pipelineName'),
-        requireString(input, 'stageName'),
+        nameIn(input, 'pipelineName'),
+        nameIn(input, 'stageName'),
         requireString(input, 'transitionType'),
         true,
       );
@@ -359,7 +385,7 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
       const input = raw as Partial<StopPipelineExecutionCommandInput>;
       const e = model.stopExecution(
         region,
-        requireString(input, 'pipelineName'),
+        nameIn(input, 'pipelineName'),
         requireString(input, 'pipelineExecutionId'),
         input.abandon === true,
         input.reason,
@@ -370,7 +396,7 @@ export function pipelineOperations(model: PipelinesModel, account: () => string)
 
     ListActionExecutions: (region, raw) => {
       const input = raw as Partial<ListActionExecutionsCommandInput>;
-      const p = model.get(region, requireString(input, 'pipelineName'));
+      const p = model.get(region, nameIn(input, 'pipelineName'));
       const only = input.filter?.pipelineExecutionId;
       if (only) model.execution(p, only);
       const details: ActionExecutionDetail[] = [];

@@ -31,8 +31,16 @@ const actionSchema = z.object({
   owner: z.string().default('AWS'),
   provider: z.string().default('CodeDeploy'),
   version: z.string().default('1'),
-  runOrder: z.number().int().positive().optional(),
+  /** Actions with the same run order run in parallel; AWS's default (and ours) is 1. */
+  runOrder: z.number().int().min(1).max(999).optional(),
   configuration: z.record(z.string(), z.string()).optional(),
+  /**
+   * Artifact names the action reads and writes (GetPipeline, action events). Default: a Source
+   * action writes SourceArtifact; a Build action reads SourceArtifact and writes BuildArtifact;
+   * any other reads the latest artifact an earlier stage wrote.
+   */
+  inputArtifacts: z.array(z.string().regex(/^[a-zA-Z0-9_-]{1,100}$/)).optional(),
+  outputArtifacts: z.array(z.string().regex(/^[a-zA-Z0-9_-]{1,100}$/)).optional(),
 });
 
 const stageSchema = z.object({
@@ -166,6 +174,16 @@ const alarmSchema = z.object({
     .optional(),
   /** Composite alarms: the rule over other alarms, e.g. `ALARM(a) OR ALARM(b)`. */
   rule: z.string().optional(),
+  /**
+   * Composite alarms: the alarm (name, same region) whose ALARM suppresses this one's actions
+   * (DescribeAlarms `ActionsSuppressedBy: Alarm`). With it, the wait period (seconds, default 60)
+   * suppresses them after this alarm enters ALARM while the suppressor is not in ALARM
+   * (`WaitPeriod`), and the extension period (seconds, default 60) after the suppressor leaves
+   * ALARM (`ExtensionPeriod`).
+   */
+  actionsSuppressor: z.string().optional(),
+  actionsSuppressorWaitPeriod: z.number().int().nonnegative().optional(),
+  actionsSuppressorExtensionPeriod: z.number().int().nonnegative().optional(),
 });
 
 export const worldSchema = z.object({

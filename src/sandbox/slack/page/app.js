@@ -1,5 +1,6 @@
 // The workspace page: loads a snapshot, follows Server-Sent Events, and acts through /_page/….
 import { el, mrkdwn, plainText, readInputs, renderBlocks, textObject } from './blocks.js';
+import { refreshLocalAws, setupLocalAws } from './local-aws.js';
 
 const PERSONA_LABELS = {
   'on-call': 'on-call',
@@ -19,6 +20,7 @@ const app = {
   user: localStorage.getItem('sandbox.user') ?? '',
   channel: localStorage.getItem('sandbox.channel') ?? '',
   thread: null, // ts of the open thread
+  home: localStorage.getItem('sandbox.pane') === 'home', // the bot's Home tab instead of a channel
   modalKey: '',
 };
 
@@ -177,7 +179,7 @@ function renderChannels() {
     const li = el('li');
     const button = el(
       'button',
-      `channel-link${channel.id === app.channel ? ' active' : ''}`,
+      `channel-link${channel.id === app.channel && !app.home ? ' active' : ''}`,
       label,
     );
     button.type = 'button';
@@ -194,6 +196,49 @@ function renderChannels() {
   const current = app.data.channels.find((c) => c.id === app.channel);
   $('channel-title').textContent = current?.isIm ? app.data.bot.name : `# ${current?.name ?? ''}`;
   $('channel-topic').textContent = current?.topic ?? '';
+}
+
+// ---------- the bot's App Home tab ----------
+
+/** Shows the acting user's Home tab as the bot last published it, or the channel. */
+function renderHome() {
+  const pane = $('home-view');
+  $('home-link').classList.toggle('active', app.home);
+  for (const id of ['messages', 'composer']) $(id).hidden = app.home;
+  document.querySelector('.composer-hint').hidden = app.home;
+  pane.hidden = !app.home;
+  if (!app.home) return;
+  $('channel-title').textContent = app.data.bot.name;
+  $('channel-topic').textContent = 'Home';
+  const view = app.data.homes?.[app.user];
+  if (!view) {
+    pane.replaceChildren(el('p', 'empty', 'The app has not published a Home tab for you yet.'));
+    return;
+  }
+  pane.replaceChildren(
+    renderBlocks(view.blocks, {
+      surface: 'home',
+      lookup,
+      act: (element, block, values) => act({ view, element, block, values }),
+    }),
+  );
+}
+
+/** Opens the Home tab: Slack tells the app (app_home_opened), which publishes it. */
+async function openHome() {
+  app.home = true;
+  app.thread = null;
+  $('thread-pane').hidden = true;
+  localStorage.setItem('sandbox.pane', 'home');
+  renderChannels();
+  renderHome();
+  try {
+    const result = await post('/_page/home', { user: app.user });
+    if (result.error) toast(`The app did not answer: ${result.error}`, 'error');
+    else if (!result.sent) toast('The app does not listen to app_home_opened', 'error');
+  } catch (error) {
+    toast(error.message, 'error');
+  }
 }
 
 function renderUsers() {
@@ -278,6 +323,7 @@ function renderAll() {
   renderChannels();
   renderMessages();
   renderModal();
+  renderHome();
   const status = $('bot-status');
   const transport = app.data.transport === 'socket' ? 'Socket Mode' : 'HTTP';
   status.textContent = app.data.botConnected
@@ -369,6 +415,9 @@ async function send(input, threadTs) {
 
 function selectChannel(id) {
   app.channel = id;
+  app.home = false;
+  localStorage.setItem('sandbox.pane', 'channel');
+  renderHome();
   app.thread = null;
   $('thread-pane').hidden = true;
   localStorage.setItem('sandbox.channel', id);
@@ -381,81 +430,6 @@ function openThread(ts) {
   app.thread = ts;
   $('thread-pane').hidden = false;
   renderMessages();
-}
-
-// ---------- scenarios ----------
-
-function revision() {
-  const id = Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
-  const me = app.data.users.find((u) => u.id === app.user);
-  const subjects = [
-    'Speed up checkout',
-    'Fix login redirect',
-    'Bump payment SDK',
-    'Tune cache TTL',
-  ];
-  return {
-    id,
-    message: subjects[Math.floor(Math.random() * subjects.length)],
-    author: me?.realName ?? 'sandbox',
-  };
-}
-
-async function scenario(kind) {
-  const pipeline = $('sc-pipeline').value.trim();
-  const alarm = $('sc-alarm').value.trim();
-  const result = $('scenario-result');
-  let path;
-  let body;
-  if (kind === 'alarm' || kind === 'clear') {
-    // The local AWS endpoint's control API: POST /_sandbox/alarms/state {name, state, reason}.
-    path = 'alarms/state';
-    body =
-      kind === 'alarm'
-        ? {
-            name: alarm,
-            state: 'ALARM',
-            reason: 'Threshold crossed: 5xx rate above 5% (fired from the workspace page)',
-          }
-        : { name: alarm, state: 'OK', reason: 'Back to normal (cleared from the workspace page)' };
-  } else {
-    path = 'executions';
-    // POST /_sandbox/executions {pipelineName, revision, outcome?}
-    body = { pipelineName: pipeline, revision: revision() };
-    if (kind === 'fail') body.outcome = { failStage: 'Deploy' };
-    if (kind === 'bake-alarm') body.outcome = { alarmAfterSuccess: { alarm, afterMs: 3000 } };
-  }
-  result.textContent = 'Sending…';
-  try {
-    const answer = await post(`/_page/aws/${path}`, body);
-    result.textContent = `Done: ${JSON.stringify(answer)}`;
-  } catch (error) {
-    result.textContent = `Failed: ${error.message}`;
-  }
-}
-
-function setupScenarios() {
-  const section = $('scenarios');
-  section.hidden = !app.data.awsControl;
-  if (!app.data.awsControl) return;
-  const { pipelines = [], alarms = [] } = app.data.scenarios ?? {};
-  const fill = (list, values) =>
-    list.replaceChildren(
-      ...values.map((v) => {
-        const o = el('option');
-        o.value = v;
-        return o;
-      }),
-    );
-  fill($('sc-pipelines'), pipelines);
-  fill($('sc-alarms'), alarms);
-  if (!$('sc-pipeline').value) $('sc-pipeline').value = pipelines[0] ?? '';
-  if (!$('sc-alarm').value) $('sc-alarm').value = alarms[0] ?? '';
-  for (const button of section.querySelectorAll('[data-scenario]')) {
-    button.addEventListener('click', () => scenario(button.dataset.scenario));
-  }
 }
 
 // ---------- live state ----------
@@ -499,6 +473,11 @@ function apply(event) {
       if (event.view) app.data.modals[event.user] = event.view;
       else delete app.data.modals[event.user];
       break;
+    case 'home':
+      app.data.homes ??= {};
+      app.data.homes[event.user] = event.view;
+      if (event.user === app.user) renderHome();
+      return;
     case 'notice':
       if (!event.user || event.user === app.user) toast(event.text, event.level);
       return;
@@ -522,6 +501,7 @@ function apply(event) {
   renderChannels();
   renderMessages();
   renderModal();
+  renderHome();
 }
 
 async function load() {
@@ -534,14 +514,23 @@ async function load() {
   }
   $('team-name').textContent = app.data.team.name;
   renderAll();
-  setupScenarios();
+  setupLocalAws({
+    data: app.data,
+    currentUser: () => app.data.users.find((u) => u.id === app.user),
+    post,
+  });
   $('messages').scrollTop = $('messages').scrollHeight;
   document.body.dataset.ready = 'true';
+  if (app.home) void openHome();
 }
 
 function listen() {
   const events = new EventSource('/_page/events');
-  events.addEventListener('message', (e) => apply(JSON.parse(e.data)));
+  events.addEventListener('message', (e) => {
+    apply(JSON.parse(e.data));
+    // The bot acts on AWS around what it posts (a freeze disables a transition): look again.
+    void refreshLocalAws();
+  });
   events.addEventListener('open', () => {
     document.body.dataset.live = 'true';
   });
@@ -555,7 +544,9 @@ $('user-switcher').addEventListener('change', (e) => {
   localStorage.setItem('sandbox.user', app.user);
   app.modalKey = '';
   renderAll();
+  if (app.home) void openHome();
 });
+$('home-link').addEventListener('click', () => void openHome());
 $('composer').addEventListener('submit', (e) => {
   e.preventDefault();
   send($('composer-input'));

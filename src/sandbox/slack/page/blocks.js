@@ -175,6 +175,8 @@ const EMOJI = {
   robot_face: '🤖',
   mag: '🔍',
   ballot_box_with_check: '☑️',
+  package: '📦',
+  grey_question: '❔',
 };
 
 function appendText(parent, text) {
@@ -212,7 +214,8 @@ export function textObject(obj, lookup) {
 
 /**
  * Renders blocks. `act(element, block, values)` is called when a person uses an element;
- * `surface` is 'message' or 'modal' (inputs keep their values in the DOM until submit).
+ * `surface` is 'message', 'modal' (inputs keep their values in the DOM until submit) or 'home'
+ * (the app's Home tab).
  */
 export function renderBlocks(blocks, ctx) {
   const container = el('div', 'blocks');

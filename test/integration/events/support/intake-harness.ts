@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
+import type { Config } from '../../../../src/config/config.js';
 import type { DomainEvent } from '../../../../src/events/domain-event.js';
 import { createAwsEventsHandler } from '../../../../src/events/handler.js';
 import { type RunningHttpServer, startHttpServer } from '../../../../src/http/server.js';
@@ -30,6 +31,8 @@ export interface HarnessOptions {
   now?: () => number;
   answerWithinMs?: number;
   enqueueTimeoutMs?: number;
+  /** The environments alarm actions are checked against; default none. */
+  config?: Pick<Config, 'environments'>;
 }
 
 export interface Harness {
@@ -75,6 +78,7 @@ export async function startIntake(o: HarnessOptions): Promise<Harness> {
     metrics,
     sharedSecret: 'sharedSecret' in o ? o.sharedSecret : SECRET,
     snsTopics: o.snsTopics ?? [TOPIC],
+    config: o.config ?? { environments: {} },
     enqueue: o.wrapEnqueue ? o.wrapEnqueue(queue.enqueue) : queue.enqueue,
     dedupe: createRedisDedupe(redis, { prefix }),
     fetchCertificate: async (url) => {

@@ -18,6 +18,17 @@ const FIXTURES = new URL('../../../fixtures/aws-events/', import.meta.url);
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as AwsEvent;
 
+/**
+ * A fixture as AWS sends it. The shared stage fixtures carry `execution-trigger`, which AWS sends
+ * on pipeline events only (../shared/FACTS.md, "Which states carry what"): it is left out here.
+ */
+function asAwsSends(name: string): AwsEvent {
+  const e = fixture(name);
+  if (e['detail-type'] !== 'CodePipeline Stage Execution State Change') return e;
+  const { 'execution-trigger': _sentOnPipelineEventsOnly, ...detail } = e.detail;
+  return { ...e, detail };
+}
+
 /** The shape of a JSON value: its keys, recursively (arrays by their first element). */
 function shape(v: unknown): unknown {
   if (Array.isArray(v)) return v.length ? [shape(v[0])] : [];
@@ -120,7 +131,16 @@ describe('events', () => {
         find('CodePipeline Action Execution State Change', 'FAILED'),
       ],
     ];
-    for (const [file, event] of pairs) expect(shape(event), file).toEqual(shape(fixture(file)));
+    for (const [file, event] of pairs) expect(shape(event), file).toEqual(shape(asAwsSends(file)));
+    // AWS sends `execution-trigger` on pipeline events only: a stage event never carries it.
+    const stageEvents = events.filter(
+      (e) => e['detail-type'] === 'CodePipeline Stage Execution State Change',
+    );
+    expect(stageEvents.length).toBeGreaterThan(0);
+    for (const e of stageEvents) expect(e.detail).not.toHaveProperty('execution-trigger');
+    expect(
+      find('CodePipeline Pipeline Execution State Change', 'STARTED')?.detail['execution-trigger'],
+    ).toMatchObject({ 'trigger-type': 'Webhook' });
     expect(find('CodePipeline Stage Execution State Change', 'FAILED')?.resources).toEqual([
       'arn:aws:codepipeline:us-east-1:111122223333:web-app',
     ]);

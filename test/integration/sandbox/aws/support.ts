@@ -37,8 +37,8 @@ const stages = [
   {
     name: 'Deploy',
     actions: [
-      { name: 'DeployToFleet', category: 'Deploy' as const, provider: 'CodeDeploy' },
-      { name: 'SmokeTest', category: 'Test' as const, provider: 'CodeBuild' },
+      { name: 'DeployToFleet', category: 'Deploy' as const, provider: 'CodeDeploy', runOrder: 1 },
+      { name: 'SmokeTest', category: 'Test' as const, provider: 'CodeBuild', runOrder: 2 },
     ],
   },
 ];

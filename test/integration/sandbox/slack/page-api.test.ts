@@ -15,6 +15,12 @@ beforeEach(async () => {
   aws = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.method === 'GET') {
+      awsCalls.push({ url: `GET ${req.url}`, body: Buffer.concat(chunks).toString() });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"pipelines":[]}');
+      return;
+    }
     awsCalls.push({ url: String(req.url), body: JSON.parse(Buffer.concat(chunks).toString()) });
     res.writeHead(201, { 'content-type': 'application/json' });
     res.end('{"pipelineExecutionId":"exec-1"}');
@@ -49,7 +55,7 @@ describe('workspace page endpoints', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await page.text()).toContain('Local stand-in for Slack');
-    for (const file of ['app.js', 'blocks.js', 'style.css']) {
+    for (const file of ['app.js', 'blocks.js', 'local-aws.js', 'style.css']) {
       expect((await fetch(new URL(file, slack.pageUrl))).status).toBe(200);
     }
   });
@@ -82,6 +88,13 @@ describe('workspace page endpoints', () => {
       },
       { url: '/_sandbox/alarms/shop-prod-5xx', body: { state: 'ALARM', reason: 'r' } },
     ]);
+  });
+
+  it("reads the AWS control API for the page's Local AWS panel", async () => {
+    const response = await fetch(new URL('/_page/aws/pipelines', slack.pageUrl));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ pipelines: [] });
+    expect(awsCalls).toEqual([{ url: 'GET /_sandbox/pipelines', body: '' }]);
   });
 
   it('sends commands typed in the message box, and plain messages as the acting user', async () => {

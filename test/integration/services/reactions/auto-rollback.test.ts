@@ -52,6 +52,18 @@ describe('automatic rollback on failure', () => {
     expect(texts.some((t) => t.includes('rollback-bot') && t.includes('automatically'))).toBe(true);
     expect(texts.some((t) => t.includes(request.id))).toBe(true); // the live status message
     expect(h.sandbox.control.calls({ operation: 'RollbackStage' })).toHaveLength(1);
+    // The alarm watch is noted on the request, and its live status ends with it.
+    const watched = await h.until('the alarm watch on the request', async () => {
+      const r = await h!.service.get(request.id);
+      return r?.alarmWatch?.outcome ? r.alarmWatch : undefined;
+    });
+    expect(watched).toMatchObject({ outcome: 'recovered', alarms: [ALARM] });
+    const status = await h.until('the live status to show the recovery', () =>
+      h!.slack.client
+        .thread(PROD_CHANNEL, note.ts)
+        .find((m) => textOf(m).includes(request.id) && textOf(m).includes('Recovered: alarms OK')),
+    );
+    expect(textOf(status)).toContain(`:white_check_mark: Alarms watched: \`${ALARM}\``);
   });
 
   it('escalates a failing rollback in the thread and never rolls back again (no loop)', async () => {

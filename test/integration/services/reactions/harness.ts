@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
-import { type RunningBot, startBot } from '../../../../src/app/start-bot.js';
+import { type BotOverrides, type RunningBot, startBot } from '../../../../src/app/start-bot.js';
 import type { Config, EnvironmentConfig } from '../../../../src/config/config.js';
 import type { DomainEvent } from '../../../../src/events/domain-event.js';
 import type { EventQueue } from '../../../../src/jobs/event-queue.js';
@@ -19,7 +19,7 @@ import type { RollbackService } from '../../../../src/services/rollback-service.
 import { testBotEnv } from '../../../support/harness.js';
 import { ALARM, reactionsWorld } from '../../../support/reactions-world.js';
 
-const SECRET = 'reactions-test-secret-8d2f';
+export const SECRET = 'reactions-test-secret-8d2f';
 const BOT_TOKEN = 'xoxb-reactions-test';
 const SIGNING_SECRET = 'reactions-signing-secret';
 export const PROD_CHANNEL = 'C0DEPLOYPROD';
@@ -35,6 +35,7 @@ function env(name: string, channel: string, pipeline: string, extra: Partial<Env
     bakeMs: 10 * 60_000,
     autoRollback: 'on-failure-and-alarm',
     blockOnAlarms: [],
+    suppressedAlarms: 'block',
     approval: {
       when: [],
       required: 1,
@@ -59,7 +60,11 @@ export function reactionsConfig(): Config {
     },
     groups: {},
     access: { admins: [], freezers: [] },
-    events: { snsTopics: [], poll: { enabled: false, intervalMs: 60_000 } },
+    events: {
+      snsTopics: [],
+      poll: { enabled: false, intervalMs: 60_000 },
+      startupLookBackMs: 3_600_000,
+    },
   };
 }
 
@@ -70,6 +75,10 @@ export interface ReactionsHarness {
   events: EventQueue<DomainEvent>;
   prefix: string;
   logs: string[];
+  /** The bot's /aws/events. */
+  eventsUrl: string;
+  /** The bot's /metrics, as Prometheus text. */
+  metrics(): Promise<string>;
   /** Runs the sandbox's simulated time until `check` holds (rollbacks need time to move). */
   until<T>(
     what: string,
@@ -80,7 +89,10 @@ export interface ReactionsHarness {
 }
 
 export interface HarnessOptions {
-  subscribe?: Omit<SubscribeOptions, 'headers'>;
+  /** The bot's subscription to the sandbox's events; false: none (the test subscribes). */
+  subscribe?: Omit<SubscribeOptions, 'headers'> | false;
+  /** Overrides of the bot's parts (e.g. fetchSnsCertificate for SNS deliveries). */
+  overrides?: BotOverrides;
   bakeCheckDelayMs?: number;
   config?: Config;
   healthProbe?: ReactionProcessorsDeps['healthProbe'];
@@ -147,14 +159,18 @@ export async function startReactions(o: HarnessOptions = {}): Promise<ReactionsH
         recoveryLimitMs: 60_000,
         ...(o.healthProbe ? { healthProbe: o.healthProbe } : {}),
       },
+      ...o.overrides,
     },
   });
   closers.push(() => bot.stop());
   slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
-  sandbox.control.subscribe(`http://127.0.0.1:${bot.port}/aws/events`, {
-    ...o.subscribe,
-    headers: { 'x-rollback-bot-secret': SECRET },
-  });
+  const eventsUrl = `http://127.0.0.1:${bot.port}/aws/events`;
+  if (o.subscribe !== false) {
+    sandbox.control.subscribe(eventsUrl, {
+      ...o.subscribe,
+      headers: { 'x-rollback-bot-secret': SECRET },
+    });
+  }
 
   return {
     sandbox,
@@ -163,6 +179,8 @@ export async function startReactions(o: HarnessOptions = {}): Promise<ReactionsH
     events: bot.services.queues.events,
     prefix,
     logs,
+    eventsUrl,
+    metrics: () => bot.metrics.registry.metrics(),
     async until(what, check, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

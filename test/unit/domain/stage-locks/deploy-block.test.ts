@@ -12,10 +12,15 @@ import {
 const H = 3_600_000;
 const AWS_REASON = /^[a-zA-Z0-9!@ ().*?-]{1,300}$/;
 
-function env(windows: Partial<WindowsPolicy> = {}, blockOnAlarms: string[] = []) {
+function env(
+  windows: Partial<WindowsPolicy> = {},
+  blockOnAlarms: string[] = [],
+  suppressedAlarms: 'block' | 'ignore' = 'block',
+) {
   return {
     name: 'prod',
     blockOnAlarms,
+    suppressedAlarms,
     windows: {
       timezone: 'Europe/Berlin',
       allow: [],
@@ -112,6 +117,63 @@ describe('deploy block', () => {
     expect(deployBlock({ env: env({}, ['a']), now, freezes: [], alarmStates }).blocked).toBe(
       blocked,
     );
+  });
+
+  describe('a suppressed composite alarm in ALARM (suppressedAlarms)', () => {
+    const alarmStates = { guard: 'ALARM', other: 'ALARM', calm: 'OK' } as const;
+    const suppressed = { guard: 'WaitPeriod', calm: 'Alarm' } as const;
+
+    it('blocks under block (the default), saying that its actions are suppressed', () => {
+      const b = deployBlock({
+        env: env({}, ['guard', 'other', 'calm'], 'block'),
+        now,
+        freezes: [],
+        alarmStates,
+        suppressed,
+      });
+      expect(b.causes).toEqual([
+        {
+          kind: 'alarm',
+          alarm: 'guard',
+          suppressedBy: 'WaitPeriod',
+          reason:
+            'alarm guard is in ALARM (its actions are suppressed by WaitPeriod; suppressedAlarms is block)',
+        },
+        { kind: 'alarm', alarm: 'other', reason: 'alarm other is in ALARM' },
+      ]);
+      expect(b.ignoredAlarms).toEqual([]);
+      // The transition reason does not change with the suppression, so it is not rewritten.
+      expect(stageLockTransitionReason({ env: 'prod', stage: 'Deploy', causes: b.causes })).toBe(
+        `${DEPLOY_BLOCK_MARKER} (alarm guard) (alarm other)`,
+      );
+    });
+
+    it.each(['WaitPeriod', 'ExtensionPeriod', 'Alarm'] as const)(
+      'does not block under ignore (suppressed by %s), and is listed as ignored',
+      (by) => {
+        const b = deployBlock({
+          env: env({}, ['guard', 'calm'], 'ignore'),
+          now,
+          freezes: [],
+          alarmStates,
+          suppressed: { guard: by },
+        });
+        expect(b).toMatchObject({ blocked: false, causes: [], unknownAlarms: [] });
+        expect(b.ignoredAlarms).toEqual([{ alarm: 'guard', suppressedBy: by }]);
+      },
+    );
+
+    it('under ignore, an unsuppressed alarm in ALARM still blocks', () => {
+      const b = deployBlock({
+        env: env({}, ['guard', 'other'], 'ignore'),
+        now,
+        freezes: [],
+        alarmStates,
+        suppressed,
+      });
+      expect(b.causes.map((c) => c.kind === 'alarm' && c.alarm)).toEqual(['other']);
+      expect(b.ignoredAlarms.map((a) => a.alarm)).toEqual(['guard']);
+    });
   });
 
   it('lifts when the freeze ends', () => {

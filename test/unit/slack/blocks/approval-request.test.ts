@@ -19,7 +19,12 @@ const view: ApprovalRequestView = {
   },
   requesterId: 'U0ONCALL',
   reason: '5xx after deploy <!channel>',
-  rules: [{ rule: 'older-than-previous', why: 'the target is older than the previous release' }],
+  rules: [
+    {
+      rule: 'older-than-previous',
+      why: [{ text: 'the target is older than the previous release' }],
+    },
+  ],
   required: 1,
   approvers: ['S0APPROVERS'],
   approvedBy: [],

@@ -232,22 +232,33 @@ describe('live status', () => {
     retries: 2,
   };
 
-  it('shows state, elapsed time, the AWS execution with a console link, and the request id', () => {
+  it('shows state, the steps with the AWS execution linked, elapsed time, and the request id', () => {
     const msg = requestStatusMessage(req, now);
     expect(msg.text).toBe('Rolling back: prod-us web-app / Deploy');
     expect(msg.blocks[0]).toEqual({
       type: 'section',
       text: { type: 'mrkdwn', text: '*:arrows_counterclockwise: Rolling back* · prod-us' },
     });
+    // A record from before step times were kept: the steps it shows have no time.
+    expect(msg.blocks[1]).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: [
+          ':white_check_mark: Requested by <@U0ONCALL1> · <!date^1795183410^{date_short_pretty} {time_secs}|2026-11-20 14:03:30 UTC>',
+          ':white_check_mark: AWS accepted: execution <https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/web-app/executions/aaaa1111-2222-4333-8444-555566667777/timeline?region=us-east-1|aaaa1111>',
+          ':arrows_counterclockwise: Deploying in stage Deploy',
+          ':white_circle: Alarms watched',
+          ':white_circle: Recovered',
+        ].join('\n'),
+      },
+    });
     const fields =
-      msg.blocks[1] && 'fields' in msg.blocks[1] ? msg.blocks[1].fields?.map((f) => f.text) : [];
+      msg.blocks[2] && 'fields' in msg.blocks[2] ? msg.blocks[2].fields?.map((f) => f.text) : [];
     expect(fields).toEqual([
-      '*Environment*\nprod-us',
       '*Target*\nweb-app / Deploy',
       '*Change*\n`9d2b7c4e` → `3c1e5a7b`',
-      '*Requested by*\n<@U0ONCALL1>',
       '*Elapsed*\n1m 05s',
-      '*AWS execution*\n<https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/web-app/executions/aaaa1111-2222-4333-8444-555566667777/timeline?region=us-east-1|aaaa1111-2222-4333-8444-555566667777>',
     ]);
     expect(JSON.stringify(msg.blocks)).toContain('Reason: `5xx &lt;!channel&gt;`');
     expect(JSON.stringify(msg.blocks)).toContain('AWS calls retried 2×');
@@ -277,11 +288,13 @@ describe('live status', () => {
     expect(JSON.stringify(blocked.blocks)).toContain('Blocked: `freeze denies rollbacks`');
   });
 
-  it('a request AWS refused says what happened and what to do, in a section of its own', () => {
+  it('a request AWS refused says, at the step that failed, what happened and what to do', () => {
+    const { awsExecutionId: _never, ...notStarted } = req;
     const failed = requestStatusMessage(
       {
-        ...req,
+        ...notStarted,
         state: 'failed',
+        endedAt: now.getTime() - 63_000,
         lastError: 'AWS_ACCESS_DENIED',
         summary:
           'AWS denied codepipeline:RollbackStage on pipeline web-app. AWS said: User: <@U1> is not authorized',
@@ -290,11 +303,13 @@ describe('live status', () => {
       },
       now,
     );
-    expect(failed.blocks[2]).toEqual({
+    expect(failed.blocks[1]).toEqual({
       type: 'section',
       text: {
         type: 'mrkdwn',
         text: [
+          ':white_check_mark: Requested by <@U0ONCALL1> · <!date^1795183410^{date_short_pretty} {time_secs}|2026-11-20 14:03:30 UTC>',
+          ':x: AWS did not start the rollback · <!date^1795183437^{time_secs}|2026-11-20 14:03:57 UTC>',
           '*What happened:* `AWS denied codepipeline:RollbackStage on pipeline web-app. AWS said: User: &lt;@U1&gt; is not authorized`',
           '*What to do:* Allow codepipeline:RollbackStage on arn:aws:codepipeline:us-east-1:&lt;account&gt;:web-app',
         ].join('\n'),
@@ -303,9 +318,20 @@ describe('live status', () => {
     const text = JSON.stringify(failed.blocks);
     expect(text).toContain('Error code: `AWS_ACCESS_DENIED`');
     expect(text).not.toContain('AWS: `');
+    // A failure with no next step on the record still says what to do.
     const plain = requestStatusMessage({ ...req, state: 'failed', summary: 'Failed in AWS' }, now);
-    expect(JSON.stringify(plain.blocks)).toContain('AWS: `Failed in AWS`');
-    expect(JSON.stringify(plain.blocks)).not.toContain('What to do');
+    expect(plain.blocks[1]).toMatchObject({
+      text: {
+        text: expect.stringContaining(
+          [
+            ':x: Rollback failed in stage Deploy',
+            '*What happened:* `Failed in AWS`',
+            '*What to do:* Open the AWS link above to see what failed, then request the rollback again or fix forward.',
+          ].join('\n'),
+        ),
+      },
+    });
+    expect(JSON.stringify(plain.blocks)).not.toContain('AWS: `');
   });
 
   it('offers Cancel only while awaiting approval', () => {

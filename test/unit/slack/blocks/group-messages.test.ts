@@ -30,7 +30,7 @@ describe('the group review says what "Roll back all" does', () => {
           kind: 'needs-approval',
           case: {
             rules: ['group-rollback'],
-            why: ['prod-us: it rolls back several environments of a group together'],
+            why: [[{ text: 'prod-us: it rolls back several environments of a group together' }]],
             required: 1,
             approverSets: [['S0APPROVERS']],
             expiresAt: 0,
@@ -217,7 +217,12 @@ describe('the group message says what was decided, with real mentions and inert 
 describe('the group approval post ends in what was decided', () => {
   const approval = {
     rules: ['crosses-unsafe-release'],
-    why: ['prod-eu: it crosses releases marked unsafe to roll back: d-1 (migration)'],
+    why: [
+      [
+        { text: 'prod-eu: it crosses releases marked unsafe to roll back: ' },
+        { quote: 'd-1 (migration)' },
+      ],
+    ],
     required: 1,
     approverSets: [['S0APPROVERS']],
     expiresAt: AT + 30 * 60_000,
@@ -226,7 +231,7 @@ describe('the group approval post ends in what was decided', () => {
   const section = [
     '*Approval needed* for the group rollback of *prod* (prod-us, prod-eu)',
     'Asked by <@U0ONCALL>',
-    'Why: prod-eu: it crosses releases marked unsafe to roll back: d-1 (migration) (crosses-unsafe-release)',
+    'Why: prod-eu: it crosses releases marked unsafe to roll back: `d-1 (migration)` (crosses-unsafe-release)',
     'Needs 1 approval from <!subteam^S0APPROVERS>; the requester cannot approve.',
     `Expires <!date^${Math.floor(AT / 1000) + 30 * 60}^{date_short_pretty} {time}|2026-11-20 15:34 UTC>`,
   ].join('\n');

@@ -23,6 +23,7 @@ import {
   feedMessage,
   recoveryReport,
 } from '../../../../src/slack/blocks/reaction-messages.js';
+import { requestStatusMessage } from '../../../../src/slack/blocks/request-status.js';
 
 /** Every piece of text in a payload: strings under `text` keys, and bare strings. */
 function texts(payload: unknown): string[] {
@@ -54,6 +55,38 @@ const refusal = { kind: 'refused', code: 'self-approval', message: 'You asked fo
 const stale = { kind: 'stale', code: 'expired', message: 'This request expired.' } as const;
 const approvers = { ...refusal, code: 'not-an-approver', approvers: ['S0APPROVERS'] } as const;
 const evil = { actionName: 'Source', revisionId: 'abcdef1234567890', message: 'Fix it.' };
+
+/** A live status whose outside sentences end in full stops (AWS's summary, the next step). */
+const statusOf = (over: object) =>
+  requestStatusMessage(
+    {
+      id: 'R1',
+      env: 'prod',
+      region: 'us-east-1',
+      state: 'failed',
+      target: {
+        kind: 'stage',
+        pipeline: 'w',
+        stage: 'Deploy',
+        currentExecutionId: 'e-1',
+        targetExecutionId: 'e-0',
+        lockAfterRollback: true,
+      },
+      requestedBy: { kind: 'auto', reason: 'Deploy failed in e-1.' },
+      reason: 'Errors after the deploy.',
+      source: 'auto-failure',
+      createdAt: 1_800_000_000_000,
+      updatedAt: 1_800_000_060_000,
+      startedAt: 1_800_000_001_000,
+      endedAt: 1_800_000_060_000,
+      summary: 'AWS said no.',
+      nextStep: 'Ask the platform team.',
+      lastError: 'AWS_ACCESS_DENIED',
+      retries: 1,
+      ...over,
+    },
+    new Date(1_800_000_060_000),
+  );
 
 const payloads: Array<[string, unknown]> = [
   ['command error with a suggestion', commandErrorMessage(SUGGESTION)],
@@ -129,6 +162,24 @@ const payloads: Array<[string, unknown]> = [
     'recovery',
     recoveryReport({ env: 'prod', outcome: 'not-recovered', afterMs: 1000, alarms: ['a'] }),
   ],
+  ['live status, refused', statusOf({})],
+  ['live status, failed in AWS', statusOf({ awsExecutionId: 'e-2', nextStep: undefined })],
+  [
+    'live status, not recovered',
+    statusOf({
+      state: 'succeeded',
+      awsExecutionId: 'e-2',
+      lockedTransition: true,
+      alarmWatch: {
+        since: 1_800_000_061_000,
+        alarms: ['a.'],
+        notOk: ['a.'],
+        outcome: 'not-recovered',
+        at: 1_800_000_961_000,
+      },
+    }),
+  ],
+  ['live status, waiting', statusOf({ state: 'awaiting_approval', lastError: 'Frozen.' })],
 ];
 
 describe('punctuation of the messages', () => {

@@ -3,7 +3,10 @@
 // plain_text, where Slack shows them raw.
 import { describe, expect, it } from 'vitest';
 import type { EnvironmentConfig } from '../../../../src/config/config.js';
+import { plainPhrase } from '../../../../src/domain/phrase.js';
+import { decideRollback } from '../../../../src/domain/rollback-decision/index.js';
 import type { RollbackRequest } from '../../../../src/domain/rollback-request.js';
+import { needsApprovalWords } from '../../../../src/services/guardrails/guardrails-decide.js';
 import {
   type ApprovalRequestView,
   approvalRequestMessage,
@@ -17,6 +20,7 @@ import {
 } from '../../../../src/slack/blocks/format.js';
 import { groupStartAnswer } from '../../../../src/slack/blocks/group-answers.js';
 import { permissionRefusal } from '../../../../src/slack/blocks/permission-refusal.js';
+import { mrkdwnPhrase } from '../../../../src/slack/blocks/phrase.js';
 import { requestStatusMessage } from '../../../../src/slack/blocks/request-status.js';
 import { causeLine, lockChangeMessage } from '../../../../src/slack/blocks/stage-lock-messages.js';
 
@@ -204,5 +208,109 @@ describe('channels and live status', () => {
     );
     expect(JSON.stringify(cancelled.blocks)).toContain('Cancelled by <@U0LEAD>');
     expect(plainTexts(cancelled).filter((t) => REF.test(t))).toEqual([]);
+
+    // With the commits the request recorded: from → to as commits, the executions in the context.
+    const withCommits = requestStatusMessage(
+      {
+        ...req,
+        commits: {
+          from: [
+            {
+              actionName: 'Source',
+              revisionId: 'fcb576f0aa111111111111111111111111111111',
+              message: 'Speed up <!here>',
+            },
+          ],
+          to: [
+            {
+              actionName: 'Source',
+              revisionId: 'c4ca4238bb222222222222222222222222222222',
+              message: 'Add search\nlong body',
+              url: 'https://github.com/acme/web/commit/c4ca423',
+            },
+          ],
+        },
+      },
+      new Date(AT),
+    );
+    const fields = withCommits.blocks.find((b) => b.type === 'section' && 'fields' in b);
+    expect(JSON.stringify(fields)).toContain(
+      '*Change*\\n`fcb576f` `Speed up &lt;!here&gt;`\\n→ <https://github.com/acme/web/commit/c4ca423|c4ca423> `Add search`',
+    );
+    expect(withCommits.blocks.at(-1)).toEqual({
+      type: 'context',
+      elements: [
+        {
+          type: 'plain_text',
+          text: 'Request 01JREQ · execution 9d2b7c4e-6a1f-4e2b-8c3d-5f7a9b1c2d3e → 3c1e5a7b-0000-4000-8000-000000000000',
+        },
+      ],
+    });
+  });
+});
+
+describe('what the policy says, in the review and on the approval card', () => {
+  const env = {
+    name: 'prod-us',
+    approval: {
+      when: ['during-freeze'],
+      approvers: ['S0APPROVERS', 'U0MANAGER'],
+      required: 1,
+      expiresAfterMs: 30 * 60_000,
+      allowSelfApproval: false,
+      holdAutomatic: false,
+    },
+    windows: { timezone: 'Europe/Berlin', allow: [], blackout: [], rollbacksDuringFreeze: 'allow' },
+  } as unknown as EnvironmentConfig;
+  const frozen = (duringFreeze: 'allow' | 'deny') =>
+    decideRollback({
+      env: { ...env, windows: { ...env.windows, rollbacksDuringFreeze: duringFreeze } },
+      request: {
+        requestedBy: { kind: 'user', id: 'U0ONCALL' },
+        isGroupRollback: false,
+        targetIsOlderThanPrevious: false,
+        unsafeCrossed: [],
+      },
+      now: new Date(AT - 30 * 60_000),
+      freezeState: {
+        freezes: [
+          {
+            id: 'f1',
+            scope: 'prod-us',
+            by: 'U0RELEASE',
+            reason: '*launch* <!here>',
+            from: new Date(AT - 3_600_000),
+            until: new Date(AT + 3_600_000),
+          },
+        ],
+        freezers: ['U0RELEASE'],
+      },
+    });
+  const LATER = slackDate(AT + 3_600_000);
+
+  it('names the approvers and the freezer as mentions and every time for each reader', () => {
+    const d = frozen('allow');
+    if (d.decision !== 'needs-approval') throw new Error(d.decision);
+    expect(mrkdwnPhrase(needsApprovalWords(d))).toBe(
+      `Needs 1 approval from <!subteam^S0APPROVERS> or <@U0MANAGER> before ${WHEN} because prod-us is frozen until ${LATER} (\`*launch* &lt;!here&gt;\`, by <@U0RELEASE>).`,
+    );
+    // The audit keeps the same sentence in plain words, times in UTC.
+    expect(plainPhrase(needsApprovalWords(d))).toBe(
+      'Needs 1 approval from S0APPROVERS or U0MANAGER before 2026-12-01 18:16 UTC because prod-us is frozen until 2026-12-01 19:16 UTC (*launch* <!here>, by U0RELEASE).',
+    );
+  });
+
+  it('a freeze that denies rollbacks says until when and who froze it the same way', () => {
+    const d = frozen('deny');
+    if (d.decision !== 'block') throw new Error(d.decision);
+    const text = mrkdwnPhrase(d.reason);
+    expect(text).toContain(
+      `prod-us is frozen until ${LATER} (\`*launch* &lt;!here&gt;\`, by <@U0RELEASE>)`,
+    );
+    expect(text).not.toContain('Europe/Berlin');
+  });
+
+  it('a bare string, as records stored before phrases kept, stays inert', () => {
+    expect(mrkdwnPhrase('frozen (<!channel> *bold*)')).toBe('`frozen (&lt;!channel&gt; *bold*)`');
   });
 });

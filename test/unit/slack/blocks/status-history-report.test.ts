@@ -53,6 +53,7 @@ const block: DeployBlock = {
     { kind: 'alarm', reason: 'alarm', alarm: 'web-app-5xx-rate-above-threshold' },
   ],
   unknownAlarms: ['web-app-latency'],
+  ignoredAlarms: [],
   windows: {
     open: false,
     window: { inside: false, opensAt: new Date(now + 7_200_000) },
@@ -131,6 +132,27 @@ describe('/rollback status', () => {
     }
     expect(textOf(1)).toContain(':large_green_circle: Forward deploys open');
     expect(textOf(1)).toContain('No rollback in progress');
+  });
+
+  it('says a suppressed alarm the policy ignores is in ALARM but not blocking', () => {
+    const quiet = statusReport([
+      {
+        ...prod,
+        guard: {
+          ...prod.guard,
+          block: {
+            ...block,
+            unknownAlarms: [],
+            ignoredAlarms: [{ alarm: 'web-app-latency', suppressedBy: 'WaitPeriod' }],
+          },
+        },
+      } as EnvStatusView,
+    ]);
+    const text = (quiet.blocks.find((b) => b.type === 'section') as { text: { text: string } }).text
+      .text;
+    expect(text).toContain(
+      ':white_circle: Alarm `web-app-latency` in ALARM, actions suppressed (WaitPeriod): not blocking',
+    );
   });
 
   it('says the same in its fallback text', () => {

@@ -4,6 +4,7 @@ import type { Account, AwsClients } from '../aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import { type RollbackRequest, releaseRolledBack, targetKey } from '../domain/rollback-request.js';
 import {
+  AUTOMATIC_LOCKER,
   isForeignDisable,
   type PostRollbackLock,
   reasonWithLock,
@@ -41,7 +42,7 @@ export async function lockStage(
   if (t.kind !== 'stage' || !t.lockAfterRollback) return {};
   const lock: PostRollbackLock = {
     requestId: req.id,
-    by: req.requestedBy.kind === 'user' ? req.requestedBy.id : 'automatic rollback',
+    by: req.requestedBy.kind === 'user' ? req.requestedBy.id : AUTOMATIC_LOCKER,
   };
   const place = { region: req.region, pipeline: t.pipeline, stage: t.stage };
   let recorded = false;

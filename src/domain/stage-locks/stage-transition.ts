@@ -20,6 +20,9 @@ export const BOT_TRANSITION_MARKER = 'rollback-bot';
 /** The header of every reason the bot writes now (its causes follow). */
 export const DEPLOY_BLOCK_MARKER = `${BOT_TRANSITION_MARKER} block`;
 
+/** Who a post-rollback lock names when no person asked for the rollback. */
+export const AUTOMATIC_LOCKER = 'automatic rollback';
+
 /** The lock the bot holds on a stage after a rollback, until a person lifts it. */
 export interface PostRollbackLock {
   /** The rollback request that locked it; '' when read back from a reason that does not say. */

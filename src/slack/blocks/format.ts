@@ -1,6 +1,7 @@
 // Small, pure formatting helpers shared by the builders. Time is always passed in.
 import { plainUtc } from '../../domain/phrase.js';
 import type { RequestState } from '../../domain/request-state.js';
+import { AUTOMATIC_LOCKER } from '../../domain/stage-locks/index.js';
 import { inertCode } from './inert-text.js';
 
 /** A Slack user id (U…, W…), as Slack issues them: only then is it written as a mention. */
@@ -20,6 +21,11 @@ export function mention(id: string): string {
 /** A person: `<@U…>` for a Slack user id; anything else (or nothing) inert. mrkdwn only. */
 export function person(id: string | undefined): string {
   return isSlackUserId(id) ? `<@${id}>` : inertCode(id ?? 'unknown', 60);
+}
+
+/** Who asked for the rollback behind a post-rollback lock: a person, or an automatic rollback. */
+export function locker(by: string): string {
+  return by === AUTOMATIC_LOCKER ? 'an automatic rollback' : person(by);
 }
 
 /** A Slack channel id (C…, G…, D…), as Slack issues them. */

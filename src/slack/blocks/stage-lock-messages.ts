@@ -7,7 +7,7 @@ import { type SourceRevision, shortRevision } from '../../domain/releases.js';
 import { causeNames, type LockCause, type UnlockOutcome } from '../../domain/stage-locks/index.js';
 import { ACTION } from './action-ids.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
-import { person, slackDate } from './format.js';
+import { locker, person, slackDate } from './format.js';
 import { escapeMrkdwn, inertCode, LIMITS, truncate } from './inert-text.js';
 import { releaseLine } from './release-line.js';
 
@@ -22,7 +22,7 @@ export function causeLine(
     case 'post-rollback': {
       const l = cause.lock;
       const what = l.requestId ? `rollback \`${escapeMrkdwn(l.requestId)}\`` : 'a rollback';
-      const who = l.by ? ` requested by ${person(l.by)}` : '';
+      const who = l.by ? ` requested by ${locker(l.by)}` : '';
       return `:lock: post-rollback lock after ${what}${who}; \`/rollback unlock ${escapeMrkdwn(env.name)} ${escapeMrkdwn(stage)}\` lifts it`;
     }
     case 'freeze':

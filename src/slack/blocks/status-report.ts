@@ -4,7 +4,7 @@
 import type { RollbackRequest } from '../../domain/rollback-request.js';
 import { causeNames, type DeployBlock, type LockCause } from '../../domain/stage-locks/index.js';
 import type { KnownBlock, SlackMessage } from './block-kit.js';
-import { channelRef, person, STATE_LABEL, slackDate } from './format.js';
+import { channelRef, locker, person, STATE_LABEL, slackDate } from './format.js';
 import { escapeMrkdwn, inertCode, LIMITS, truncate } from './inert-text.js';
 
 /** Longest outside text (reason, alarm, error) on a status line. */
@@ -59,7 +59,7 @@ function stageLines(s: GuardView['stages'][number], env: string): string[] {
   }
   for (const c of s.causes) {
     if (c.kind !== 'post-rollback') continue;
-    const by = c.lock.by ? ` by ${person(c.lock.by)}` : '';
+    const by = c.lock.by ? ` by ${locker(c.lock.by)}` : '';
     lines.push(`:lock: Locked after a rollback${by}`);
     lines.push(`      Unlock: \`/rollback unlock ${escapeMrkdwn(env)} ${escapeMrkdwn(s.stage)}\``);
   }

@@ -144,6 +144,15 @@ describe('what holds a stage', () => {
     expect(
       causeLine({ kind: 'window-closed', reason: 'x', until: new Date(AT) }, env, 'Deploy', now),
     ).toBe(`:clock3: outside the deploy window; it opens ${WHEN}`);
+    const lock = (by: string) =>
+      causeLine(
+        { kind: 'post-rollback', reason: 'lock', lock: { requestId: '01JREQ', by } },
+        env,
+        'Deploy',
+        now,
+      );
+    expect(lock('automatic rollback')).toContain('requested by an automatic rollback;');
+    expect(lock('U0LEAD')).toContain('requested by <@U0LEAD>;');
   });
 
   it('keeps the dates out of plain_text and the configured zone out of the message', () => {

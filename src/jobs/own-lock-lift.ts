@@ -84,9 +84,21 @@ const placeOf = (req: RollbackRequest, t: StageTarget): StagePlace => ({
   stage: t.stage,
 });
 
-/** Runs `work` holding the environment's reconcile lease; retried shortly when a pass holds it. */
+/** How long the job waits for a reconcile pass to let go of the lease (a pass takes well under). */
+const LEASE_WAIT_MS = 5_000;
+
+/**
+ * Runs `work` holding the environment's reconcile lease. A pass holding it lets go within a
+ * moment, so the job waits for it (briefly), rather than calling RollbackStage again later into
+ * the same lock; past the wait, the job comes back later.
+ */
 async function underLease<T>(deps: OwnLockDeps, env: string, work: () => Promise<T>): Promise<T> {
-  const release = await deps.passes.lockEnv(env, LEASE_MS);
+  const deadline = Date.now() + LEASE_WAIT_MS;
+  let release = await deps.passes.lockEnv(env, LEASE_MS);
+  while (!release && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    release = await deps.passes.lockEnv(env, LEASE_MS);
+  }
   if (!release) throw new RetryLater(1_000, `a reconcile pass holds ${env}`);
   try {
     return await work();

@@ -15,6 +15,7 @@ import {
   groupStartAnswer,
 } from '../../../../src/slack/blocks/group-answers.js';
 import { commandErrorMessage, helpMessage } from '../../../../src/slack/blocks/help-message.js';
+import { homeView } from '../../../../src/slack/blocks/home-view.js';
 import { permissionRefusal } from '../../../../src/slack/blocks/permission-refusal.js';
 import {
   autoRollbackAnnouncement,
@@ -180,6 +181,17 @@ const payloads: Array<[string, unknown]> = [
     }),
   ],
   ['live status, waiting', statusOf({ state: 'awaiting_approval', lastError: 'Frozen.' })],
+  [
+    'home tab, nothing yet, with the answer to a click',
+    homeView({
+      user: 'U0ONCALL',
+      at: Date.UTC(2026, 11, 1),
+      answer: { text: 'Approved (1 of 1).', at: Date.UTC(2026, 11, 1) },
+      waiting: [],
+      envs: [],
+      history: [],
+    }),
+  ],
 ];
 
 describe('punctuation of the messages', () => {

@@ -1,40 +1,29 @@
 // A person in the workspace page: a deploy fails, the bot posts the failure notification with its
 // buttons, the person clicks "Roll back to …" and confirms, and the live status in the thread
 // reaches "Rolled back".
-import { mkdir, readFile } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+import { type SandboxPage, startSandboxPage } from '../support/sandbox-page.js';
 
-const world = new URL('../../src/sandbox/aws/worlds/demo.yml', import.meta.url).pathname;
 let h: Harness;
-let browser: Browser;
 
+let s: SandboxPage;
 beforeAll(async () => {
-  const sandboxConfig = await readFile(
-    new URL('../../src/sandbox/sandbox.config.yml', import.meta.url),
-    'utf8',
-  );
   // prod-us rolls back only when a person says so, so the notification's button is the way out.
-  const config = sandboxConfig.replace('autoRollback: on-failure-and-alarm', 'autoRollback: off');
-  expect(config).not.toBe(sandboxConfig);
-  h = await startHarness({ config, world, time: { mode: 'realtime', stageDurationMs: 30 } });
-  browser = await launchChromium();
+  s = await startSandboxPage({
+    config: (c) => c.replace('autoRollback: on-failure-and-alarm', 'autoRollback: off'),
+  });
+  ({ h } = s);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
+  await s?.stop();
 });
 
 describe('failure notification in the workspace page', () => {
   it('fails a deploy from the scenario controls, then rolls back from the notification', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await page.goto(h.slack.pageUrl);
-    await page.locator('body[data-ready="true"][data-live="true"]').waitFor();
-    await page.getByTestId('user-switcher').selectOption('U0ONCALL');
-    await page.getByRole('button', { name: '# deploys-prod' }).click();
+    const page = await s.open('U0ONCALL', '# deploys-prod', { width: 1280, height: 1000 });
 
     await page.getByTestId('scenarios').getByRole('button', { name: 'Deploy that fails' }).click();
     const notification = page.getByTestId('message').filter({ hasText: /Stage failed: prod-us/ });

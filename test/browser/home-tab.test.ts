@@ -2,29 +2,21 @@
 // freezes prod-us, on-call asks to roll it back (a rollback during a freeze needs approval), and
 // the manager opens the bot's Home from the sidebar, sees what waits for their approval, and
 // approves it there. Screenshots land in test-artifacts/ (home-*.png).
-import { mkdir, readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+import { type SandboxPage, startSandboxPage } from '../support/sandbox-page.js';
 
-const world = new URL('../../src/sandbox/aws/worlds/demo.yml', import.meta.url).pathname;
 let h: Harness;
-let browser: Browser;
 
+let s: SandboxPage;
 beforeAll(async () => {
-  const config = await readFile(
-    new URL('../../src/sandbox/sandbox.config.yml', import.meta.url),
-    'utf8',
-  );
-  h = await startHarness({ config, world, time: { mode: 'realtime', stageDurationMs: 30 } });
-  browser = await launchChromium();
-  await mkdir('test-artifacts', { recursive: true });
+  s = await startSandboxPage();
+  ({ h } = s);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
+  await s?.stop();
 });
 
 const shot = (page: Page, name: string) =>
@@ -46,10 +38,7 @@ describe('the App Home tab in the workspace page', () => {
     await client.click(review, 'rollback.confirm', { user: 'U0ONCALL' });
     await client.waitForMessage('C0DEPLOYPROD', 'Approval needed', { timeoutMs: 15_000 });
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-    await page.goto(h.slack.pageUrl);
-    await page.locator('body[data-ready="true"][data-live="true"]').waitFor();
-    await page.getByTestId('user-switcher').selectOption('U0MANAGER');
+    const page = await s.open('U0MANAGER', undefined, { width: 1280, height: 1100 });
     await page.getByTestId('home-link').click();
 
     const home = page.getByTestId('home');

@@ -3,29 +3,22 @@
 // button), and `/rollback prod-us` then proposes a release that is not bad, saying what the click
 // will do; the bot's Home tab then shows the environment and that rollback. A screenshot of
 // every step lands in test-artifacts/ (story-*.png).
-import { mkdir, readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+import { type SandboxPage, startSandboxPage } from '../support/sandbox-page.js';
 
-const world = new URL('../../src/sandbox/aws/worlds/demo.yml', import.meta.url).pathname;
 let h: Harness;
-let browser: Browser;
 
+let s: SandboxPage;
 beforeAll(async () => {
-  const config = await readFile(
-    new URL('../../src/sandbox/sandbox.config.yml', import.meta.url),
-    'utf8',
-  );
-  h = await startHarness({ config, world, time: { mode: 'realtime', stageDurationMs: 30 } });
-  browser = await launchChromium();
-  await mkdir('test-artifacts', { recursive: true });
+  s = await startSandboxPage();
+  ({ h } = s);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
+  await s?.stop();
 });
 
 /**
@@ -50,11 +43,7 @@ const README_SHOTS: Record<string, string> = {
 
 describe('an incident in the workspace page', () => {
   it('failure → automatic rollback → /rollback prod-us', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-    await page.goto(h.slack.pageUrl);
-    await page.locator('body[data-ready="true"][data-live="true"]').waitFor();
-    await page.getByTestId('user-switcher').selectOption('U0ONCALL');
-    await page.getByRole('button', { name: '# deploys-prod' }).click();
+    const page = await s.open('U0ONCALL', '# deploys-prod', { width: 1280, height: 1100 });
 
     // 1. A deploy fails in prod-us; the bot rolls back on its own.
     await page.getByTestId('scenarios').getByRole('button', { name: 'Deploy that fails' }).click();

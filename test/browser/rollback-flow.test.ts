@@ -1,39 +1,26 @@
 // The real bot in the workspace page, driven in Chromium like a person would: type the command,
 // review, click Roll back, watch the live status reach "Rolled back".
 
-import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
-import { type Harness, startHarness } from '../support/harness.js';
-
-const config = readFileSync(
-  new URL('../../src/sandbox/sandbox.config.yml', import.meta.url),
-  'utf8',
-);
-const world = new URL('../../src/sandbox/aws/worlds/demo.yml', import.meta.url).pathname;
+import type { Harness } from '../support/harness.js';
+import { type SandboxPage, startSandboxPage } from '../support/sandbox-page.js';
 
 let h: Harness;
-let browser: Browser;
 
+let s: SandboxPage;
 beforeAll(async () => {
-  h = await startHarness({ config, world, time: { mode: 'realtime', stageDurationMs: 30 } });
-  browser = await launchChromium();
+  s = await startSandboxPage();
+  ({ h } = s);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
+  await s?.stop();
 });
 
 describe('the real bot in the workspace page', () => {
   it('rolls back prod from a slash command typed in the page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(h.slack.pageUrl);
-    await page.locator('body[data-ready="true"][data-live="true"]').waitFor();
-    await page.getByTestId('user-switcher').selectOption('U0ONCALL');
-    await page.getByRole('button', { name: '# deploys-prod' }).click();
+    const page = await s.open('U0ONCALL', '# deploys-prod', { width: 1280, height: 900 });
 
     await page.getByTestId('composer').fill('/rollback prod-us');
     await page.getByTestId('composer').press('Enter');

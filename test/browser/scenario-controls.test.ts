@@ -3,32 +3,25 @@
 // without typing anything (it once answered "'pipelineName' is required"); the choice survives a
 // reload; and the "Local AWS" panel shows a release held at a frozen stage, with the reason of
 // the disabled transition.
-import { mkdir, readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+import { type SandboxPage, startSandboxPage } from '../support/sandbox-page.js';
 
-const world = new URL('../../src/sandbox/aws/worlds/demo.yml', import.meta.url).pathname;
 let h: Harness;
 let browser: Browser;
 
+let s: SandboxPage;
 beforeAll(async () => {
-  const sandboxConfig = await readFile(
-    new URL('../../src/sandbox/sandbox.config.yml', import.meta.url),
-    'utf8',
-  );
   // No automatic rollback (and so no post-rollback lock): the freeze is the one cause at Deploy.
-  const config = sandboxConfig.replace('autoRollback: on-failure-and-alarm', 'autoRollback: off');
-  expect(config).not.toBe(sandboxConfig);
-  h = await startHarness({ config, world, time: { mode: 'realtime', stageDurationMs: 30 } });
-  browser = await launchChromium();
-  await mkdir('test-artifacts', { recursive: true });
+  s = await startSandboxPage({
+    config: (c) => c.replace('autoRollback: on-failure-and-alarm', 'autoRollback: off'),
+  });
+  ({ h, browser } = s);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
+  await s?.stop();
 });
 
 async function open(page: Page, user: string): Promise<void> {

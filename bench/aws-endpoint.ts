@@ -11,6 +11,7 @@ import { announceReady, exitWithParent } from './procs.js';
 interface Stamp {
   operation: string;
   pipelineName?: string;
+  executionId?: string;
   at: number;
 }
 
@@ -54,12 +55,17 @@ const server = createServer((req, res) => {
           const input = JSON.parse(body.toString() || '{}') as {
             pipelineName?: unknown;
             name?: unknown;
+            pipelineExecutionId?: unknown;
+            filter?: { pipelineExecutionId?: unknown };
           };
           // Most CodePipeline operations name the pipeline `pipelineName`; GetPipeline,
           // GetPipelineState (and UpdatePipeline) call it `name`.
           const pipeline =
             input.pipelineName ?? (PIPELINE_BY_NAME.has(stamp.operation) ? input.name : undefined);
           if (typeof pipeline === 'string') stamp.pipelineName = pipeline;
+          // Which execution a read is about (GetPipelineExecution, ListActionExecutions).
+          const execution = input.pipelineExecutionId ?? input.filter?.pipelineExecutionId;
+          if (typeof execution === 'string') stamp.executionId = execution;
         } catch {
           // not JSON: the sandbox answers SerializationException; the stamp stays bare
         }

@@ -3,7 +3,14 @@
 // same run; one table on stdout and bench/results/latest.json. Stops by itself; Ctrl-C cleans up.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { freePort, startRedisServer } from '../scripts/lib/redis-server.mjs';
+import { breakdownNote, type CallBreakdown, callBreakdown } from './aws-calls.js';
 import { type AwsEventJson, deployFailed, stormEvents } from './events.js';
 import { configYaml, makeFleet, type Pipeline, worldYaml } from './fleet.js';
 import {
@@ -24,6 +32,7 @@ import {
   slackHeaders,
   summarise,
 } from './load.js';
+import { heapFromMetrics, rssSplit, snapshot, snapshotFlags } from './memory.js';
 import { cleanUpAll, onCleanup, startNodeChild } from './procs.js';
 import type { RepeatedPosts, RepeatedText } from './repeated-posts.js';
 import { runReplicasPhase } from './replicas.js';
@@ -54,6 +63,7 @@ const { values: flags } = parseArgs({
     'replica-concurrency': { type: 'string', default: '1,50' },
     out: { type: 'string', default: here('./results/latest.json') },
     'from-source': { type: 'boolean', default: false },
+    'heap-snapshots': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -65,7 +75,8 @@ if (flags.help) {
   [--phases ack,detect,rest  (rest: manual rollbacks, storm, footprint, AWS calls; to profile one part;
             replicas: 2 web + 2 worker processes against the one ROLE=all, only when named)]
   [--replica-concurrency 1,50  (ack concurrency levels of the replicas phase)]
-  [--ack-kinds command,click] [--from-source  (run the bot with tsx instead of building it)]`);
+  [--ack-kinds command,click] [--from-source  (run the bot with tsx instead of building it)]
+  [--heap-snapshots <dir>  (heap snapshots of the bot idle and after the storm, and of bare Bolt idle)]`);
   process.exit(0);
 }
 const quick = flags.quick;
@@ -121,6 +132,8 @@ const AWS_OPERATIONS = [
 interface Stamp {
   operation: string;
   pipelineName?: string;
+  /** The execution a GetPipelineExecution or ListActionExecutions is about. */
+  executionId?: string;
   at: number;
 }
 
@@ -291,6 +304,8 @@ async function main() {
   const botLog = createWriteStream(here('./results/bot.log'));
   onCleanup(async () => void botLog.end());
   const profileDir = flags.profile ? path.resolve(flags.profile) : undefined;
+  const snapshotDir = flags['heap-snapshots'] ? path.resolve(flags['heap-snapshots']) : undefined;
+  if (snapshotDir) mkdirSync(snapshotDir, { recursive: true });
   // The bot runs as production does: built (`npm run build`), `node <flags> dist/main.js`. From
   // source, tsx compiles each module on first use, and the first events paid for it.
   if (!flags['from-source']) {
@@ -326,6 +341,7 @@ async function main() {
         ...startFlags(),
         ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
         ...(process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        ...(snapshotDir ? snapshotFlags(snapshotDir) : []),
       ],
       env: { ...botEnv, ...env },
       logTo: botLog,
@@ -339,6 +355,7 @@ async function main() {
     here('./baseline-bolt.ts'),
     {
       env: { BENCH_SLACK_BOT_TOKEN: botToken, BENCH_SLACK_SIGNING_SECRET: signingSecret },
+      nodeArgs: snapshotDir ? snapshotFlags(snapshotDir) : [],
     },
   );
   const responses = await startResponses();
@@ -357,6 +374,18 @@ async function main() {
   await sleep(3_000);
   const rssIdle = await metric('process_resident_memory_bytes');
   const baselineRss = rssOf(baseline.child.pid);
+  const memoryNote = async (when: string) => {
+    log(
+      `memory ${when}: bot ${rssSplit(bot.child.pid)}; ${heapFromMetrics(await (await fetch(`${botUrl}/metrics`)).text())}`,
+    );
+    if (when === 'idle') log(`memory idle: bare Bolt ${rssSplit(baseline.child.pid)}`);
+    if (!snapshotDir || !bot.child.pid) return;
+    log(`  heap snapshot: ${await snapshot(bot.child.pid, snapshotDir, `bot-${when}`)}`);
+    await metric('process_resident_memory_bytes'); // answers once the snapshot is written
+    if (when === 'idle' && baseline.child.pid)
+      log(`  heap snapshot: ${await snapshot(baseline.child.pid, snapshotDir, 'bolt-idle')}`);
+  };
+  await memoryNote('idle');
   // Every process the run started, for CPU per process in a phase.
   const procs = {
     bot: bot.child.pid,
@@ -477,6 +506,7 @@ async function main() {
   const firstRollback = new Map<string, number>();
   let autoCalls: number | undefined;
   const autoByOp: Record<string, number> = {};
+  let autoBreakdown: CallBreakdown | undefined;
   if (want('detect')) {
     const detectStart = Date.now();
     const allBefore = cpuOfAll(procs);
@@ -524,6 +554,8 @@ async function main() {
       const all = (await stamps()).filter((s) => s.pipelineName && sentAt.has(s.pipelineName));
       Object.assign(autoByOp, countBy(all.map((s) => s.operation)));
       autoCalls = all.length / firstRollback.size;
+      autoBreakdown = callBreakdown(all);
+      log(`  AWS calls of the automatic rollbacks, ${breakdownNote(autoBreakdown)}`);
     }
     // Where the time goes for a typical event: the calls of the median pipeline up to RollbackStage.
     const byLatency = [...firstRollback]
@@ -664,12 +696,20 @@ async function main() {
   const perThousand = requests > 0 ? ((memAfter - memBefore) / requests) * 1000 : undefined;
   const manualCalls =
     manualRollbackCalls > 0 ? manualStamps.length / manualRollbackCalls : undefined;
+  const manualBreakdown = callBreakdown(manualStamps);
+  log(`  AWS calls of the manual rollbacks, ${breakdownNote(manualBreakdown)}`);
+  const oneManual = manualStamps.filter((s) => s.pipelineName === manual[0]?.name);
+  if (oneManual.length)
+    log(
+      `  one manual rollback's AWS calls (${manual[0]?.name}): ${oneManual.map((s) => `${s.operation}${s.executionId ? ` ${s.executionId.slice(0, 8)}` : ''} +${(s.at - (oneManual[0]?.at ?? 0)).toFixed(0)}ms`).join(', ')}`,
+    );
   results.manual = {
     rollbacks: cfg.manualRollbacks,
     answered: started,
     rollbackStageCalls: manualRollbackCalls,
     awsCallsPerRollback: manualCalls,
     byOperation: countBy(manualStamps.map((s) => s.operation)),
+    perRollback: manualBreakdown,
     requestsCreated: requests,
     redisBytesPer1000Requests: perThousand,
   };
@@ -817,6 +857,7 @@ async function main() {
 
   // ---- 4. Footprint ------------------------------------------------------------------------
   const rssAfter = await metric('process_resident_memory_bytes');
+  await memoryNote('after-storm');
   results.footprint = {
     rssIdleBytes: rssIdle,
     rssAfterStormBytes: rssAfter,
@@ -854,9 +895,7 @@ async function main() {
     baseline: 1,
     baselineNote: 'the one RollbackStage',
     note:
-      manualCalls === undefined
-        ? 'no manual rollback reached AWS'
-        : opsNote(results.manual as { byOperation: Record<string, number> }),
+      manualCalls === undefined ? 'no manual rollback reached AWS' : breakdownNote(manualBreakdown),
   });
   rows.push({
     figure: 'AWS calls per automatic rollback',
@@ -867,9 +906,15 @@ async function main() {
     note:
       autoCalls === undefined
         ? 'not available yet: no automatic rollback'
-        : opsNote({ byOperation: autoByOp }),
+        : autoBreakdown
+          ? breakdownNote(autoBreakdown)
+          : '',
   });
-  results.automatic = { awsCallsPerRollback: autoCalls, byOperation: autoByOp };
+  results.automatic = {
+    awsCallsPerRollback: autoCalls,
+    byOperation: autoByOp,
+    perRollback: autoBreakdown,
+  };
 
   await writeReport(rows, results, t0, redis);
   await bot.stop();
@@ -934,14 +979,6 @@ function repeatedNote(texts: RepeatedText[]): string {
     .map((r) => `${JSON.stringify(r.text.slice(0, 40))} ×${r.posts}`)
     .join(', ');
   return ` (${repeated.length} texts: ${top}${repeated.length > 2 ? ', …' : ''})`;
-}
-
-function opsNote(m: { byOperation: Record<string, number> }): string {
-  return Object.entries(m.byOperation)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 4)
-    .map(([op, k]) => `${op} ${k}`)
-    .join(', ');
 }
 
 function postEvent(botUrl: string, secret: string, ev: AwsEventJson) {

@@ -7,6 +7,7 @@ import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/creden
 import { createHttpAgents, type HttpAgents } from '../runtime/proxy.js';
 import { type ProxySettings, usesProxy } from '../runtime/proxy-settings.js';
 import { nextTurn } from '../runtime/turns.js';
+import { keepFinishedExecutions } from './finished-executions.js';
 
 export interface AwsClientOptions {
   /** AWS_ENDPOINT_URL as read by the caller; undefined means the real AWS endpoints. */
@@ -197,7 +198,8 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   }
 
   return {
-    codepipeline: (a) => cached('cp', a, () => new CodePipelineClient(config(a))),
+    codepipeline: (a) =>
+      cached('cp', a, () => keepFinishedExecutions(new CodePipelineClient(config(a)))),
     codedeploy: (a) => cached('cd', a, () => new CodeDeployClient(config(a))),
     cloudwatch: (a) => cached('cw', a, () => new CloudWatchClient(config(a))),
     destroy() {

@@ -10,7 +10,7 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../../src/aws/aws-clients.js';
 import { isReadOperation, scopeReads } from '../../../src/aws/read-scope.js';
-import { GOOD, sandboxWithBotClients } from '../sandbox/aws/support.js';
+import { BAD, sandboxWithBotClients } from '../sandbox/aws/support.js';
 
 const account = { region: 'us-east-1' };
 
@@ -20,19 +20,20 @@ beforeEach(() => {
   t.sandbox.control.clearFaults();
 });
 
-const getGood = (clients: AwsClients) =>
+// A failed execution: the clients themselves keep only finished ones (finished-executions.ts).
+const getFailed = (clients: AwsClients) =>
   clients
     .codepipeline(account)
-    .send(new GetPipelineExecutionCommand({ pipelineName: 'web-app', pipelineExecutionId: GOOD }));
+    .send(new GetPipelineExecutionCommand({ pipelineName: 'web-app', pipelineExecutionId: BAD }));
 const callsOf = (operation: string) => t.sandbox.control.calls({ operation }).length;
 
 describe('read scope', () => {
   it('sends identical reads once through a scope, concurrent or one after another', async () => {
     const scope = scopeReads(t.aws);
-    const [a, b] = await Promise.all([getGood(scope), getGood(scope)]);
-    const c = await getGood(scope);
+    const [a, b] = await Promise.all([getFailed(scope), getFailed(scope)]);
+    const c = await getFailed(scope);
     expect(callsOf('GetPipelineExecution')).toBe(1);
-    expect(a.pipelineExecution?.pipelineExecutionId).toBe(GOOD);
+    expect(a.pipelineExecution?.pipelineExecutionId).toBe(BAD);
     expect(b).toBe(a);
     expect(c).toBe(a);
     // Different input, different read.
@@ -43,11 +44,15 @@ describe('read scope', () => {
   });
 
   it('shares nothing through the clients themselves, nor between two scopes', async () => {
-    await getGood(t.aws);
-    await getGood(t.aws);
-    await getGood(scopeReads(t.aws));
-    await getGood(scopeReads(t.aws));
-    expect(callsOf('GetPipelineExecution')).toBe(4);
+    // Live state: the clients keep only what they read about finished executions
+    // (finished-executions.test.ts).
+    const getState = (clients: AwsClients) =>
+      clients.codepipeline(account).send(new GetPipelineStateCommand({ name: 'web-app' }));
+    await getState(t.aws);
+    await getState(t.aws);
+    await getState(scopeReads(t.aws));
+    await getState(scopeReads(t.aws));
+    expect(callsOf('GetPipelineState')).toBe(4);
   });
 
   it('forgets every read after a write through the scope', async () => {
@@ -71,9 +76,9 @@ describe('read scope', () => {
   it('does not keep a failed read: the next one asks AWS again', async () => {
     t.sandbox.control.injectFault('GetPipelineExecution', { http500: 1 });
     const scope = scopeReads(t.aws);
-    await expect(getGood(scope)).rejects.toBeDefined();
-    const second = await getGood(scope);
-    expect(second.pipelineExecution?.pipelineExecutionId).toBe(GOOD);
+    await expect(getFailed(scope)).rejects.toBeDefined();
+    const second = await getFailed(scope);
+    expect(second.pipelineExecution?.pipelineExecutionId).toBe(BAD);
     expect(callsOf('GetPipelineExecution')).toBe(2);
   });
 

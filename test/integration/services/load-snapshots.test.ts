@@ -1,7 +1,8 @@
 // loadStageSnapshot against the local endpoint: for the default target it reads the pipeline
 // version of succeeded executions newest first and stops at the first valid target, instead of
 // one GetPipelineExecution per execution looked back over; a list of choices still reads them all.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AwsClients, createAwsClients } from '../../../src/aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../../../src/aws/codepipeline-adapter.js';
 import { chooseStageTarget } from '../../../src/domain/choose-rollback-target.js';
 import type { World } from '../../../src/sandbox/aws/index.js';
@@ -36,7 +37,20 @@ function world(): World {
 const t = sandboxWithBotClients(world);
 beforeEach(() => t.sandbox.control.clearCalls());
 
-const cp = () => createCodePipelineAdapter(t.aws, { region: 'us-east-1' });
+// Clients of their own for each snapshot: the bot's clients keep what they read about finished
+// executions (src/aws/finished-executions.ts), and these tests count what a snapshot asks for.
+const made: AwsClients[] = [];
+afterEach(() => {
+  for (const c of made.splice(0)) c.destroy();
+});
+const cp = () => {
+  const clients = createAwsClients({
+    endpoint: t.sandbox.url,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  made.push(clients);
+  return createCodePipelineAdapter(clients, { region: 'us-east-1' });
+};
 const executionsRead = () =>
   t.sandbox.control
     .calls({ operation: 'GetPipelineExecution' })

@@ -142,7 +142,13 @@ describe('approvals in the thread', () => {
     expect(rollbackCalls(h)).toHaveLength(0);
     await h.slack.client.click(approval, 'Approve', { user: RELEASE });
     await h.slack.client.waitForEphemeral(RELEASE, /Approved \(2 of 2\)/);
-    const done = await h.slack.client.waitForMessage(PROD, 'Rolled back', { timeoutMs: 20_000 });
+    // The live status message (its fallback text "Rolled back: prod-us …"), not the approval
+    // card, which also ends saying "Rolled back".
+    const done = await h.slack.client.waitForMessage(
+      PROD,
+      (m) => /^Rolled back: prod-us\b/.test(m.text ?? ''),
+      { timeoutMs: 20_000 },
+    );
     expect(rollbackCalls(h)).toHaveLength(1);
     // The live status's approval step names both approvers.
     expect(JSON.stringify(done.blocks)).toContain(`Approved by <@${MANAGER}>, <@${RELEASE}> · `);

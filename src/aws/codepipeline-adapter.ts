@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { awsCall, type CallBudget, type NoBudget, readPages } from './aws-call.js';
 import type { Account, AwsClients } from './aws-clients.js';
-import { type AwsResource, toAwsCallError } from './aws-errors.js';
+import { AwsCallError, type AwsResource, toAwsCallError } from './aws-errors.js';
 import {
   type ActionOutputVariables,
   type ExecutionDetail,
@@ -39,8 +39,12 @@ export type {
 const ACTION_PAGES = 5;
 
 export interface StageState {
+  /** The pipeline's structure version now (GetPipelineState names it). */
+  pipelineVersion?: number;
   latestExecutionId?: string;
   latestStatus?: string;
+  /** STANDARD or ROLLBACK. */
+  latestType?: string;
   inboundEnabled: boolean;
   disabledReason?: string;
   lastChangedBy?: string;
@@ -60,11 +64,18 @@ const where = (door: Door, pipeline: string, stage?: string): AwsResource => ({
 });
 
 /** GetPipelineState, mapped; `stage` only names the stage in an error. */
-async function readStages(door: Door, pipeline: string, stage?: string): Promise<StageView[]> {
+async function readStages(
+  door: Door,
+  pipeline: string,
+  stage?: string,
+): Promise<{ version?: number; stages: StageView[] }> {
   const out = await awsCall('GetPipelineState', where(door, pipeline, stage), () =>
     door.client.send(new GetPipelineStateCommand({ name: pipeline })),
   );
-  return (out.stageStates ?? []).flatMap((s) => toStageView(s) ?? []);
+  return {
+    ...(out.pipelineVersion !== undefined ? { version: out.pipelineVersion } : {}),
+    stages: (out.stageStates ?? []).flatMap((s) => toStageView(s) ?? []),
+  };
 }
 
 export interface ListExecutionsOptions {
@@ -117,6 +128,27 @@ async function getActionOutputVariables(
     { hasNext: (p) => !!p.nextToken, enough: (read) => read.length >= ACTION_PAGES },
   );
   return toActionOutputVariables(pages.flatMap((p) => p.actionExecutionDetails ?? []));
+}
+
+async function getPipeline(
+  door: Door,
+  pipeline: string,
+  version: number | undefined,
+): Promise<PipelineDefinition> {
+  const read = (v: number | undefined) =>
+    awsCall('GetPipeline', where(door, pipeline), () =>
+      door.client.send(
+        new GetPipelineCommand({ name: pipeline, ...(v !== undefined ? { version: v } : {}) }),
+      ),
+    );
+  try {
+    return toPipelineDefinition((await read(version)).pipeline);
+  } catch (err) {
+    // The version was replaced between the read that named it and this one: read the current.
+    const gone = err instanceof AwsCallError && err.awsName === 'PipelineVersionNotFoundException';
+    if (version === undefined || !gone) throw err;
+    return toPipelineDefinition((await read(undefined)).pipeline);
+  }
 }
 
 async function getExecution(
@@ -192,21 +224,26 @@ export function createCodePipelineAdapter(clients: AwsClients, account: Account)
   }
 
   return {
-    async getPipeline(pipeline: string): Promise<PipelineDefinition> {
-      const out = await awsCall('GetPipeline', where(door, pipeline), () =>
-        door.client.send(new GetPipelineCommand({ name: pipeline })),
-      );
-      return toPipelineDefinition(out.pipeline);
-    },
+    /**
+     * The pipeline's structure: as it is now, or at `version` (GetPipelineState and stage events
+     * name the current one). A definition by version never changes, so the client keeps it
+     * (finished-executions.ts) and asking by version reads AWS once per version and process.
+     */
+    getPipeline: (pipeline: string, version?: number): Promise<PipelineDefinition> =>
+      getPipeline(door, pipeline, version),
 
     /** Every stage of the pipeline, in order (GetPipelineState: the one place it is mapped). */
-    getPipelineState: (pipeline: string): Promise<StageView[]> => readStages(door, pipeline),
+    getPipelineState: async (pipeline: string): Promise<StageView[]> =>
+      (await readStages(door, pipeline)).stages,
 
     async getStageState(pipeline: string, stage: string): Promise<StageState> {
-      const s = (await readStages(door, pipeline, stage)).find((x) => x.stage === stage);
+      const { version, stages } = await readStages(door, pipeline, stage);
+      const s = stages.find((x) => x.stage === stage);
       return {
+        ...(version !== undefined ? { pipelineVersion: version } : {}),
         ...(s?.latestExecutionId ? { latestExecutionId: s.latestExecutionId } : {}),
         ...(s?.latestStatus ? { latestStatus: s.latestStatus } : {}),
+        ...(s?.latestType ? { latestType: s.latestType } : {}),
         inboundEnabled: s?.inboundEnabled ?? true,
         ...(s?.disabledReason ? { disabledReason: s.disabledReason } : {}),
         ...(s?.lastChangedBy ? { lastChangedBy: s.lastChangedBy } : {}),

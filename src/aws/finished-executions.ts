@@ -7,9 +7,20 @@
 // only once the execution was seen finished (by GetPipelineExecution or ListPipelineExecutions)
 // before they were listed, so a listing never misses an action that finished after it.
 //
+// A pipeline's definition at one version never changes either: GetPipeline asked for a `version`
+// is kept, and an answer to an unversioned GetPipeline is kept under the version it names (so the
+// next reader that asks for that version, from GetPipelineState or an event, finds it). An
+// unversioned GetPipeline always reaches AWS: it asks what the pipeline is now.
+//
 // It wraps the client's `send`, as the read scope (read-scope.ts) wraps a scoped view's: the
 // adapters, the paginators and every scope built on the client read through it without knowing.
-import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import {
+  type CodePipelineClient,
+  GetPipelineCommand,
+  GetPipelineExecutionCommand,
+  ListActionExecutionsCommand,
+  ListPipelineExecutionsCommand,
+} from '@aws-sdk/client-codepipeline';
 
 /**
  * Answers kept per client, least recently used dropped first. An execution's answer is a few KB,
@@ -21,7 +32,6 @@ const FINISHED = new Set(['Succeeded', 'Superseded', 'Cancelled']);
 
 interface Command {
   input: unknown;
-  constructor: { name: string };
 }
 
 interface ExecutionInput {
@@ -37,6 +47,13 @@ interface Summaries {
 interface Execution {
   pipelineExecution?: { status?: string };
 }
+
+interface Definition {
+  pipeline?: { name?: string; version?: number };
+}
+
+const definitionKey = (name: string | undefined, version: number | undefined) =>
+  name && version !== undefined ? `GetPipeline|${name}|${version}` : undefined;
 
 /** A map that drops its least recently used entry beyond `max`. */
 function lru<V>(max: number) {
@@ -72,9 +89,21 @@ export function keepFinishedExecutions(
     pipeline && id ? `${pipeline}|${id}` : undefined;
 
   const send = async (command: Command, ...rest: unknown[]): Promise<unknown> => {
-    const operation = command.constructor.name;
+    // By class, not by class name: a bundler may rename classes.
     const input = command.input as ExecutionInput;
-    if (operation === 'ListPipelineExecutionsCommand') {
+    if (command instanceof GetPipelineCommand) {
+      const asked = command.input;
+      const key = definitionKey(asked.name, asked.version);
+      const kept = key ? answers.get(key) : undefined;
+      if (kept !== undefined) return kept;
+      const out = (await real(command, ...rest)) as Definition;
+      const answered = definitionKey(asked.name, out.pipeline?.version);
+      if (answered && (asked.version === undefined || asked.version === out.pipeline?.version)) {
+        answers.set(answered, out);
+      }
+      return out;
+    }
+    if (command instanceof ListPipelineExecutionsCommand) {
       const out = (await real(command, ...rest)) as Summaries;
       for (const s of out.pipelineExecutionSummaries ?? []) {
         const id = execution(input.pipelineName, s.pipelineExecutionId);
@@ -82,19 +111,19 @@ export function keepFinishedExecutions(
       }
       return out;
     }
-    const id =
-      operation === 'GetPipelineExecutionCommand'
-        ? execution(input.pipelineName, input.pipelineExecutionId)
-        : operation === 'ListActionExecutionsCommand'
-          ? execution(input.pipelineName, input.filter?.pipelineExecutionId)
-          : undefined;
+    const isGet = command instanceof GetPipelineExecutionCommand;
+    const id = isGet
+      ? execution(input.pipelineName, input.pipelineExecutionId)
+      : command instanceof ListActionExecutionsCommand
+        ? execution(input.pipelineName, input.filter?.pipelineExecutionId)
+        : undefined;
     if (!id) return real(command, ...rest);
-    const key = `${operation}|${JSON.stringify(input)}`;
+    const key = `${isGet ? 'GetPipelineExecution' : 'ListActionExecutions'}|${JSON.stringify(input)}`;
     const kept = answers.get(key);
     if (kept !== undefined) return kept;
     const finishedBefore = finished.get(id) !== undefined;
     const out = await real(command, ...rest);
-    if (operation === 'GetPipelineExecutionCommand') {
+    if (isGet) {
       if (FINISHED.has((out as Execution).pipelineExecution?.status ?? '')) {
         finished.set(id, true);
         answers.set(key, out);

@@ -65,9 +65,9 @@ export async function pipelineAwsRollback(
   failedExecutionId: string,
 ): Promise<AwsRollback> {
   const cp = createCodePipelineAdapter(clients, account);
-  const latest = (await cp.getPipelineState(pipeline)).find((s) => s.stage === stage);
+  const latest = await cp.getStageState(pipeline, stage);
   if (
-    latest?.latestType === 'ROLLBACK' &&
+    latest.latestType === 'ROLLBACK' &&
     latest.latestExecutionId &&
     latest.latestExecutionId !== failedExecutionId
   ) {
@@ -80,7 +80,8 @@ export async function pipelineAwsRollback(
       return { rollingBack: true, rollbackId: rid, why: 'AutomatedRollback execution started' };
     }
   }
-  if ((await cp.getPipeline(pipeline)).rollbackOnFailure.includes(stage)) {
+  const definition = await cp.getPipeline(pipeline, latest.pipelineVersion);
+  if (definition.rollbackOnFailure.includes(stage)) {
     return { rollingBack: true, why: 'stage configured to roll back on failure' };
   }
   return { rollingBack: false };

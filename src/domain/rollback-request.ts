@@ -115,6 +115,11 @@ export interface RollbackRequest {
    * rollback to our target newer than this is ours, so it is adopted rather than started again.
    */
   awsBaseline?: string;
+  /**
+   * Set when the baseline came from the listing the request was decided on (ms, when it was
+   * read): the worker acts on it without listing again while it is fresh (rollback-processor.ts).
+   */
+  awsBaselineAt?: number;
   /** Retries of AWS calls so far (throttling, 5xx, network). */
   retries: number;
   lastError?: string;

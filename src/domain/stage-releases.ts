@@ -142,3 +142,28 @@ export function currentBadReasons(sr: StageReleases, snapshot: StageSnapshot): B
   const derived = derivedBadReasons(snapshot).get(sr.current.executionId) ?? [];
   return effectiveBadReasons(derived, snapshot.standing?.get(sr.current.executionId));
 }
+
+const RUNNING = new Set(['InProgress', 'Stopping']);
+
+/**
+ * A rollback to `targetExecutionId` already under way in a listing of the pipeline's executions
+ * (newest first): one running, one newer than `baseline` (the newest execution just before we
+ * called AWS: after a crash, that one is ours), or one started since the request was queued.
+ */
+export function rollbackUnderWay(
+  recent: readonly PipelineRelease[],
+  targetExecutionId: string,
+  since: { baseline?: string; queuedAt?: number } = {},
+): PipelineRelease | undefined {
+  const baselineAt = since.baseline
+    ? recent.findIndex((e) => e.executionId === since.baseline)
+    : -1;
+  return recent.find(
+    (e, i) =>
+      e.executionType === 'ROLLBACK' &&
+      e.rollbackTargetExecutionId === targetExecutionId &&
+      ((baselineAt >= 0 && i < baselineAt) ||
+        RUNNING.has(e.status) ||
+        (since.queuedAt !== undefined && e.startTime.getTime() >= since.queuedAt)),
+  );
+}

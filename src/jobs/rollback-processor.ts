@@ -19,7 +19,12 @@ import { GiveUp, type Processor, RetryLater } from './processor.js';
 import type { FollowJobData, RollbackJobData } from './queues.js';
 import { backoffDelay, type RetryPolicy } from './retry-policy.js';
 import type { RollbackQueue } from './rollback-queue.js';
-import { type Progress, type Reconciled, targetActions } from './target-actions.js';
+import {
+  listedReconcile,
+  type Progress,
+  type Reconciled,
+  targetActions,
+} from './target-actions.js';
 
 export interface ProcessorDeps {
   store: RequestStore;
@@ -121,10 +126,7 @@ async function onAwsError(
   throw new RetryLater(delay, `AWS ${err.code}: retry ${req.retries + 1}`);
 }
 
-/**
- * Takes a queued request (queued → running, with the baseline just read), or resumes one that
- * is running already (re-delivered after a crash or a lost lock).
- */
+/** Takes a queued request (queued → running, with the baseline), or resumes a running one. */
 async function claim(
   deps: ProcessorDeps,
   found: RollbackRequest,
@@ -154,11 +156,11 @@ async function execute(deps: ProcessorDeps, data: RollbackJobData): Promise<stri
     return 'already started';
   }
   const actions = targetActions(deps.aws, account(deps, found), found);
-  // Reconcile before claiming: one read (a rollback already under way, and the baseline), so
-  // the claim records the baseline in the same step. Reading is harmless if the claim loses.
+  // Reconcile before claiming (a rollback already under way, and the baseline; a request decided
+  // moments ago goes by its own listing), so the claim records the baseline in the same step.
   let seen: Reconciled;
   try {
-    seen = await actions.reconcile(found);
+    seen = listedReconcile(found, deps.now()) ?? (await actions.reconcile(found));
   } catch (err) {
     if (!(err instanceof AwsCallError)) throw err;
     const req = await claim(deps, found, undefined);

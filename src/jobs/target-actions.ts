@@ -5,6 +5,7 @@ import { createCodeDeployAdapter } from '../aws/codedeploy-adapter.js';
 import type { InstanceCounts } from '../aws/codedeploy-shapes.js';
 import { createCodePipelineAdapter } from '../aws/codepipeline-adapter.js';
 import type { DeployProgress, RollbackRequest } from '../domain/rollback-request.js';
+import { rollbackUnderWay } from '../domain/stage-releases.js';
 
 /**
  * Where a rollback stands. While it runs: the id to follow from now on, and how far AWS has got
@@ -39,6 +40,23 @@ export interface TargetActions {
 
 const RUNNING_PIPELINE = new Set(['InProgress', 'Stopping']);
 
+/**
+ * How old the listing a request was decided on may be for the worker to act on it instead of
+ * listing again (services/request-rollback.ts, `listedBaseline`): a job that starts within this
+ * of the read. Saves a ListPipelineExecutions per rollback (bench/README.md, sixth round).
+ */
+const FRESH_LISTING_MS = 5_000;
+
+/**
+ * The reconcile of a request queued moments after its own listing was read: nothing was under
+ * way in it, and its head is the baseline. Undefined when the worker has to read again.
+ */
+export function listedReconcile(r: RollbackRequest, now: number): Reconciled | undefined {
+  if (r.state !== 'queued' || !r.awsBaseline || r.awsBaselineAt === undefined) return undefined;
+  const age = now - r.awsBaselineAt;
+  return age >= 0 && age <= FRESH_LISTING_MS ? { baseline: r.awsBaseline } : undefined;
+}
+
 export function targetActions(
   aws: AwsClients,
   account: Account,
@@ -51,17 +69,10 @@ export function targetActions(
       async reconcile(r) {
         // Newest first: the head of this listing is also the baseline.
         const recent = await cp.listExecutions(t.pipeline, { limit: 50 });
-        const baselineAt = r.awsBaseline
-          ? recent.findIndex((e) => e.executionId === r.awsBaseline)
-          : -1;
-        const found = recent.find(
-          (e, i) =>
-            e.executionType === 'ROLLBACK' &&
-            e.rollbackTargetExecutionId === t.targetExecutionId &&
-            ((baselineAt >= 0 && i < baselineAt) ||
-              RUNNING_PIPELINE.has(e.status) ||
-              (r.queuedAt !== undefined && e.startTime.getTime() >= r.queuedAt)),
-        );
+        const found = rollbackUnderWay(recent, t.targetExecutionId, {
+          ...(r.awsBaseline ? { baseline: r.awsBaseline } : {}),
+          ...(r.queuedAt !== undefined ? { queuedAt: r.queuedAt } : {}),
+        });
         const baseline = recent[0]?.executionId;
         return {
           ...(found ? { existing: found.executionId } : {}),

@@ -1,22 +1,22 @@
 // Reads what target choice needs from AWS, in as few calls as it can.
 import type { CodeDeployAdapter } from '../aws/codedeploy-adapter.js';
 import type { CodePipelineAdapter, ExecutionDetail } from '../aws/codepipeline-adapter.js';
-import { whyNotTarget } from '../domain/choose-rollback-target.js';
+import { chooseNamedTarget, whyNotTarget } from '../domain/choose-rollback-target.js';
 import type {
   DeploymentGroupSnapshot,
   PipelineRelease,
   StageSnapshot,
   StoredStanding,
 } from '../domain/releases.js';
-import { stageReleases } from '../domain/stage-releases.js';
+import { type StageReleases, stageReleases } from '../domain/stage-releases.js';
 
 const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Which succeeded executions to read in full (only GetPipelineExecution names the pipeline
- * version, which decides what is a valid target): `all` for a list of choices or a named target;
- * `until-target` for the default target, newest first, stopping at the first valid one (usually
- * the first or second, where reading all would cost one call per execution looked back over).
+ * version, which decides what is a valid target): `all` for a list of choices; `until-target`
+ * for a target, newest first, stopping at the first valid one (usually the first or second,
+ * where reading all would cost one call per execution looked back over), and a named target.
  */
 export type VersionReads = 'all' | 'until-target';
 
@@ -37,9 +37,11 @@ export async function loadStageSnapshot(
   /** The 50 most recent executions, as listed. */
   recent: PipelineRelease[];
 }> {
+  // The definition at the version the state names: read once per version (finished-executions.ts).
+  const stageState = cp.getStageState(pipeline, stage);
   const [meta, state, succeeded, recent] = await Promise.all([
-    cp.getPipeline(pipeline),
-    cp.getStageState(pipeline, stage),
+    stageState.then((s) => cp.getPipeline(pipeline, s.pipelineVersion)),
+    stageState,
     cp.listExecutions(pipeline, { limit: opts.limit, succeededInStage: stage }),
     cp.listExecutions(pipeline, { limit: 50 }),
   ]);
@@ -82,7 +84,7 @@ export async function loadStageSnapshot(
   };
 
   async function readVersions(): Promise<void> {
-    if (opts.to || opts.versions !== 'until-target') {
+    if (opts.versions !== 'until-target') {
       await Promise.all(succeeded.map((r) => detail(r.executionId)));
       return;
     }
@@ -90,6 +92,14 @@ export async function loadStageSnapshot(
     const known = { ...base, succeeded, ...(latest ? { latest } : {}) };
     const sr = stageReleases(known);
     if (!sr) return;
+    await readUntilDefault(sr, known);
+    // A named target needs its own version too; the default's is what "older than the
+    // previous release" is measured against. No other release's version decides anything.
+    const named = opts.to ? chooseNamedTarget(known, opts.to) : undefined;
+    if (named?.ok) await detail(named.target.executionId);
+  }
+
+  async function readUntilDefault(sr: StageReleases, known: StageSnapshot): Promise<void> {
     for (const { release: candidate, bad } of sr.releases) {
       // Bad releases are never the default; every other rule but the version needs only the
       // listing: read the version of those left, newest first, until one passes.

@@ -13,6 +13,7 @@ import {
   type RollbackTarget,
   targetKey,
 } from '../domain/rollback-request.js';
+import { rollbackUnderWay } from '../domain/stage-releases.js';
 import type { TargetRefusalCode } from '../domain/target-refusal.js';
 import {
   type ActiveRollback,
@@ -119,6 +120,7 @@ export async function request(ctx: RequestContext, input: RequestInput): Promise
       source: input.source,
       ...(input.reason ? { reason: input.reason } : {}),
       ...commitsOf(p),
+      ...listedBaseline(known, target),
     },
     ctx.now(),
   );
@@ -162,6 +164,21 @@ async function carryOut(
     { policyWords: [...phraseParts(decision.reason)] },
   );
   return { outcome: 'created', request: r, why: decision.reason };
+}
+
+/**
+ * The preview's listing, read moments ago, stands for the worker's own read before RollbackStage
+ * when no rollback to the target is under way in it: its newest execution is the baseline. The
+ * worker reads again when the job starts later than that allows (a grace period, an approval).
+ */
+function listedBaseline(
+  known: KnownExecutions | undefined,
+  target: RollbackTarget,
+): { awsBaseline?: string; awsBaselineAt?: number } {
+  const newest = known?.recent[0];
+  if (!known || !newest || target.kind !== 'stage') return {};
+  if (rollbackUnderWay(known.recent, target.targetExecutionId)) return {};
+  return { awsBaseline: newest.executionId, awsBaselineAt: known.listedAt };
 }
 
 /** The commits rolled back from and to, kept on the record for the history (messages cut). */

@@ -21,6 +21,8 @@ export type PolicyDecision =
 export interface KnownExecutions {
   /** ListPipelineExecutions, newest first (up to 50). */
   recent: readonly PipelineRelease[];
+  /** When the listings were asked for (ms, the service's clock): they are no older than this. */
+  listedAt: number;
   /** ListPipelineExecutions of the executions that succeeded in the stage, newest first. */
   succeeded: readonly PipelineRelease[];
   /** The limit `succeeded` was listed with (a shorter list is complete). */

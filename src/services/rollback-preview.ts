@@ -95,7 +95,10 @@ export interface PreviewReads {
   handedOut: WeakMap<Preview, { key: string; known?: KnownExecutions }>;
 }
 
-export type PreviewContext = Pick<RollbackContext, 'config' | 'aws' | 'standing' | 'lookback'> & {
+export type PreviewContext = Pick<
+  RollbackContext,
+  'config' | 'aws' | 'standing' | 'lookback' | 'now'
+> & {
   previews: PreviewReads;
 };
 
@@ -186,6 +189,7 @@ async function readStagePreview(
 ): Promise<PreviewRead> {
   const stage = stageOf(env, aim.stage);
   const cp = createCodePipelineAdapter(aws, accountOf(env));
+  const listedAt = ctx.now();
   const { snapshot, details, recent } = await loadStageSnapshot(cp, t.pipeline, stage, {
     limit: ctx.lookback,
     ...(aim.to ? { to: aim.to } : {}),
@@ -197,6 +201,7 @@ async function readStagePreview(
   const actionOutputVariables = new Map<string, ActionOutputVariables>();
   const known: KnownExecutions = {
     recent,
+    listedAt,
     succeeded: snapshot.succeeded,
     succeededLimit: ctx.lookback,
     details,

@@ -11,6 +11,7 @@ const NUMBER_FIELDS = [
   'endedAt',
   'awsAcceptedAt',
   'deployingSince',
+  'awsBaselineAt',
 ] as const;
 const STRING_FIELDS = [
   'reason',

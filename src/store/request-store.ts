@@ -42,6 +42,9 @@ export interface NewRequest {
   reason?: string;
   source: RequestSource;
   commits?: RollbackRequest['commits'];
+  /** The newest execution in the listing the request was decided on, and when it was read. */
+  awsBaseline?: string;
+  awsBaselineAt?: number;
 }
 
 export interface ChangeOptions {
@@ -211,6 +214,9 @@ function newRequest(id: string, input: NewRequest, now: number): RollbackRequest
     retries: 0,
     ...(input.reason ? { reason: input.reason } : {}),
     ...(input.commits ? { commits: input.commits } : {}),
+    ...(input.awsBaseline && input.awsBaselineAt !== undefined
+      ? { awsBaseline: input.awsBaseline, awsBaselineAt: input.awsBaselineAt }
+      : {}),
   };
 }
 

@@ -224,14 +224,18 @@ async function offerPropagation(
   where: { channel: string; ts?: string },
 ): Promise<void> {
   if (!ended.badReleaseId) return;
+  // AWS is read only when another environment may run the release: most have none.
+  let candidates = propagationCandidates(ctx.config, env, ended.stage);
+  if (candidates.length === 0) return;
   const bad = await badRevisions(ctx, env, ended.badReleaseId);
   if (bad.length === 0) return;
-  const order =
-    env.target.kind === 'stage'
-      ? await pipelineStageOrder(ctx.aws, accountOf(env), env.target.pipeline)
-      : [];
+  // The stage order only tells a later stage of the same pipeline from another one.
+  if (env.target.kind === 'stage' && candidates.some((c) => c.why === 'same-pipeline')) {
+    const order = await pipelineStageOrder(ctx.aws, accountOf(env), env.target.pipeline);
+    candidates = propagationCandidates(ctx.config, env, ended.stage, order);
+  }
   const views: PropagationOfferView[] = [];
-  for (const c of propagationCandidates(ctx.config, env, ended.stage, order)) {
+  for (const c of candidates) {
     const other = ctx.config.environments[c.env];
     if (!other) continue;
     const p = await ctx.service

@@ -4,12 +4,14 @@
 // bounded.
 import {
   CodePipelineClient,
+  GetPipelineCommand,
   GetPipelineExecutionCommand,
   ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
 } from '@aws-sdk/client-codepipeline';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../src/aws/aws-clients.js';
+import { createCodePipelineAdapter } from '../../../src/aws/codepipeline-adapter.js';
 import { keepFinishedExecutions } from '../../../src/aws/finished-executions.js';
 import { scopeReads } from '../../../src/aws/read-scope.js';
 import { BAD, GOOD, OLD_OK, sandboxWithBotClients } from '../sandbox/aws/support.js';
@@ -81,6 +83,62 @@ describe('finished executions', () => {
       expect(callsOf('GetPipelineExecution')).toBe(3);
     } finally {
       raw.destroy();
+    }
+  });
+});
+
+describe('pipeline definitions by version', () => {
+  const definition = (version?: number) =>
+    new GetPipelineCommand({ name: 'web-app', ...(version !== undefined ? { version } : {}) });
+
+  it('a version is read once per client; the current definition is asked every time', async () => {
+    const fresh = createAwsClients({ endpoint: t.sandbox.url, credentials });
+    try {
+      const cp = fresh.codepipeline(account);
+      const now = await cp.send(definition());
+      await cp.send(definition());
+      expect(callsOf('GetPipeline')).toBe(2);
+      const version = now.pipeline?.version;
+      expect(version).toBeGreaterThan(0);
+      // The unversioned answer is kept under the version it names.
+      const atVersion = await scopeReads(fresh).codepipeline(account).send(definition(version));
+      expect(atVersion.pipeline).toEqual(now.pipeline);
+      expect(callsOf('GetPipeline')).toBe(2);
+    } finally {
+      fresh.destroy();
+    }
+  });
+
+  it('the adapter reads the definition at the version GetPipelineState names, once', async () => {
+    const fresh = createAwsClients({ endpoint: t.sandbox.url, credentials });
+    try {
+      const cp = createCodePipelineAdapter(fresh, account);
+      for (let i = 0; i < 3; i++) {
+        const state = await cp.getStageState('web-app', 'Deploy');
+        const d = await cp.getPipeline('web-app', state.pipelineVersion);
+        expect(d.stageNames).toContain('Deploy');
+      }
+      expect(callsOf('GetPipelineState')).toBe(3);
+      expect(callsOf('GetPipeline')).toBe(1);
+    } finally {
+      fresh.destroy();
+    }
+  });
+
+  it('a version AWS no longer has is not kept: the adapter reads the current one instead', async () => {
+    const fresh = createAwsClients({ endpoint: t.sandbox.url, credentials });
+    try {
+      const cp = fresh.codepipeline(account);
+      await expect(cp.send(definition(99))).rejects.toMatchObject({
+        name: 'PipelineVersionNotFoundException',
+      });
+      const d = await createCodePipelineAdapter(fresh, account).getPipeline('web-app', 99);
+      expect(d.stageNames).toContain('Deploy');
+      expect(
+        t.sandbox.control.calls({ operation: 'GetPipeline' }).map((c) => c.input.version),
+      ).toEqual([99, 99, undefined]);
+    } finally {
+      fresh.destroy();
     }
   });
 });

@@ -1,6 +1,7 @@
 // loadStageSnapshot against the local endpoint: for the default target it reads the pipeline
 // version of succeeded executions newest first and stops at the first valid target, instead of
-// one GetPipelineExecution per execution looked back over; a list of choices still reads them all.
+// one GetPipelineExecution per execution looked back over; a named target reads its own version
+// as well; a list of choices still reads them all.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../../src/aws/aws-clients.js';
 import { createCodePipelineAdapter } from '../../../src/aws/codepipeline-adapter.js';
@@ -68,11 +69,13 @@ describe('stage snapshot reads', () => {
     expect(executionsRead().sort()).toEqual([id(8), id(9), id(10), id(99)].sort());
   });
 
-  it('a list of choices (or a named target) reads every succeeded execution', async () => {
+  it('a list of choices reads every succeeded execution', async () => {
     const { snapshot } = await loadStageSnapshot(cp(), 'web-app', 'Deploy', { limit: 20 });
     expect(snapshot.succeeded.every((r) => r.pipelineVersion !== undefined)).toBe(true);
     expect(executionsRead()).toHaveLength(11);
-    t.sandbox.control.clearCalls();
+  });
+
+  it('a named target reads its own version and the default chain, no other release', async () => {
     const named = await loadStageSnapshot(cp(), 'web-app', 'Deploy', {
       limit: 20,
       to: id(3),
@@ -81,7 +84,23 @@ describe('stage snapshot reads', () => {
     expect(chooseStageTarget(named.snapshot, id(3))).toMatchObject({
       ok: true,
       target: { executionId: id(3) },
+      // Measured against the default (8), whose version was read too.
+      olderThanPrevious: true,
     });
-    expect(executionsRead()).toHaveLength(11);
+    expect(executionsRead().sort()).toEqual([id(3), id(8), id(9), id(10), id(99)].sort());
+  });
+
+  it('a named target on an older pipeline version is still refused for it', async () => {
+    t.sandbox.control.clearCalls();
+    const named = await loadStageSnapshot(cp(), 'web-app', 'Deploy', {
+      limit: 20,
+      to: '9999999',
+      versions: 'until-target',
+    });
+    // release 9's commit is 999…: it ran on version 6.
+    const choice = chooseStageTarget(named.snapshot, '9999999');
+    expect(choice).toMatchObject({ ok: false });
+    if (choice.ok) return;
+    expect(choice.message).toMatch(/pipeline version 6/);
   });
 });

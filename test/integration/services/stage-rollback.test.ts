@@ -100,6 +100,24 @@ describe('stage rollback through the service (real Redis, sandbox, SDK)', () => 
     expect(e.sandbox.control.calls({ operation: 'EnableStageTransition' })).toHaveLength(1);
   });
 
+  it('the worker acts on the listing the request was decided on: no listing between it and RollbackStage', async () => {
+    const out = await e.service.request({
+      env: 'prod',
+      requestedBy: { kind: 'user', id: 'U0ONCALL' },
+      source: 'button',
+    });
+    if (out.outcome !== 'created') throw new Error(`not created: ${out.outcome}`);
+    expect(out.request).toMatchObject({ state: 'queued', awsBaseline: EXEC.c });
+    const before = e.sandbox.control.calls().length;
+    await e.startWorker();
+    await runUntil(out.request.id, ['succeeded']);
+    const after = e.sandbox.control.calls().slice(before);
+    const upTo = after.findIndex((c) => c.operation === 'RollbackStage');
+    expect(upTo).toBeGreaterThanOrEqual(0);
+    expect(after.slice(0, upTo).map((c) => c.operation)).not.toContain('ListPipelineExecutions');
+    expect(rollbackCalls()).toHaveLength(1);
+  });
+
   it('a double request makes one RollbackStage call and names the first', async () => {
     await e.startWorker();
     const [a, b] = await Promise.all([

@@ -2,12 +2,18 @@
 // (every queue worker, the status follower, the poller), all at once, so each finishes its active
 // job within its own bound instead of waiting for the others in turn; then everything else in
 // reverse, so the queues and connections the consumers used go away after them. Each builder
-// adds what it opens; a failure while closing one thing is logged and the rest still close.
+// adds what it opens; a failure while closing one thing is logged and the rest still close, and
+// one given a bound is waited for no longer than that.
 import type { Logger } from '../log.js';
 
 export interface CloseableOptions {
   /** Closed in the first round, in parallel with the other consumers (default false). */
   consumer?: boolean;
+  /**
+   * The longest the stop waits for it (ms); past that it is left to finish on its own, with a
+   * warning. Default: no bound.
+   */
+  waitAtMostMs?: number;
 }
 
 export interface Closeables {
@@ -20,6 +26,20 @@ interface Opened {
   name: string;
   close: () => Promise<void> | void;
   consumer: boolean;
+  waitAtMostMs?: number;
+}
+
+/** Whether `work` settled within `ms` (a failure counts as settled: the caller logs it). */
+async function settledWithin(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function createCloseables(log: Logger): Closeables {
@@ -27,14 +47,29 @@ export function createCloseables(log: Logger): Closeables {
   let closing: Promise<void> | undefined;
   const closeOne = async (c: Opened) => {
     try {
-      await c.close();
+      const closing = Promise.resolve(c.close());
+      if (c.waitAtMostMs === undefined) await closing;
+      else if (!(await settledWithin(closing, c.waitAtMostMs))) {
+        closing.catch((err: unknown) =>
+          log.warn({ err, component: c.name }, 'error while closing'),
+        );
+        log.warn(
+          { component: c.name, waitedMs: c.waitAtMostMs },
+          'still closing: stop goes on without it',
+        );
+      }
     } catch (err) {
       log.warn({ err, component: c.name }, 'error while closing');
     }
   };
   return {
     add(name, close, opts = {}) {
-      opened.push({ name, close, consumer: opts.consumer ?? false });
+      opened.push({
+        name,
+        close,
+        consumer: opts.consumer ?? false,
+        waitAtMostMs: opts.waitAtMostMs,
+      });
     },
     closeAll() {
       closing ??= (async () => {

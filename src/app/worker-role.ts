@@ -194,11 +194,17 @@ async function startPoller(a: Adapters, s: Services, setup: WorkerSetup): Promis
   a.closeables.add('poller', () => polling.close(), { consumer: true });
 }
 
+/** How long stopping waits for a start-up check still reading AWS before going on without it. */
+const STARTUP_CHECK_STOP_WAIT_MS = 2_000;
+
 /**
  * A guarded stage that failed while no bot was listening (events.startupLookBack): acted on
- * once, as its event would have been. In the background: start-up does not wait on AWS.
+ * once, as its event would have been. In the background: start-up does not wait on AWS, and
+ * stopping cancels it (no further read or enqueue) and waits at most a moment for the read in
+ * flight.
  */
 function checkMissedFailures(a: Adapters, s: Services): void {
+  const stopping = new AbortController();
   const checked = enqueueMissedFailures(
     {
       config: a.config,
@@ -207,6 +213,7 @@ function checkMissedFailures(a: Adapters, s: Services): void {
       enqueue: s.queues.events.enqueue,
       log: a.log,
       now: a.now,
+      signal: stopping.signal,
     },
     a.config.events.startupLookBackMs,
   )
@@ -215,12 +222,20 @@ function checkMissedFailures(a: Adapters, s: Services): void {
       if (summary.enqueued) counted.inc({ outcome: 'enqueued' }, summary.enqueued);
       if (summary.duplicates) counted.inc({ outcome: 'duplicate' }, summary.duplicates);
       if (summary.failed) counted.inc({ outcome: 'unreadable' }, summary.failed);
-      a.log.info(summary, 'start-up check for missed stage failures done');
+      const how = stopping.signal.aborted ? 'cut short by the stop' : 'done';
+      a.log.info(summary, `start-up check for missed stage failures ${how}`);
     })
     .catch((err: unknown) =>
       a.log.warn({ err: { message: (err as Error).message } }, 'start-up check failed'),
     );
-  a.closeables.add('startup-check', () => checked, { consumer: true });
+  a.closeables.add(
+    'startup-check',
+    () => {
+      stopping.abort();
+      return checked;
+    },
+    { consumer: true, waitAtMostMs: STARTUP_CHECK_STOP_WAIT_MS },
+  );
 }
 
 export async function startWorkerRole(

@@ -2,22 +2,21 @@
 // found by the start-up check and acted on once — the failure notification, and the automatic
 // rollback where the policy says so — and a later start-up does not act on it again. The guard
 // harness delivers no AWS events to the bot at all, so only the start-up check can find it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadWorldFile } from '../../src/sandbox/aws/index.js';
 import {
+  deploy,
   type GuardHarness,
   guardConfig,
   PROD,
   startGuardHarness,
+  stopHarnessesAfterEach,
   WORLD,
   waitFor,
 } from './guardrails/guard-harness.js';
 
 let h: GuardHarness | undefined;
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+stopHarnessesAfterEach();
 
 /** The demo world on the wall clock, so a failure now is inside the bot's look-back. */
 async function onTheWallClock(g: GuardHarness) {
@@ -28,23 +27,14 @@ async function onTheWallClock(g: GuardHarness) {
 /** Fails a release in Deploy while the bot is stopped; resolves once the pipeline failed. */
 async function failWhileDown(g: GuardHarness): Promise<string> {
   await g.stopBot();
-  const { pipelineExecutionId } = g.aws.control.startExecution('web-app', {
-    revision: { id: 'deadbeef'.repeat(5), message: 'Break checkout' },
-    outcome: { failStage: 'Deploy' },
-  });
-  await waitFor(
-    () =>
-      g.aws.control
-        .events()
-        .some(
-          (e) =>
-            e['detail-type'] === 'CodePipeline Pipeline Execution State Change' &&
-            e.detail['execution-id'] === pipelineExecutionId &&
-            e.detail.state === 'FAILED',
-        ) || undefined,
-    'the release to fail in Deploy',
+  return deploy(
+    g,
+    {
+      revision: { id: 'deadbeef'.repeat(5), message: 'Break checkout' },
+      outcome: { failStage: 'Deploy' },
+    },
+    'FAILED',
   );
-  return pipelineExecutionId;
 }
 
 const failureNotes = (g: GuardHarness) =>
@@ -104,5 +94,21 @@ describe('a stage that failed while the bot was down', () => {
     expect(await metric(h, 'enqueued')).toBe(0);
     expect(failureNotes(h)).toHaveLength(1);
     expect(h.aws.control.calls({ operation: 'RollbackStage' })).toHaveLength(0);
+  });
+
+  it('does not hold up a stop while it waits on AWS', async () => {
+    h = await startGuardHarness({ config: guardConfig({}) });
+    await onTheWallClock(h);
+    await failWhileDown(h);
+    // The check's read of the failure's execution (for its trigger) answers only after a minute.
+    h.aws.control.injectFault('ListPipelineExecutions', { latencyMs: 60_000 });
+    const stateReads = () => h!.aws.control.calls({ operation: 'GetPipelineState' }).length;
+    const before = stateReads();
+    await h.startBot();
+    await waitFor(() => stateReads() > before || undefined, 'the bot to read the stage state');
+    const stopping = Date.now();
+    await h.stopBot();
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+    h.aws.control.clearFaults();
   });
 });

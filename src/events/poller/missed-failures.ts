@@ -33,6 +33,8 @@ export interface MissedFailuresDeps {
   enqueue: (event: DomainEvent) => Promise<void>;
   log: Logger;
   now: () => number;
+  /** Aborted when the process stops: no further read or enqueue is started. */
+  signal?: AbortSignal;
 }
 
 export interface MissedFailuresSummary {
@@ -82,7 +84,7 @@ async function eventsOf(
   const now = deps.now();
   const cp = createCodePipelineAdapter(deps.aws, p.account);
   const changes = missedFailures(p, await cp.getPipelineState(p.pipeline), since, now);
-  if (changes.length === 0) return [];
+  if (changes.length === 0 || deps.signal?.aborted) return [];
   const executions = await cp.listExecutions(p.pipeline, { limit: LISTED });
   return changes.map((c) =>
     stageEventOf(
@@ -97,6 +99,7 @@ async function eventsOf(
 /**
  * Looks back `lookBackMs` from now over every guarded stage and enqueues each failure no path has
  * taken yet. A pipeline that cannot be read is logged and skipped; it never stops the others.
+ * Once `deps.signal` is aborted it starts nothing more and answers what it did so far.
  */
 export async function enqueueMissedFailures(
   deps: MissedFailuresDeps,
@@ -106,8 +109,10 @@ export async function enqueueMissedFailures(
   if (lookBackMs <= 0) return summary;
   const since = deps.now() - lookBackMs;
   for (const p of pollPlan(deps.config).pipelines) {
+    if (deps.signal?.aborted) break;
     try {
       for (const event of await eventsOf(deps, p, since)) {
+        if (deps.signal?.aborted) break;
         const o = await enqueueOnce(
           { dedupe: deps.dedupe, enqueue: deps.enqueue, log: deps.log, timeoutMs: 5_000 },
           event,

@@ -2,7 +2,7 @@
 // drive Disable/EnableStageTransition once each, a restart during a freeze reconciles, a
 // transition someone else disabled is left alone, a blocking alarm blocks and unblocks, and a
 // rollback during a freeze follows rollbacksDuringFreeze.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type GuardHarness,
   guardConfig,
@@ -10,14 +10,12 @@ import {
   PROD,
   RELEASE,
   startGuardHarness,
+  stopHarnessesAfterEach,
   waitFor,
 } from './guard-harness.js';
 
 let h: GuardHarness | undefined;
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+stopHarnessesAfterEach();
 
 const disables = (g: GuardHarness) =>
   g.aws.control

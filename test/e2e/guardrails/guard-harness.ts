@@ -8,10 +8,16 @@ import {
   GetPipelineStateCommand,
 } from '@aws-sdk/client-codepipeline';
 import { ulid } from 'ulid';
+import { afterEach } from 'vitest';
 import { type RunningBot, startBot } from '../../../src/app/start-bot.js';
 import { parseConfig } from '../../../src/config/load.js';
 import { createLogger } from '../../../src/log.js';
-import { type AwsSandbox, startAwsSandbox, type TimeMode } from '../../../src/sandbox/aws/index.js';
+import {
+  type AwsSandbox,
+  type StartExecutionRequest,
+  startAwsSandbox,
+  type TimeMode,
+} from '../../../src/sandbox/aws/index.js';
 import { type LocalSlack, startLocalSlack } from '../../../src/sandbox/slack/index.js';
 import type { RedisConnection } from '../../../src/store/redis.js';
 import { testBotEnv } from '../../support/harness.js';
@@ -39,6 +45,19 @@ export interface GuardHarness {
   inbound(stage: string): Promise<{ enabled: boolean; disabledReason?: string }>;
   disableAsSomeoneElse(stage: string, reason: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Harnesses started and not stopped yet. */
+const running = new Set<GuardHarness>();
+
+/**
+ * For a test file: after each test, every harness it started is stopped (also one a helper
+ * started before the test had it in hand).
+ */
+export function stopHarnessesAfterEach(): void {
+  afterEach(async () => {
+    await Promise.all([...running].map((g) => g.stop()));
+  });
 }
 
 export async function startGuardHarness(opts: {
@@ -126,6 +145,7 @@ export async function startGuardHarness(opts: {
       );
     },
     async stop() {
+      running.delete(h);
       await h.stopBot();
       codepipeline.destroy();
       redis.disconnect();
@@ -133,6 +153,7 @@ export async function startGuardHarness(opts: {
       await aws.close();
     },
   };
+  running.add(h);
   await h.startBot();
   return h;
 }
@@ -152,12 +173,14 @@ export async function waitFor<T>(
   }
 }
 
-/** Starts a release marked ROLLBACK_UNSAFE and waits until the pipeline execution succeeded. */
-export async function deployUnsafeRelease(g: GuardHarness, timeoutMs = 10_000): Promise<string> {
-  const { pipelineExecutionId } = g.aws.control.startExecution('web-app', {
-    revision: { id: 'a'.repeat(40), message: 'Add orders.customer_id NOT NULL' },
-    variables: { ROLLBACK_UNSAFE: 'schema migration 0042' },
-  });
+/** Starts a release of web-app and waits until its pipeline execution reached `state`. */
+export async function deploy(
+  g: GuardHarness,
+  release: StartExecutionRequest,
+  state: 'SUCCEEDED' | 'FAILED',
+  timeoutMs = 10_000,
+): Promise<string> {
+  const { pipelineExecutionId } = g.aws.control.startExecution('web-app', release);
   await waitFor(
     () =>
       g.aws.control
@@ -166,12 +189,25 @@ export async function deployUnsafeRelease(g: GuardHarness, timeoutMs = 10_000): 
           (e) =>
             e['detail-type'] === 'CodePipeline Pipeline Execution State Change' &&
             (e.detail as Record<string, unknown>)['execution-id'] === pipelineExecutionId &&
-            (e.detail as Record<string, unknown>).state === 'SUCCEEDED',
+            (e.detail as Record<string, unknown>).state === state,
         ) || undefined,
-    'the unsafe release to succeed',
+    `the release to end ${state}`,
     timeoutMs,
   );
   return pipelineExecutionId;
+}
+
+/** Starts a release marked ROLLBACK_UNSAFE and waits until the pipeline execution succeeded. */
+export function deployUnsafeRelease(g: GuardHarness, timeoutMs = 10_000): Promise<string> {
+  return deploy(
+    g,
+    {
+      revision: { id: 'a'.repeat(40), message: 'Add orders.customer_id NOT NULL' },
+      variables: { ROLLBACK_UNSAFE: 'schema migration 0042' },
+    },
+    'SUCCEEDED',
+    timeoutMs,
+  );
 }
 
 /** A prod-us/staging config with the given extra YAML under prod-us. */

@@ -5,7 +5,7 @@
 // at the transition), `refuse` (RollbackStage is refused). Whichever it is, the rollback happens;
 // where the lock stood in its way the bot lifts its own lock for it and puts it back, audited; it
 // never lifts someone else's disable.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RollbacksAtDisabledTransition } from '../../../src/sandbox/aws/index.js';
 import {
   type GuardHarness,
@@ -14,14 +14,12 @@ import {
   PROD,
   RELEASE,
   startGuardHarness,
+  stopHarnessesAfterEach,
   waitFor,
 } from './guard-harness.js';
 
 let h: GuardHarness | undefined;
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+stopHarnessesAfterEach();
 
 const FROZEN = /^rollback-bot block \(freeze by U0RELEASE until .* - Holiday freeze\)$/;
 const calls = (g: GuardHarness, operation: string) => g.aws.control.calls({ operation });

@@ -4,7 +4,7 @@
 // Unlock that lets it go on; someone else's disable is never lifted; and a freeze's answer is
 // true when it is given (AWS already has the block), or says it is being applied.
 import { GetPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../src/sandbox/slack/state.js';
 import {
   type GuardHarness,
@@ -13,14 +13,12 @@ import {
   PROD,
   RELEASE,
   startGuardHarness,
+  stopHarnessesAfterEach,
   waitFor,
 } from './guard-harness.js';
 
 let h: GuardHarness | undefined;
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+stopHarnessesAfterEach();
 
 const LOCK =
   /^rollback-bot block \(lock after rollback [0-9A-Z]+ by U0ONCALL - rollback unlock prod-us Deploy lifts it\)/;

@@ -3,22 +3,20 @@
 // deploys blocked, `ignore` lets them through until the suppression ends. The bot reads the
 // suppression from DescribeAlarms on the local endpoint, which models it; time is manual, so the
 // wait and extension periods end when the test says.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadWorldFile } from '../../../src/sandbox/aws/index.js';
 import {
   type GuardHarness,
   guardConfig,
   PROD,
   startGuardHarness,
+  stopHarnessesAfterEach,
   WORLD,
   waitFor,
 } from './guard-harness.js';
 
 let h: GuardHarness | undefined;
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+stopHarnessesAfterEach();
 
 /** The demo world with prod-sev1 suppressed by `maintenance` (wait 120 s, extension 60 s). */
 async function suppressibleWorld() {

@@ -1,5 +1,6 @@
 // The stop order: consumers together (each waits out its own job, not the others'), then the
-// rest newest first, so connections and queues outlive the consumers that use them.
+// rest newest first, so connections and queues outlive the consumers that use them; one with a
+// bound is waited for no longer than that.
 import { describe, expect, it } from 'vitest';
 import { createCloseables } from '../../../src/app/closeables.js';
 import { createLogger } from '../../../src/log.js';
@@ -47,5 +48,18 @@ describe('closeables', () => {
     c.add('worker', () => void closed.push('worker'), { consumer: true });
     await Promise.all([c.closeAll(), c.closeAll()]);
     expect(closed).toEqual(['worker', 'first']);
+  });
+
+  it('waits for a bounded one no longer than its bound, then closes the rest', async () => {
+    const c = createCloseables(createLogger('silent'));
+    const closed: string[] = [];
+    c.add('connection', () => void closed.push('connection'));
+    // Never finishes closing.
+    c.add('check', () => new Promise<void>(() => undefined), { consumer: true, waitAtMostMs: 50 });
+    c.add('worker', () => void closed.push('worker'), { consumer: true });
+    const started = Date.now();
+    await c.closeAll();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(closed).toEqual(['worker', 'connection']);
   });
 });

@@ -3,14 +3,9 @@
 // ActionsSuppressorWaitPeriod after the composite enters ALARM without it, `ExtensionPeriod` for up
 // to ActionsSuppressorExtensionPeriod after the suppressor leaves ALARM. Read through the SDK.
 import { type CompositeAlarm, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type AwsEvent,
-  type AwsSandbox,
-  startAwsSandbox,
-  type World,
-} from '../../../../src/sandbox/aws/index.js';
-import { clients, testWorld } from './support.js';
+import { describe, expect, it } from 'vitest';
+import type { AwsEvent, World } from '../../../../src/sandbox/aws/index.js';
+import { sandboxWithClients, testWorld } from './support.js';
 
 function world(): World {
   const w = testWorld();
@@ -28,29 +23,17 @@ function world(): World {
   return w;
 }
 
-let sandbox: AwsSandbox;
-let cw: ReturnType<typeof clients>['cloudwatch'];
-
-beforeAll(async () => {
-  sandbox = await startAwsSandbox({ world: world() });
-  cw = clients(sandbox.url).cloudwatch;
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(async () => {
-  await sandbox.control.reset();
-});
+const t = sandboxWithClients(world);
 
 async function guard(): Promise<CompositeAlarm> {
-  const out = await cw.send(
+  const out = await t.cw.send(
     new DescribeAlarmsCommand({ AlarmNames: ['deploy-guard'], AlarmTypes: ['CompositeAlarm'] }),
   );
   return out.CompositeAlarms![0]!;
 }
 
 const guardEvents = () =>
-  sandbox.control
+  t.sandbox.control
     .events()
     .filter((e: AwsEvent) => e.detail.alarmName === 'deploy-guard')
     .map(
@@ -76,7 +59,7 @@ describe('composite alarm actions suppression', () => {
   });
 
   it('WaitPeriod after entering ALARM without the suppressor, then actions (an ALARM → ALARM event)', async () => {
-    sandbox.control.setAlarmState('web-prod-5xx', 'ALARM', 'Threshold Crossed');
+    t.sandbox.control.setAlarmState('web-prod-5xx', 'ALARM', 'Threshold Crossed');
     expect(await guard()).toMatchObject({
       StateValue: 'ALARM',
       ActionsSuppressedBy: 'WaitPeriod',
@@ -90,9 +73,9 @@ describe('composite alarm actions suppression', () => {
       actionsSuppressorExtensionPeriod: 180,
     });
 
-    sandbox.control.advance(119 * S);
+    t.sandbox.control.advance(119 * S);
     expect((await guard()).ActionsSuppressedBy).toBe('WaitPeriod');
-    sandbox.control.advance(1 * S);
+    t.sandbox.control.advance(1 * S);
     const after = await guard();
     expect(after.StateValue).toBe('ALARM');
     expect(after.ActionsSuppressedBy).toBeUndefined();
@@ -106,18 +89,18 @@ describe('composite alarm actions suppression', () => {
   });
 
   it('Alarm while the suppressor is in ALARM, then ExtensionPeriod after it clears, then none', async () => {
-    sandbox.control.setAlarmState('maintenance', 'ALARM', 'maintenance window');
-    sandbox.control.setAlarmState('web-prod-5xx', 'ALARM', 'Threshold Crossed');
+    t.sandbox.control.setAlarmState('maintenance', 'ALARM', 'maintenance window');
+    t.sandbox.control.setAlarmState('web-prod-5xx', 'ALARM', 'Threshold Crossed');
     expect((await guard()).ActionsSuppressedBy).toBe('Alarm');
-    sandbox.control.advance(600 * S);
+    t.sandbox.control.advance(600 * S);
     expect((await guard()).ActionsSuppressedBy).toBe('Alarm');
 
-    sandbox.control.setAlarmState('maintenance', 'OK', 'window over');
+    t.sandbox.control.setAlarmState('maintenance', 'OK', 'window over');
     expect(await guard()).toMatchObject({
       StateValue: 'ALARM',
       ActionsSuppressedBy: 'ExtensionPeriod',
     });
-    sandbox.control.advance(180 * S);
+    t.sandbox.control.advance(180 * S);
     expect((await guard()).ActionsSuppressedBy).toBeUndefined();
     expect(guardEvents().map((d) => d.state.actionsSuppressedBy ?? 'none')).toEqual([
       'Alarm',
@@ -127,22 +110,22 @@ describe('composite alarm actions suppression', () => {
   });
 
   it('the suppressor entering ALARM during the wait period suppresses by Alarm; the wait ending does not lift it', async () => {
-    sandbox.control.setAlarmState('web-prod-5xx', 'ALARM', 'Threshold Crossed');
-    sandbox.control.advance(30 * S);
-    sandbox.control.setAlarmState('maintenance', 'ALARM', 'maintenance window');
+    t.sandbox.control.setAlarmState('web-prod-5xx', 'ALARM', 'Threshold Crossed');
+    t.sandbox.control.advance(30 * S);
+    t.sandbox.control.setAlarmState('maintenance', 'ALARM', 'maintenance window');
     expect((await guard()).ActionsSuppressedBy).toBe('Alarm');
-    sandbox.control.advance(300 * S);
+    t.sandbox.control.advance(300 * S);
     expect((await guard()).ActionsSuppressedBy).toBe('Alarm');
   });
 
   it('leaving ALARM ends any suppression; its old timer changes nothing later', async () => {
-    sandbox.control.setAlarmState('web-prod-5xx', 'ALARM', 'Threshold Crossed');
-    sandbox.control.setAlarmState('web-prod-5xx', 'OK', 'recovered');
+    t.sandbox.control.setAlarmState('web-prod-5xx', 'ALARM', 'Threshold Crossed');
+    t.sandbox.control.setAlarmState('web-prod-5xx', 'OK', 'recovered');
     const ok = await guard();
     expect(ok.StateValue).toBe('OK');
     expect(ok.ActionsSuppressedBy).toBeUndefined();
     const before = guardEvents().length;
-    sandbox.control.advance(600 * S);
+    t.sandbox.control.advance(600 * S);
     expect(guardEvents()).toHaveLength(before);
   });
 });

@@ -4,34 +4,21 @@ import {
   ResourceNotFound,
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AwsSandbox, startAwsSandbox } from '../../../../src/sandbox/aws/index.js';
-import { clients, testWorld } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { sandboxWithClients } from './support.js';
 
-let sandbox: AwsSandbox;
-let cw: ReturnType<typeof clients>['cloudwatch'];
-
-beforeAll(async () => {
-  sandbox = await startAwsSandbox({ world: testWorld() });
-  cw = clients(sandbox.url).cloudwatch;
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(async () => {
-  await sandbox.control.reset();
-});
+const t = sandboxWithClients();
 
 describe('CloudWatch alarms', () => {
   it('returns metric alarms only when AlarmTypes is omitted', async () => {
-    const out = await cw.send(new DescribeAlarmsCommand({}));
+    const out = await t.cw.send(new DescribeAlarmsCommand({}));
     expect(out.MetricAlarms?.map((a) => a.AlarmName)).toEqual([
       'web-prod-5xx',
       'web-prod-latency-p99',
     ]);
     expect(out.CompositeAlarms).toEqual([]);
     expect(out.MetricAlarms?.[0]?.StateUpdatedTimestamp).toEqual(new Date('2026-11-20T15:00:00Z'));
-    const both = await cw.send(
+    const both = await t.cw.send(
       new DescribeAlarmsCommand({
         AlarmTypes: ['CompositeAlarm', 'MetricAlarm'],
         AlarmNamePrefix: 'prod-',
@@ -43,8 +30,8 @@ describe('CloudWatch alarms', () => {
   });
 
   it('evaluates composite alarms and filters by StateValue and names, with paging', async () => {
-    sandbox.control.setAlarmState('web-prod-latency-p99', 'ALARM', 'p99 above 2s');
-    const firing = await cw.send(
+    t.sandbox.control.setAlarmState('web-prod-latency-p99', 'ALARM', 'p99 above 2s');
+    const firing = await t.cw.send(
       new DescribeAlarmsCommand({
         StateValue: 'ALARM',
         AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
@@ -59,21 +46,21 @@ describe('CloudWatch alarms', () => {
       'alarm:web-prod-latency-p99 transitioned to ALARM',
     );
 
-    await cw.send(
+    await t.cw.send(
       new SetAlarmStateCommand({
         AlarmName: 'web-prod-latency-p99',
         StateValue: 'OK',
         StateReason: 'recovered',
       }),
     );
-    const sev1 = await cw.send(
+    const sev1 = await t.cw.send(
       new DescribeAlarmsCommand({ AlarmNames: ['prod-sev1'], AlarmTypes: ['CompositeAlarm'] }),
     );
     expect(sev1.CompositeAlarms?.[0]?.StateValue).toBe('OK');
 
-    const page1 = await cw.send(new DescribeAlarmsCommand({ MaxRecords: 1 }));
+    const page1 = await t.cw.send(new DescribeAlarmsCommand({ MaxRecords: 1 }));
     expect(page1.MetricAlarms?.map((a) => a.AlarmName)).toEqual(['web-prod-5xx']);
-    const page2 = await cw.send(
+    const page2 = await t.cw.send(
       new DescribeAlarmsCommand({ MaxRecords: 1, NextToken: page1.NextToken }),
     );
     expect(page2.MetricAlarms?.map((a) => a.AlarmName)).toEqual(['web-prod-latency-p99']);
@@ -81,11 +68,11 @@ describe('CloudWatch alarms', () => {
   });
 
   it('raises the typed query-compatible errors', async () => {
-    const missing = await cw
+    const missing = await t.cw
       .send(new SetAlarmStateCommand({ AlarmName: 'nope', StateValue: 'OK', StateReason: 'x' }))
       .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(ResourceNotFound);
-    const badToken = await cw
+    const badToken = await t.cw
       .send(new DescribeAlarmsCommand({ NextToken: 'zzz' }))
       .catch((e: unknown) => e);
     expect(badToken).toBeInstanceOf(InvalidNextToken);

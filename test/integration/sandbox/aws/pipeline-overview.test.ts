@@ -5,28 +5,15 @@ import {
   DisableStageTransitionCommand,
   EnableStageTransitionCommand,
 } from '@aws-sdk/client-codepipeline';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AwsSandbox, startAwsSandbox } from '../../../../src/sandbox/aws/index.js';
-import { BAD, clients, testWorld } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { BAD, sandboxWithClients } from './support.js';
 
-let sandbox: AwsSandbox;
-let cp: ReturnType<typeof clients>['codepipeline'];
-
-beforeAll(async () => {
-  sandbox = await startAwsSandbox({ world: testWorld() });
-  cp = clients(sandbox.url).codepipeline;
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(async () => {
-  await sandbox.control.reset();
-});
+const t = sandboxWithClients();
 
 const REASON = 'rollback-bot freeze until 18.00 by U0RELEASE (test)';
 
 async function overview() {
-  const response = await fetch(`${sandbox.url}/_sandbox/pipelines`);
+  const response = await fetch(`${t.sandbox.url}/_sandbox/pipelines`);
   expect(response.status).toBe(200);
   const body = (await response.json()) as {
     pipelines: Array<{ name: string; region: string; stages: Array<Record<string, unknown>> }>;
@@ -56,12 +43,14 @@ describe('GET /_sandbox/pipelines', () => {
       },
       waiting: [],
     });
-    const index = (await (await fetch(`${sandbox.url}/_sandbox/`)).json()) as { routes: string[] };
+    const index = (await (await fetch(`${t.sandbox.url}/_sandbox/`)).json()) as {
+      routes: string[];
+    };
     expect(index.routes).toContain('GET /_sandbox/pipelines');
   });
 
   it('shows a release held at a disabled transition, with the reason, until it is enabled', async () => {
-    await cp.send(
+    await t.cp.send(
       new DisableStageTransitionCommand({
         pipelineName: 'web-app',
         stageName: 'Deploy',
@@ -69,10 +58,10 @@ describe('GET /_sandbox/pipelines', () => {
         reason: REASON,
       }),
     );
-    const held = sandbox.control.startExecution('web-app', {
+    const held = t.sandbox.control.startExecution('web-app', {
       revision: { id: '7'.repeat(40), message: 'Speed up checkout' },
     }).pipelineExecutionId;
-    sandbox.control.runUntilIdle();
+    t.sandbox.control.runUntilIdle();
     expect(await deployStage()).toMatchObject({
       transition: { enabled: false, disabledReason: REASON, lastChangedAt: expect.any(String) },
       current: { pipelineExecutionId: BAD },
@@ -86,16 +75,16 @@ describe('GET /_sandbox/pipelines', () => {
         },
       ],
     });
-    expect(sandbox.control.pipelines()).toEqual(await overview());
+    expect(t.sandbox.control.pipelines()).toEqual(await overview());
 
-    await cp.send(
+    await t.cp.send(
       new EnableStageTransitionCommand({
         pipelineName: 'web-app',
         stageName: 'Deploy',
         transitionType: 'Inbound',
       }),
     );
-    sandbox.control.runUntilIdle();
+    t.sandbox.control.runUntilIdle();
     expect(await deployStage()).toMatchObject({
       transition: { enabled: true },
       current: { pipelineExecutionId: held, status: 'Succeeded' },
@@ -104,10 +93,12 @@ describe('GET /_sandbox/pipelines', () => {
   });
 
   it('tells a release waiting for a busy stage from one held by a transition', async () => {
-    const first = sandbox.control.startExecution('web-app', { revision: { id: '1'.repeat(40) } });
-    const second = sandbox.control.startExecution('web-app', { revision: { id: '2'.repeat(40) } });
+    const first = t.sandbox.control.startExecution('web-app', { revision: { id: '1'.repeat(40) } });
+    const second = t.sandbox.control.startExecution('web-app', {
+      revision: { id: '2'.repeat(40) },
+    });
     // One execution per stage (SUPERSEDED): the second waits while the first is in Source.
-    sandbox.control.advance(1_000);
+    t.sandbox.control.advance(1_000);
     const source = (await overview())[0]?.stages.find((s) => s.name === 'Source');
     expect(source).toMatchObject({
       transition: { enabled: true },

@@ -11,27 +11,14 @@ import {
   UnableToRollbackStageException,
   ValidationException,
 } from '@aws-sdk/client-codepipeline';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AwsSandbox, startAwsSandbox } from '../../../../src/sandbox/aws/index.js';
-import { BAD, clients, GOOD, OLD_OK, OLD_VERSION, PAST_ROLLBACK, testWorld } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { BAD, GOOD, OLD_OK, OLD_VERSION, PAST_ROLLBACK, sandboxWithClients } from './support.js';
 
-let sandbox: AwsSandbox;
-let cp: ReturnType<typeof clients>['codepipeline'];
-
-beforeAll(async () => {
-  sandbox = await startAwsSandbox({ world: testWorld() });
-  cp = clients(sandbox.url).codepipeline;
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(async () => {
-  await sandbox.control.reset();
-});
+const t = sandboxWithClients();
 
 describe('RollbackStage', () => {
   it('creates a new ROLLBACK execution with the target revision and metadata', async () => {
-    const out = await cp.send(
+    const out = await t.cp.send(
       new RollbackStageCommand({
         pipelineName: 'web-app',
         stageName: 'Deploy',
@@ -40,7 +27,7 @@ describe('RollbackStage', () => {
     );
     expect(out.pipelineExecutionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(out.pipelineExecutionId).not.toBe(GOOD);
-    const { pipelineExecution: e } = await cp.send(
+    const { pipelineExecution: e } = await t.cp.send(
       new GetPipelineExecutionCommand({
         pipelineName: 'web-app',
         pipelineExecutionId: out.pipelineExecutionId,
@@ -53,15 +40,17 @@ describe('RollbackStage', () => {
     expect(e?.artifactRevisions?.[0]?.revisionId).toBe('c'.repeat(40));
     expect(e?.variables).toEqual([{ name: 'RELEASE', resolvedValue: 'good' }]);
 
-    sandbox.control.runUntilIdle();
-    const after = await cp.send(
+    t.sandbox.control.runUntilIdle();
+    const after = await t.cp.send(
       new GetPipelineExecutionCommand({
         pipelineName: 'web-app',
         pipelineExecutionId: out.pipelineExecutionId,
       }),
     );
     expect(after.pipelineExecution?.status).toBe('Succeeded');
-    expect(sandbox.control.calls({ service: 'codepipeline', operation: 'RollbackStage' })).toEqual([
+    expect(
+      t.sandbox.control.calls({ service: 'codepipeline', operation: 'RollbackStage' }),
+    ).toEqual([
       expect.objectContaining({
         region: 'us-east-1',
         status: 200,
@@ -71,16 +60,16 @@ describe('RollbackStage', () => {
   });
 
   it('ends Failed when the scenario says so', async () => {
-    sandbox.control.setRollbackOutcome('web-app', { failStage: 'Deploy' });
-    const { pipelineExecutionId } = await cp.send(
+    t.sandbox.control.setRollbackOutcome('web-app', { failStage: 'Deploy' });
+    const { pipelineExecutionId } = await t.cp.send(
       new RollbackStageCommand({
         pipelineName: 'web-app',
         stageName: 'Deploy',
         targetPipelineExecutionId: GOOD,
       }),
     );
-    sandbox.control.runUntilIdle();
-    const { pipelineExecution } = await cp.send(
+    t.sandbox.control.runUntilIdle();
+    const { pipelineExecution } = await t.cp.send(
       new GetPipelineExecutionCommand({ pipelineName: 'web-app', pipelineExecutionId }),
     );
     expect(pipelineExecution?.status).toBe('Failed');
@@ -145,16 +134,18 @@ describe('RollbackStage', () => {
   ];
   for (const [name, input, type] of refusals) {
     it(`refuses: ${name}`, async () => {
-      const err = await cp.send(new RollbackStageCommand(input)).catch((e: unknown) => e);
+      const err = await t.cp.send(new RollbackStageCommand(input)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(type);
       expect((err as Error).message).not.toBe('');
     });
   }
 
   it('refuses while the stage is running, and with ConflictException while a rollback runs', async () => {
-    sandbox.control.startExecution('web-app', { revision: { id: 'f'.repeat(40), message: 'new' } });
-    sandbox.control.advance(120_000); // Source + Build done, Deploy starts
-    const running = await cp
+    t.sandbox.control.startExecution('web-app', {
+      revision: { id: 'f'.repeat(40), message: 'new' },
+    });
+    t.sandbox.control.advance(120_000); // Source + Build done, Deploy starts
+    const running = await t.cp
       .send(
         new RollbackStageCommand({
           pipelineName: 'web-app',
@@ -165,16 +156,16 @@ describe('RollbackStage', () => {
       .catch((e: unknown) => e);
     expect(running).toBeInstanceOf(UnableToRollbackStageException);
     expect((running as Error).message).toMatch(/running/);
-    sandbox.control.runUntilIdle();
+    t.sandbox.control.runUntilIdle();
 
-    await cp.send(
+    await t.cp.send(
       new RollbackStageCommand({
         pipelineName: 'web-app',
         stageName: 'Build',
         targetPipelineExecutionId: GOOD,
       }),
     );
-    const busy = await cp
+    const busy = await t.cp
       .send(
         new RollbackStageCommand({
           pipelineName: 'web-app',
@@ -189,15 +180,15 @@ describe('RollbackStage', () => {
 
 describe('executions and state', () => {
   it('moves a new execution through the stages in simulated time', async () => {
-    const { pipelineExecutionId } = sandbox.control.startExecution('web-app', {
+    const { pipelineExecutionId } = t.sandbox.control.startExecution('web-app', {
       revision: {
         id: 'f'.repeat(40),
         message: 'feat: new thing',
         url: 'https://github.com/acme/web-app/commit/fff',
       },
     });
-    sandbox.control.advance(60_000);
-    let state = await cp.send(new GetPipelineStateCommand({ name: 'web-app' }));
+    t.sandbox.control.advance(60_000);
+    let state = await t.cp.send(new GetPipelineStateCommand({ name: 'web-app' }));
     expect(state.stageStates?.map((s) => [s.stageName, s.latestExecution?.status])).toEqual([
       ['Source', 'Succeeded'],
       ['Build', 'InProgress'],
@@ -208,10 +199,10 @@ describe('executions and state', () => {
       status: 'InProgress',
       type: 'STANDARD',
     });
-    sandbox.control.advance(120_000);
-    state = await cp.send(new GetPipelineStateCommand({ name: 'web-app' }));
+    t.sandbox.control.advance(120_000);
+    state = await t.cp.send(new GetPipelineStateCommand({ name: 'web-app' }));
     expect(state.stageStates?.[2]?.latestExecution?.status).toBe('Succeeded');
-    const list = await cp.send(
+    const list = await t.cp.send(
       new ListPipelineExecutionsCommand({ pipelineName: 'web-app', maxResults: 1 }),
     );
     expect(list.pipelineExecutionSummaries?.[0]).toMatchObject({

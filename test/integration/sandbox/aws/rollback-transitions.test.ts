@@ -9,23 +9,12 @@ import {
   RollbackStageCommand,
   UnableToRollbackStageException,
 } from '@aws-sdk/client-codepipeline';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AwsSandbox, startAwsSandbox } from '../../../../src/sandbox/aws/index.js';
-import { clients, GOOD, testWorld } from './support.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { GOOD, sandboxWithClients } from './support.js';
 
-let sandbox: AwsSandbox;
-let cp: ReturnType<typeof clients>['codepipeline'];
-
-beforeAll(async () => {
-  sandbox = await startAwsSandbox({ world: testWorld() });
-  cp = clients(sandbox.url).codepipeline;
-});
-afterAll(async () => {
-  await sandbox.close();
-});
+const t = sandboxWithClients();
 beforeEach(async () => {
-  await sandbox.control.reset();
-  await cp.send(
+  await t.cp.send(
     new DisableStageTransitionCommand({
       pipelineName: 'web-app',
       stageName: 'Deploy',
@@ -36,7 +25,7 @@ beforeEach(async () => {
 });
 
 const rollBack = () =>
-  cp.send(
+  t.cp.send(
     new RollbackStageCommand({
       pipelineName: 'web-app',
       stageName: 'Deploy',
@@ -44,12 +33,12 @@ const rollBack = () =>
     }),
   );
 const deploy = async () =>
-  (await cp.send(new GetPipelineStateCommand({ name: 'web-app' }))).stageStates?.find(
+  (await t.cp.send(new GetPipelineStateCommand({ name: 'web-app' }))).stageStates?.find(
     (s) => s.stageName === 'Deploy',
   );
 const status = async (id: string) =>
   (
-    await cp.send(
+    await t.cp.send(
       new GetPipelineExecutionCommand({ pipelineName: 'web-app', pipelineExecutionId: id }),
     )
   ).pipelineExecution?.status;
@@ -62,21 +51,21 @@ describe('a RollbackStage execution at a disabled inbound transition', () => {
       type: 'ROLLBACK',
       status: 'InProgress',
     });
-    sandbox.control.runUntilIdle();
+    t.sandbox.control.runUntilIdle();
     expect(await status(id!)).toBe('Succeeded');
   });
 
   it('hold: waits at the transition like any execution, and enters once it is enabled', async () => {
-    sandbox.control.setRollbacksAtDisabledTransition('hold');
+    t.sandbox.control.setRollbacksAtDisabledTransition('hold');
     const { pipelineExecutionId: id } = await rollBack();
     const held = await deploy();
     expect(held?.latestExecution?.pipelineExecutionId).not.toBe(id);
     expect(held?.inboundExecutions).toEqual([
       { pipelineExecutionId: id, status: 'InProgress', type: 'ROLLBACK' },
     ]);
-    sandbox.control.runUntilIdle();
+    t.sandbox.control.runUntilIdle();
     expect(await status(id!)).toBe('InProgress');
-    const panel = sandbox.control.pipelines()[0]?.stages.find((s) => s.name === 'Deploy');
+    const panel = t.sandbox.control.pipelines()[0]?.stages.find((s) => s.name === 'Deploy');
     expect(panel?.waiting).toEqual([
       expect.objectContaining({
         pipelineExecutionId: id,
@@ -85,7 +74,7 @@ describe('a RollbackStage execution at a disabled inbound transition', () => {
       }),
     ]);
 
-    await cp.send(
+    await t.cp.send(
       new EnableStageTransitionCommand({
         pipelineName: 'web-app',
         stageName: 'Deploy',
@@ -93,16 +82,16 @@ describe('a RollbackStage execution at a disabled inbound transition', () => {
       }),
     );
     expect((await deploy())?.latestExecution).toMatchObject({ pipelineExecutionId: id });
-    sandbox.control.runUntilIdle();
+    t.sandbox.control.runUntilIdle();
     expect(await status(id!)).toBe('Succeeded');
   });
 
   it('refuse: RollbackStage is refused while the transition is disabled, and taken once enabled', async () => {
-    sandbox.control.setRollbacksAtDisabledTransition('refuse');
+    t.sandbox.control.setRollbacksAtDisabledTransition('refuse');
     const err = await rollBack().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnableToRollbackStageException);
     expect((err as Error).message).toMatch(/inbound transition is disabled/);
-    await cp.send(
+    await t.cp.send(
       new EnableStageTransitionCommand({
         pipelineName: 'web-app',
         stageName: 'Deploy',
@@ -113,7 +102,7 @@ describe('a RollbackStage execution at a disabled inbound transition', () => {
   });
 
   it('reset puts the switch back to pass; the HTTP control sets it too', async () => {
-    const res = await fetch(`${sandbox.url}/_sandbox/rollback-transitions`, {
+    const res = await fetch(`${t.sandbox.url}/_sandbox/rollback-transitions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ mode: 'refuse' }),
@@ -122,8 +111,8 @@ describe('a RollbackStage execution at a disabled inbound transition', () => {
     expect(await rollBack().catch((e: unknown) => e)).toBeInstanceOf(
       UnableToRollbackStageException,
     );
-    await sandbox.control.reset();
-    await cp.send(
+    await t.sandbox.control.reset();
+    await t.cp.send(
       new DisableStageTransitionCommand({
         pipelineName: 'web-app',
         stageName: 'Deploy',

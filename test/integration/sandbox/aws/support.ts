@@ -2,7 +2,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../../../src/aws/aws-clients.js';
 import { type AwsSandbox, startAwsSandbox, type World } from '../../../../src/sandbox/aws/index.js';
 
@@ -215,6 +215,51 @@ export function sandboxWithBotClients(world: () => World = testWorld): {
     get aws() {
       if (!aws) throw new Error('the clients are made in beforeAll');
       return aws;
+    },
+  };
+}
+
+/**
+ * For a test file: a sandbox with `world` (its default time mode) and an SDK client of each
+ * service pointed at it; started before the file's tests, reset to `world` before each test,
+ * closed after.
+ */
+export function sandboxWithClients(world: () => World = testWorld): {
+  readonly sandbox: AwsSandbox;
+  readonly cp: CodePipelineClient;
+  readonly cd: CodeDeployClient;
+  readonly cw: CloudWatchClient;
+} {
+  let started: ({ sandbox: AwsSandbox } & ReturnType<typeof clients>) | undefined;
+  beforeAll(async () => {
+    const sandbox = await startAwsSandbox({ world: world() });
+    started = { sandbox, ...clients(sandbox.url) };
+  });
+  afterAll(async () => {
+    started?.codepipeline.destroy();
+    started?.codedeploy.destroy();
+    started?.cloudwatch.destroy();
+    await started?.sandbox.close();
+  });
+  beforeEach(async () => {
+    await started?.sandbox.control.reset();
+  });
+  const get = () => {
+    if (!started) throw new Error('the sandbox starts in beforeAll');
+    return started;
+  };
+  return {
+    get sandbox() {
+      return get().sandbox;
+    },
+    get cp() {
+      return get().codepipeline;
+    },
+    get cd() {
+      return get().codedeploy;
+    },
+    get cw() {
+      return get().cloudwatch;
     },
   };
 }

@@ -131,6 +131,10 @@ function chosen(
   };
 }
 
+function withLive(sr: StageReleases, snapshot: StageSnapshot, r: TargetRefusal): TargetRefusal {
+  return { ...r, live: { release: sr.current, bad: currentBadReasons(sr, snapshot) } };
+}
+
 /** The default target: the newest earlier release that is not bad and passes every rule. */
 export function chooseDefaultTarget(snapshot: StageSnapshot): StageTargetChoice | TargetRefusal {
   const src = sourceStageRefusal(snapshot);
@@ -142,9 +146,13 @@ export function chooseDefaultTarget(snapshot: StageSnapshot): StageTargetChoice 
   const bad = sr.releases.filter(
     (v) => v.bad.length > 0 && !whyNotTarget(v.release, sr.current, snapshot, true),
   );
-  return refuse(
-    'no-earlier-release',
-    `No earlier release of ${snapshot.pipeline} that is not bad succeeded in ${snapshot.stage} with a different source revision on the current pipeline version.${bad.length > 0 ? ` ${bad.length} earlier release${bad.length > 1 ? 's are' : ' is'} marked bad: choose one by name ("to <commit>") if you are sure; it needs approval.` : ' Name one with "to <execution id or commit>".'}`,
+  return withLive(
+    sr,
+    snapshot,
+    refuse(
+      'no-earlier-release',
+      `No earlier release of ${snapshot.pipeline} that is not bad succeeded in ${snapshot.stage} with a different source revision on the current pipeline version.${bad.length > 0 ? ` ${bad.length} earlier release${bad.length > 1 ? 's are' : ' is'} marked bad: choose one by name ("to <commit>") if you are sure; it needs approval.` : ' Name one with "to <execution id or commit>".'}`,
+    ),
   );
 }
 

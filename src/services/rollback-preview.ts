@@ -20,7 +20,7 @@ import { diffReleases, type ReleaseDiff } from '../domain/release-diff.js';
 import type { BadReason, DeploymentRelease, PipelineRelease } from '../domain/releases.js';
 import type { UnsafeRelease } from '../domain/rollback-decision/index.js';
 import { placeKey } from '../domain/rollback-request.js';
-import type { TargetRefusalCode } from '../domain/target-refusal.js';
+import type { TargetRefusal } from '../domain/target-refusal.js';
 import { sharedWhileRunning } from '../runtime/in-flight.js';
 import { loadDeploymentGroupSnapshot, loadStageSnapshot } from './load-snapshots.js';
 import type { RollbackContext } from './rollback-context.js';
@@ -69,7 +69,7 @@ export type Preview =
       /** Said in the preview: a wrong choice can delete files on the instances. */
       fileExists?: FileExistsChoice;
     }
-  | { ok: false; code: TargetRefusalCode; message: string };
+  | TargetRefusal;
 
 export interface PreviewOptions {
   stage?: string;

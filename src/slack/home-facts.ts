@@ -41,7 +41,8 @@ const stagesOfEnv = (env: EnvironmentConfig) =>
 /**
  * The live release of each guarded stage, or of the CodeDeploy group, as the rollback preview
  * reads it (the same reads a Roll back click makes; one running at the same time is shared), with
- * its standing. A preview that cannot be made (AWS unreadable, no earlier release) says nothing.
+ * its standing. A preview that cannot be made (AWS unreadable) says nothing; one with no earlier
+ * release to go back to still names the live one.
  */
 async function releasesOf(d: HomeFactsDeps, env: EnvironmentConfig): Promise<HomeRelease[]> {
   const stages = stagesOfEnv(env);
@@ -52,18 +53,20 @@ async function releasesOf(d: HomeFactsDeps, env: EnvironmentConfig): Promise<Hom
       const p = await d.service
         .preview(env.name, { ...(stage ? { stage } : {}), diff: false })
         .catch(() => undefined);
-      if (!p?.ok) return named;
-      if (p.kind === 'stage') {
-        return {
-          ...named,
-          executionId: p.current.executionId,
-          revisions: p.current.sourceRevisions,
-          bad: p.currentBad.map((b) => b.why),
-        };
+      if (p?.ok && p.kind === 'deployment-group') {
+        if (!p.current) return named;
+        const revision = describeDeployRevision(p.current.revision);
+        return { ...named, deployment: { id: p.current.deploymentId, revision } };
       }
-      if (!p.current) return named;
-      const revision = describeDeployRevision(p.current.revision);
-      return { ...named, deployment: { id: p.current.deploymentId, revision } };
+      // With no earlier release to go back to, what is live is still known.
+      const live = p?.ok ? { release: p.current, bad: p.currentBad } : p?.live;
+      if (!live) return named;
+      return {
+        ...named,
+        executionId: live.release.executionId,
+        revisions: live.release.sourceRevisions,
+        bad: live.bad.map((b) => b.why),
+      };
     }),
   );
 }

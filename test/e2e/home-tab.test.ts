@@ -4,6 +4,7 @@
 // going through the approval card's own checks (the requester and an outsider refused, the
 // request moved once, a second click told so), each answer shown on the clicker's tab.
 import { readFileSync } from 'node:fs';
+import { ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { visibleText } from '../../src/sandbox/slack/elements.js';
 import type { HomeView } from '../../src/sandbox/slack/state.js';
@@ -122,6 +123,47 @@ describe('the App Home tab', () => {
     const publishes = h.slack.state.calls.filter((c) => c.method === 'views.publish');
     expect(publishes.length).toBeGreaterThan(0);
     expect(publishes.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('names the live release even when there is no earlier one to go back to', async () => {
+    h = await startGuardHarness({ config: guardConfig({}) });
+    const { client } = h.slack;
+    // Every earlier release of prod-us marked bad: no default target is left.
+    const picked = await client.command('/rollback', 'prod-us', { user: ONCALL, channel: PROD });
+    const review = await picked.waitForResponse('Review this rollback', { timeoutMs: 10_000 });
+    const live = /\*Now:\* <[^|]+\|([0-9a-f]{7})>/.exec(JSON.stringify(review.blocks))?.[1];
+    expect(live).toBeDefined();
+    const listed = await h.codepipeline.send(
+      new ListPipelineExecutionsCommand({
+        pipelineName: 'web-app',
+        filter: { succeededInStage: { stageName: 'Deploy' } },
+      }),
+    );
+    const earlier = (listed.pipelineExecutionSummaries ?? [])
+      .flatMap((e) => e.sourceRevisions?.map((r) => r.revisionId ?? '') ?? [])
+      .filter((sha) => sha !== '' && !sha.startsWith(live!));
+    expect(earlier.length).toBeGreaterThan(0);
+    for (const sha of new Set(earlier)) {
+      const marked = await client.command(
+        '/rollback',
+        `mark-bad prod-us ${sha.slice(0, 7)} because broken`,
+        {
+          user: ONCALL,
+          channel: PROD,
+        },
+      );
+      await marked.waitForResponse(/Marked/, { timeoutMs: 10_000 });
+    }
+    const none = await client.command('/rollback', 'prod-us', { user: ONCALL, channel: PROD });
+    await none.waitForResponse(/No earlier release/, { timeoutMs: 10_000 });
+
+    await client.openHome({ user: ONCALL });
+    const home = await client.waitForHome(ONCALL, 'My environments', { timeoutMs: 10_000 });
+    const prodUs = home.blocks
+      .map((b) => (b as { text?: { text?: string } }).text?.text ?? '')
+      .find((t) => t.startsWith('*prod-us*'));
+    expect(prodUs).toContain(`|${live}>`);
+    expect(prodUs).not.toContain('Now: not known');
   });
 
   it('rejects from the tab through the reason modal, and says so on the tab', async () => {

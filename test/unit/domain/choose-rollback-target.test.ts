@@ -65,6 +65,16 @@ describe('default target', () => {
       );
   });
 
+  it('with no earlier release, still names the live one and its standing', () => {
+    const s = snapshot([release(1, SHA.a, { pipelineVersion: 1 }), release(2, SHA.b)]);
+    const r = chooseStageTarget(s);
+    expect(r).toMatchObject({
+      ok: false,
+      code: 'no-earlier-release',
+      live: { release: { executionId: execId(2) }, bad: [] },
+    });
+  });
+
   it('refuses the source stage', () => {
     const s = snapshot([release(1, SHA.a), release(2, SHA.b)], { stage: 'Source' });
     expect(chooseStageTarget(s)).toMatchObject({ ok: false, code: 'source-stage' });

@@ -5,6 +5,7 @@
 // adds what it opens; a failure while closing one thing is logged and the rest still close, and
 // one given a bound is waited for no longer than that.
 import type { Logger } from '../log.js';
+import { settledWithin } from '../runtime/deadline.js';
 
 export interface CloseableOptions {
   /** Closed in the first round, in parallel with the other consumers (default false). */
@@ -27,19 +28,6 @@ interface Opened {
   close: () => Promise<void> | void;
   consumer: boolean;
   waitAtMostMs?: number;
-}
-
-/** Whether `work` settled within `ms` (a failure counts as settled: the caller logs it). */
-async function settledWithin(work: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([work.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export function createCloseables(log: Logger): Closeables {

@@ -1,5 +1,6 @@
 // Claim the event's ids, enqueue it, then mark it done; undo the claim if the enqueue fails.
 import type { Logger } from '../log.js';
+import { DeadlineExceeded, within } from '../runtime/deadline.js';
 import type { DedupeStore } from '../store/event-dedupe-store.js';
 import type { DomainEvent } from './domain-event.js';
 import { type Outcome, outcome } from './intake-outcome.js';
@@ -12,16 +13,6 @@ export interface EnqueueOnceDeps {
   log: Logger;
   /** Time allowed for claim + enqueue together, so the answer stays inside AWS's 5 s. */
   timeoutMs: number;
-}
-
-class TimedOut extends Error {}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimedOut()), Math.max(0, ms));
-  });
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 /** Dedupe ids of an event: its EventBridge id, and the SNS MessageId it came in. */
@@ -41,24 +32,25 @@ export async function enqueueOnce(
   const left = () => deadline - performance.now();
   let claim: Awaited<ReturnType<DedupeStore['claim']>>;
   try {
-    claim = await withTimeout(deps.dedupe.claim(ids), left());
+    claim = await within(deps.dedupe.claim(ids), left());
   } catch (err) {
-    return outcome(err instanceof TimedOut ? 'timeout' : 'store_unavailable', about);
+    return outcome(err instanceof DeadlineExceeded ? 'timeout' : 'store_unavailable', about);
   }
   if (claim.status === 'done') return outcome('duplicate', about);
   if (claim.status === 'pending') return outcome('in_progress', about);
   let result: unknown;
   try {
-    result = await withTimeout(deps.enqueue(event), left());
+    result = await within(deps.enqueue(event), left());
   } catch (err) {
     await deps.dedupe.release(ids, claim.token).catch((releaseErr: Error) => {
       // The claim lapses on its own (pending TTL); until then retries hear "in progress".
       deps.log.warn({ err: { message: releaseErr.message }, ...about }, 'dedupe release failed');
     });
-    const reason = err instanceof TimedOut ? 'enqueue timed out' : (err as Error).message;
+    const late = err instanceof DeadlineExceeded;
+    const reason = late ? 'enqueue timed out' : (err as Error).message;
     // The same occurrence is being enqueued by another path (the poller): AWS retries later.
     if (err instanceof OccurrenceInProgress) return outcome('in_progress', about);
-    return outcome(err instanceof TimedOut ? 'timeout' : 'store_unavailable', { ...about, reason });
+    return outcome(late ? 'timeout' : 'store_unavailable', { ...about, reason });
   }
   await deps.dedupe.commit(ids, claim.token).catch((err: Error) => {
     // The job is in Redis; a retry after the claim lapses is absorbed by the job id.

@@ -10,6 +10,7 @@ import { accountOf } from '../aws/aws-clients.js';
 import { createCodePipelineAdapter, type StageView } from '../aws/codepipeline-adapter.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log.js';
+import { within } from '../runtime/deadline.js';
 import type { ActionEvent, DomainEvent, PipelineEvent, StageEvent } from './domain-event.js';
 import { stageFailureOf } from './normalise.js';
 import { routeEvent } from './route-event.js';
@@ -49,16 +50,6 @@ export function actionFailureIn(
   if (!s || s.latestExecutionId !== e.executionId) return 'stage-failed';
   if (s.latestStatus && RUNNING.has(s.latestStatus)) return 'stage-running';
   return s.latestStatus === 'Succeeded' ? 'stage-recovered' : 'stage-failed';
-}
-
-class TimedOut extends Error {}
-
-function within<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimedOut(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 export function createFailedStageReader(deps: FailedStageDeps): FailedStageReader {

@@ -4,6 +4,7 @@
 // "delayed, not an attempt" and "failed, no more attempts".
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from '../log.js';
+import { settledWithin } from '../runtime/deadline.js';
 import type { RedisConnection } from '../store/redis.js';
 import { reportRedisErrors } from '../store/redis-health.js';
 import { GiveUp, type Processor, RetryLater } from './processor.js';
@@ -114,15 +115,7 @@ class BoundedWorker<Data> extends Worker<Data> {
 
   override async close(force = false): Promise<void> {
     const closed = super.close(force);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), this.bound.timeoutMs);
-    });
-    try {
-      if ((await Promise.race([closed, late])) !== 'late') return;
-    } finally {
-      clearTimeout(timer);
-    }
+    if (await settledWithin(closed, this.bound.timeoutMs)) return;
     closed.catch(() => undefined);
     // BullMQ stops renewing locks only after the jobs end: stop now, so the locks of the jobs
     // left lapse and the stalled-job check hands them to the next worker.

@@ -2,7 +2,7 @@
 // thread is in that thread (Slack puts a response_url's new message in the channel pane, so the
 // bot answers with chat.postEphemeral and thread_ts); a click on a top-level message is answered
 // in the channel.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/sandbox/slack/state.js';
 import {
   type GuardHarness,
@@ -11,13 +11,11 @@ import {
   OUTSIDER,
   PROD,
   startGuardHarness,
+  stopHarnessesAfterEach,
 } from './guardrails/guard-harness.js';
 
 let h: GuardHarness | undefined;
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+stopHarnessesAfterEach();
 
 /** Clicks, then resolves with the next private message to `user` matching `match`. */
 async function answerTo(

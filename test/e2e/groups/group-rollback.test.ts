@@ -1,7 +1,7 @@
 // Group rollbacks end to end through the local Slack, real Redis and the local AWS endpoint:
 // `/rollback prod` rolls prod-us (CodePipeline) then prod-eu (CodeDeploy) back under one
 // confirmation and at most one approval, follows onMemberFailure, and reports per member.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../src/sandbox/slack/state.js';
 import {
   type GuardHarness,
@@ -11,14 +11,12 @@ import {
   PROD,
   RELEASE,
   startGuardHarness,
+  stopHarnessesAfterEach,
   waitFor,
 } from '../guardrails/guard-harness.js';
 
 let h: GuardHarness | undefined;
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+stopHarnessesAfterEach();
 
 function groupConfig(opts: {
   onMemberFailure?: 'halt' | 'continue';

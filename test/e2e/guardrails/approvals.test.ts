@@ -1,7 +1,7 @@
 // Approvals in the thread, end to end through the local Slack, real Redis and the local AWS
 // endpoint: approve, reject with a reason, self-approval and outsiders refused, a double click
 // counted once, expiry, a two-approver rule, and the unsafe-release warning.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../src/sandbox/slack/state.js';
 import {
   deployUnsafeRelease,
@@ -13,13 +13,11 @@ import {
   PROD,
   RELEASE,
   startGuardHarness,
+  stopHarnessesAfterEach,
 } from './guard-harness.js';
 
 let h: GuardHarness | undefined;
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+stopHarnessesAfterEach();
 
 const always = (extra = '') => guardConfig({ approval: `when: [always]\n${extra}` });
 

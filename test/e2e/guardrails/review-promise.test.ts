@@ -1,7 +1,7 @@
 // One decision: the private review says exactly what its button does. For every approval rule
 // and every freeze policy, the promise read off the review equals what the click did, end to end
 // (the local Slack, the real bot, real Redis, the local AWS endpoint with the demo world).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../src/sandbox/slack/state.js';
 import {
   deployUnsafeRelease,
@@ -11,6 +11,7 @@ import {
   PROD,
   RELEASE,
   startGuardHarness,
+  stopHarnessesAfterEach,
   waitFor,
 } from './guard-harness.js';
 
@@ -19,10 +20,7 @@ const LAST_GOOD = 'c4ca423';
 const OLDER = '7b52009';
 
 let h: GuardHarness | undefined;
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+stopHarnessesAfterEach();
 
 type Promise_ = 'allow' | 'approval' | 'block';
 

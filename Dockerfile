@@ -41,6 +41,7 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node runs as PID 1 and handles SIGTERM itself: it drains workers and exits 0.
-# --max-semi-space-size=64: fewer young-generation collections, each a pause every Slack ack
-# behind it waits out (see bench/README.md). Same flags as `npm start`.
-CMD ["node", "--max-semi-space-size=64", "dist/main.js"]
+# --max-semi-space-size=16: the young generation capped at Node 20's default (Node 26's grows to
+# about twice that); 64 bought no ack latency beyond the spread of five runs and held 65–80 MiB
+# more RSS while busy (bench/README.md, sixth round). Same flags as `npm start`.
+CMD ["node", "--max-semi-space-size=16", "dist/main.js"]

@@ -1,4 +1,4 @@
-// Child processes of a benchmark run: started with `node --import tsx` (the bot: built, as in
+// Child processes of a benchmark run: started with `node --import tsx` (the bot and bare Bolt: built, as in
 // production), announced ready on stdout, and all stopped when the run ends, fails or is
 // interrupted (Ctrl-C).
 import { type ChildProcess, spawn } from 'node:child_process';

@@ -18,21 +18,24 @@ import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { freePort, startRedisServer } from '../scripts/lib/redis-server.mjs';
+import { runAckPhase } from './ack-phase.js';
 import { breakdownNote, type CallBreakdown, callBreakdown } from './aws-calls.js';
+import { compileBench } from './compile.js';
 import { type AwsEventJson, deployFailed, stormEvents } from './events.js';
 import { configYaml, makeFleet, type Pipeline, worldYaml } from './fleet.js';
+import { buttonBody, commandBody, percentile, post, slackHeaders } from './load.js';
+import { addCpu, cpuNote, cpuOfAll, cpuZero, sleep, untilQuiet } from './measure.js';
 import {
-  buttonBody,
-  commandBody,
-  type LoadResult,
-  percentile,
-  post,
-  runLoad,
-  type Summary,
-  slackHeaders,
-  summarise,
-} from './load.js';
-import { heapFromMetrics, rssSplit, snapshot, snapshotFlags } from './memory.js';
+  footprintJson,
+  footprintRows,
+  heapFromMetrics,
+  rssOf,
+  rssSplit,
+  settledNote,
+  settledRss,
+  snapshot,
+  snapshotFlags,
+} from './memory.js';
 import { cleanUpAll, onCleanup, startNodeChild } from './procs.js';
 import type { RepeatedPosts, RepeatedText } from './repeated-posts.js';
 import { runReplicasPhase } from './replicas.js';
@@ -60,6 +63,7 @@ const { values: flags } = parseArgs({
     profile: { type: 'string' },
     phases: { type: 'string', default: 'ack,detect,rest' },
     'ack-kinds': { type: 'string', default: 'command,click' },
+    'ack-runs': { type: 'string', default: '1' },
     'replica-concurrency': { type: 'string', default: '1,50' },
     out: { type: 'string', default: here('./results/latest.json') },
     'from-source': { type: 'boolean', default: false },
@@ -75,7 +79,8 @@ if (flags.help) {
   [--phases ack,detect,rest  (rest: manual rollbacks, storm, footprint, AWS calls; to profile one part;
             replicas: 2 web + 2 worker processes against the one ROLE=all, only when named)]
   [--replica-concurrency 1,50  (ack concurrency levels of the replicas phase)]
-  [--ack-kinds command,click] [--from-source  (run the bot with tsx instead of building it)]
+  [--ack-kinds command,click] [--ack-runs 1  (the whole ack phase N times; each figure's median and spread)]
+  [--from-source  (run the bot with tsx instead of building it)]
   [--heap-snapshots <dir>  (heap snapshots of the bot idle and after the storm, and of bare Bolt idle)]`);
   process.exit(0);
 }
@@ -103,32 +108,8 @@ cfg.manualRollbacks = Math.min(cfg.manualRollbacks, cfg.pipelines);
 
 const log = (m: string) =>
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wallNow = () => performance.timeOrigin + performance.now();
 const PREFIX = '{bench}';
-/** Ack latency: bot and baseline alternate in this many sub-batches per concurrency level. */
-const ACK_ROUNDS = 3;
-/** The button clicked for ack latency: "Choose release…" on a confirmation (reads AWS, repeatable). */
-const CLICKED = 'rollback.open_picker';
-const AWS_OPERATIONS = [
-  'ListPipelines',
-  'GetPipeline',
-  'GetPipelineState',
-  'ListPipelineExecutions',
-  'GetPipelineExecution',
-  'ListActionExecutions',
-  'RollbackStage',
-  'DisableStageTransition',
-  'EnableStageTransition',
-  'StopPipelineExecution',
-  'DescribeAlarms',
-  'GetDeploymentGroup',
-  'BatchGetDeployments',
-  'ListDeployments',
-  'GetDeployment',
-  'CreateDeployment',
-];
-
 interface Stamp {
   operation: string;
   pipelineName?: string;
@@ -176,67 +157,6 @@ async function scanCount(redis: Redis, pattern: string): Promise<number> {
   return n;
 }
 
-/** CPU time (user + system, ms) a process has used so far, from /proc. */
-function cpuMsOf(pid: number | undefined): number {
-  if (!pid) return Number.NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    // utime and stime are fields 14 and 15 of stat, 12 and 13 after "pid (comm) ".
-    return ((Number(fields[11]) + Number(fields[12])) / 100) * 1000;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-type CpuByProcess = Record<string, number>;
-const cpuZero = (): CpuByProcess => ({});
-
-/** CPU ms so far of each named process, and of this one (the load generator). */
-function cpuOfAll(procs: Record<string, number | undefined>): CpuByProcess {
-  const out: CpuByProcess = {};
-  for (const [name, pid] of Object.entries(procs)) out[name] = cpuMsOf(pid);
-  const me = process.cpuUsage();
-  out.generator = (me.user + me.system) / 1000;
-  return out;
-}
-
-function addCpu(into: CpuByProcess, before: CpuByProcess, after: CpuByProcess): void {
-  for (const [name, v] of Object.entries(after)) {
-    into[name] = (into[name] ?? 0) + (v - (before[name] ?? 0));
-  }
-}
-
-const cpuNote = (c: CpuByProcess) =>
-  Object.entries(c)
-    .map(([name, ms]) => `${name} ${Math.round(ms)}`)
-    .join(', ');
-
-function rssOf(pid: number | undefined): number {
-  if (!pid) return Number.NaN;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Waits until `count()` stops changing for `quietMs`, at most `maxMs`. Returns whether it settled. */
-async function untilQuiet(count: () => Promise<number>, quietMs: number, maxMs: number) {
-  const deadline = Date.now() + maxMs;
-  let last = await count();
-  let since = Date.now();
-  while (Date.now() < deadline) {
-    await sleep(250);
-    const n = await count();
-    if (n !== last) {
-      last = n;
-      since = Date.now();
-    } else if (Date.now() - since >= quietMs) return true;
-  }
-  return false;
-}
-
 async function main() {
   const t0 = Date.now();
   const work = mkdtempSync(path.join(tmpdir(), 'rollback-bench-'));
@@ -259,13 +179,6 @@ async function main() {
   const awsUrl = aws.info.url;
   const stamps = () => getJson<Stamp[]>(`${awsUrl}/_bench/calls`);
   const clearStamps = () => getJson(`${awsUrl}/_bench/calls`, { method: 'DELETE' });
-  const sandbox = (p: string, method: string, body?: unknown) =>
-    getJson(`${awsUrl}/_sandbox/${p}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-
   const botToken = `xoxb-bench-${randomBytes(8).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
   const eventsSecret = randomBytes(16).toString('hex');
@@ -350,12 +263,14 @@ async function main() {
     });
   };
   const bot = await startBotProcess('bot');
+  // Bare Bolt runs as the bot does: built, with plain node (under tsx with --from-source).
   const baseline = await startNodeChild<{ url: string }>(
     'baseline bolt',
-    here('./baseline-bolt.ts'),
+    flags['from-source'] ? here('./baseline-bolt.ts') : compileBench(['baseline-bolt', 'procs']),
     {
       env: { BENCH_SLACK_BOT_TOKEN: botToken, BENCH_SLACK_SIGNING_SECRET: signingSecret },
       nodeArgs: snapshotDir ? snapshotFlags(snapshotDir) : [],
+      compiled: !flags['from-source'],
     },
   );
   const responses = await startResponses();
@@ -371,21 +286,27 @@ async function main() {
   const rows: Row[] = [];
 
   // ---- 4a. Footprint at idle ----------------------------------------------------------------
+  // The old figure, 3 s after /readyz (start-up work still allocates), then both processes once
+  // their RSS has settled (`settledRss`: the same rule for the bot and bare Bolt).
   await sleep(3_000);
-  const rssIdle = await metric('process_resident_memory_bytes');
-  const baselineRss = rssOf(baseline.child.pid);
-  const memoryNote = async (when: string) => {
+  const rssAt3s = await metric('process_resident_memory_bytes');
+  const baselineAt3s = rssOf(baseline.child.pid);
+  const memoryNote = async (when: string, snap = false) => {
     log(
       `memory ${when}: bot ${rssSplit(bot.child.pid)}; ${heapFromMetrics(await (await fetch(`${botUrl}/metrics`)).text())}`,
     );
-    if (when === 'idle') log(`memory idle: bare Bolt ${rssSplit(baseline.child.pid)}`);
-    if (!snapshotDir || !bot.child.pid) return;
+    if (when.startsWith('idle')) log(`memory ${when}: bare Bolt ${rssSplit(baseline.child.pid)}`);
+    if (!snap || !snapshotDir || !bot.child.pid) return;
     log(`  heap snapshot: ${await snapshot(bot.child.pid, snapshotDir, `bot-${when}`)}`);
     await metric('process_resident_memory_bytes'); // answers once the snapshot is written
     if (when === 'idle' && baseline.child.pid)
       log(`  heap snapshot: ${await snapshot(baseline.child.pid, snapshotDir, 'bolt-idle')}`);
   };
-  await memoryNote('idle');
+  await memoryNote('idle at 3 s');
+  const idle = await settledRss({ bot: bot.child.pid, 'bare Bolt': baseline.child.pid });
+  for (const [name, s] of Object.entries(idle))
+    log(`memory idle: ${name} ${settledNote(s)}; RSS MiB every 0.5 s: ${s.samplesMiB.join(' ')}`);
+  await memoryNote('idle', true);
   // Every process the run started, for CPU per process in a phase.
   const procs = {
     bot: bot.child.pid,
@@ -403,100 +324,27 @@ async function main() {
     responseUrl: responses.url(key),
   });
   if (want('ack')) {
-    // Offers to click: a confirmation per environment, made before AWS is slowed down.
-    const offerEnvs = fleet.pipelines.slice(0, Math.min(20, fleet.pipelines.length));
-    const offers: { p: Pipeline; offer: string }[] = [];
-    await Promise.all(
-      offerEnvs.map(async (p, i) => {
-        const body = commandBody(`${p.env} Deploy`, on(p, `offer/${p.env}`), i);
-        await post(`${botUrl}/slack/events`, body, slackHeaders(signingSecret, body));
-        const answer = await responses.waitFor(
-          `offer/${p.env}`,
-          (b) => buttonValue(b, CLICKED) !== undefined,
-          20_000,
-        );
-        const offer = buttonValue(answer, CLICKED);
-        if (offer) offers.push({ p, offer });
-      }),
-    );
-    log(
-      `ack latency: ${offers.length} offers to click; AWS slowed to ${cfg.awsLatencyMs} ms per call`,
-    );
-    for (const operation of AWS_OPERATIONS) {
-      await sandbox('faults', 'POST', { operation, latencyMs: cfg.awsLatencyMs });
-    }
-    const ack: Record<
-      string,
-      { bot: Summary; baseline: Summary; cpuMs: Record<string, Record<string, number>> }
-    > = {};
-    let n = 1000;
-    for (const c of cfg.concurrency) {
-      // One at a time, p99 is the 10th slowest of 1,000 (of 200 it was the 2nd: one GC decided it).
-      const total = c === 1 ? cfg.ackRequestsAt1 : Math.max(c * 2, cfg.ackRequests);
-      for (const kind of ['command', 'click'] as const) {
-        if (kind === 'click' && offers.length === 0) continue;
-        if (!flags['ack-kinds']?.split(',').includes(kind)) continue;
-        let triggers: string[] = [];
-        const make = (i: number) => {
-          const k = n++;
-          if (kind === 'command') {
-            const p = fleet.pipelines[i % fleet.pipelines.length]!;
-            const body = commandBody(`${p.env} Deploy`, on(p, `ack/${k}`), k);
-            return { body, headers: slackHeaders(signingSecret, body) };
-          }
-          const o = offers[i % offers.length]!;
-          // A trigger_id the local Slack issued, as with a real click: views.open accepts it.
-          const body = buttonBody(CLICKED, o.offer, on(o.p, `ack/${k}`), k, triggers[i % per]);
-          return { body, headers: slackHeaders(signingSecret, body) };
-        };
-        // Each pair starts once the earlier batch's AWS work (2 s a call) has drained, at most
-        // 15 s (with AWS that slow a batch's work takes minutes; the periodic reconcile reads
-        // too). The two sides then alternate in ROUNDS sub-batches, so whatever still runs in
-        // the background weighs on both alike; each side's latencies are pooled.
-        await untilQuiet(async () => (await stamps()).length, 2_500, 15_000);
-        const pooled = { bot: emptyLoad(), baseline: emptyLoad() };
-        // CPU each process used while each side's sub-batches ran: what the machine (2 cores,
-        // shared with the generator) spent on them, the bot's own work and what it set off.
-        const cpu = { bot: cpuZero(), baseline: cpuZero() };
-        // Every sub-batch keeps `c` requests in flight most of its time: at least 2c each.
-        const per = Math.max(Math.ceil(total / ACK_ROUNDS), c * 2);
-        const measured = async (side: 'bot' | 'baseline', url: string) => {
-          // Fresh for each sub-batch: a trigger_id lives 3 s.
-          if (kind === 'click') {
-            triggers = await getJson<string[]>(
-              `${slack.info.controlUrl}/_bench/triggers?n=${per}&user=U0ONCALL`,
-            );
-          }
-          const before = cpuOfAll(procs);
-          addLoad(pooled[side], await runLoad({ url, concurrency: c, total: per, make }));
-          addCpu(cpu[side], before, cpuOfAll(procs));
-        };
-        for (let round = 0; round < ACK_ROUNDS; round++) {
-          await measured('baseline', baseline.info.url);
-          await measured('bot', `${botUrl}/slack/events`);
-        }
-        const base = summarise(pooled.baseline);
-        const mine = summarise(pooled.bot);
-        ack[`${kind}@${c}`] = { bot: mine, baseline: base, cpuMs: cpu };
-        log(
-          `  ${kind} ×${c}: bot p50 ${mine.p50.toFixed(1)} p99 ${mine.p99.toFixed(1)} ms (non-2xx ${mine.non2xx}, errors ${mine.errors}); baseline p99 ${base.p99.toFixed(1)} ms`,
-        );
-        log(`    CPU ms during the bot's sub-batches: ${cpuNote(cpu.bot)}`);
-        log(`    CPU ms during bare Bolt's sub-batches: ${cpuNote(cpu.baseline)}`);
-        rows.push({
-          figure: `ack ${kind} p99 @${c} (p50 ${mine.p50.toFixed(1)})`,
-          value: mine.p99,
-          unit: 'ms',
-          baseline: base.p99,
-          baselineNote: `bare Bolt (p50 ${base.p50.toFixed(1)})`,
-          note: mine.non2xx + mine.errors > 0 ? `${mine.non2xx + mine.errors} not acked` : '',
-        });
-      }
-    }
-    results.ack = ack;
-    await getJson(`${awsUrl}/_sandbox/faults`, { method: 'DELETE' });
-    log('ack latency done; waiting for the slowed-down work to drain');
-    await untilQuiet(async () => (await stamps()).length, 3_000, quick ? 60_000 : 120_000);
+    const ack = await runAckPhase({
+      fleet,
+      botUrl,
+      baselineUrl: baseline.info.url,
+      signingSecret,
+      responses,
+      slackControlUrl: slack.info.controlUrl,
+      awsUrl,
+      callCount: async () => (await stamps()).length,
+      procs,
+      concurrency: cfg.concurrency,
+      kinds: (flags['ack-kinds'] ?? '').split(','),
+      ackRequests: cfg.ackRequests,
+      ackRequestsAt1: cfg.ackRequestsAt1,
+      awsLatencyMs: cfg.awsLatencyMs,
+      runs: Number(flags['ack-runs']),
+      quick,
+      log,
+    });
+    rows.push(...ack.rows);
+    results.ack = ack.results;
   }
 
   // ---- 2. Detection → action ---------------------------------------------------------------
@@ -856,28 +704,14 @@ async function main() {
   });
 
   // ---- 4. Footprint ------------------------------------------------------------------------
-  const rssAfter = await metric('process_resident_memory_bytes');
-  await memoryNote('after-storm');
-  results.footprint = {
-    rssIdleBytes: rssIdle,
-    rssAfterStormBytes: rssAfter,
-    baselineBoltRssBytes: baselineRss,
-    redisBytesPer1000Requests: perThousand,
-  };
-  rows.push({
-    figure: 'RSS idle',
-    value: rssIdle / 2 ** 20,
-    unit: 'MiB',
-    baseline: baselineRss / 2 ** 20,
-    baselineNote: 'bare Bolt RSS',
-  });
-  rows.push({
-    figure: 'RSS after storm',
-    value: rssAfter / 2 ** 20,
-    unit: 'MiB',
-    baseline: rssIdle / 2 ** 20,
-    baselineNote: 'bot RSS idle',
-  });
+  const rssAfterAtOnce = await metric('process_resident_memory_bytes');
+  await memoryNote('after-storm at once');
+  const after = (await settledRss({ bot: bot.child.pid })).bot!;
+  log(`memory after-storm: bot ${settledNote(after)}; RSS MiB: ${after.samplesMiB.join(' ')}`);
+  await memoryNote('after-storm', true);
+  const footprint = { rssAt3s, baselineAt3s, idle, rssAfterAtOnce, after };
+  results.footprint = { ...footprintJson(footprint), redisBytesPer1000Requests: perThousand };
+  rows.push(...footprintRows(footprint));
   rows.push({
     figure: 'Redis per 1,000 audited requests',
     value: perThousand === undefined ? undefined : perThousand / 2 ** 20,
@@ -945,18 +779,7 @@ async function writeReport(
   log(`wrote ${path.relative(process.cwd(), flags.out)}`);
 }
 
-function emptyLoad(): LoadResult {
-  return { latenciesMs: [], statuses: {}, errors: 0, wallMs: 0 };
-}
-
-function addLoad(into: LoadResult, r: LoadResult): void {
-  into.latenciesMs.push(...r.latenciesMs);
-  for (const [k, v] of Object.entries(r.statuses)) into.statuses[k] = (into.statuses[k] ?? 0) + v;
-  into.errors += r.errors;
-  into.wallMs += r.wallMs;
-}
-
-/** The node flags of package.json's `start` script (e.g. --max-semi-space-size=64). */
+/** The node flags of package.json's `start` script (e.g. --max-semi-space-size=16). */
 function startFlags(): string[] {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
     scripts: { start: string };

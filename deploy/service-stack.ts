@@ -134,7 +134,7 @@ export class RollbackBotServiceStack extends Stack {
         command: [
           'sh',
           '-c',
-          `printf '%s' "$ROLLBACK_CONFIG_YAML" > ${CONFIG_PATH} && exec node --max-semi-space-size=64 dist/main.js`,
+          `printf '%s' "$ROLLBACK_CONFIG_YAML" > ${CONFIG_PATH} && exec node --max-semi-space-size=16 dist/main.js`,
         ],
         environment: { ROLE: role, ...environment },
         secrets,

@@ -32,9 +32,10 @@ export function createReactionStore(redis: RedisConnection, prefix: string) {
     async progress(kind: string, key: string): Promise<Record<string, string>> {
       return redis.hgetall(k('rec', kind, key));
     },
+    /** The fields and the week's TTL in one round trip (a pipeline: 2 commands; MULTI/EXEC made it 4). */
     async record(kind: string, key: string, fields: Record<string, string>): Promise<void> {
       const id = k('rec', kind, key);
-      await redis.multi().hset(id, fields).expire(id, WEEK_S).exec();
+      await redis.pipeline().hset(id, fields).expire(id, WEEK_S).exec();
     },
     /** First caller wins; later callers (duplicates) get false. */
     async once(kind: string, key: string, ttlS = WEEK_S): Promise<boolean> {
@@ -89,7 +90,7 @@ export function createReactionStore(redis: RedisConnection, prefix: string) {
     /** Active recovery watches per environment, so an AlarmCleared event can check at once. */
     async addRecoveryWatch(env: string, rollbackId: string): Promise<void> {
       const id = k('recovering', env);
-      await redis.multi().sadd(id, rollbackId).expire(id, WEEK_S).exec();
+      await redis.pipeline().sadd(id, rollbackId).expire(id, WEEK_S).exec();
     },
     async recoveryWatches(env: string): Promise<string[]> {
       return redis.smembers(k('recovering', env));

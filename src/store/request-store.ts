@@ -70,6 +70,32 @@ export type ChangeResult =
 
 export type RequestStore = ReturnType<typeof createRequestStore>;
 
+/** How many requests' target and environment a store keeps in memory. */
+const PLACES_KEPT = 1000;
+
+/**
+ * A request's target key and environment never change: kept per process once known (bounded,
+ * oldest out first), so each change after the first is one script call with no HMGET before it.
+ */
+function requestPlaces(redis: RedisConnection, requestKey: (id: string) => string) {
+  const places = new Map<string, { tk: string; env: string }>();
+  const remember = (id: string, tk: string, env: string) => {
+    if (places.size >= PLACES_KEPT) places.delete(places.keys().next().value as string);
+    places.set(id, { tk, env });
+  };
+  return {
+    remember,
+    async of(id: string): Promise<{ tk: string; env: string } | undefined> {
+      const known = places.get(id);
+      if (known) return known;
+      const [tk, env] = await redis.hmget(requestKey(id), 'targetKey', 'env');
+      if (!tk || !env) return undefined;
+      remember(id, tk, env);
+      return { tk, env };
+    },
+  };
+}
+
 export function createRequestStore(redis: RedisConnection, { prefix }: RequestStoreOptions) {
   const scripts = scriptsOf(redis);
   const keys = {
@@ -79,6 +105,7 @@ export function createRequestStore(redis: RedisConnection, { prefix }: RequestSt
     lock: (tk: string) => `${prefix}:lock:${tk}`,
     audit: `${prefix}:audit`,
   };
+  const places = requestPlaces(redis, keys.request);
 
   async function get(id: string): Promise<RollbackRequest | undefined> {
     return decodeRequest(await redis.hgetall(keys.request(id)));
@@ -98,6 +125,7 @@ export function createRequestStore(redis: RedisConnection, { prefix }: RequestSt
       ],
     );
     if (!created) throw new Error(`request id collision: ${request.id}`);
+    places.remember(request.id, tk, input.env);
     return request;
   }
 
@@ -113,8 +141,9 @@ export function createRequestStore(redis: RedisConnection, { prefix }: RequestSt
       // A caller asking for a move the state machine does not have is a bug, not a lost race.
       throw new Error(`no transition from ${from.join(' | ')} to ${to}`);
     }
-    const [tk, env] = await redis.hmget(keys.request(id), 'targetKey', 'env');
-    if (!tk || !env) return { ok: false, reason: 'missing' };
+    const place = await places.of(id);
+    if (!place) return { ok: false, reason: 'missing' };
+    const { tk, env } = place;
     const audit = auditValues({ ...opts.audit, request: id, env, by: opts.by, event: opts.event });
     const reply = await scripts.transitionRequest(
       [keys.request(id), keys.audit, keys.lock(tk)],

@@ -18,9 +18,10 @@ const TTL_SECONDS = 400 * 86_400;
 export function createStandingStore(redis: RedisConnection, prefix: string) {
   const key = (targetKey: string) => `${prefix}:standing:${targetKey}`;
 
+  // The mark and the TTL in one round trip: a pipeline, 2 commands (MULTI/EXEC made it 4).
   async function write(targetKey: string, field: string, value: object): Promise<void> {
     await redis
-      .multi()
+      .pipeline()
       .hset(key(targetKey), field, JSON.stringify(value))
       .expire(key(targetKey), TTL_SECONDS)
       .exec();

@@ -13,8 +13,10 @@
 --
 -- Returns 1 when created, 0 when the id is taken (nothing written).
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local fields = cjson.decode(ARGV[3])
-for k, v in pairs(fields) do redis.call('HSET', KEYS[1], k, v) end
+-- One HSET for every field: each call inside a script is a command of its own to Redis.
+local fields = {}
+for k, v in pairs(cjson.decode(ARGV[3])) do table.insert(fields, k); table.insert(fields, v) end
+redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 local audit = cjson.decode(ARGV[4])

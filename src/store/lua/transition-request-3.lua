@@ -21,14 +21,14 @@
 --   {'wrong-state', before, ''}
 --   {'locked', before, holder}
 --   {'missing', '', ''}
-local state = redis.call('HGET', KEYS[1], 'state')
+local current = redis.call('HMGET', KEYS[1], 'state', 'id')
+local state, id = current[1], current[2]
 if not state then return {'missing', '', ''} end
 local allowed = false
 for s in string.gmatch(ARGV[1], '[^,]+') do
   if s == state then allowed = true end
 end
 if not allowed then return {'wrong-state', state, ''} end
-local id = redis.call('HGET', KEYS[1], 'id')
 local audit = cjson.decode(ARGV[7])
 local function append(to)
   audit['from'] = state
@@ -61,11 +61,15 @@ if ARGV[4] == 'release' and redis.call('GET', KEYS[3]) == id then
 end
 local to = ARGV[2]
 if to == '' then to = state end
-local fields = cjson.decode(ARGV[6])
-for k, v in pairs(fields) do
-  if v == cjson.null then redis.call('HDEL', KEYS[1], k) else redis.call('HSET', KEYS[1], k, tostring(v)) end
+-- One HDEL and one HSET (the state and updatedAt last): each call is a command to Redis.
+local set, del = {}, {}
+for k, v in pairs(cjson.decode(ARGV[6])) do
+  if v == cjson.null then table.insert(del, k) else table.insert(set, k); table.insert(set, tostring(v)) end
 end
+if #del > 0 then redis.call('HDEL', KEYS[1], unpack(del)) end
+table.insert(set, 'state'); table.insert(set, to)
+table.insert(set, 'updatedAt'); table.insert(set, ARGV[3])
+redis.call('HSET', KEYS[1], unpack(set))
 if ARGV[8] ~= '' then redis.call('HINCRBY', KEYS[1], ARGV[8], 1) end
-redis.call('HSET', KEYS[1], 'state', to, 'updatedAt', ARGV[3])
 append(to)
 return {'ok', state, '', redis.call('HGETALL', KEYS[1])}

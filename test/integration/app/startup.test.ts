@@ -64,7 +64,7 @@ describe('start-up against a real Redis', () => {
   it('turns unready while Redis is stopped and ready again after it restarts', async () => {
     const redis = await startRedis();
     const port = await freePort();
-    await startBot(botEnv(redis.url, port));
+    const bot = await startBot(botEnv(redis.url, port));
     expect((await get(port, '/readyz')).status).toBe(200);
 
     await redis.stop({ keepDir: true });
@@ -78,7 +78,15 @@ describe('start-up against a real Redis', () => {
     const deadline = Date.now() + 10_000;
     let status = 0;
     while (Date.now() < deadline) {
-      status = (await get(port, '/readyz')).status;
+      // Failing, say whether the bot was still running and what it last logged (seen once in CI:
+      // ECONNRESET from the bot, cause unknown).
+      status = (
+        await get(port, '/readyz').catch((err: Error) => {
+          const state = `exit ${bot.child.exitCode} signal ${bot.child.signalCode}`;
+          const tail = `${bot.stderr().slice(-2000)}\n${bot.stdout().slice(-4000)}`;
+          throw new Error(`GET /readyz failed (${err.message}; bot ${state}):\n${tail}`);
+        })
+      ).status;
       if (status === 200) break;
       await new Promise((r) => setTimeout(r, 100));
     }

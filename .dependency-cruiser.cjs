@@ -56,9 +56,9 @@ module.exports = {
       name: 'deploy-reads-only-config',
       severity: 'error',
       comment:
-        "deploy/ reads the bot's config with the bot's loader (src/config) and nothing else of the bot.",
+        "deploy/ reads the bot's config with the bot's loader (src/config), and the detail-types /aws/events reads (plain data), nothing else of the bot.",
       from: { path: '^deploy/' },
-      to: { path: '^(src|commands)/', pathNot: '^src/config/' },
+      to: { path: '^(src|commands)/', pathNot: '^src/(config/|events/detail-types\\.ts$)' },
     },
     {
       name: 'no-cdk-in-the-bot',

@@ -1,18 +1,10 @@
 // EventBridge events for the fleet, shaped as AWS sends them (see /work/shared/fixtures/aws-events).
 import { randomUUID } from 'node:crypto';
+import type { AwsEvent } from '../src/sandbox/aws/events/aws-event.js';
 import { ACCOUNT, type Fleet, type Pipeline, REGION, STAGE } from './fleet.js';
 
-export interface AwsEventJson {
-  version: '0';
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: Record<string, unknown>;
-}
+/** An EventBridge event as AWS sends it: the sandbox emitter's shape. */
+export type AwsEventJson = AwsEvent;
 
 type Execution = Pipeline['executions'][number];
 

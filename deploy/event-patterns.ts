@@ -1,16 +1,8 @@
 // The EventBridge event patterns for one site: exactly the pipelines (and their guarded stages),
 // deployment groups and alarms the config names, nothing else. Pure: the same patterns serve the
 // rules that call the bot and the rules that forward another site's events to it.
+import { DETAIL_TYPES } from '../src/events/detail-types.js';
 import type { SiteResources } from './install-plan.js';
-
-/** The detail-types /aws/events reads (src/events/eventbridge-event.ts has the same list). */
-export const DETAIL_TYPES = {
-  pipeline: 'CodePipeline Pipeline Execution State Change',
-  stage: 'CodePipeline Stage Execution State Change',
-  action: 'CodePipeline Action Execution State Change',
-  deployment: 'CodeDeploy Deployment State-change Notification',
-  alarm: 'CloudWatch Alarm State Change',
-} as const;
 
 /** An event pattern in aws-cdk-lib's shape (`detailType` is rendered as `detail-type`). */
 export interface SitePattern {

@@ -80,10 +80,4 @@ export const alarmDetailSchema = z.looseObject({
   configuration: lenient(z.looseObject({ alarmRule: lenient(z.string()) })),
 });
 
-export const DETAIL_TYPES = {
-  pipeline: 'CodePipeline Pipeline Execution State Change',
-  stage: 'CodePipeline Stage Execution State Change',
-  action: 'CodePipeline Action Execution State Change',
-  deployment: 'CodeDeploy Deployment State-change Notification',
-  alarm: 'CloudWatch Alarm State Change',
-} as const;
+export { DETAIL_TYPES } from './detail-types.js';

@@ -5,8 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DETAIL_TYPES } from '../../../deploy/event-patterns.js';
-import { DETAIL_TYPES as BOT_DETAIL_TYPES } from '../../../src/events/eventbridge-event.js';
 import { SHARED_SECRET_HEADER } from '../../../src/events/shared-secret.js';
 import { type FixtureName, fixture } from '../../fixtures/aws-events.js';
 import {
@@ -110,10 +108,6 @@ describe('event rules from the example config', () => {
         ],
       ),
     ]);
-  });
-
-  it('reads the detail-types /aws/events reads', () => {
-    expect(DETAIL_TYPES).toEqual(BOT_DETAIL_TYPES);
   });
 
   it('matches the real event shapes once per hop, and nothing the config does not name', () => {

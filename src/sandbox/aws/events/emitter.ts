@@ -1,20 +1,11 @@
 // Emits EventBridge events and delivers them to subscribers over HTTP, with optional delivery
 // faults (duplicates, delay, reorder) and an optional SNS envelope.
 import { randomUUID } from 'node:crypto';
+import type { AwsEvent } from './aws-event.js';
 import { NotificationShaper, type Shaped } from './notification-shapes.js';
 import type { SnsSigner } from './sns.js';
 
-export interface AwsEvent {
-  version: '0';
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: Record<string, unknown>;
-}
+export type { AwsEvent } from './aws-event.js';
 
 export type NewEvent = Omit<AwsEvent, 'version' | 'id' | 'time' | 'account'> & { time: Date };
 

@@ -10,17 +10,10 @@
 //   composite alarm whose actions are suppressed sends none.
 // Written from AWS's documentation and captured samples, independently of src/events.
 import { createHash } from 'node:crypto';
+import type { AwsEvent as EmittedEvent } from './aws-event.js';
 
-/** The EventBridge event being reshaped (emitter.ts's AwsEvent). */
-interface AwsEvent {
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: Record<string, unknown>;
-}
+/** The EventBridge event being reshaped. */
+type AwsEvent = Omit<EmittedEvent, 'version' | 'id'>;
 
 /** What a subscriber receives instead of the EventBridge event. */
 export interface Shaped {

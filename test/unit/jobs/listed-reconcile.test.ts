@@ -1,34 +1,27 @@
 // The worker acts on the listing a request was decided on only while it is fresh and nothing was
 // under way in it; otherwise it lists again before RollbackStage.
+
 import { describe, expect, it } from 'vitest';
 import type { PipelineRelease } from '../../../src/domain/releases.js';
 import type { RollbackRequest } from '../../../src/domain/rollback-request.js';
 import { rollbackUnderWay } from '../../../src/domain/stage-releases.js';
 import { listedReconcile } from '../../../src/jobs/target-actions.js';
 import { execId, release, SHA } from '../domain/fixtures.js';
+import { stageRequest } from '../request-fixture.js';
 
 const T0 = Date.UTC(2026, 11, 1, 3, 0);
 
 function request(fields: Partial<RollbackRequest>): RollbackRequest {
-  return {
-    id: 'r1',
-    env: 'prod',
-    region: 'us-east-1',
-    state: 'queued',
-    target: {
-      kind: 'stage',
-      pipeline: 'web-app',
-      stage: 'Deploy',
-      currentExecutionId: execId(3),
-      targetExecutionId: execId(2),
+  return stageRequest(
+    {
+      state: 'queued',
+      requestedBy: { kind: 'auto', reason: 'stage failed' },
+      source: 'auto-failure',
+      createdAt: T0,
+      ...fields,
     },
-    requestedBy: { kind: 'auto', reason: 'stage failed' },
-    source: 'auto',
-    createdAt: T0,
-    updatedAt: T0,
-    retries: 0,
-    ...fields,
-  } as RollbackRequest;
+    { currentExecutionId: execId(3), targetExecutionId: execId(2) },
+  );
 }
 
 describe('listedReconcile: the request listing stands for the worker read', () => {

@@ -13,6 +13,7 @@ import {
 } from '../../../../src/slack/blocks/inert-text.js';
 import { releasePickerModal } from '../../../../src/slack/blocks/release-picker.js';
 import { requestStatusMessage } from '../../../../src/slack/blocks/request-status.js';
+import { stageRequest } from '../../request-fixture.js';
 
 const now = new Date('2026-11-20T14:05:00Z');
 const good = {
@@ -208,29 +209,17 @@ describe('messages end in the truth', () => {
 });
 
 describe('live status', () => {
-  const req: RollbackRequest = {
-    id: '01JD5X7K9M2N3P4Q5R6S7T8V9W',
-    env: 'prod-us',
-    region: 'us-east-1',
+  const req: RollbackRequest = stageRequest({
     state: 'running',
-    target: {
-      kind: 'stage',
-      pipeline: 'web-app',
-      stage: 'Deploy',
-      currentExecutionId: '9d2b7c4e-6a1f-4e2b-8c3d-5f7a9b1c2d3e',
-      targetExecutionId: '3c1e5a7b-0000-4000-8000-000000000000',
-      lockAfterRollback: true,
-    },
     requestedBy: { kind: 'user', id: 'U0ONCALL1' },
     reason: '5xx <!channel>',
-    source: 'slash-command',
     createdAt: now.getTime() - 90_000,
     updatedAt: now.getTime(),
     queuedAt: now.getTime() - 80_000,
     startedAt: now.getTime() - 65_000,
     awsExecutionId: 'aaaa1111-2222-4333-8444-555566667777',
     retries: 2,
-  };
+  });
 
   it('shows state, the steps with the AWS execution linked, elapsed time, and the request id', () => {
     const msg = requestStatusMessage(req, now);

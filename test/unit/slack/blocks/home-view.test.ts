@@ -1,5 +1,6 @@
 // The App Home tab's view, whole: people and channels as mentions, times as <!date^…>, outside
 // text inert, the approval card's Approve / Reject ids, and Slack's 100 blocks of a view.
+
 import { describe, expect, it } from 'vitest';
 import type { SourceRevision } from '../../../../src/domain/releases.js';
 import type { RollbackRequest } from '../../../../src/domain/rollback-request.js';
@@ -11,6 +12,7 @@ import {
   homeView,
 } from '../../../../src/slack/blocks/home-view.js';
 import type { EnvStatusView } from '../../../../src/slack/blocks/status-report.js';
+import { stageRequest } from '../../request-fixture.js';
 
 const now = new Date('2026-11-20T14:05:00Z').getTime();
 const date = (ms: number, fallback: string) =>
@@ -31,26 +33,10 @@ const revisions = new Map([
   ['exec-good-0001', [good]],
 ]);
 
-const waiting: RollbackRequest = {
-  id: '01JD5X7K9M2N3P4Q5R6S7T8V9W',
-  env: 'prod-us',
-  region: 'us-east-1',
-  state: 'awaiting_approval',
-  target: {
-    kind: 'stage',
-    pipeline: 'web-app',
-    stage: 'Deploy',
-    currentExecutionId: 'exec-bad-0002',
-    targetExecutionId: 'exec-good-0001',
-    lockAfterRollback: true,
-  },
-  requestedBy: { kind: 'user', id: 'U0ONCALL' },
-  reason: 'checkout 5xx <!here>',
-  source: 'slash-command',
-  createdAt: now - 60_000,
-  updatedAt: now - 60_000,
-  retries: 0,
-};
+const waiting: RollbackRequest = stageRequest(
+  { state: 'awaiting_approval', reason: 'checkout 5xx <!here>', createdAt: now - 60_000 },
+  { currentExecutionId: 'exec-bad-0002', targetExecutionId: 'exec-good-0001' },
+);
 
 const prodUs: EnvStatusView = {
   name: 'prod-us',

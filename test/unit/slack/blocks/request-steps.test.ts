@@ -1,9 +1,11 @@
 // The live status shows the steps a person watches for, each with its time in the reader's zone:
 // requested → approved → AWS accepted → deploying → rolled back or failed → alarms watched →
 // recovered. Whole payloads, with the mentions, links and dates Slack renders.
+
 import { describe, expect, it } from 'vitest';
 import type { RollbackRequest } from '../../../../src/domain/rollback-request.js';
 import { requestStatusMessage } from '../../../../src/slack/blocks/request-status.js';
+import { stageRequest } from '../../request-fixture.js';
 
 // 2026-12-01 02:14:00 UTC, and the request's steps a few seconds apart.
 const T0 = Date.UTC(2026, 11, 1, 2, 14, 0);
@@ -21,27 +23,12 @@ function clock(seconds: number): string {
 const EXEC = 'aaaa1111-2222-4333-8444-555566667777';
 const EXEC_LINK = `<https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/web-app/executions/${EXEC}/timeline?region=us-east-1|aaaa1111>`;
 
-const requested: RollbackRequest = {
-  id: '01JD5X7K9M2N3P4Q5R6S7T8V9W',
-  env: 'prod-us',
-  region: 'us-east-1',
+const requested: RollbackRequest = stageRequest({
   state: 'awaiting_approval',
-  target: {
-    kind: 'stage',
-    pipeline: 'web-app',
-    stage: 'Deploy',
-    currentExecutionId: '9d2b7c4e-6a1f-4e2b-8c3d-5f7a9b1c2d3e',
-    targetExecutionId: '3c1e5a7b-0000-4000-8000-000000000000',
-    lockAfterRollback: true,
-  },
-  requestedBy: { kind: 'user', id: 'U0ONCALL' },
-  source: 'slash-command',
   createdAt: s(0),
-  updatedAt: s(0),
   decision: 'needs-approval: older-than-previous',
   lastError: 'the target is older than the previous release',
-  retries: 0,
-};
+});
 const approved: RollbackRequest = {
   ...requested,
   state: 'running',

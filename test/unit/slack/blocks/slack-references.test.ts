@@ -1,11 +1,11 @@
 // Slack-native references in the builders: people <@U…>, groups <!subteam^S…>, channels <#C…>,
 // and every time as <!date^…|UTC fallback> so each reader sees their own zone. Never inside
 // plain_text, where Slack shows them raw.
+
 import { describe, expect, it } from 'vitest';
 import type { EnvironmentConfig } from '../../../../src/config/config.js';
 import { plainPhrase } from '../../../../src/domain/phrase.js';
 import { decideRollback } from '../../../../src/domain/rollback-decision/index.js';
-import type { RollbackRequest } from '../../../../src/domain/rollback-request.js';
 import { needsApprovalWords } from '../../../../src/services/guardrails/guardrails-decide.js';
 import {
   type ApprovalRequestView,
@@ -23,6 +23,7 @@ import { permissionRefusal } from '../../../../src/slack/blocks/permission-refus
 import { mrkdwnPhrase } from '../../../../src/slack/blocks/phrase.js';
 import { requestStatusMessage } from '../../../../src/slack/blocks/request-status.js';
 import { causeLine, lockChangeMessage } from '../../../../src/slack/blocks/stage-lock-messages.js';
+import { stageRequest } from '../../request-fixture.js';
 
 // 2026-12-01 18:16:40 UTC; 09:27 Europe/Berlin is what a configured zone used to show.
 const AT = Date.UTC(2026, 11, 1, 18, 16, 40);
@@ -189,26 +190,12 @@ describe('channels and live status', () => {
   });
 
   it('says when a queued rollback starts and who cancelled one, as Slack shows them', () => {
-    const req: RollbackRequest = {
+    const req = stageRequest({
       id: '01JREQ',
-      env: 'prod-us',
-      region: 'us-east-1',
       state: 'queued',
-      target: {
-        kind: 'stage',
-        pipeline: 'web-app',
-        stage: 'Deploy',
-        currentExecutionId: '9d2b7c4e-6a1f-4e2b-8c3d-5f7a9b1c2d3e',
-        targetExecutionId: '3c1e5a7b-0000-4000-8000-000000000000',
-        lockAfterRollback: true,
-      },
-      requestedBy: { kind: 'user', id: 'U0ONCALL' },
-      source: 'slash-command',
       createdAt: AT - 60_000,
-      updatedAt: AT - 60_000,
       runAfter: AT,
-      retries: 0,
-    };
+    });
     const queued = JSON.stringify(requestStatusMessage(req, new Date(AT - 30_000)).blocks);
     expect(queued).toContain(`Starts at ${WHEN} unless cancelled`);
     const cancelled = requestStatusMessage(

@@ -3,6 +3,7 @@ import type { RollbackRequest } from '../../../../src/domain/rollback-request.js
 import type { DeployBlock, Freeze } from '../../../../src/domain/stage-locks/index.js';
 import { historyReport, threadUrl } from '../../../../src/slack/blocks/history-report.js';
 import { type EnvStatusView, statusReport } from '../../../../src/slack/blocks/status-report.js';
+import { stageRequest } from '../../request-fixture.js';
 
 const now = new Date('2026-11-20T14:05:00Z').getTime();
 /** What a reader sees of a line: emoji as one glyph, dates as their fallback, mentions short. */
@@ -16,27 +17,21 @@ const visible = (line: string) =>
 /** Longest line a phone shows whole in a section (it wraps; long fields and context get cut). */
 const LINE_MAX = 80;
 
-const request = (over: Partial<RollbackRequest>): RollbackRequest => ({
-  id: '01JD5X7K9M2N3P4Q5R6S7T8V9W',
-  env: 'prod-us',
-  region: 'us-east-1',
-  state: 'succeeded',
-  target: {
-    kind: 'stage',
-    pipeline: 'web-app',
-    stage: 'Deploy',
-    currentExecutionId: 'exec-rollback-0001',
-    currentReleaseId: 'exec-bad-0002',
-    targetExecutionId: 'exec-good-0001',
-    lockAfterRollback: true,
-  },
-  requestedBy: { kind: 'user', id: 'U0ONCALL1' },
-  source: 'slash-command',
-  createdAt: now - 3_600_000,
-  updatedAt: now - 3_000_000,
-  retries: 0,
-  ...over,
-});
+const request = (over: Partial<Omit<RollbackRequest, 'target'>>): RollbackRequest =>
+  stageRequest(
+    {
+      state: 'succeeded',
+      requestedBy: { kind: 'user', id: 'U0ONCALL1' },
+      createdAt: now - 3_600_000,
+      updatedAt: now - 3_000_000,
+      ...over,
+    },
+    {
+      currentExecutionId: 'exec-rollback-0001',
+      currentReleaseId: 'exec-bad-0002',
+      targetExecutionId: 'exec-good-0001',
+    },
+  );
 
 const freeze: Freeze = {
   id: 'f1',
